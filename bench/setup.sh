@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create bench/.venv and install the pinned peer tools (bench/requirements.txt).
+# Idempotent: a stamp file holding the requirements' hash skips the install when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+VENV=.venv
+STAMP=$VENV/.bench-stamp
+want=$(sha256sum requirements.txt | cut -d' ' -f1)
+
+if [[ -x $VENV/bin/python && -f $STAMP && "$(cat "$STAMP")" == "$want" ]]; then
+  echo "setup: $VENV up to date (stamp $want)"
+else
+  [[ -x $VENV/bin/python ]] || "$PY" -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check --upgrade pip
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements.txt
+  echo "$want" > "$STAMP"
+fi
+
+"$VENV/bin/python" - <<'PY'
+import sys
+from importlib.metadata import version
+print("python", sys.version.split()[0])
+for p in ["fastwarc", "resiliparse", "warcio", "datatrove", "trafilatura", "zstandard", "orjson", "fsspec"]:
+    print(f"{p}=={version(p)}")
+PY

@@ -1,0 +1,291 @@
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::ops::AddAssign;
+
+/// How many error locations are kept per reason; the counts are always exact.
+pub const MAX_ERROR_SAMPLES: usize = 20;
+
+/// The statistics of one task, or of several tasks added together.
+///
+/// Written as `OUTPUT/stats/<task>.json` by each task and merged into
+/// `OUTPUT/stats.json`. Every field adds up across workers and tasks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Number of tasks these stats cover.
+    pub tasks: u64,
+    /// Records read, and what the readers made of them.
+    pub read: ReadStats,
+    /// One entry per step, in pipeline order.
+    pub steps: Vec<StepStats>,
+    /// Documents that reached the output.
+    pub kept: u64,
+    /// Uncompressed bytes of JSON written for kept documents.
+    pub bytes_out: u64,
+    /// Wall time of the task, summed over tasks when merged.
+    pub seconds: f64,
+}
+
+/// What the readers saw.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReadStats {
+    /// Input files (shards) processed.
+    pub files: u64,
+    /// Records that were candidates for documents: documents produced plus errors.
+    pub records: u64,
+    /// Records that became documents.
+    pub documents: u64,
+    /// Bytes of input files consumed, as stored (compressed).
+    pub bytes_in: u64,
+    /// Records deliberately skipped, by kind (e.g. WARC `request`, `metadata`).
+    pub skipped: BTreeMap<String, u64>,
+    /// Records that failed to parse, by reason, with sample locations.
+    pub errors: BTreeMap<String, ReasonCount>,
+}
+
+impl ReadStats {
+    /// Total number of read errors over all reasons.
+    pub fn error_count(&self) -> u64 {
+        self.errors.values().map(|r| r.count).sum()
+    }
+
+    /// Counts one read error, keeping its location if there is room.
+    pub fn add_error(&mut self, reason: &str, sample: ErrorSample) {
+        self.records += 1;
+        let entry = self.errors.entry(reason.to_string()).or_default();
+        entry.count += 1;
+        if entry.samples.len() < MAX_ERROR_SAMPLES {
+            entry.samples.push(sample);
+        }
+    }
+}
+
+/// A count, with a few of the places where it happened.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReasonCount {
+    /// How many times.
+    pub count: u64,
+    /// Up to [`MAX_ERROR_SAMPLES`] locations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<ErrorSample>,
+}
+
+/// Where a read error happened.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorSample {
+    /// Input file.
+    pub file: String,
+    /// Byte offset in the file as stored: the start of the gzip member for
+    /// record-compressed WARC, of the record or line otherwise.
+    pub offset: u64,
+    /// Human-readable detail.
+    pub detail: String,
+}
+
+/// What one step did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StepStats {
+    /// The step's name as in the pipeline file.
+    pub name: String,
+    /// Documents that reached the step.
+    pub input: u64,
+    /// Documents the step passed on.
+    pub kept: u64,
+    /// Documents the step dropped, by reason.
+    pub dropped: BTreeMap<String, u64>,
+    /// The step's own counters.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub counters: BTreeMap<String, u64>,
+    /// Time spent in the step, summed over workers.
+    pub seconds: f64,
+}
+
+impl StepStats {
+    /// Stats for a step that has not seen any document yet.
+    pub fn new(name: &str) -> Self {
+        StepStats {
+            name: name.to_string(),
+            ..StepStats::default()
+        }
+    }
+
+    /// Total dropped over all reasons.
+    pub fn dropped_count(&self) -> u64 {
+        self.dropped.values().sum()
+    }
+}
+
+/// The conservation law was broken: documents appeared or vanished unaccounted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConservationError(pub String);
+
+impl std::fmt::Display for ConservationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "conservation law broken: {}", self.0)
+    }
+}
+
+impl std::error::Error for ConservationError {}
+
+impl Stats {
+    /// Empty stats for a pipeline with these steps.
+    pub fn for_steps<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        Stats {
+            steps: names.into_iter().map(StepStats::new).collect(),
+            ..Stats::default()
+        }
+    }
+
+    /// Documents dropped by all steps together.
+    pub fn dropped(&self) -> u64 {
+        self.steps.iter().map(StepStats::dropped_count).sum()
+    }
+
+    /// Checks `read = kept + Σ dropped + errors`, and that each step passes on
+    /// exactly what it did not drop to the next one.
+    pub fn check_conservation(&self) -> Result<(), ConservationError> {
+        let read = &self.read;
+        let errors = read.error_count();
+        if read.records != read.documents + errors {
+            return Err(ConservationError(format!(
+                "{} records read but {} documents + {} errors",
+                read.records, read.documents, errors
+            )));
+        }
+        let mut flowing = read.documents;
+        for step in &self.steps {
+            if step.input != flowing {
+                return Err(ConservationError(format!(
+                    "step {} received {} documents, {} were sent to it",
+                    step.name, step.input, flowing
+                )));
+            }
+            if step.input != step.kept + step.dropped_count() {
+                return Err(ConservationError(format!(
+                    "step {} received {} documents but kept {} and dropped {}",
+                    step.name,
+                    step.input,
+                    step.kept,
+                    step.dropped_count()
+                )));
+            }
+            flowing = step.kept;
+        }
+        if flowing != self.kept {
+            return Err(ConservationError(format!(
+                "{} documents left the last step but {} were written",
+                flowing, self.kept
+            )));
+        }
+        Ok(())
+    }
+
+    /// Adds `other` into `self`; fails if the two ran different pipelines.
+    pub fn merge(&mut self, other: &Stats) -> Result<(), ConservationError> {
+        if self.tasks == 0 && self.steps.is_empty() {
+            self.steps = other.steps.iter().map(|s| StepStats::new(&s.name)).collect();
+        }
+        let ours: Vec<_> = self.steps.iter().map(|s| &s.name).collect();
+        let theirs: Vec<_> = other.steps.iter().map(|s| &s.name).collect();
+        if ours != theirs {
+            return Err(ConservationError(format!(
+                "cannot merge stats of different pipelines: {ours:?} and {theirs:?}"
+            )));
+        }
+        self.tasks += other.tasks;
+        self.read += &other.read;
+        for (mine, theirs) in self.steps.iter_mut().zip(&other.steps) {
+            *mine += theirs;
+        }
+        self.kept += other.kept;
+        self.bytes_out += other.bytes_out;
+        self.seconds += other.seconds;
+        Ok(())
+    }
+}
+
+impl AddAssign<&ReadStats> for ReadStats {
+    fn add_assign(&mut self, other: &ReadStats) {
+        self.files += other.files;
+        self.records += other.records;
+        self.documents += other.documents;
+        self.bytes_in += other.bytes_in;
+        for (kind, n) in &other.skipped {
+            *self.skipped.entry(kind.clone()).or_insert(0) += n;
+        }
+        for (reason, theirs) in &other.errors {
+            let mine = self.errors.entry(reason.clone()).or_default();
+            mine.count += theirs.count;
+            let room = MAX_ERROR_SAMPLES.saturating_sub(mine.samples.len());
+            mine.samples.extend(theirs.samples.iter().take(room).cloned());
+        }
+    }
+}
+
+impl AddAssign<&StepStats> for StepStats {
+    fn add_assign(&mut self, other: &StepStats) {
+        self.input += other.input;
+        self.kept += other.kept;
+        for (reason, n) in &other.dropped {
+            *self.dropped.entry(reason.clone()).or_insert(0) += n;
+        }
+        for (name, n) in &other.counters {
+            *self.counters.entry(name.clone()).or_insert(0) += n;
+        }
+        self.seconds += other.seconds;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_task() -> Stats {
+        let mut stats = Stats::for_steps(["a", "b"]);
+        stats.tasks = 1;
+        stats.read.documents = 10;
+        stats.read.records = 10;
+        stats.read.add_error("gzip_truncated", ErrorSample::default());
+        stats.steps[0].input = 10;
+        stats.steps[0].kept = 8;
+        stats.steps[0].dropped.insert("empty".into(), 2);
+        stats.steps[1].input = 8;
+        stats.steps[1].kept = 8;
+        stats.kept = 8;
+        stats
+    }
+
+    #[test]
+    fn balanced_stats_conserve() {
+        let stats = one_task();
+        assert_eq!(stats.read.records, 11);
+        stats.check_conservation().unwrap();
+    }
+
+    #[test]
+    fn a_lost_document_breaks_conservation() {
+        let mut stats = one_task();
+        stats.kept = 7;
+        assert!(stats.check_conservation().is_err());
+        let mut stats = one_task();
+        stats.steps[1].input = 9;
+        assert!(stats.check_conservation().is_err());
+    }
+
+    #[test]
+    fn merged_stats_add_up_and_still_conserve() {
+        let mut total = Stats::default();
+        total.merge(&one_task()).unwrap();
+        total.merge(&one_task()).unwrap();
+        assert_eq!(total.tasks, 2);
+        assert_eq!(total.kept, 16);
+        assert_eq!(total.read.errors["gzip_truncated"].count, 2);
+        assert_eq!(total.steps[0].dropped["empty"], 4);
+        total.check_conservation().unwrap();
+    }
+
+    #[test]
+    fn stats_of_different_pipelines_do_not_merge() {
+        let mut total = one_task();
+        assert!(total.merge(&Stats::for_steps(["a"])).is_err());
+    }
+}

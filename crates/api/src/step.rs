@@ -1,0 +1,100 @@
+use crate::Document;
+use std::collections::BTreeMap;
+
+/// Why a step dropped a document: a stable, snake_case name such as `empty` or
+/// `too_short`, unique within its step.
+///
+/// The pair `(step name, reason)` is what appears in the stats and in the removed
+/// documents' output, so a reason is part of a step's public interface: steps
+/// declare theirs as an enum with an `impl From<TheirReason> for Reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Reason(pub &'static str);
+
+impl Reason {
+    /// The reason's stable name.
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// What a step decided about one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Pass the (possibly edited) document on to the next step.
+    Keep,
+    /// Remove the document; the runner counts it and sends it to the removed writer.
+    Drop(Reason),
+}
+
+impl Verdict {
+    /// Shorthand for `Verdict::Drop(reason.into())`.
+    pub fn drop(reason: impl Into<Reason>) -> Self {
+        Verdict::Drop(reason.into())
+    }
+}
+
+/// Step-specific counters (lines removed, characters removed…), added up by the
+/// runner across batches, workers and tasks. Documents in/kept/dropped are counted
+/// by the runner itself, not here.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counters(BTreeMap<&'static str, u64>);
+
+impl Counters {
+    /// Adds `n` to the counter `name`.
+    pub fn add(&mut self, name: &'static str, n: u64) {
+        *self.0.entry(name).or_insert(0) += n;
+    }
+
+    /// Adds every counter of `other` into `self`.
+    pub fn merge(&mut self, other: &Counters) {
+        for (name, n) in &other.0 {
+            self.add(name, *n);
+        }
+    }
+
+    /// The counters, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        self.0.iter().map(|(k, v)| (*k, *v))
+    }
+}
+
+/// A per-document stage: keep, drop with a reason, or edit the document in place.
+///
+/// Contract:
+/// - `process` may be called concurrently from several worker threads on
+///   different documents, so a step keeps no mutable state (`&self`);
+/// - it must be deterministic: the same document gives the same verdict and edit,
+///   which is what makes the output byte-identical for any number of workers;
+/// - it never panics on input; anything it cannot handle is a `Drop` with a reason.
+pub trait Step: Send + Sync {
+    /// The step's name as written in the pipeline file, e.g. `line_dedup`.
+    fn name(&self) -> &'static str;
+
+    /// Decides about `doc`, possibly editing its text and metadata first.
+    fn process(&self, doc: &mut Document, counters: &mut Counters) -> Verdict;
+}
+
+/// A stage that needs a first pass over the whole shard before it can decide,
+/// such as cross-document line deduplication.
+///
+/// The runner calls [`ShardStep::begin`] for every shard, feeds every document that
+/// reaches this stage to [`ShardPass::observe`] in input order, then calls
+/// [`ShardPass::finish`] and runs the returned [`Step`] over the same documents
+/// in the same order. Memory held by the pass should be small per document
+/// (hashes, not texts): the runner spills the documents themselves to disk.
+pub trait ShardStep: Send + Sync {
+    /// The step's name as written in the pipeline file.
+    fn name(&self) -> &'static str;
+
+    /// Starts the observing pass for a new shard.
+    fn begin(&self) -> Box<dyn ShardPass>;
+}
+
+/// The observing pass of a [`ShardStep`] over one shard.
+pub trait ShardPass: Send {
+    /// Looks at one document (in shard order) without changing it.
+    fn observe(&mut self, doc: &Document);
+
+    /// Ends the pass and returns the step that decides about each document.
+    fn finish(self: Box<Self>) -> Box<dyn Step>;
+}

@@ -1,0 +1,273 @@
+//! Opening a stored file as one decompressed byte stream.
+//!
+//! The codec is detected from the first bytes, not the file name: gzip (`1f 8b`),
+//! zstd (`28 b5 2f fd`) or none. Gzip files may hold one member (whole-file
+//! compression) or one member per record (Common Crawl); both read as one stream,
+//! and the start of every member is logged so that a record can be located by the
+//! offset of its member in the stored file, the offset a CDX index gives.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// How a file is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    /// Plain bytes.
+    None,
+    /// One or more gzip members.
+    Gzip,
+    /// One or more zstd frames.
+    Zstd,
+}
+
+const READ_BUFFER: usize = 256 << 10;
+/// Member starts remembered for locating records; a record is located soon after
+/// it starts, so a short history is enough.
+const MEMBER_HISTORY: usize = 4096;
+
+/// A decompressed stream, plus what is needed to locate a position in it.
+pub struct Decompressed {
+    /// The decompressed bytes.
+    pub reader: Box<dyn Read + Send>,
+    /// Maps positions in `reader` back to the stored file.
+    pub locator: Locator,
+}
+
+/// Maps a position in the decompressed stream back to the stored file.
+pub struct Locator {
+    /// The codec the file was stored with.
+    pub codec: Codec,
+    members: Arc<Mutex<MemberLog>>,
+}
+
+/// Where a byte of the decompressed stream lies in the stored file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// Byte offset: in the stored file when `stored` is true, else in the
+    /// decompressed stream.
+    pub offset: u64,
+    /// Whether `offset` points into the stored file (plain files, and records that
+    /// start their own gzip member).
+    pub stored: bool,
+}
+
+impl Locator {
+    /// Locates `position`, an offset in the decompressed stream that has already
+    /// been read past.
+    pub fn locate(&self, position: u64) -> Location {
+        match self.codec {
+            Codec::None => Location {
+                offset: position,
+                stored: true,
+            },
+            Codec::Zstd => Location {
+                offset: position,
+                stored: false,
+            },
+            Codec::Gzip => {
+                let log = self.members.lock().unwrap_or_else(|e| e.into_inner());
+                let member = log.starts.iter().rev().find(|m| m.decompressed <= position);
+                match member {
+                    Some(m) if m.decompressed == position => Location {
+                        offset: m.stored,
+                        stored: true,
+                    },
+                    _ => Location {
+                        offset: position,
+                        stored: false,
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// Opens `path`, detects its codec and returns the decompressed stream.
+/// `bytes_read` counts the stored bytes consumed.
+pub fn open(path: &Path, bytes_read: Arc<AtomicU64>) -> io::Result<Decompressed> {
+    let file = CountingReader {
+        inner: File::open(path)?,
+        count: bytes_read.clone(),
+    };
+    let mut buffered = BufReader::with_capacity(READ_BUFFER, file);
+    let head = buffered.fill_buf()?;
+    let codec = if head.starts_with(&[0x1f, 0x8b]) {
+        Codec::Gzip
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Codec::Zstd
+    } else {
+        Codec::None
+    };
+    let members = Arc::new(Mutex::new(MemberLog::default()));
+    let reader: Box<dyn Read + Send> = match codec {
+        Codec::None => Box::new(buffered),
+        Codec::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+        Codec::Gzip => Box::new(GzipMembers::new(buffered, bytes_read, members.clone())),
+    };
+    Ok(Decompressed {
+        reader,
+        locator: Locator { codec, members },
+    })
+}
+
+/// Counts the bytes read through it into a shared counter.
+struct CountingReader<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+#[derive(Default)]
+struct MemberLog {
+    starts: VecDeque<MemberStart>,
+}
+
+struct MemberStart {
+    decompressed: u64,
+    stored: u64,
+}
+
+type Buffered = BufReader<CountingReader<File>>;
+
+/// Reads gzip members one after another as one stream, logging where each
+/// starts. Unlike `flate2::read::MultiGzDecoder`, a truncated last member is an
+/// error (`UnexpectedEof`), never a silent end of file.
+struct GzipMembers {
+    decoder: Option<flate2::bufread::GzDecoder<Buffered>>,
+    /// Stored bytes consumed by the time the buffered reader was created.
+    base: u64,
+    stored_count: Arc<AtomicU64>,
+    decompressed: u64,
+    members: Arc<Mutex<MemberLog>>,
+}
+
+impl GzipMembers {
+    fn new(input: Buffered, stored_count: Arc<AtomicU64>, members: Arc<Mutex<MemberLog>>) -> Self {
+        let mut this = GzipMembers {
+            decoder: None,
+            base: 0,
+            stored_count,
+            decompressed: 0,
+            members,
+        };
+        this.start_member(input);
+        this
+    }
+
+    /// Offset in the stored file of the next byte the buffered reader will give.
+    fn stored_position(&self, input: &Buffered) -> u64 {
+        self.stored_count.load(Ordering::Relaxed) - self.base - input.buffer().len() as u64
+    }
+
+    fn start_member(&mut self, input: Buffered) {
+        let start = MemberStart {
+            decompressed: self.decompressed,
+            stored: self.stored_position(&input),
+        };
+        let mut log = self.members.lock().unwrap_or_else(|e| e.into_inner());
+        if log.starts.len() == MEMBER_HISTORY {
+            log.starts.pop_front();
+        }
+        log.starts.push_back(start);
+        drop(log);
+        self.decoder = Some(flate2::bufread::GzDecoder::new(input));
+    }
+}
+
+impl Read for GzipMembers {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(decoder) = self.decoder.as_mut() else {
+                return Ok(0);
+            };
+            let n = decoder.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                self.decompressed += n as u64;
+                return Ok(n);
+            }
+            // The member ended: another one follows, or the file ends here.
+            let Some(decoder) = self.decoder.take() else {
+                return Ok(0);
+            };
+            let mut input = decoder.into_inner();
+            if input.fill_buf()?.is_empty() {
+                return Ok(0);
+            }
+            self.start_member(input);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut encoder = GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn open_bytes(bytes: &[u8]) -> (tempfile::NamedTempFile, Decompressed, Arc<AtomicU64>) {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(bytes).unwrap();
+        let counter = Arc::new(AtomicU64::new(0));
+        let input = open(file.path(), counter.clone()).unwrap();
+        (file, input, counter)
+    }
+
+    #[test]
+    fn members_read_as_one_stream_and_are_located() {
+        let first = gzip(b"hello ");
+        let second = gzip(b"world");
+        let stored = [first.clone(), second].concat();
+        let (_file, mut input, counter) = open_bytes(&stored);
+        assert_eq!(input.locator.codec, Codec::Gzip);
+        let mut text = String::new();
+        input.reader.read_to_string(&mut text).unwrap();
+        assert_eq!(text, "hello world");
+        let start = input.locator.locate(6);
+        assert_eq!(
+            start,
+            Location {
+                offset: first.len() as u64,
+                stored: true
+            }
+        );
+        assert!(!input.locator.locate(8).stored);
+        assert_eq!(counter.load(Ordering::Relaxed), stored.len() as u64);
+    }
+
+    #[test]
+    fn a_truncated_member_is_an_error_not_an_end() {
+        let data = gzip(&vec![b'x'; 100_000]);
+        let (_file, mut input, _) = open_bytes(&data[..data.len() / 2]);
+        let err = io::copy(&mut input.reader, &mut io::sink()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
+    }
+
+    #[test]
+    fn zstd_and_plain_are_detected() {
+        let compressed = zstd::encode_all(&b"abc"[..], 3).unwrap();
+        let (_f, mut input, _) = open_bytes(&compressed);
+        assert_eq!(input.locator.codec, Codec::Zstd);
+        let mut text = String::new();
+        input.reader.read_to_string(&mut text).unwrap();
+        assert_eq!(text, "abc");
+        let (_f, input, _) = open_bytes(b"plain");
+        assert_eq!(input.locator.codec, Codec::None);
+    }
+}

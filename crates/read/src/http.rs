@@ -1,0 +1,149 @@
+//! The HTTP response inside a WARC `response` record: status, headers, body.
+
+use std::io::Read;
+
+/// A parsed HTTP response.
+pub(crate) struct HttpResponse {
+    pub status: Option<u16>,
+    /// The media type, lowercased, without parameters (`text/html`).
+    pub mime: Option<String>,
+    /// The `charset` parameter of Content-Type, if any.
+    pub charset: Option<String>,
+    /// The body, de-chunked and decompressed when the headers say so.
+    pub body: Vec<u8>,
+}
+
+/// Parses `block` as an HTTP response. Returns `None` if it does not start with
+/// an HTTP status line (e.g. `dns:` records). Malformed chunking or compression
+/// leaves the body as it was stored.
+pub(crate) fn parse_response(block: &[u8], max_body: u64) -> Option<HttpResponse> {
+    if !block.starts_with(b"HTTP/") {
+        return None;
+    }
+    let (head, body) = match memchr::memmem::find(block, b"\r\n\r\n") {
+        Some(i) => (&block[..i], &block[i + 4..]),
+        None => match memchr::memmem::find(block, b"\n\n") {
+            Some(i) => (&block[..i], &block[i + 2..]),
+            None => (block, &block[block.len()..]),
+        },
+    };
+    let head = String::from_utf8_lossy(head);
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|code| code.parse().ok());
+    let mut response = HttpResponse {
+        status,
+        mime: None,
+        charset: None,
+        body: Vec::new(),
+    };
+    let mut chunked = false;
+    let mut encoding = None;
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        match name.trim().to_ascii_lowercase().as_str() {
+            "content-type" => {
+                let (mime, charset) = parse_content_type(value);
+                response.mime = Some(mime);
+                response.charset = charset;
+            }
+            "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
+            "content-encoding" => encoding = Some(value.to_ascii_lowercase()),
+            _ => {}
+        }
+    }
+    let mut body = body.to_vec();
+    if chunked {
+        if let Some(dechunked) = dechunk(&body) {
+            body = dechunked;
+        }
+    }
+    if let Some(decompressed) = encoding.and_then(|e| decompress(&body, &e, max_body)) {
+        body = decompressed;
+    }
+    response.body = body;
+    Some(response)
+}
+
+/// Splits `text/html; charset=UTF-8` into (`text/html`, `Some("UTF-8")`).
+pub(crate) fn parse_content_type(value: &str) -> (String, Option<String>) {
+    let mut parts = value.split(';');
+    let mime = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let charset = parts.find_map(|p| {
+        let (key, val) = p.split_once('=')?;
+        (key.trim().eq_ignore_ascii_case("charset"))
+            .then(|| val.trim().trim_matches(|c| c == '"' || c == '\'').to_string())
+    });
+    (mime, charset.filter(|c| !c.is_empty()))
+}
+
+/// Decodes HTTP/1.1 chunked transfer coding; `None` if it is malformed.
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(data.len());
+    loop {
+        let eol = memchr::memchr(b'\n', data)?;
+        let size_text = std::str::from_utf8(&data[..eol]).ok()?;
+        let size_text = size_text.split(';').next()?.trim();
+        let size = usize::from_str_radix(size_text, 16).ok()?;
+        data = &data[eol + 1..];
+        if size == 0 {
+            return Some(out);
+        }
+        out.extend_from_slice(data.get(..size)?);
+        data = &data[size..];
+        data = data
+            .strip_prefix(b"\r\n")
+            .or_else(|| data.strip_prefix(b"\n"))
+            .unwrap_or(data);
+    }
+}
+
+/// Undoes gzip/deflate content coding, up to `max` bytes; `None` on failure.
+fn decompress(body: &[u8], encoding: &str, max: u64) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let result = match encoding {
+        "gzip" | "x-gzip" => flate2::read::MultiGzDecoder::new(body)
+            .take(max)
+            .read_to_end(&mut out),
+        "deflate" => flate2::read::ZlibDecoder::new(body).take(max).read_to_end(&mut out),
+        _ => return None,
+    };
+    result.ok().map(|_| out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_type_and_charset_are_parsed() {
+        let block = b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html; charset=\"ISO-8859-1\"\r\n\r\n<p>x</p>";
+        let r = parse_response(block, 1 << 20).unwrap();
+        assert_eq!(r.status, Some(404));
+        assert_eq!(r.mime.as_deref(), Some("text/html"));
+        assert_eq!(r.charset.as_deref(), Some("ISO-8859-1"));
+        assert_eq!(r.body, b"<p>x</p>");
+    }
+
+    #[test]
+    fn chunked_bodies_are_joined() {
+        let block = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5;x=y\r\npedia\r\n0\r\n\r\n";
+        assert_eq!(parse_response(block, 1 << 20).unwrap().body, b"Wikipedia");
+    }
+
+    #[test]
+    fn bad_chunking_keeps_the_stored_body() {
+        let block = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nnot chunked";
+        assert_eq!(parse_response(block, 1 << 20).unwrap().body, b"not chunked");
+    }
+
+    #[test]
+    fn non_http_blocks_are_not_responses() {
+        assert!(parse_response(b"20240101 example.com. A 1.2.3.4", 100).is_none());
+    }
+}

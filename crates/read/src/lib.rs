@@ -1,0 +1,103 @@
+//! Readers: the first stage of a pipeline, from stored shards to [`Document`]s.
+//!
+//! A reader streams one input file and yields [`Record`]s: a document, a record
+//! deliberately skipped (a WARC `request`, say), or a [`ReadError`] with its reason
+//! and byte offset. A reader never panics and never stops at a bad record: it
+//! reports it and goes on with the next one whenever the format allows a resync.
+//! Whole files are never held in memory; one record at a time is, up to
+//! [`ReadOptions::max_record_bytes`].
+//!
+//! - [`compression`]: gzip (one or many members), zstd or none, detected from the
+//!   first bytes, with byte counting for progress and stats;
+//! - [`warc`]: WARC 1.0/1.1 `response`, `resource` and `conversion` (WET) records;
+//! - [`jsonl`]: one JSON object per line;
+//! - [`charset`]: bytes to text, from the declared charset or by detection.
+#![deny(missing_docs)]
+
+pub mod charset;
+pub mod compression;
+mod error;
+mod http;
+pub mod jsonl;
+mod stream;
+pub mod warc;
+
+pub use error::{ReadError, ReadErrorKind};
+use std::path::Path;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use tamis_api::Document;
+
+/// One item out of a reader.
+#[derive(Debug)]
+pub enum Record {
+    /// A record that became a document.
+    Document(Document),
+    /// A record deliberately not turned into a document, by kind.
+    Skipped(String),
+    /// A record (or the rest of a file) that could not be read.
+    Error(ReadError),
+}
+
+/// The input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// WARC 1.0/1.1, including WET files.
+    Warc,
+    /// JSON Lines.
+    Jsonl,
+}
+
+/// Options shared by all readers.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// A record larger than this (uncompressed) is skipped and counted as
+    /// `record_too_large`, without being held in memory.
+    pub max_record_bytes: u64,
+    /// JSONL: the field holding the text.
+    pub text_field: String,
+    /// JSONL: the field holding the id; a missing id becomes `<file>/<line>`.
+    pub id_field: String,
+    /// JSONL: the field holding the URL.
+    pub url_field: String,
+}
+
+/// 16 MiB: Common Crawl truncates WARC payloads at 1 MiB, and a longer "document"
+/// is almost always a dump, not a page.
+pub const DEFAULT_MAX_RECORD_BYTES: u64 = 16 << 20;
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            text_field: "text".into(),
+            id_field: "id".into(),
+            url_field: "url".into(),
+        }
+    }
+}
+
+/// Opens `path` and returns its records in file order.
+///
+/// `bytes_read` is advanced as the stored (compressed) bytes are consumed, so a
+/// progress display can follow from another thread. Failing to open the file is
+/// itself reported as a record error, so callers have one path for all failures.
+pub fn open(
+    path: &Path,
+    format: Format,
+    options: &ReadOptions,
+    bytes_read: Arc<AtomicU64>,
+) -> Box<dyn Iterator<Item = Record> + Send> {
+    let source = path.display().to_string();
+    let input = match compression::open(path, bytes_read) {
+        Ok(input) => input,
+        Err(err) => {
+            let error = ReadError::new(ReadErrorKind::Io, 0, format!("cannot open: {err}"));
+            return Box::new(std::iter::once(Record::Error(error.in_file(&source))));
+        }
+    };
+    match format {
+        Format::Warc => Box::new(warc::WarcReader::new(input, source, options.clone())),
+        Format::Jsonl => Box::new(jsonl::JsonlReader::new(input, source, options.clone())),
+    }
+}

@@ -1,0 +1,337 @@
+//! WARC 1.0 and 1.1 (ISO 28500), including Common Crawl's WET files.
+//!
+//! - `response` records: the HTTP status line and headers are parsed (status,
+//!   Content-Type, charset), the body is de-chunked and decompressed when the
+//!   headers say so, then decoded to text (see [`crate::charset`]);
+//! - `resource` records: the block is the payload, typed by the WARC
+//!   Content-Type;
+//! - `conversion` records (WET): the block is UTF-8 text; invalid UTF-8 is an
+//!   error, not a silent replacement;
+//! - every other type (`warcinfo`, `request`, `metadata`, `revisit`…) is skipped
+//!   and counted by type.
+//!
+//! WARC-Target-URI, WARC-Date and WARC-Record-ID go into the metadata, with the
+//! source file and the record's offset. A record whose block does not end where
+//! its Content-Length says is reported, and reading resumes at the next line that
+//! starts a record, looking inside the bad block first so that a too-long length
+//! does not swallow the records after it.
+
+use crate::charset::{self, Decoded};
+use crate::compression::{Decompressed, Locator};
+use crate::http;
+use crate::stream::{Line, Stream};
+use crate::{ReadError, ReadErrorKind, ReadOptions, Record};
+use serde_json::Value;
+use std::io;
+use tamis_api::{Document, Metadata};
+
+/// Longest header line accepted; longer lines are junk, not headers.
+const MAX_HEADER_LINE: usize = 64 << 10;
+/// Most header lines in one record.
+const MAX_HEADER_LINES: usize = 1024;
+
+/// Reads the records of one WARC file.
+pub struct WarcReader {
+    stream: Stream,
+    locator: Locator,
+    source: String,
+    options: ReadOptions,
+    /// Whether the reader is skipping junk after an error already reported.
+    resyncing: bool,
+    done: bool,
+    line: Vec<u8>,
+}
+
+/// A WARC header block, names kept as written.
+struct Headers(Vec<(String, String)>);
+
+impl Headers {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Outcome of reading one record's header block.
+enum Head {
+    /// Headers, and the offset of the record's "WARC/" line.
+    Record(Headers, u64),
+    /// The stream ended cleanly between records.
+    End,
+}
+
+impl WarcReader {
+    /// Reads WARC records from a decompressed stream; `source` names the file in
+    /// metadata and errors.
+    pub fn new(input: Decompressed, source: String, options: ReadOptions) -> Self {
+        WarcReader {
+            stream: Stream::new(input.reader),
+            locator: input.locator,
+            source,
+            options,
+            resyncing: false,
+            done: false,
+            line: Vec::new(),
+        }
+    }
+
+    fn error(&self, kind: ReadErrorKind, start: u64, detail: impl Into<String>) -> Record {
+        let location = self.locator.locate(start);
+        let mut detail = detail.into();
+        if !location.stored {
+            detail.push_str(" (offset in the decompressed stream)");
+        }
+        Record::Error(ReadError::new(kind, location.offset, detail).in_file(&self.source))
+    }
+
+    /// Reports an I/O or decompression failure and ends the file: a compressed
+    /// stream cannot be resumed after it.
+    fn fail(&mut self, err: io::Error, start: u64) -> Record {
+        self.done = true;
+        let kind = match err.kind() {
+            io::ErrorKind::UnexpectedEof => ReadErrorKind::GzipTruncated,
+            io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::Other => {
+                ReadErrorKind::CompressionCorrupt
+            }
+            _ => ReadErrorKind::Io,
+        };
+        self.error(kind, start, err.to_string())
+    }
+
+    /// Reads up to the blank line ending a header block, skipping junk before it.
+    fn read_head(&mut self) -> Result<Head, Record> {
+        let mut junk_start = None;
+        let start = loop {
+            let start = self.stream.position();
+            match self.stream.read_line(&mut self.line, MAX_HEADER_LINE) {
+                Err(err) => return Err(self.fail(err, start)),
+                Ok(Line::End) => {
+                    self.done = true;
+                    if start == 0 {
+                        return Err(self.error(ReadErrorKind::EmptyFile, 0, "no bytes"));
+                    }
+                    return match junk_start {
+                        Some(at) => Err(self.error(ReadErrorKind::NotWarc, at, "junk at end of file")),
+                        None => Ok(Head::End),
+                    };
+                }
+                Ok(Line::TooLong) => {
+                    junk_start.get_or_insert(start);
+                    continue;
+                }
+                Ok(Line::Complete) => {}
+            }
+            if self.line.starts_with(b"WARC/") {
+                if let Some(at) = junk_start {
+                    // Report the junk now; the record is read on the next call.
+                    self.stream.push_back(&self.line.clone());
+                    return Err(self.error(ReadErrorKind::NotWarc, at, "bytes between records that are not a WARC record"));
+                }
+                break start;
+            }
+            if !self.line.trim_ascii().is_empty() && !self.resyncing {
+                junk_start.get_or_insert(start);
+            }
+        };
+        self.resyncing = false;
+        let mut headers: Vec<(String, String)> = Vec::new();
+        loop {
+            match self.stream.read_line(&mut self.line, MAX_HEADER_LINE) {
+                Err(err) => return Err(self.fail(err, start)),
+                Ok(Line::End) => {
+                    self.done = true;
+                    return Err(self.error(ReadErrorKind::TruncatedRecord, start, "file ends inside the WARC headers"));
+                }
+                Ok(Line::TooLong) => {
+                    self.resyncing = true;
+                    return Err(self.error(ReadErrorKind::BadHeader, start, "header line too long"));
+                }
+                Ok(Line::Complete) => {}
+            }
+            let line = String::from_utf8_lossy(&self.line);
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                return Ok(Head::Record(Headers(headers), start));
+            }
+            if line.starts_with([' ', '\t']) {
+                if let Some((_, value)) = headers.last_mut() {
+                    value.push(' ');
+                    value.push_str(line.trim());
+                }
+            } else if let Some((name, value)) = line.split_once(':') {
+                headers.push((name.trim().to_string(), value.trim().to_string()));
+            }
+            if headers.len() > MAX_HEADER_LINES {
+                self.resyncing = true;
+                return Err(self.error(ReadErrorKind::BadHeader, start, "too many header lines"));
+            }
+        }
+    }
+
+    /// Reads one record; `None` at the end of the file.
+    fn read_record(&mut self) -> Option<Record> {
+        let (headers, start) = match self.read_head() {
+            Ok(Head::Record(headers, start)) => (headers, start),
+            Ok(Head::End) => return None,
+            Err(record) => return Some(record),
+        };
+        let Some(length) = headers.get("Content-Length").and_then(|v| v.parse::<u64>().ok()) else {
+            self.resyncing = true;
+            return Some(self.error(ReadErrorKind::BadHeader, start, "missing or invalid Content-Length"));
+        };
+        let too_large = length > self.options.max_record_bytes;
+        let mut block = Vec::new();
+        let got = if too_large {
+            self.stream.skip(length)
+        } else {
+            block.reserve_exact(length as usize);
+            self.stream.read_up_to(length, &mut block)
+        };
+        match got {
+            Err(err) => return Some(self.fail(err, start)),
+            Ok(n) if n < length => {
+                self.done = true;
+                return Some(self.error(
+                    ReadErrorKind::TruncatedRecord,
+                    start,
+                    format!("Content-Length is {length} but the file ends after {n} bytes"),
+                ));
+            }
+            Ok(_) => {}
+        }
+        if let Err(record) = self.check_trailer(&block, start, length) {
+            return Some(record);
+        }
+        if too_large {
+            return Some(self.error(
+                ReadErrorKind::RecordTooLarge,
+                start,
+                format!("{length} bytes, over the limit of {}", self.options.max_record_bytes),
+            ));
+        }
+        Some(self.to_record(&headers, block, start))
+    }
+
+    /// Checks the `CRLF CRLF` after a block. On a mismatch, gives back the bytes
+    /// from the next record start found inside the block, if any, and reports the
+    /// record.
+    fn check_trailer(&mut self, block: &[u8], start: u64, length: u64) -> Result<(), Record> {
+        let mut trailer = Vec::with_capacity(4);
+        if let Err(err) = self.stream.read_up_to(4, &mut trailer) {
+            return Err(self.fail(err, start));
+        }
+        if trailer.is_empty() || trailer == b"\r\n\r\n" {
+            return Ok(());
+        }
+        if let Some(rest) = trailer.strip_prefix(b"\n\n") {
+            self.stream.push_back(rest);
+            return Ok(());
+        }
+        let tail: Vec<u8> = [block, &trailer[..]].concat();
+        match memchr::memmem::find(&tail, b"\nWARC/") {
+            Some(at) => self.stream.push_back(&tail[at + 1..]),
+            None => self.stream.push_back(&trailer),
+        }
+        self.resyncing = true;
+        Err(self.error(
+            ReadErrorKind::ContentLengthMismatch,
+            start,
+            format!("block of Content-Length {length} is not followed by CRLF CRLF"),
+        ))
+    }
+
+    fn to_record(&self, headers: &Headers, block: Vec<u8>, start: u64) -> Record {
+        let kind = headers.get("WARC-Type").unwrap_or("").to_ascii_lowercase();
+        let mut metadata = Metadata::new();
+        let decoded = match kind.as_str() {
+            "response" => match http::parse_response(&block, self.options.max_record_bytes) {
+                Some(response) => {
+                    if let Some(status) = response.status {
+                        metadata.insert("http_status".into(), status.into());
+                    }
+                    if let Some(mime) = response.mime {
+                        metadata.insert("content_type".into(), mime.into());
+                    }
+                    charset::decode(&response.body, response.charset.as_deref())
+                }
+                None => return Record::Skipped("response_not_http".into()),
+            },
+            "resource" => {
+                let (mime, declared) = headers
+                    .get("Content-Type")
+                    .map(http::parse_content_type)
+                    .unwrap_or_default();
+                metadata.insert("content_type".into(), mime.into());
+                charset::decode(&block, declared.as_deref())
+            }
+            "conversion" => match String::from_utf8(block) {
+                Ok(text) => Decoded {
+                    text,
+                    encoding: "UTF-8",
+                    source: charset::CharsetSource::Declared,
+                    had_errors: false,
+                },
+                Err(err) => {
+                    return self.error(
+                        ReadErrorKind::InvalidUtf8,
+                        start,
+                        format!("conversion record is not UTF-8: {}", err.utf8_error()),
+                    )
+                }
+            },
+            "" => return self.error(ReadErrorKind::BadHeader, start, "no WARC-Type"),
+            _ => return Record::Skipped(kind),
+        };
+        if kind != "conversion" {
+            metadata.insert("charset".into(), decoded.encoding.into());
+            metadata.insert("charset_source".into(), decoded.source.as_str().into());
+            if decoded.had_errors {
+                metadata.insert("charset_errors".into(), true.into());
+            }
+        }
+        let location = self.locator.locate(start);
+        let url = headers.get("WARC-Target-URI").map(|u| u.trim_matches(['<', '>']).to_string());
+        let id = headers
+            .get("WARC-Record-ID")
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{}#{}", self.source, location.offset));
+        let mut meta = Metadata::new();
+        meta.insert("source".into(), self.source.clone().into());
+        meta.insert("offset".into(), location.offset.into());
+        if !location.stored {
+            meta.insert("offset_in".into(), "decompressed".into());
+        }
+        meta.insert("warc_type".into(), kind.into());
+        for (header, key) in [
+            ("WARC-Record-ID", "warc_record_id"),
+            ("WARC-Date", "warc_date"),
+            ("WARC-Target-URI", "warc_target_uri"),
+            ("WARC-Refers-To", "warc_refers_to"),
+            ("WARC-Identified-Content-Language", "warc_identified_content_language"),
+        ] {
+            if let Some(value) = headers.get(header) {
+                meta.insert(key.into(), Value::String(value.to_string()));
+            }
+        }
+        meta.extend(metadata);
+        Record::Document(Document {
+            id,
+            text: decoded.text,
+            url,
+            metadata: meta,
+        })
+    }
+}
+
+impl Iterator for WarcReader {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        if self.done {
+            return None;
+        }
+        self.read_record()
+    }
+}

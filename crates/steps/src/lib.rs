@@ -1,0 +1,70 @@
+//! Pipeline steps, one per module, and the registry that builds them.
+//!
+//! A step is configured by a `FooConfig` (serde, unknown keys rejected), whose
+//! `build()` validates it once and returns the runtime step. [`StepConfig`] is the
+//! list of every step a pipeline file may name, keyed by the step's name:
+//!
+//! ```yaml
+//! steps:
+//!   - line_dedup: { min_docs: 2 }
+//! ```
+#![deny(missing_docs)]
+
+pub mod line_dedup;
+
+use serde::Deserialize;
+use tamis_api::{ShardStep, Step};
+
+/// One entry of a pipeline's `steps:` list.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum StepConfig {
+    /// Cross-document line deduplication within a shard (CCNet).
+    LineDedup(line_dedup::LineDedupConfig),
+}
+
+/// A step ready to run: per-document, or needing a pass over the shard first.
+pub enum BuiltStep {
+    /// Decides one document at a time.
+    Document(Box<dyn Step>),
+    /// Observes the whole shard, then decides.
+    Shard(Box<dyn ShardStep>),
+}
+
+impl BuiltStep {
+    /// The step's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            BuiltStep::Document(step) => step.name(),
+            BuiltStep::Shard(step) => step.name(),
+        }
+    }
+}
+
+/// A configuration value that is out of range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The step.
+    pub step: &'static str,
+    /// The offending key.
+    pub key: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}: {}", self.step, self.key, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl StepConfig {
+    /// Validates the configuration and builds the step.
+    pub fn build(&self) -> Result<BuiltStep, ConfigError> {
+        match self {
+            StepConfig::LineDedup(config) => Ok(BuiltStep::Shard(Box::new(config.build()?))),
+        }
+    }
+}
