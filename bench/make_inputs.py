@@ -7,7 +7,7 @@
   --max-pages pages (default 2,500, ~200 MB of HTML). Headers follow CC's layout (WARC-Concurrent-To,
   WARC-Payload-Digest in sha1 base32, WARC-Identified-Payload-Type, ...).
 - bench.warc: the same records, uncompressed (the concatenation of the decompressed members).
-- bench.jsonl.zst: --docs documents (default 300,000) shaped like FineWeb rows (id, text, url, dump,
+- bench.jsonl.zst: --docs documents (default 200,000) shaped like FineWeb rows (id, text, url, dump,
   date, language, language_score, token_count), text 2-5 KB taken as windows of lines from the plain-text
   files under /work/shared/data (truth/ folders; lingua sentences grouped by language). zstd level 3.
 - inputs.json: counts and sizes, read by the benchmark scripts.
@@ -164,7 +164,7 @@ def make_jsonl(n_docs, out):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--max-pages", type=int, default=2500)
-    ap.add_argument("--docs", type=int, default=300_000)
+    ap.add_argument("--docs", type=int, default=200_000)
     ap.add_argument("--force", action="store_true", help="rebuild even if the inputs exist")
     a = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)

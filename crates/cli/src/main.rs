@@ -1,0 +1,196 @@
+//! The `tamis` command: parse arguments, wire the library crates together, print,
+//! and choose the exit code (0 done, 1 some task failed, 2 bad usage or config).
+
+mod summary;
+mod tasks;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tamis_run::{Pipeline, Progress, Runner};
+
+#[derive(Parser)]
+#[command(name = "tamis", version, about = "Turn raw web crawls into clean, deduplicated text for training language models.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a pipeline file.
+    Run(RunArgs),
+    /// Read files and count their records, documents and errors (prints JSON).
+    Count {
+        /// Input format.
+        #[arg(long, value_enum, default_value = "warc")]
+        format: CountFormat,
+        /// Files to read.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Merge the stats of the completed tasks in OUTPUT into OUTPUT/stats.json.
+    Stats {
+        /// The pipeline's output directory.
+        output: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// The pipeline file (YAML).
+    pipeline: PathBuf,
+    /// Worker threads per task [default: all cores].
+    #[arg(long, short = 'w')]
+    workers: Option<usize>,
+    /// Split the inputs into this many tasks [env: TAMIS_TASKS, SLURM_ARRAY_TASK_COUNT].
+    #[arg(long)]
+    tasks: Option<usize>,
+    /// Run only this task (0-based) [env: TAMIS_TASK_INDEX, SLURM_ARRAY_TASK_ID,
+    /// JOB_COMPLETION_INDEX]; without it, every task runs here, one after another.
+    #[arg(long)]
+    task_index: Option<usize>,
+    /// No progress bar and no summary table.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CountFormat {
+    Warc,
+    Jsonl,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Count { format, files } => count(format, &files),
+        Command::Stats { output } => stats(&output),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("tamis: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let pipeline = Pipeline::load(&args.pipeline)?;
+    let selection = tasks::select(args.tasks, args.task_index)?;
+    let workers = args
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let progress = Arc::new(Progress::default());
+    let runner = Runner::new(&pipeline, workers, progress.clone()).context("starting the worker pool")?;
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let bar = show.then(|| progress_bar(progress.clone()));
+
+    let started = Instant::now();
+    let mut failed = 0;
+    let mut ran = tamis_api::Stats::default();
+    for index in selection.indexes() {
+        match runner.run_task(selection.count, index) {
+            Ok(outcome) if outcome.skipped => eprintln!("tamis: task {index} was already complete, skipped"),
+            Ok(outcome) => {
+                ran.merge(&outcome.stats).context("adding up task stats")?;
+            }
+            Err(err) => {
+                failed += 1;
+                eprintln!("tamis: error: {err}");
+            }
+        }
+    }
+    if let Some((bar, stop)) = bar {
+        stop.store(1, Ordering::Relaxed);
+        let _ = bar.join();
+    }
+    let total = runner.merge_stats().context("merging task stats")?;
+    if !args.quiet {
+        eprintln!("{}", summary::table(&ran, started.elapsed()));
+        eprintln!(
+            "tamis: {} of {} tasks complete; stats in {}",
+            total.tasks,
+            selection.count,
+            pipeline.output.join("stats.json").display()
+        );
+    }
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Draws a progress bar on stderr until told to stop.
+fn progress_bar(progress: Arc<Progress>) -> (std::thread::JoinHandle<()>, Arc<AtomicU64>) {
+    let stop = Arc::new(AtomicU64::new(0));
+    let stopped = stop.clone();
+    let handle = std::thread::spawn(move || {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let started = Instant::now();
+        while stopped.load(Ordering::Relaxed) == 0 {
+            bar.set_length(progress.bytes_total.load(Ordering::Relaxed));
+            bar.set_position(progress.bytes_read.load(Ordering::Relaxed));
+            let records = progress.records.load(Ordering::Relaxed);
+            let rate = records as f64 / started.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!("{records} docs, {rate:.0} docs/s"));
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        bar.finish_and_clear();
+    });
+    (handle, stop)
+}
+
+fn count(format: CountFormat, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let format = match format {
+        CountFormat::Warc => tamis_read::Format::Warc,
+        CountFormat::Jsonl => tamis_read::Format::Jsonl,
+    };
+    let options = tamis_read::ReadOptions::default();
+    let bytes = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let (mut documents, mut skipped, mut errors, mut text_bytes) = (0u64, 0u64, 0u64, 0u64);
+    for file in files {
+        anyhow::ensure!(file.is_file(), "{}: no such file", file.display());
+        for record in tamis_read::open(file, format, &options, bytes.clone()) {
+            match record {
+                tamis_read::Record::Document(doc) => {
+                    documents += 1;
+                    text_bytes += doc.text.len() as u64;
+                }
+                tamis_read::Record::Skipped(_) => skipped += 1,
+                tamis_read::Record::Error(err) => {
+                    errors += 1;
+                    eprintln!("tamis: {err}");
+                }
+            }
+        }
+    }
+    let report = serde_json::json!({
+        "documents": documents,
+        "skipped": skipped,
+        "errors": errors,
+        "bytes_in": bytes.load(Ordering::Relaxed),
+        "text_bytes": text_bytes,
+        "seconds": started.elapsed().as_secs_f64(),
+    });
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stats(output: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let layout = tamis_run::output::Layout::new(output, None);
+    let merged = layout.merge_stats().with_context(|| format!("merging stats in {}", output.display()))?;
+    println!("{}", serde_json::to_string_pretty(&merged)?);
+    Ok(ExitCode::SUCCESS)
+}

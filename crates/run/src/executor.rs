@@ -1,0 +1,513 @@
+//! Running tasks: shards in, batches through the steps on all workers, files out.
+//!
+//! Inside a shard, a reader thread decodes records into batches while the main
+//! thread sends each batch through the steps on the worker pool and writes the
+//! results in input order, so the output is byte-identical for any number of
+//! workers. Shard steps split the step list into segments: the documents leaving
+//! a segment are spilled to a staging file while the next shard step observes
+//! them, then read back through its deciding step and the segment after it.
+
+use crate::output::{Layout, Marker, Staging};
+use crate::plan::{self, Shard};
+use crate::Pipeline;
+use crossbeam_channel::bounded;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::{self, BufRead};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+use tamis_api::{ConservationError, Counters, Document, ErrorSample, Reason, ShardPass, Stats, Step, Verdict};
+use tamis_read::Record;
+use tamis_steps::BuiltStep;
+use tamis_write::{document_line, removed_line, Compression, RollingWriter};
+
+/// Records per batch, unless [`BATCH_BYTES`] is reached first.
+const BATCH_RECORDS: usize = 512;
+/// Text bytes per batch.
+const BATCH_BYTES: usize = 16 << 20;
+
+/// Live counters for a progress display, updated as the task runs.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Stored input bytes consumed.
+    pub bytes_read: Arc<AtomicU64>,
+    /// Stored size of the inputs of the tasks being run.
+    pub bytes_total: AtomicU64,
+    /// Records read.
+    pub records: AtomicU64,
+}
+
+/// Why a task failed. A failed task leaves no completion marker; a re-run
+/// redoes it.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Writing outputs or reading a staged file failed.
+    #[error("task {task}: {context}: {source}")]
+    Io {
+        /// The task.
+        task: usize,
+        /// What was being done.
+        context: String,
+        /// The failure.
+        source: io::Error,
+    },
+    /// Documents were lost or invented: a bug, never a bad input.
+    #[error("task {task}: {source}")]
+    Conservation {
+        /// The task.
+        task: usize,
+        /// The broken balance.
+        source: ConservationError,
+    },
+    /// The output directory holds this task, completed by another job.
+    #[error(
+        "task {task} in {output} was completed by a different job (pipeline file or task count changed); \
+         write to a new output directory"
+    )]
+    OtherJob {
+        /// The task.
+        task: usize,
+        /// The output directory.
+        output: String,
+    },
+}
+
+/// How a task ended.
+#[derive(Debug)]
+pub struct TaskOutcome {
+    /// The task's stats (read back from disk when it was already complete).
+    pub stats: Stats,
+    /// Whether the task was complete from an earlier run and skipped.
+    pub skipped: bool,
+}
+
+/// A run of steps between two shard steps.
+struct Segment {
+    /// Index (in the pipeline) of the shard step that opens the segment.
+    shard_step: Option<usize>,
+    /// Indexes of the per-document steps that follow it.
+    steps: Vec<usize>,
+}
+
+/// Runs the tasks of one pipeline.
+pub struct Runner<'p> {
+    pipeline: &'p Pipeline,
+    shards: Vec<Shard>,
+    layout: Layout,
+    segments: Vec<Segment>,
+    pool: Option<rayon::ThreadPool>,
+    workers: usize,
+    progress: Arc<Progress>,
+}
+
+/// Where the documents leaving a segment go.
+enum Sink {
+    /// The output files (none for the `null` format).
+    Output(Option<RollingWriter>),
+    /// A staging file, observed by the next shard step.
+    Spill {
+        writer: RollingWriter,
+        pass: Box<dyn ShardPass>,
+    },
+}
+
+/// What happened to one document in a batch.
+enum Fate {
+    /// It left the segment; its JSON line, unless output is discarded.
+    Kept(Option<Vec<u8>>),
+    /// A step dropped it; its removed line, if removed documents are kept.
+    Dropped(Option<Vec<u8>>),
+}
+
+/// One step's counts over a part of a batch.
+#[derive(Default)]
+struct StepTally {
+    input: u64,
+    kept: u64,
+    dropped: BTreeMap<&'static str, u64>,
+    counters: Counters,
+    nanos: u128,
+}
+
+impl<'p> Runner<'p> {
+    /// A runner with `workers` threads for the steps (at least 1).
+    pub fn new(pipeline: &'p Pipeline, workers: usize, progress: Arc<Progress>) -> io::Result<Self> {
+        let workers = workers.max(1);
+        let pool = if workers > 1 {
+            Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(workers)
+                    .thread_name(|i| format!("tamis-worker-{i}"))
+                    .build()
+                    .map_err(io::Error::other)?,
+            )
+        } else {
+            None
+        };
+        let mut segments = vec![Segment {
+            shard_step: None,
+            steps: Vec::new(),
+        }];
+        for (i, step) in pipeline.steps.iter().enumerate() {
+            match step {
+                BuiltStep::Document(_) => segments.last_mut().expect("never empty").steps.push(i),
+                BuiltStep::Shard(_) => segments.push(Segment {
+                    shard_step: Some(i),
+                    steps: Vec::new(),
+                }),
+            }
+        }
+        Ok(Runner {
+            pipeline,
+            shards: plan::shards(&pipeline.inputs),
+            layout: Layout::new(&pipeline.output, pipeline.removed.as_deref()),
+            segments,
+            pool,
+            workers,
+            progress,
+        })
+    }
+
+    /// The shards task `index` of `count` will process.
+    pub fn task_shards(&self, count: usize, index: usize) -> Vec<Shard> {
+        plan::task_shards(&self.shards, count, index)
+    }
+
+    /// Merges the stats of all completed tasks into `OUTPUT/stats.json`.
+    pub fn merge_stats(&self) -> io::Result<Stats> {
+        self.layout.merge_stats()
+    }
+
+    /// Runs task `index` of `count`, unless an earlier run completed it.
+    pub fn run_task(&self, count: usize, index: usize) -> Result<TaskOutcome, RunError> {
+        let io_error = |context: &str| {
+            let context = context.to_string();
+            move |source| RunError::Io {
+                task: index,
+                context,
+                source,
+            }
+        };
+        let marker = Marker {
+            pipeline: self.pipeline.fingerprint.clone(),
+            tasks: count,
+        };
+        match self.layout.marker(index).map_err(io_error("reading the completion marker"))? {
+            Some(found) if found == marker => {
+                let stats = self.layout.task_stats(index).map_err(io_error("reading the task's stats"))?;
+                return Ok(TaskOutcome { stats, skipped: true });
+            }
+            Some(_) => {
+                return Err(RunError::OtherJob {
+                    task: index,
+                    output: self.pipeline.output.display().to_string(),
+                })
+            }
+            None => {}
+        }
+        let started = Instant::now();
+        let shards = self.task_shards(count, index);
+        let size: u64 = shards.iter().filter_map(|s| std::fs::metadata(&s.path).ok()).map(|m| m.len()).sum();
+        self.progress.bytes_total.fetch_add(size, Ordering::Relaxed);
+        let staging = self.layout.stage(index).map_err(io_error("creating the staging directory"))?;
+        let mut stats = Stats::for_steps(self.pipeline.step_names());
+        stats.tasks = 1;
+        let mut files = Vec::new();
+        for shard in shards {
+            self.run_shard(&shard, &staging, &mut stats, &mut files)
+                .map_err(io_error(&format!("shard {}", shard.path.display())))?;
+        }
+        stats.seconds = started.elapsed().as_secs_f64();
+        stats
+            .check_conservation()
+            .map_err(|source| RunError::Conservation { task: index, source })?;
+        self.layout
+            .commit(index, &staging, &files, &stats, &marker)
+            .map_err(io_error("committing the outputs"))?;
+        Ok(TaskOutcome { stats, skipped: false })
+    }
+
+    fn run_shard(&self, shard: &Shard, staging: &Staging, stats: &mut Stats, files: &mut Vec<PathBuf>) -> io::Result<()> {
+        stats.read.files += 1;
+        stats.read.bytes_in += std::fs::metadata(&shard.path).map_or(0, |m| m.len());
+        let pipeline = self.pipeline;
+        let compression = pipeline.output_format.compression();
+        let mut removed = staging.removed.as_ref().map(|dir| {
+            RollingWriter::new(dir, &shard.name, compression.unwrap_or(Compression::None), pipeline.max_file_bytes)
+        });
+        let mut source: Box<dyn Iterator<Item = Record> + Send> = tamis_read::open(
+            &shard.path,
+            pipeline.format,
+            &pipeline.read_options,
+            self.progress.bytes_read.clone(),
+        );
+        let mut decider: Option<Box<dyn Step>> = None;
+        for (k, segment) in self.segments.iter().enumerate() {
+            let mut steps: Vec<(usize, &dyn Step)> = Vec::new();
+            if let (Some(index), Some(decider)) = (segment.shard_step, decider.as_deref()) {
+                steps.push((index, decider));
+            }
+            for &index in &segment.steps {
+                if let BuiltStep::Document(step) = &pipeline.steps[index] {
+                    steps.push((index, step.as_ref()));
+                }
+            }
+            let mut sink = match self.segments.get(k + 1).and_then(|next| next.shard_step) {
+                Some(next) => {
+                    let BuiltStep::Shard(shard_step) = &pipeline.steps[next] else {
+                        unreachable!("segments open on shard steps")
+                    };
+                    let dir = staging.output.join(format!("spill-{k}"));
+                    std::fs::create_dir_all(&dir)?;
+                    Sink::Spill {
+                        writer: RollingWriter::new(&dir, &shard.name, Compression::None, u64::MAX),
+                        pass: shard_step.begin(),
+                    }
+                }
+                None => Sink::Output(compression.map(|c| RollingWriter::new(&staging.output, &shard.name, c, pipeline.max_file_bytes))),
+            };
+            self.run_segment(source, &steps, &mut sink, &mut removed, stats, k == 0)?;
+            match sink {
+                Sink::Output(writer) => {
+                    if let Some(writer) = writer {
+                        files.extend(writer.finish()?);
+                    }
+                    source = Box::new(std::iter::empty());
+                }
+                Sink::Spill { writer, pass } => {
+                    decider = Some(pass.finish());
+                    source = Box::new(SpillReader::open(writer.finish()?)?);
+                }
+            }
+        }
+        if let Some(writer) = removed {
+            files.extend(writer.finish()?);
+        }
+        Ok(())
+    }
+
+    /// Sends every record of `source` through `steps` into `sink`.
+    fn run_segment(
+        &self,
+        source: Box<dyn Iterator<Item = Record> + Send>,
+        steps: &[(usize, &dyn Step)],
+        sink: &mut Sink,
+        removed: &mut Option<RollingWriter>,
+        stats: &mut Stats,
+        first: bool,
+    ) -> io::Result<()> {
+        let serialize = !matches!(sink, Sink::Output(None));
+        let keep_removed = removed.is_some();
+        let progress = &self.progress;
+        std::thread::scope(|scope| {
+            let (sender, batches) = bounded::<Vec<Record>>(2);
+            scope.spawn(move || read_batches(source, &sender));
+            for batch in batches {
+                let mut docs = Vec::with_capacity(batch.len());
+                for record in batch {
+                    match record {
+                        Record::Document(doc) => docs.push(doc),
+                        Record::Skipped(kind) if first => *stats.read.skipped.entry(kind).or_insert(0) += 1,
+                        Record::Error(error) if first => stats.read.add_error(
+                            error.kind.as_str(),
+                            ErrorSample {
+                                file: error.file,
+                                offset: error.offset,
+                                detail: error.detail,
+                            },
+                        ),
+                        Record::Skipped(_) | Record::Error(_) => {
+                            return Err(io::Error::new(io::ErrorKind::InvalidData, "a staged spill file is damaged"));
+                        }
+                    }
+                }
+                if first {
+                    let n = docs.len() as u64;
+                    stats.read.records += n;
+                    stats.read.documents += n;
+                    progress.records.fetch_add(n, Ordering::Relaxed);
+                }
+                let (outcomes, tallies) = self.process(docs, steps, serialize, keep_removed);
+                for ((index, _), tally) in steps.iter().zip(tallies) {
+                    let step = &mut stats.steps[*index];
+                    step.input += tally.input;
+                    step.kept += tally.kept;
+                    for (reason, n) in tally.dropped {
+                        *step.dropped.entry(reason.to_string()).or_insert(0) += n;
+                    }
+                    for (name, n) in tally.counters.iter() {
+                        *step.counters.entry(name.to_string()).or_insert(0) += n;
+                    }
+                    step.seconds += tally.nanos as f64 * 1e-9;
+                }
+                for (doc, fate) in outcomes {
+                    match fate {
+                        Fate::Dropped(line) => {
+                            if let (Some(writer), Some(line)) = (removed.as_mut(), line) {
+                                writer.write_line(&line)?;
+                            }
+                        }
+                        Fate::Kept(line) => match sink {
+                            Sink::Output(writer) => {
+                                stats.kept += 1;
+                                if let (Some(writer), Some(line)) = (writer.as_mut(), line) {
+                                    stats.bytes_out += line.len() as u64;
+                                    writer.write_line(&line)?;
+                                }
+                            }
+                            Sink::Spill { writer, pass } => {
+                                pass.observe(&doc);
+                                writer.write_line(&line.unwrap_or_else(|| document_line(&doc)))?;
+                            }
+                        },
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs a batch through the steps, in parallel chunks, keeping input order.
+    fn process(
+        &self,
+        docs: Vec<Document>,
+        steps: &[(usize, &dyn Step)],
+        serialize: bool,
+        keep_removed: bool,
+    ) -> (Vec<(Document, Fate)>, Vec<StepTally>) {
+        let run = |chunk: Vec<Document>| process_chunk(chunk, steps, serialize, keep_removed);
+        let Some(pool) = self.pool.as_ref().filter(|_| docs.len() > 1) else {
+            return run(docs);
+        };
+        let chunk_size = docs.len().div_ceil(self.workers * 4);
+        let mut chunks = Vec::new();
+        let mut docs = docs.into_iter();
+        loop {
+            let chunk: Vec<Document> = docs.by_ref().take(chunk_size).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            chunks.push(chunk);
+        }
+        let results: Vec<_> = pool.install(|| chunks.into_par_iter().map(run).collect());
+        let mut outcomes = Vec::new();
+        let mut tallies: Vec<StepTally> = steps.iter().map(|_| StepTally::default()).collect();
+        for (chunk_outcomes, chunk_tallies) in results {
+            outcomes.extend(chunk_outcomes);
+            for (total, part) in tallies.iter_mut().zip(chunk_tallies) {
+                total.input += part.input;
+                total.kept += part.kept;
+                for (reason, n) in part.dropped {
+                    *total.dropped.entry(reason).or_insert(0) += n;
+                }
+                total.counters.merge(&part.counters);
+                total.nanos += part.nanos;
+            }
+        }
+        (outcomes, tallies)
+    }
+}
+
+fn process_chunk(
+    docs: Vec<Document>,
+    steps: &[(usize, &dyn Step)],
+    serialize: bool,
+    keep_removed: bool,
+) -> (Vec<(Document, Fate)>, Vec<StepTally>) {
+    let mut tallies: Vec<StepTally> = steps.iter().map(|_| StepTally::default()).collect();
+    let outcomes = docs
+        .into_iter()
+        .map(|mut doc| {
+            let mut dropped: Option<(&'static str, Reason)> = None;
+            for ((_, step), tally) in steps.iter().zip(tallies.iter_mut()) {
+                let started = Instant::now();
+                let verdict = step.process(&mut doc, &mut tally.counters);
+                tally.nanos += started.elapsed().as_nanos();
+                tally.input += 1;
+                match verdict {
+                    Verdict::Keep => tally.kept += 1,
+                    Verdict::Drop(reason) => {
+                        *tally.dropped.entry(reason.as_str()).or_insert(0) += 1;
+                        dropped = Some((step.name(), reason));
+                        break;
+                    }
+                }
+            }
+            let fate = match dropped {
+                Some((step, reason)) => Fate::Dropped(keep_removed.then(|| removed_line(&doc, step, reason))),
+                None => Fate::Kept(serialize.then(|| document_line(&doc))),
+            };
+            (doc, fate)
+        })
+        .collect();
+    (outcomes, tallies)
+}
+
+/// Reads `source` in batches and sends them until it ends or the receiver hangs
+/// up (the main thread stopped on an error).
+fn read_batches(source: Box<dyn Iterator<Item = Record> + Send>, sender: &crossbeam_channel::Sender<Vec<Record>>) {
+    let mut batch = Vec::with_capacity(BATCH_RECORDS);
+    let mut bytes = 0;
+    for record in source {
+        if let Record::Document(doc) = &record {
+            bytes += doc.text.len();
+        }
+        batch.push(record);
+        if batch.len() == BATCH_RECORDS || bytes >= BATCH_BYTES {
+            if sender.send(std::mem::take(&mut batch)).is_err() {
+                return;
+            }
+            bytes = 0;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = sender.send(batch);
+    }
+}
+
+/// Reads back the documents a segment spilled, in order, deleting each file
+/// once read.
+struct SpillReader {
+    files: std::vec::IntoIter<PathBuf>,
+    current: Option<(PathBuf, io::Lines<io::BufReader<std::fs::File>>)>,
+}
+
+impl SpillReader {
+    fn open(files: Vec<PathBuf>) -> io::Result<Self> {
+        Ok(SpillReader {
+            files: files.into_iter(),
+            current: None,
+        })
+    }
+}
+
+impl Iterator for SpillReader {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        loop {
+            if let Some((path, lines)) = &mut self.current {
+                match lines.next() {
+                    Some(Ok(line)) => {
+                        return Some(match serde_json::from_str::<Document>(&line) {
+                            Ok(doc) => Record::Document(doc),
+                            Err(err) => Record::Skipped(format!("damaged spill line: {err}")),
+                        })
+                    }
+                    Some(Err(err)) => return Some(Record::Skipped(format!("unreadable spill: {err}"))),
+                    None => {
+                        let _ = std::fs::remove_file(path);
+                        self.current = None;
+                    }
+                }
+            }
+            let path = self.files.next()?;
+            match std::fs::File::open(&path) {
+                Ok(file) => self.current = Some((path, io::BufReader::new(file).lines())),
+                Err(err) => return Some(Record::Skipped(format!("unreadable spill: {err}"))),
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Running pipelines: from a pipeline file to committed outputs and stats.
+//!
+//! - [`pipeline`]: the pipeline file, parsed and checked before any work starts;
+//! - [`plan`]: which task reads which input shards, and how outputs are named;
+//! - [`executor`]: one task at a time, its shards through the steps on a worker
+//!   pool, output order kept;
+//! - [`output`]: staging, atomic commit, completion markers, stats files.
+//!
+//! The pipeline file says *what* runs; the [`Runner`]'s arguments (workers, task
+//! count and index) say *how*, so the same file runs on a laptop or as a Slurm
+//! array job.
+#![deny(missing_docs)]
+
+pub mod executor;
+pub mod output;
+pub mod pipeline;
+pub mod plan;
+
+pub use executor::{Progress, RunError, Runner, TaskOutcome};
+pub use pipeline::{Pipeline, PipelineError};

@@ -1,0 +1,354 @@
+//! The pipeline file: what runs, read and checked before any work starts.
+//!
+//! ```yaml
+//! input:  { paths: ["crawl/*.warc.gz"], format: warc }
+//! output: { path: out/, format: jsonl.gz, removed: out/removed/ }
+//! steps:
+//!   - line_dedup: { min_docs: 2 }
+//! ```
+//!
+//! Relative paths are relative to the current directory, as in a shell. An
+//! unknown key, a value of the wrong type, a step setting out of range or an input
+//! that matches no file is an error naming the file, line and key.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::path::{Path, PathBuf};
+use tamis_read::{Format, ReadOptions};
+use tamis_steps::{BuiltStep, StepConfig};
+use tamis_write::Compression;
+
+/// An error in the pipeline file, with its location.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct PipelineError {
+    /// The pipeline file.
+    pub file: String,
+    /// 1-based line, 0 when unknown.
+    pub line: u64,
+    /// 1-based column, 0 when unknown.
+    pub column: u64,
+    /// What is wrong, naming the key.
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PipelineFile {
+    input: InputConfig,
+    output: OutputConfig,
+    #[serde(default)]
+    steps: Vec<Spanned<StepConfig>>,
+}
+
+/// `input:` — which files, in which format.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputConfig {
+    /// Files, directories (read recursively) or glob patterns.
+    paths: Vec<Spanned<String>>,
+    format: InputFormat,
+    #[serde(default)]
+    text_field: Option<String>,
+    #[serde(default)]
+    id_field: Option<String>,
+    #[serde(default)]
+    url_field: Option<String>,
+    #[serde(default)]
+    max_record_bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum InputFormat {
+    Warc,
+    Jsonl,
+}
+
+/// `output:` — where kept and removed documents go.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutputConfig {
+    path: Spanned<String>,
+    #[serde(default)]
+    format: OutputFormat,
+    #[serde(default)]
+    removed: Option<String>,
+    #[serde(default)]
+    max_file_bytes: Option<u64>,
+}
+
+/// The output formats; `null` writes no documents (stats only), for benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum OutputFormat {
+    /// Plain JSONL.
+    #[default]
+    #[serde(rename = "jsonl")]
+    Jsonl,
+    /// gzip-compressed JSONL.
+    #[serde(rename = "jsonl.gz")]
+    JsonlGz,
+    /// zstd-compressed JSONL.
+    #[serde(rename = "jsonl.zst")]
+    JsonlZst,
+    /// Discard documents.
+    #[serde(rename = "null")]
+    Null,
+}
+
+impl OutputFormat {
+    /// The compression of the files written, or `None` for `null`.
+    pub fn compression(self) -> Option<Compression> {
+        match self {
+            OutputFormat::Jsonl => Some(Compression::None),
+            OutputFormat::JsonlGz => Some(Compression::Gzip),
+            OutputFormat::JsonlZst => Some(Compression::Zstd),
+            OutputFormat::Null => None,
+        }
+    }
+}
+
+/// 1 GiB of JSON per output file before rolling over to the next part.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// A checked pipeline, ready to run.
+pub struct Pipeline {
+    /// Input files, sorted, each once.
+    pub inputs: Vec<PathBuf>,
+    /// Their format.
+    pub format: Format,
+    /// Reader options.
+    pub read_options: ReadOptions,
+    /// The output directory.
+    pub output: PathBuf,
+    /// The output format.
+    pub output_format: OutputFormat,
+    /// Where removed documents go, if anywhere.
+    pub removed: Option<PathBuf>,
+    /// Uncompressed bytes per output file.
+    pub max_file_bytes: u64,
+    /// The steps, in order.
+    pub steps: Vec<BuiltStep>,
+    /// A fingerprint of the file's content: a re-run into the same output must
+    /// run the same pipeline.
+    pub fingerprint: String,
+}
+
+impl Pipeline {
+    /// Reads, parses and checks the pipeline file at `path`.
+    pub fn load(path: &Path) -> Result<Pipeline, PipelineError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|err| PipelineError {
+            file: file.clone(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read the pipeline file: {err}"),
+        })?;
+        Pipeline::parse(&text, &file)
+    }
+
+    /// Parses and checks pipeline YAML; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Pipeline, PipelineError> {
+        let parsed: PipelineFile = serde_saphyr::from_str(text).map_err(|err| {
+            let (line, column) = err.location().map_or((0, 0), |l| (l.line(), l.column()));
+            let mut message = err.without_snippet().to_string();
+            // serde names unknown and missing keys but not the key of a value of
+            // the wrong type: take it from the source line.
+            if let Some(key) = key_before(text, line, column).filter(|key| !message.contains(key.as_str())) {
+                message = format!("key `{key}`: {message}");
+            }
+            PipelineError {
+                file: file.to_string(),
+                line,
+                column,
+                message: message.trim_start_matches("error: ").to_string(),
+            }
+        })?;
+        let error = |at: &serde_saphyr::Location, message: String| PipelineError {
+            file: file.to_string(),
+            line: at.line(),
+            column: at.column(),
+            message,
+        };
+
+        let mut inputs = Vec::new();
+        for pattern in &parsed.input.paths {
+            let found = expand(&pattern.value).map_err(|message| {
+                error(&pattern.referenced, format!("input.paths: {:?}: {message}", pattern.value))
+            })?;
+            inputs.extend(found);
+        }
+        inputs.sort();
+        inputs.dedup();
+
+        let defaults = ReadOptions::default();
+        let input = parsed.input;
+        let read_options = ReadOptions {
+            max_record_bytes: input.max_record_bytes.unwrap_or(defaults.max_record_bytes),
+            text_field: input.text_field.unwrap_or(defaults.text_field),
+            id_field: input.id_field.unwrap_or(defaults.id_field),
+            url_field: input.url_field.unwrap_or(defaults.url_field),
+        };
+
+        let output = PathBuf::from(&parsed.output.path.value);
+        if output.is_file() {
+            return Err(error(
+                &parsed.output.path.referenced,
+                format!("output.path: {:?} is a file, not a directory", parsed.output.path.value),
+            ));
+        }
+
+        let mut steps = Vec::new();
+        for step in &parsed.steps {
+            let built = step
+                .value
+                .build()
+                .map_err(|err| error(&step.referenced, format!("steps: {err}")))?;
+            steps.push(built);
+        }
+
+        Ok(Pipeline {
+            inputs,
+            format: match input.format {
+                InputFormat::Warc => Format::Warc,
+                InputFormat::Jsonl => Format::Jsonl,
+            },
+            read_options,
+            output,
+            output_format: parsed.output.format,
+            removed: parsed.output.removed.map(PathBuf::from),
+            max_file_bytes: parsed.output.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
+            steps,
+            fingerprint: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes())),
+        })
+    }
+
+    /// The names of the steps, in order.
+    pub fn step_names(&self) -> Vec<&'static str> {
+        self.steps.iter().map(BuiltStep::name).collect()
+    }
+}
+
+/// Expands one `input.paths` entry: a file, a directory (all files below it) or
+/// a glob pattern. Matching nothing is an error.
+fn expand(pattern: &str) -> Result<Vec<PathBuf>, String> {
+    let path = Path::new(pattern);
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    if path.is_dir() {
+        let mut files = Vec::new();
+        walk(path, &mut files).map_err(|err| format!("cannot list the directory: {err}"))?;
+        if files.is_empty() {
+            return Err("the directory holds no files".into());
+        }
+        return Ok(files);
+    }
+    let matches = glob::glob(pattern).map_err(|err| format!("not a valid pattern: {err}"))?;
+    let files: Vec<PathBuf> = matches.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+    if files.is_empty() {
+        return Err("no such file, and no file matches it".into());
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The mapping key written before `column` on `line` (both 1-based) of `text`:
+/// for `  - line_dedup: { min_docs: abc }` at the `a` of `abc`, `min_docs`.
+fn key_before(text: &str, line: u64, column: u64) -> Option<String> {
+    let source = text.lines().nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    let before: String = source.chars().take(usize::try_from(column).ok()?.saturating_sub(1)).collect();
+    let before = before.trim_end().strip_suffix(':')?;
+    let key: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .collect();
+    (!key.is_empty()).then(|| key.chars().rev().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(yaml: &str) -> PipelineError {
+        match Pipeline::parse(yaml, "p.yaml") {
+            Ok(_) => panic!("accepted: {yaml}"),
+            Err(err) => err,
+        }
+    }
+
+    fn input_file() -> tempfile::NamedTempFile {
+        tempfile::NamedTempFile::new().unwrap()
+    }
+
+    #[test]
+    fn a_valid_pipeline_is_built() {
+        let file = input_file();
+        let yaml = format!(
+            "input: {{ paths: [{:?}], format: warc }}\noutput: {{ path: out/, format: jsonl.zst, removed: out/removed/ }}\nsteps:\n  - line_dedup: {{}}\n",
+            file.path()
+        );
+        let pipeline = Pipeline::parse(&yaml, "p.yaml").unwrap();
+        assert_eq!(pipeline.inputs, vec![file.path().to_path_buf()]);
+        assert_eq!(pipeline.output_format, OutputFormat::JsonlZst);
+        assert_eq!(pipeline.step_names(), vec!["line_dedup"]);
+    }
+
+    #[test]
+    fn an_unknown_key_names_file_line_and_key() {
+        let err = error_of("input: { paths: [x], format: warc }\noutput: { path: o, formt: jsonl }\n");
+        assert_eq!((err.file.as_str(), err.line), ("p.yaml", 2));
+        assert!(err.message.contains("formt"), "{err}");
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_key() {
+        let file = input_file();
+        let yaml = format!(
+            "input: {{ paths: [{:?}], format: warc }}\noutput: {{ path: o }}\nsteps:\n  - line_dedup: {{ min_docs: many }}\n",
+            file.path()
+        );
+        let err = error_of(&yaml);
+        assert_eq!(err.line, 4);
+        assert!(err.message.contains("min_docs"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_input_names_its_line() {
+        let err = error_of("input:\n  paths: [/no/such/file.warc.gz]\n  format: warc\noutput: { path: o }\n");
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("input.paths") && err.message.contains("/no/such/file.warc.gz"), "{err}");
+    }
+
+    #[test]
+    fn an_out_of_range_step_setting_names_the_step() {
+        let file = input_file();
+        let yaml = format!(
+            "input: {{ paths: [{:?}], format: jsonl }}\noutput: {{ path: o }}\nsteps:\n  - line_dedup: {{ min_docs: 1 }}\n",
+            file.path()
+        );
+        let err = error_of(&yaml);
+        assert_eq!(err.line, 4);
+        assert!(err.message.contains("line_dedup.min_docs"), "{err}");
+    }
+
+    #[test]
+    fn unknown_formats_and_steps_are_rejected() {
+        let err = error_of("input: { paths: [x], format: arc }\noutput: { path: o }\n");
+        assert!(err.message.contains("arc"), "{err}");
+        let err = error_of("input: { paths: [x], format: warc }\noutput: { path: o }\nsteps:\n  - line_dedupe: {}\n");
+        assert_eq!(err.line, 4);
+    }
+}
