@@ -15,7 +15,11 @@ use std::time::{Duration, Instant};
 use tamis_run::{Pipeline, Progress, Runner};
 
 #[derive(Parser)]
-#[command(name = "tamis", version, about = "Turn raw web crawls into clean, deduplicated text for training language models.")]
+#[command(
+    name = "tamis",
+    version,
+    about = "Turn raw web crawls into clean, deduplicated text for training language models."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -122,7 +126,11 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             pipeline.output.join("stats.json").display()
         );
     }
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Draws a progress bar on stderr until told to stop.
@@ -190,7 +198,9 @@ fn count(format: CountFormat, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
 
 fn stats(output: &std::path::Path) -> anyhow::Result<ExitCode> {
     let layout = tamis_run::output::Layout::new(output, None);
-    let merged = layout.merge_stats().with_context(|| format!("merging stats in {}", output.display()))?;
+    let merged = layout
+        .merge_stats()
+        .with_context(|| format!("merging stats in {}", output.display()))?;
     println!("{}", serde_json::to_string_pretty(&merged)?);
     Ok(ExitCode::SUCCESS)
 }

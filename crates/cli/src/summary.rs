@@ -13,13 +13,18 @@ fn row(table: &mut Table, what: &str, count: u64, detail: String) {
 }
 
 fn reasons<'a>(counts: impl Iterator<Item = (&'a String, u64)>) -> String {
-    counts.map(|(reason, n)| format!("{reason}: {n}")).collect::<Vec<_>>().join(", ")
+    counts
+        .map(|(reason, n)| format!("{reason}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Summarises the tasks run in this process.
 pub fn table(stats: &Stats, elapsed: Duration) -> Table {
     let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED).set_header(vec!["", "documents", "detail"]);
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_header(vec!["", "documents", "detail"]);
     let read = &stats.read;
     let seconds = elapsed.as_secs_f64().max(1e-9);
     row(
@@ -37,7 +42,12 @@ pub fn table(stats: &Stats, elapsed: Duration) -> Table {
     );
     if !read.skipped.is_empty() {
         let skipped = read.skipped.values().sum();
-        row(&mut table, "  skipped (not documents)", skipped, reasons(read.skipped.iter().map(|(k, v)| (k, *v))));
+        row(
+            &mut table,
+            "  skipped (not documents)",
+            skipped,
+            reasons(read.skipped.iter().map(|(k, v)| (k, *v))),
+        );
     }
     row(
         &mut table,
@@ -50,9 +60,18 @@ pub fn table(stats: &Stats, elapsed: Duration) -> Table {
             &mut table,
             &format!("{} dropped", step.name),
             step.dropped_count(),
-            format!("{} ({:.2} s)", reasons(step.dropped.iter().map(|(k, v)| (k, *v))), step.seconds),
+            format!(
+                "{} ({:.2} s)",
+                reasons(step.dropped.iter().map(|(k, v)| (k, *v))),
+                step.seconds
+            ),
         );
     }
-    row(&mut table, "kept", stats.kept, format!("{:.1} MB of JSON", stats.bytes_out as f64 / 1e6));
+    row(
+        &mut table,
+        "kept",
+        stats.kept,
+        format!("{:.1} MB of JSON", stats.bytes_out as f64 / 1e6),
+    );
     table
 }

@@ -73,7 +73,10 @@ fn choose(bytes: &[u8], declared: Option<&str>) -> (&'static Encoding, CharsetSo
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
-    (detector.guess(None, chardetng::Utf8Detection::Allow), CharsetSource::Detected)
+    (
+        detector.guess(None, chardetng::Utf8Detection::Allow),
+        CharsetSource::Detected,
+    )
 }
 
 /// Finds `charset=LABEL` after a `<meta` in `head`: a simplified form of the
@@ -87,7 +90,10 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
         let tag = &lower[tag_start..tag_end];
         if let Some(at) = memchr::memmem::find(tag, b"charset=") {
             let value = &tag[at + b"charset=".len()..];
-            let value = value.strip_prefix(b"\"").or_else(|| value.strip_prefix(b"'")).unwrap_or(value);
+            let value = value
+                .strip_prefix(b"\"")
+                .or_else(|| value.strip_prefix(b"'"))
+                .unwrap_or(value);
             let end = value
                 .iter()
                 .position(|b| matches!(b, b'"' | b'\'' | b' ' | b';' | b'/' | b'>'))

@@ -107,9 +107,7 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
 fn decompress(body: &[u8], encoding: &str, max: u64) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let result = match encoding {
-        "gzip" | "x-gzip" => flate2::read::MultiGzDecoder::new(body)
-            .take(max)
-            .read_to_end(&mut out),
+        "gzip" | "x-gzip" => flate2::read::MultiGzDecoder::new(body).take(max).read_to_end(&mut out),
         "deflate" => flate2::read::ZlibDecoder::new(body).take(max).read_to_end(&mut out),
         _ => return None,
     };

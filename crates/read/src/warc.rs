@@ -77,18 +77,18 @@ impl WarcReader {
         }
     }
 
-    fn error(&self, kind: ReadErrorKind, start: u64, detail: impl Into<String>) -> Record {
+    fn error(&self, kind: ReadErrorKind, start: u64, detail: impl Into<String>) -> ReadError {
         let location = self.locator.locate(start);
         let mut detail = detail.into();
         if !location.stored {
             detail.push_str(" (offset in the decompressed stream)");
         }
-        Record::Error(ReadError::new(kind, location.offset, detail).in_file(&self.source))
+        ReadError::new(kind, location.offset, detail).in_file(&self.source)
     }
 
     /// Reports an I/O or decompression failure and ends the file: a compressed
     /// stream cannot be resumed after it.
-    fn fail(&mut self, err: io::Error, start: u64) -> Record {
+    fn fail(&mut self, err: io::Error, start: u64) -> ReadError {
         self.done = true;
         let kind = match err.kind() {
             io::ErrorKind::UnexpectedEof => ReadErrorKind::GzipTruncated,
@@ -101,7 +101,7 @@ impl WarcReader {
     }
 
     /// Reads up to the blank line ending a header block, skipping junk before it.
-    fn read_head(&mut self) -> Result<Head, Record> {
+    fn read_head(&mut self) -> Result<Head, ReadError> {
         let mut junk_start = None;
         let start = loop {
             let start = self.stream.position();
@@ -113,7 +113,11 @@ impl WarcReader {
                         return Err(self.error(ReadErrorKind::EmptyFile, 0, "no bytes"));
                     }
                     return match junk_start {
-                        Some(at) => Err(self.error(ReadErrorKind::NotWarc, at, "junk at end of file")),
+                        Some(at) => Err(self.error(
+                            ReadErrorKind::NotWarc,
+                            at,
+                            "no WARC record from here to the end of the file",
+                        )),
                         None => Ok(Head::End),
                     };
                 }
@@ -127,7 +131,11 @@ impl WarcReader {
                 if let Some(at) = junk_start {
                     // Report the junk now; the record is read on the next call.
                     self.stream.push_back(&self.line.clone());
-                    return Err(self.error(ReadErrorKind::NotWarc, at, "bytes between records that are not a WARC record"));
+                    return Err(self.error(
+                        ReadErrorKind::NotWarc,
+                        at,
+                        "bytes between records that are not a WARC record",
+                    ));
                 }
                 break start;
             }
@@ -142,7 +150,11 @@ impl WarcReader {
                 Err(err) => return Err(self.fail(err, start)),
                 Ok(Line::End) => {
                     self.done = true;
-                    return Err(self.error(ReadErrorKind::TruncatedRecord, start, "file ends inside the WARC headers"));
+                    return Err(self.error(
+                        ReadErrorKind::TruncatedRecord,
+                        start,
+                        "file ends inside the WARC headers",
+                    ));
                 }
                 Ok(Line::TooLong) => {
                     self.resyncing = true;
@@ -175,11 +187,16 @@ impl WarcReader {
         let (headers, start) = match self.read_head() {
             Ok(Head::Record(headers, start)) => (headers, start),
             Ok(Head::End) => return None,
-            Err(record) => return Some(record),
+            Err(error) => return Some(Record::Error(error)),
         };
+        Some(self.read_block(&headers, start).unwrap_or_else(Record::Error))
+    }
+
+    /// Reads the block of the record whose headers were just read.
+    fn read_block(&mut self, headers: &Headers, start: u64) -> Result<Record, ReadError> {
         let Some(length) = headers.get("Content-Length").and_then(|v| v.parse::<u64>().ok()) else {
             self.resyncing = true;
-            return Some(self.error(ReadErrorKind::BadHeader, start, "missing or invalid Content-Length"));
+            return Err(self.error(ReadErrorKind::BadHeader, start, "missing or invalid Content-Length"));
         };
         let too_large = length > self.options.max_record_bytes;
         let mut block = Vec::new();
@@ -190,10 +207,10 @@ impl WarcReader {
             self.stream.read_up_to(length, &mut block)
         };
         match got {
-            Err(err) => return Some(self.fail(err, start)),
+            Err(err) => return Err(self.fail(err, start)),
             Ok(n) if n < length => {
                 self.done = true;
-                return Some(self.error(
+                return Err(self.error(
                     ReadErrorKind::TruncatedRecord,
                     start,
                     format!("Content-Length is {length} but the file ends after {n} bytes"),
@@ -201,23 +218,21 @@ impl WarcReader {
             }
             Ok(_) => {}
         }
-        if let Err(record) = self.check_trailer(&block, start, length) {
-            return Some(record);
-        }
+        self.check_trailer(&block, start, length)?;
         if too_large {
-            return Some(self.error(
+            return Err(self.error(
                 ReadErrorKind::RecordTooLarge,
                 start,
                 format!("{length} bytes, over the limit of {}", self.options.max_record_bytes),
             ));
         }
-        Some(self.to_record(&headers, block, start))
+        self.to_record(headers, block, start)
     }
 
     /// Checks the `CRLF CRLF` after a block. On a mismatch, gives back the bytes
     /// from the next record start found inside the block, if any, and reports the
     /// record.
-    fn check_trailer(&mut self, block: &[u8], start: u64, length: u64) -> Result<(), Record> {
+    fn check_trailer(&mut self, block: &[u8], start: u64, length: u64) -> Result<(), ReadError> {
         let mut trailer = Vec::with_capacity(4);
         if let Err(err) = self.stream.read_up_to(4, &mut trailer) {
             return Err(self.fail(err, start));
@@ -242,7 +257,7 @@ impl WarcReader {
         ))
     }
 
-    fn to_record(&self, headers: &Headers, block: Vec<u8>, start: u64) -> Record {
+    fn to_record(&self, headers: &Headers, block: Vec<u8>, start: u64) -> Result<Record, ReadError> {
         let kind = headers.get("WARC-Type").unwrap_or("").to_ascii_lowercase();
         let mut metadata = Metadata::new();
         let decoded = match kind.as_str() {
@@ -256,7 +271,7 @@ impl WarcReader {
                     }
                     charset::decode(&response.body, response.charset.as_deref())
                 }
-                None => return Record::Skipped("response_not_http".into()),
+                None => return Ok(Record::Skipped("response_not_http".into())),
             },
             "resource" => {
                 let (mime, declared) = headers
@@ -274,15 +289,15 @@ impl WarcReader {
                     had_errors: false,
                 },
                 Err(err) => {
-                    return self.error(
+                    return Err(self.error(
                         ReadErrorKind::InvalidUtf8,
                         start,
                         format!("conversion record is not UTF-8: {}", err.utf8_error()),
-                    )
+                    ))
                 }
             },
-            "" => return self.error(ReadErrorKind::BadHeader, start, "no WARC-Type"),
-            _ => return Record::Skipped(kind),
+            "" => return Err(self.error(ReadErrorKind::BadHeader, start, "no WARC-Type")),
+            _ => return Ok(Record::Skipped(kind)),
         };
         if kind != "conversion" {
             metadata.insert("charset".into(), decoded.encoding.into());
@@ -292,7 +307,9 @@ impl WarcReader {
             }
         }
         let location = self.locator.locate(start);
-        let url = headers.get("WARC-Target-URI").map(|u| u.trim_matches(['<', '>']).to_string());
+        let url = headers
+            .get("WARC-Target-URI")
+            .map(|u| u.trim_matches(['<', '>']).to_string());
         let id = headers
             .get("WARC-Record-ID")
             .map(str::to_string)
@@ -316,12 +333,12 @@ impl WarcReader {
             }
         }
         meta.extend(metadata);
-        Record::Document(Document {
+        Ok(Record::Document(Document {
             id,
             text: decoded.text,
             url,
             metadata: meta,
-        })
+        }))
     }
 }
 

@@ -194,9 +194,16 @@ impl<'p> Runner<'p> {
             pipeline: self.pipeline.fingerprint.clone(),
             tasks: count,
         };
-        match self.layout.marker(index).map_err(io_error("reading the completion marker"))? {
+        match self
+            .layout
+            .marker(index)
+            .map_err(io_error("reading the completion marker"))?
+        {
             Some(found) if found == marker => {
-                let stats = self.layout.task_stats(index).map_err(io_error("reading the task's stats"))?;
+                let stats = self
+                    .layout
+                    .task_stats(index)
+                    .map_err(io_error("reading the task's stats"))?;
                 return Ok(TaskOutcome { stats, skipped: true });
             }
             Some(_) => {
@@ -209,9 +216,16 @@ impl<'p> Runner<'p> {
         }
         let started = Instant::now();
         let shards = self.task_shards(count, index);
-        let size: u64 = shards.iter().filter_map(|s| std::fs::metadata(&s.path).ok()).map(|m| m.len()).sum();
+        let size: u64 = shards
+            .iter()
+            .filter_map(|s| std::fs::metadata(&s.path).ok())
+            .map(|m| m.len())
+            .sum();
         self.progress.bytes_total.fetch_add(size, Ordering::Relaxed);
-        let staging = self.layout.stage(index).map_err(io_error("creating the staging directory"))?;
+        let staging = self
+            .layout
+            .stage(index)
+            .map_err(io_error("creating the staging directory"))?;
         let mut stats = Stats::for_steps(self.pipeline.step_names());
         stats.tasks = 1;
         let mut files = Vec::new();
@@ -229,13 +243,24 @@ impl<'p> Runner<'p> {
         Ok(TaskOutcome { stats, skipped: false })
     }
 
-    fn run_shard(&self, shard: &Shard, staging: &Staging, stats: &mut Stats, files: &mut Vec<PathBuf>) -> io::Result<()> {
+    fn run_shard(
+        &self,
+        shard: &Shard,
+        staging: &Staging,
+        stats: &mut Stats,
+        files: &mut Vec<PathBuf>,
+    ) -> io::Result<()> {
         stats.read.files += 1;
         stats.read.bytes_in += std::fs::metadata(&shard.path).map_or(0, |m| m.len());
         let pipeline = self.pipeline;
         let compression = pipeline.output_format.compression();
         let mut removed = staging.removed.as_ref().map(|dir| {
-            RollingWriter::new(dir, &shard.name, compression.unwrap_or(Compression::None), pipeline.max_file_bytes)
+            RollingWriter::new(
+                dir,
+                &shard.name,
+                compression.unwrap_or(Compression::None),
+                pipeline.max_file_bytes,
+            )
         });
         let mut source: Box<dyn Iterator<Item = Record> + Send> = tamis_read::open(
             &shard.path,
@@ -266,7 +291,9 @@ impl<'p> Runner<'p> {
                         pass: shard_step.begin(),
                     }
                 }
-                None => Sink::Output(compression.map(|c| RollingWriter::new(&staging.output, &shard.name, c, pipeline.max_file_bytes))),
+                None => Sink::Output(
+                    compression.map(|c| RollingWriter::new(&staging.output, &shard.name, c, pipeline.max_file_bytes)),
+                ),
             };
             self.run_segment(source, &steps, &mut sink, &mut removed, stats, k == 0)?;
             match sink {
@@ -319,7 +346,10 @@ impl<'p> Runner<'p> {
                             },
                         ),
                         Record::Skipped(_) | Record::Error(_) => {
-                            return Err(io::Error::new(io::ErrorKind::InvalidData, "a staged spill file is damaged"));
+                            return Err(io::Error::new(
+                                io::ErrorKind::InvalidData,
+                                "a staged spill file is damaged",
+                            ));
                         }
                     }
                 }

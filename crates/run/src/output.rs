@@ -103,14 +103,23 @@ impl Layout {
 
     /// Moves the staged files into place, then writes the task's stats and its
     /// completion marker, in that order.
-    pub fn commit(&self, task: usize, staging: &Staging, files: &[PathBuf], stats: &Stats, marker: &Marker) -> io::Result<()> {
+    pub fn commit(
+        &self,
+        task: usize,
+        staging: &Staging,
+        files: &[PathBuf],
+        stats: &Stats,
+        marker: &Marker,
+    ) -> io::Result<()> {
         for file in files {
             let destination = if staging.removed.as_ref().is_some_and(|r| file.starts_with(r)) {
                 self.removed.as_ref().unwrap_or(&self.output)
             } else {
                 &self.output
             };
-            let name = file.file_name().ok_or_else(|| io::Error::other("staged file without a name"))?;
+            let name = file
+                .file_name()
+                .ok_or_else(|| io::Error::other("staged file without a name"))?;
             fs::rename(file, destination.join(name))?;
         }
         write_atomically(&self.stats_path(task), &to_json(stats)?)?;
@@ -163,7 +172,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn tempfile_in(dir: &Path, path: &Path) -> io::Result<(PathBuf, fs::File)> {
-    let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     Ok((temp.clone(), fs::File::create(temp)?))
 }

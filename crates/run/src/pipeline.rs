@@ -174,7 +174,10 @@ impl Pipeline {
         let mut inputs = Vec::new();
         for pattern in &parsed.input.paths {
             let found = expand(&pattern.value).map_err(|message| {
-                error(&pattern.referenced, format!("input.paths: {:?}: {message}", pattern.value))
+                error(
+                    &pattern.referenced,
+                    format!("input.paths: {:?}: {message}", pattern.value),
+                )
             })?;
             inputs.extend(found);
         }
@@ -268,7 +271,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// for `  - line_dedup: { min_docs: abc }` at the `a` of `abc`, `min_docs`.
 fn key_before(text: &str, line: u64, column: u64) -> Option<String> {
     let source = text.lines().nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
-    let before: String = source.chars().take(usize::try_from(column).ok()?.saturating_sub(1)).collect();
+    let before: String = source
+        .chars()
+        .take(usize::try_from(column).ok()?.saturating_sub(1))
+        .collect();
     let before = before.trim_end().strip_suffix(':')?;
     let key: String = before
         .chars()
@@ -329,7 +335,10 @@ mod tests {
     fn a_missing_input_names_its_line() {
         let err = error_of("input:\n  paths: [/no/such/file.warc.gz]\n  format: warc\noutput: { path: o }\n");
         assert_eq!(err.line, 2);
-        assert!(err.message.contains("input.paths") && err.message.contains("/no/such/file.warc.gz"), "{err}");
+        assert!(
+            err.message.contains("input.paths") && err.message.contains("/no/such/file.warc.gz"),
+            "{err}"
+        );
     }
 
     #[test]

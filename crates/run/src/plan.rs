@@ -18,7 +18,9 @@ pub struct Shard {
 }
 
 /// Extensions that say how a file is stored, not what it holds.
-const FORMAT_EXTENSIONS: &[&str] = &["gz", "zst", "zstd", "warc", "wet", "wat", "arc", "jsonl", "json", "ndjson", "txt"];
+const FORMAT_EXTENSIONS: &[&str] = &[
+    "gz", "zst", "zstd", "warc", "wet", "wat", "arc", "jsonl", "json", "ndjson", "txt",
+];
 
 /// Names every input; when two files share a name (same file in two
 /// directories), their paths below the common directory are used instead.
@@ -44,7 +46,11 @@ pub fn shards(inputs: &[PathBuf]) -> Vec<Shard> {
         .zip(names)
         .enumerate()
         .map(|(i, (path, name))| {
-            let name = if seen.insert(name.clone()) { name } else { format!("{name}_{i}") };
+            let name = if seen.insert(name.clone()) {
+                name
+            } else {
+                format!("{name}_{i}")
+            };
             Shard {
                 path: path.clone(),
                 name,
@@ -59,7 +65,8 @@ pub fn task_shards(shards: &[Shard], count: usize, index: usize) -> Vec<Shard> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| "input".into(), |n| n.to_string_lossy().into_owned())
+    path.file_name()
+        .map_or_else(|| "input".into(), |n| n.to_string_lossy().into_owned())
 }
 
 fn strip_extensions(name: &str) -> String {
@@ -79,7 +86,12 @@ fn common_dir(paths: &[PathBuf]) -> PathBuf {
         let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
         common = Some(match common {
             None => dir,
-            Some(c) => c.iter().zip(dir.iter()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect(),
+            Some(c) => c
+                .iter()
+                .zip(dir.iter())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
         });
     }
     common.unwrap_or_default()

@@ -202,7 +202,10 @@ impl Step for RemoveLines {
         counters.add("lines", lines);
         counters.add("lines_removed", removed);
         if removed > 0 {
-            counters.add("chars_removed", (doc.text.chars().count() - kept.chars().count()) as u64);
+            counters.add(
+                "chars_removed",
+                (doc.text.chars().count() - kept.chars().count()) as u64,
+            );
             doc.text = kept;
         }
         let left = doc.text.trim().chars().count();
@@ -278,7 +281,10 @@ mod tests {
 
     #[test]
     fn normalisation_follows_ccnet() {
-        assert_eq!(norm("Dernière mise à jour à 10h10 le 28/02"), "dernière mise à jour à 00h00 le 0000");
+        assert_eq!(
+            norm("Dernière mise à jour à 10h10 le 28/02"),
+            "dernière mise à jour à 00h00 le 0000"
+        );
         assert_eq!(norm("  Hello,   WORLD!!  "), "hello world");
         assert_eq!(norm("«Qui va nourrir les Chinois ?»"), "qui va nourrir les chinois");
         assert_eq!(norm("\u{200b}tab\there\u{7}"), "tab here");
@@ -289,7 +295,11 @@ mod tests {
     fn lines_in_min_docs_documents_are_removed_everywhere() {
         let out = run(
             LineDedupConfig::default(),
-            &["Menu\nFirst article.\nShare on WeChat!", "menu\nSecond article.\nShare on wechat", "Third."],
+            &[
+                "Menu\nFirst article.\nShare on WeChat!",
+                "menu\nSecond article.\nShare on wechat",
+                "Third.",
+            ],
         );
         assert_eq!(out[0], (Verdict::Keep, "First article.".to_string()));
         assert_eq!(out[1], (Verdict::Keep, "Second article.".to_string()));

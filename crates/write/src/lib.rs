@@ -205,7 +205,9 @@ mod tests {
             let dir = tempfile::tempdir().unwrap();
             let mut writer = RollingWriter::new(dir.path(), "shard", compression, 25);
             for i in 0..5 {
-                writer.write_line(format!("{{\"n\":{i},\"pad\":\"xx\"}}\n").as_bytes()).unwrap();
+                writer
+                    .write_line(format!("{{\"n\":{i},\"pad\":\"xx\"}}\n").as_bytes())
+                    .unwrap();
             }
             let files = writer.finish().unwrap();
             assert_eq!(files.len(), 5, "each 20-byte line fills a 25-byte part");

@@ -1,0 +1,67 @@
+//! Pipeline-file and CLI errors: caught before any work starts, with file, line
+//! and key.
+
+use crate::util::Dir;
+
+fn stderr_of(dir: &Dir, yaml: &str) -> String {
+    dir.pipeline(yaml);
+    let output = dir.tamis(&["run", "pipeline.yaml"]);
+    assert_eq!(output.status.code(), Some(2), "expected a config error");
+    assert!(!dir.path("out").exists(), "work started despite the error");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_missing_input_is_an_error_before_any_work() {
+    let dir = Dir::new();
+    let err = stderr_of(
+        &dir,
+        "input:\n  paths: [crawl/missing.warc.gz]\n  format: warc\noutput: { path: out/ }\n",
+    );
+    assert!(
+        err.contains("pipeline.yaml:2:") && err.contains("input.paths") && err.contains("crawl/missing.warc.gz"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_key_names_file_line_and_key() {
+    let dir = Dir::new();
+    dir.write("a.jsonl", b"{\"text\": \"x\"}\n");
+    let err = stderr_of(
+        &dir,
+        "input: { paths: [a.jsonl], format: jsonl }\noutput: { path: out/ }\nsteps:\n  - line_dedup: { min_doc: 2 }\n",
+    );
+    assert!(err.contains("pipeline.yaml:4:") && err.contains("min_doc"), "{err}");
+}
+
+#[test]
+fn a_wrong_type_names_the_key() {
+    let dir = Dir::new();
+    dir.write("a.jsonl", b"{\"text\": \"x\"}\n");
+    let err = stderr_of(
+        &dir,
+        "input: { paths: [a.jsonl], format: jsonl, max_record_bytes: lots }\noutput: { path: out/ }\n",
+    );
+    assert!(
+        err.contains("pipeline.yaml:1:") && err.contains("max_record_bytes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_pipeline_file_is_a_clear_error() {
+    let dir = Dir::new();
+    let output = dir.tamis(&["run", "nope.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nope.yaml"));
+}
+
+#[test]
+fn a_task_index_out_of_range_is_rejected() {
+    let dir = Dir::new();
+    dir.write("a.jsonl", b"{\"text\": \"x\"}\n");
+    dir.pipeline("input: { paths: [a.jsonl], format: jsonl }\noutput: { path: out/ }\n");
+    let output = dir.tamis(&["run", "pipeline.yaml", "--tasks", "2", "--task-index", "2"]);
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -1,0 +1,68 @@
+//! The running example (DESIGN.md): the seed page keeps its article and loses its
+//! chrome once `line_dedup` has seen the rest of its site's shard.
+
+use crate::hay::{SEED_ARTICLE, SEED_CHROME};
+use crate::util::{documents, Dir};
+
+fn example(name: &str) -> String {
+    format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn seed_keeps_its_article_and_loses_its_chrome() {
+    let dir = Dir::new();
+    dir.pipeline(&format!(
+        "input: {{ paths: [{:?}], format: warc }}\noutput: {{ path: out/, format: jsonl.gz, removed: out/removed/ }}\nsteps:\n  - line_dedup: {{}}\n",
+        example("news.warc.wet.gz")
+    ));
+    dir.run_ok(&[]);
+    let docs = documents(&dir.path("out"));
+    let seed = docs
+        .iter()
+        .find(|d| d["url"] == "http://french.example-news.cn/2020/0228/c31356-9663040.html")
+        .expect("the seed page is kept");
+    let text = seed["text"].as_str().unwrap();
+    for paragraph in SEED_ARTICLE {
+        assert!(text.lines().any(|l| l == paragraph), "lost: {paragraph}\n---\n{text}");
+    }
+    for doc in &docs {
+        let text = doc["text"].as_str().unwrap();
+        for chrome in SEED_CHROME {
+            assert!(
+                !text.lines().any(|l| l == chrome),
+                "kept chrome {chrome:?} in {}",
+                doc["url"]
+            );
+        }
+    }
+    assert_eq!(seed["metadata"]["warc_type"], "conversion");
+    assert_eq!(seed["metadata"]["warc_identified_content_language"], "fra");
+    let stats = dir.stats("out");
+    assert_eq!(stats["read"]["documents"], 36);
+    assert_eq!(stats["read"]["skipped"]["warcinfo"], 1);
+    assert!(stats["steps"][0]["counters"]["lines_removed"].as_u64().unwrap() > 300);
+}
+
+#[test]
+fn html_responses_are_read_with_their_http_metadata() {
+    let dir = Dir::new();
+    dir.pipeline(&format!(
+        "input: {{ paths: [{:?}], format: warc }}\noutput: {{ path: out/ }}\n",
+        example("news.warc.gz")
+    ));
+    dir.run_ok(&[]);
+    let docs = documents(&dir.path("out"));
+    assert_eq!(docs.len(), 36);
+    let stats = dir.stats("out");
+    assert_eq!(stats["read"]["skipped"]["request"], 36);
+    assert_eq!(stats["read"]["skipped"]["metadata"], 36);
+    assert!(docs
+        .iter()
+        .all(|d| d["metadata"]["http_status"] == 200 && d["metadata"]["content_type"] == "text/html"));
+    // One page is served as windows-1252: its text must come out as proper UTF-8.
+    let legacy = docs
+        .iter()
+        .find(|d| d["metadata"]["charset"] == "windows-1252")
+        .expect("a legacy page");
+    assert!(!legacy["text"].as_str().unwrap().contains('\u{fffd}'));
+}

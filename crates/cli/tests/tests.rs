@@ -1,0 +1,10 @@
+//! End-to-end tests of the `tamis` binary: one test binary, one module per theme.
+
+mod bad_input;
+mod config;
+mod formats;
+mod hay;
+mod running_example;
+mod tasks;
+mod util;
+mod warc_samples;
