@@ -94,15 +94,14 @@ def run_once(tool, tamis):
 def check_output(tool):
     """Untimed: count documents and bytes in the tool's output directory."""
     import zstandard
-    files = sorted(f for f in glob.glob(os.path.join(out_dir(tool), "**", "*"), recursive=True) if os.path.isfile(f))
+    files = sorted(glob.glob(os.path.join(out_dir(tool), "**", "*.jsonl.zst"), recursive=True))
     docs = raw = comp = 0
     for f in files:
         comp += os.path.getsize(f)
-        if f.endswith(".zst"):
-            with open(f, "rb") as fh:
-                for line in io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(fh), 1 << 20):
-                    docs += 1
-                    raw += len(line)
+        with open(f, "rb") as fh:
+            for line in io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(fh), 1 << 20):
+                docs += 1
+                raw += len(line)
     return {"files": [os.path.relpath(f, ROOT) for f in files], "docs_out": docs, "out_jsonl_bytes": raw,
             "out_compressed_bytes": comp}
 

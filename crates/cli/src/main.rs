@@ -97,15 +97,14 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = show.then(|| progress_bar(progress.clone()));
 
-    let started = Instant::now();
-    let mut failed = 0;
-    let mut ran = tamis_api::Stats::default();
+    let (mut failed, mut skipped) = (0, 0);
     for index in selection.indexes() {
         match runner.run_task(selection.count, index) {
-            Ok(outcome) if outcome.skipped => eprintln!("tamis: task {index} was already complete, skipped"),
-            Ok(outcome) => {
-                ran.merge(&outcome.stats).context("adding up task stats")?;
+            Ok(outcome) if outcome.skipped => {
+                skipped += 1;
+                eprintln!("tamis: task {index} was already complete, skipped");
             }
+            Ok(_) => {}
             Err(err) => {
                 failed += 1;
                 eprintln!("tamis: error: {err}");
@@ -118,9 +117,9 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let total = runner.merge_stats().context("merging task stats")?;
     if !args.quiet {
-        eprintln!("{}", summary::table(&ran, started.elapsed()));
+        eprintln!("{}", summary::table(&total));
         eprintln!(
-            "tamis: {} of {} tasks complete; stats in {}",
+            "tamis: {} of {} tasks complete ({skipped} skipped, {failed} failed); stats in {}",
             total.tasks,
             selection.count,
             pipeline.output.join("stats.json").display()

@@ -1,7 +1,6 @@
 //! The table printed at the end of a run.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
-use std::time::Duration;
 use tamis_api::Stats;
 
 fn row(table: &mut Table, what: &str, count: u64, detail: String) {
@@ -12,60 +11,44 @@ fn row(table: &mut Table, what: &str, count: u64, detail: String) {
     ]);
 }
 
-fn reasons<'a>(counts: impl Iterator<Item = (&'a String, u64)>) -> String {
-    counts
-        .map(|(reason, n)| format!("{reason}: {n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn listing<'a>(counts: impl Iterator<Item = (&'a String, u64)>) -> Vec<String> {
+    counts.map(|(name, n)| format!("{name}: {n}")).collect()
 }
 
-/// Summarises the tasks run in this process.
-pub fn table(stats: &Stats, elapsed: Duration) -> Table {
+/// Summarises `stats`: what was read, what each step dropped, what was kept.
+pub fn table(stats: &Stats) -> Table {
     let mut table = Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_header(vec!["", "documents", "detail"]);
     let read = &stats.read;
-    let seconds = elapsed.as_secs_f64().max(1e-9);
+    let seconds = stats.seconds.max(1e-9);
     row(
         &mut table,
         "read",
         read.records,
         format!(
-            "{} files, {:.1} MB in {:.1} s ({:.0} docs/s, {:.1} MB/s)",
+            "{} tasks, {} files, {:.1} MB in {:.2} s of task time ({:.0} docs/s, {:.1} MB/s)",
+            stats.tasks,
             read.files,
             read.bytes_in as f64 / 1e6,
-            seconds,
+            stats.seconds,
             read.records as f64 / seconds,
             read.bytes_in as f64 / 1e6 / seconds
         ),
     );
     if !read.skipped.is_empty() {
         let skipped = read.skipped.values().sum();
-        row(
-            &mut table,
-            "  skipped (not documents)",
-            skipped,
-            reasons(read.skipped.iter().map(|(k, v)| (k, *v))),
-        );
+        let kinds = listing(read.skipped.iter().map(|(k, v)| (k, *v)));
+        row(&mut table, "  skipped, not documents", skipped, kinds.join(", "));
     }
-    row(
-        &mut table,
-        "  read errors",
-        read.error_count(),
-        reasons(read.errors.iter().map(|(k, v)| (k, v.count))),
-    );
+    let errors = listing(read.errors.iter().map(|(k, v)| (k, v.count)));
+    row(&mut table, "  read errors", read.error_count(), errors.join(", "));
     for step in &stats.steps {
-        row(
-            &mut table,
-            &format!("{} dropped", step.name),
-            step.dropped_count(),
-            format!(
-                "{} ({:.2} s)",
-                reasons(step.dropped.iter().map(|(k, v)| (k, *v))),
-                step.seconds
-            ),
-        );
+        let mut detail = listing(step.dropped.iter().map(|(k, v)| (k, *v)));
+        detail.extend(listing(step.counters.iter().map(|(k, v)| (k, *v))));
+        detail.push(format!("{:.2} s", step.seconds));
+        row(&mut table, &format!("{} dropped", step.name), step.dropped_count(), detail.join(", "));
     }
     row(
         &mut table,

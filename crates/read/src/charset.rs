@@ -46,9 +46,50 @@ pub struct Decoded {
     pub had_errors: bool,
 }
 
+/// Bytes fed to the detector: the start of a page tells its encoding as well as
+/// the whole page does, and detection is the slowest part of reading.
+const DETECTION_PREFIX: usize = 32 << 10;
+
 /// Decodes `bytes`, using `declared` (a charset label) first if it is known.
-pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
-    let (encoding, source) = choose(bytes, declared);
+/// UTF-8 text becomes the string without a copy, validated once.
+pub fn decode(bytes: Vec<u8>, declared: Option<&str>) -> Decoded {
+    let (encoding, source) = if let Some(encoding) = declared.and_then(|l| Encoding::for_label(l.as_bytes())) {
+        (encoding, CharsetSource::Declared)
+    } else if let Some((encoding, _)) = Encoding::for_bom(&bytes) {
+        (encoding, CharsetSource::Bom)
+    } else if let Some(encoding) = meta_charset(&bytes[..bytes.len().min(1024)]) {
+        (encoding, CharsetSource::Meta)
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(text) => return utf8(text, CharsetSource::Detected),
+            Err(err) => {
+                let bytes = err.into_bytes();
+                let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+                detector.feed(&bytes[..bytes.len().min(DETECTION_PREFIX)], true);
+                let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+                return decode_with(guess, &bytes, CharsetSource::Detected);
+            }
+        }
+    };
+    if encoding == UTF_8 && source != CharsetSource::Bom {
+        return match String::from_utf8(bytes) {
+            Ok(text) => utf8(text, source),
+            Err(err) => decode_with(UTF_8, err.as_bytes(), source),
+        };
+    }
+    decode_with(encoding, &bytes, source)
+}
+
+fn utf8(text: String, source: CharsetSource) -> Decoded {
+    Decoded {
+        text,
+        encoding: UTF_8.name(),
+        source,
+        had_errors: false,
+    }
+}
+
+fn decode_with(encoding: &'static Encoding, bytes: &[u8], source: CharsetSource) -> Decoded {
     let (text, used, had_errors) = encoding.decode(bytes);
     Decoded {
         text: text.into_owned(),
@@ -56,27 +97,6 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
         source,
         had_errors,
     }
-}
-
-fn choose(bytes: &[u8], declared: Option<&str>) -> (&'static Encoding, CharsetSource) {
-    if let Some(encoding) = declared.and_then(|label| Encoding::for_label(label.as_bytes())) {
-        return (encoding, CharsetSource::Declared);
-    }
-    if let Some((encoding, _)) = Encoding::for_bom(bytes) {
-        return (encoding, CharsetSource::Bom);
-    }
-    if let Some(encoding) = meta_charset(&bytes[..bytes.len().min(1024)]) {
-        return (encoding, CharsetSource::Meta);
-    }
-    if std::str::from_utf8(bytes).is_ok() {
-        return (UTF_8, CharsetSource::Detected);
-    }
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
-    (
-        detector.guess(None, chardetng::Utf8Detection::Allow),
-        CharsetSource::Detected,
-    )
 }
 
 /// Finds `charset=LABEL` after a `<meta` in `head`: a simplified form of the
@@ -118,7 +138,7 @@ mod tests {
 
     #[test]
     fn declared_charset_wins() {
-        let decoded = decode(b"caf\xe9", Some("ISO-8859-1"));
+        let decoded = decode(b"caf\xe9".to_vec(), Some("ISO-8859-1"));
         assert_eq!(decoded.text, "café");
         assert_eq!(decoded.source, CharsetSource::Declared);
     }
@@ -126,16 +146,16 @@ mod tests {
     #[test]
     fn meta_charset_is_found() {
         let page = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\"></head>\xcf\xf0\xe8\xe2\xe5\xf2";
-        let decoded = decode(page, None);
+        let decoded = decode(page.to_vec(), None);
         assert_eq!(decoded.source, CharsetSource::Meta);
         assert!(decoded.text.ends_with("Привет"));
     }
 
     #[test]
     fn utf8_and_legacy_bytes_are_detected() {
-        assert_eq!(decode("déjà".as_bytes(), None).encoding, "UTF-8");
+        assert_eq!(decode("déjà".as_bytes().to_vec(), None).encoding, "UTF-8");
         let latin1 = b"Le ch\xe2teau de la for\xeat est \xe0 c\xf4t\xe9 du lac, d\xe9j\xe0 tr\xe8s fr\xe9quent\xe9.";
-        let decoded = decode(latin1, None);
+        let decoded = decode(latin1.to_vec(), None);
         assert_eq!(decoded.source, CharsetSource::Detected);
         assert!(decoded.text.contains("château"), "{}", decoded.text);
     }

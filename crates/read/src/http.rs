@@ -16,18 +16,18 @@ pub(crate) struct HttpResponse {
 /// Parses `block` as an HTTP response. Returns `None` if it does not start with
 /// an HTTP status line (e.g. `dns:` records). Malformed chunking or compression
 /// leaves the body as it was stored.
-pub(crate) fn parse_response(block: &[u8], max_body: u64) -> Option<HttpResponse> {
+pub(crate) fn parse_response(mut block: Vec<u8>, max_body: u64) -> Option<HttpResponse> {
     if !block.starts_with(b"HTTP/") {
         return None;
     }
-    let (head, body) = match memchr::memmem::find(block, b"\r\n\r\n") {
-        Some(i) => (&block[..i], &block[i + 4..]),
-        None => match memchr::memmem::find(block, b"\n\n") {
-            Some(i) => (&block[..i], &block[i + 2..]),
-            None => (block, &block[block.len()..]),
+    let (head_end, body_start) = match memchr::memmem::find(&block, b"\r\n\r\n") {
+        Some(i) => (i, i + 4),
+        None => match memchr::memmem::find(&block, b"\n\n") {
+            Some(i) => (i, i + 2),
+            None => (block.len(), block.len()),
         },
     };
-    let head = String::from_utf8_lossy(head);
+    let head = String::from_utf8_lossy(&block[..head_end]).into_owned();
     let mut lines = head.lines();
     let status = lines
         .next()
@@ -57,7 +57,9 @@ pub(crate) fn parse_response(block: &[u8], max_body: u64) -> Option<HttpResponse
             _ => {}
         }
     }
-    let mut body = body.to_vec();
+    // The body moves to the front of the block's own buffer: no new allocation.
+    block.drain(..body_start);
+    let mut body = block;
     if chunked {
         if let Some(dechunked) = dechunk(&body) {
             body = dechunked;
@@ -121,7 +123,7 @@ mod tests {
     #[test]
     fn status_type_and_charset_are_parsed() {
         let block = b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html; charset=\"ISO-8859-1\"\r\n\r\n<p>x</p>";
-        let r = parse_response(block, 1 << 20).unwrap();
+        let r = parse_response(block.to_vec(), 1 << 20).unwrap();
         assert_eq!(r.status, Some(404));
         assert_eq!(r.mime.as_deref(), Some("text/html"));
         assert_eq!(r.charset.as_deref(), Some("ISO-8859-1"));
@@ -131,17 +133,17 @@ mod tests {
     #[test]
     fn chunked_bodies_are_joined() {
         let block = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5;x=y\r\npedia\r\n0\r\n\r\n";
-        assert_eq!(parse_response(block, 1 << 20).unwrap().body, b"Wikipedia");
+        assert_eq!(parse_response(block.to_vec(), 1 << 20).unwrap().body, b"Wikipedia");
     }
 
     #[test]
     fn bad_chunking_keeps_the_stored_body() {
         let block = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nnot chunked";
-        assert_eq!(parse_response(block, 1 << 20).unwrap().body, b"not chunked");
+        assert_eq!(parse_response(block.to_vec(), 1 << 20).unwrap().body, b"not chunked");
     }
 
     #[test]
     fn non_http_blocks_are_not_responses() {
-        assert!(parse_response(b"20240101 example.com. A 1.2.3.4", 100).is_none());
+        assert!(parse_response(b"20240101 example.com. A 1.2.3.4".to_vec(), 100).is_none());
     }
 }

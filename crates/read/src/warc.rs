@@ -261,7 +261,7 @@ impl WarcReader {
         let kind = headers.get("WARC-Type").unwrap_or("").to_ascii_lowercase();
         let mut metadata = Metadata::new();
         let decoded = match kind.as_str() {
-            "response" => match http::parse_response(&block, self.options.max_record_bytes) {
+            "response" => match http::parse_response(block, self.options.max_record_bytes) {
                 Some(response) => {
                     if let Some(status) = response.status {
                         metadata.insert("http_status".into(), status.into());
@@ -269,7 +269,7 @@ impl WarcReader {
                     if let Some(mime) = response.mime {
                         metadata.insert("content_type".into(), mime.into());
                     }
-                    charset::decode(&response.body, response.charset.as_deref())
+                    charset::decode(response.body, response.charset.as_deref())
                 }
                 None => return Ok(Record::Skipped("response_not_http".into())),
             },
@@ -279,7 +279,7 @@ impl WarcReader {
                     .map(http::parse_content_type)
                     .unwrap_or_default();
                 metadata.insert("content_type".into(), mime.into());
-                charset::decode(&block, declared.as_deref())
+                charset::decode(block, declared.as_deref())
             }
             "conversion" => match String::from_utf8(block) {
                 Ok(text) => Decoded {
