@@ -48,7 +48,12 @@ pub fn table(stats: &Stats) -> Table {
         let mut detail = listing(step.dropped.iter().map(|(k, v)| (k, *v)));
         detail.extend(listing(step.counters.iter().map(|(k, v)| (k, *v))));
         detail.push(format!("{:.2} s", step.seconds));
-        row(&mut table, &format!("{} dropped", step.name), step.dropped_count(), detail.join(", "));
+        row(
+            &mut table,
+            &format!("{} dropped", step.name),
+            step.dropped_count(),
+            detail.join(", "),
+        );
     }
     row(
         &mut table,

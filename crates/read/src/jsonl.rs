@@ -52,7 +52,7 @@ impl JsonlReader {
 
     fn parse(&self, start: u64) -> Record {
         let line = self.line.trim_ascii_end();
-        let text = match std::str::from_utf8(line) {
+        let text = match simdutf8::compat::from_utf8(line) {
             Ok(text) => text,
             Err(err) => return self.error(ReadErrorKind::InvalidUtf8, start, err.to_string()),
         };

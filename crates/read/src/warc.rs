@@ -281,19 +281,19 @@ impl WarcReader {
                 metadata.insert("content_type".into(), mime.into());
                 charset::decode(block, declared.as_deref())
             }
-            "conversion" => match String::from_utf8(block) {
+            "conversion" => match charset::into_string(block) {
                 Ok(text) => Decoded {
                     text,
                     encoding: "UTF-8",
                     source: charset::CharsetSource::Declared,
                     had_errors: false,
                 },
-                Err(err) => {
-                    return Err(self.error(
-                        ReadErrorKind::InvalidUtf8,
-                        start,
-                        format!("conversion record is not UTF-8: {}", err.utf8_error()),
-                    ))
+                Err(block) => {
+                    let detail = match std::str::from_utf8(&block) {
+                        Err(err) => format!("conversion record is not UTF-8: {err}"),
+                        Ok(_) => "conversion record is not UTF-8".to_string(),
+                    };
+                    return Err(self.error(ReadErrorKind::InvalidUtf8, start, detail));
                 }
             },
             "" => return Err(self.error(ReadErrorKind::BadHeader, start, "no WARC-Type")),

@@ -153,7 +153,10 @@ impl Pipeline {
             let (line, column) = err.location().map_or((0, 0), |l| (l.line(), l.column()));
             let mut message = err.without_snippet().to_string();
             // The location is given once, in front, as `file:line:column`.
-            for noise in [format!(" at line {line}, column {column}"), format!("line {line} column {column}: ")] {
+            for noise in [
+                format!(" at line {line}, column {column}"),
+                format!("line {line} column {column}: "),
+            ] {
                 message = message.replace(&noise, "");
             }
             // serde names unknown and missing keys but not the key of a value of
