@@ -77,14 +77,21 @@ pub trait Step: Send + Sync {
 /// A stage that needs a first pass over the whole shard before it can decide,
 /// such as cross-document line deduplication.
 ///
-/// The runner calls [`ShardStep::begin`] for every shard, feeds every document that
-/// reaches this stage to [`ShardPass::observe`] in input order, then calls
-/// [`ShardPass::finish`] and runs the returned [`Step`] over the same documents
-/// in the same order. Memory held by the pass should be small per document
-/// (hashes, not texts): the runner spills the documents themselves to disk.
+/// The pass is split in two so that the expensive part runs on the workers:
+/// [`ShardStep::summarize`] reduces each document to the keys the pass needs
+/// (hashes of its lines, say), concurrently and in any order; the runner then
+/// feeds the summaries, in shard order, to the [`ShardPass`] that
+/// [`ShardStep::begin`] started for the shard. [`ShardPass::finish`] returns the
+/// [`Step`] that decides about each document, which the runner applies to the
+/// same documents in the same order. The pass should keep memory small per
+/// document (keys, not texts): the runner spills the documents themselves to
+/// disk between the two passes.
 pub trait ShardStep: Send + Sync {
     /// The step's name as written in the pipeline file.
     fn name(&self) -> &'static str;
+
+    /// The keys of `doc` the observing pass counts; called concurrently.
+    fn summarize(&self, doc: &Document) -> Vec<u64>;
 
     /// Starts the observing pass for a new shard.
     fn begin(&self) -> Box<dyn ShardPass>;
@@ -92,8 +99,8 @@ pub trait ShardStep: Send + Sync {
 
 /// The observing pass of a [`ShardStep`] over one shard.
 pub trait ShardPass: Send {
-    /// Looks at one document (in shard order) without changing it.
-    fn observe(&mut self, doc: &Document);
+    /// Takes the summary of the next document, in shard order.
+    fn observe(&mut self, summary: &[u64]);
 
     /// Ends the pass and returns the step that decides about each document.
     fn finish(self: Box<Self>) -> Box<dyn Step>;

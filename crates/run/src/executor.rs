@@ -18,7 +18,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
-use tamis_api::{ConservationError, Counters, Document, ErrorSample, Reason, ShardPass, Stats, Step, Verdict};
+use tamis_api::{
+    ConservationError, Counters, Document, ErrorSample, Reason, ShardPass, ShardStep, Stats, Step, Verdict,
+};
 use tamis_read::Record;
 use tamis_steps::BuiltStep;
 use tamis_write::{document_line, removed_line, Compression, RollingWriter};
@@ -103,20 +105,49 @@ pub struct Runner<'p> {
 }
 
 /// Where the documents leaving a segment go.
-enum Sink {
+enum Sink<'p> {
     /// The output files (none for the `null` format).
     Output(Option<RollingWriter>),
     /// A staging file, observed by the next shard step.
     Spill {
         writer: RollingWriter,
+        /// The next shard step, and its index in the pipeline.
+        step: (usize, &'p dyn ShardStep),
         pass: Box<dyn ShardPass>,
     },
 }
 
+/// What the workers do with a batch of one segment.
+struct Work<'a> {
+    /// The segment's steps, with their index in the pipeline.
+    steps: &'a [(usize, &'a dyn Step)],
+    /// Serialise kept documents (not for the `null` output).
+    serialize: bool,
+    /// Serialise dropped documents for the removed writer.
+    keep_removed: bool,
+    /// The shard step after this segment (and its index in the pipeline),
+    /// whose summaries the workers compute.
+    next: Option<(usize, &'a dyn ShardStep)>,
+}
+
+impl Work<'_> {
+    /// One tally per step, then one for the next shard step's summaries.
+    fn new_tallies(&self) -> Vec<StepTally> {
+        (0..=self.steps.len()).map(|_| StepTally::default()).collect()
+    }
+
+    /// The pipeline index of each tally's step.
+    fn tallied_steps(&self) -> impl Iterator<Item = Option<usize>> + '_ {
+        let steps = self.steps.iter().map(|(index, _)| Some(*index));
+        steps.chain(std::iter::once(self.next.map(|(index, _)| index)))
+    }
+}
+
 /// What happened to one document in a batch.
 enum Fate {
-    /// It left the segment; its JSON line, unless output is discarded.
-    Kept(Option<Vec<u8>>),
+    /// It left the segment: its JSON line (unless output is discarded) and, when
+    /// a shard step follows, its summary for that step's pass.
+    Kept(Option<Vec<u8>>, Vec<u64>),
     /// A step dropped it; its removed line, if removed documents are kept.
     Dropped(Option<Vec<u8>>),
 }
@@ -288,6 +319,7 @@ impl<'p> Runner<'p> {
                     std::fs::create_dir_all(&dir)?;
                     Sink::Spill {
                         writer: RollingWriter::new(&dir, &shard.name, Compression::None, u64::MAX),
+                        step: (next, shard_step.as_ref()),
                         pass: shard_step.begin(),
                     }
                 }
@@ -303,7 +335,7 @@ impl<'p> Runner<'p> {
                     }
                     source = Box::new(std::iter::empty());
                 }
-                Sink::Spill { writer, pass } => {
+                Sink::Spill { writer, pass, .. } => {
                     decider = Some(pass.finish());
                     source = Box::new(SpillReader::open(writer.finish()?)?);
                 }
@@ -325,8 +357,15 @@ impl<'p> Runner<'p> {
         stats: &mut Stats,
         first: bool,
     ) -> io::Result<()> {
-        let serialize = !matches!(sink, Sink::Output(None));
-        let keep_removed = removed.is_some();
+        let work = Work {
+            steps,
+            serialize: !matches!(sink, Sink::Output(None)),
+            keep_removed: removed.is_some(),
+            next: match sink {
+                Sink::Spill { step, .. } => Some(*step),
+                Sink::Output(_) => None,
+            },
+        };
         let progress = &self.progress;
         std::thread::scope(|scope| {
             let (sender, batches) = bounded::<Vec<Record>>(2);
@@ -359,9 +398,10 @@ impl<'p> Runner<'p> {
                     stats.read.documents += n;
                     progress.records.fetch_add(n, Ordering::Relaxed);
                 }
-                let (outcomes, tallies) = self.process(docs, steps, serialize, keep_removed);
-                for ((index, _), tally) in steps.iter().zip(tallies) {
-                    let step = &mut stats.steps[*index];
+                let (outcomes, tallies) = self.process(docs, &work);
+                for (index, tally) in work.tallied_steps().zip(tallies) {
+                    let Some(index) = index else { continue };
+                    let step = &mut stats.steps[index];
                     step.input += tally.input;
                     step.kept += tally.kept;
                     for (reason, n) in tally.dropped {
@@ -372,14 +412,14 @@ impl<'p> Runner<'p> {
                     }
                     step.seconds += tally.nanos as f64 * 1e-9;
                 }
-                for (doc, fate) in outcomes {
+                for fate in outcomes {
                     match fate {
                         Fate::Dropped(line) => {
                             if let (Some(writer), Some(line)) = (removed.as_mut(), line) {
                                 writer.write_line(&line)?;
                             }
                         }
-                        Fate::Kept(line) => match sink {
+                        Fate::Kept(line, summary) => match sink {
                             Sink::Output(writer) => {
                                 stats.kept += 1;
                                 if let (Some(writer), Some(line)) = (writer.as_mut(), line) {
@@ -387,9 +427,11 @@ impl<'p> Runner<'p> {
                                     writer.write_line(&line)?;
                                 }
                             }
-                            Sink::Spill { writer, pass } => {
-                                pass.observe(&doc);
-                                writer.write_line(&line.unwrap_or_else(|| document_line(&doc)))?;
+                            Sink::Spill { writer, pass, .. } => {
+                                pass.observe(&summary);
+                                if let Some(line) = line {
+                                    writer.write_line(&line)?;
+                                }
                             }
                         },
                     }
@@ -400,14 +442,8 @@ impl<'p> Runner<'p> {
     }
 
     /// Runs a batch through the steps, in parallel chunks, keeping input order.
-    fn process(
-        &self,
-        docs: Vec<Document>,
-        steps: &[(usize, &dyn Step)],
-        serialize: bool,
-        keep_removed: bool,
-    ) -> (Vec<(Document, Fate)>, Vec<StepTally>) {
-        let run = |chunk: Vec<Document>| process_chunk(chunk, steps, serialize, keep_removed);
+    fn process(&self, docs: Vec<Document>, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
+        let run = |chunk: Vec<Document>| process_chunk(chunk, work);
         let Some(pool) = self.pool.as_ref().filter(|_| docs.len() > 1) else {
             return run(docs);
         };
@@ -423,7 +459,7 @@ impl<'p> Runner<'p> {
         }
         let results: Vec<_> = pool.install(|| chunks.into_par_iter().map(run).collect());
         let mut outcomes = Vec::new();
-        let mut tallies: Vec<StepTally> = steps.iter().map(|_| StepTally::default()).collect();
+        let mut tallies = work.new_tallies();
         for (chunk_outcomes, chunk_tallies) in results {
             outcomes.extend(chunk_outcomes);
             for (total, part) in tallies.iter_mut().zip(chunk_tallies) {
@@ -440,18 +476,15 @@ impl<'p> Runner<'p> {
     }
 }
 
-fn process_chunk(
-    docs: Vec<Document>,
-    steps: &[(usize, &dyn Step)],
-    serialize: bool,
-    keep_removed: bool,
-) -> (Vec<(Document, Fate)>, Vec<StepTally>) {
-    let mut tallies: Vec<StepTally> = steps.iter().map(|_| StepTally::default()).collect();
+/// Runs documents through the steps one by one, serialising what the writers
+/// will need, so that the main thread only moves bytes.
+fn process_chunk(docs: Vec<Document>, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
+    let mut tallies = work.new_tallies();
     let outcomes = docs
         .into_iter()
         .map(|mut doc| {
             let mut dropped: Option<(&'static str, Reason)> = None;
-            for ((_, step), tally) in steps.iter().zip(tallies.iter_mut()) {
+            for ((_, step), tally) in work.steps.iter().zip(tallies.iter_mut()) {
                 let started = Instant::now();
                 let verdict = step.process(&mut doc, &mut tally.counters);
                 tally.nanos += started.elapsed().as_nanos();
@@ -465,11 +498,18 @@ fn process_chunk(
                     }
                 }
             }
-            let fate = match dropped {
-                Some((step, reason)) => Fate::Dropped(keep_removed.then(|| removed_line(&doc, step, reason))),
-                None => Fate::Kept(serialize.then(|| document_line(&doc))),
-            };
-            (doc, fate)
+            match dropped {
+                Some((step, reason)) => Fate::Dropped(work.keep_removed.then(|| removed_line(&doc, step, reason))),
+                None => Fate::Kept(
+                    work.serialize.then(|| document_line(&doc)),
+                    work.next.map_or_else(Vec::new, |(_, next)| {
+                        let started = Instant::now();
+                        let summary = next.summarize(&doc);
+                        tallies[work.steps.len()].nanos += started.elapsed().as_nanos();
+                        summary
+                    }),
+                ),
+            }
         })
         .collect();
     (outcomes, tallies)

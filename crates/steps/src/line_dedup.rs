@@ -131,11 +131,23 @@ impl ShardStep for LineDedup {
         NAME
     }
 
+    /// The distinct line hashes of the document.
+    fn summarize(&self, doc: &Document) -> Vec<u64> {
+        let mut normalized = String::new();
+        let mut hashes: Vec<u64> = doc
+            .text
+            .split('\n')
+            .filter_map(|line| line_hash(line, &mut normalized))
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes
+    }
+
     fn begin(&self) -> Box<dyn ShardPass> {
         Box::new(CountPass {
             config: self.clone(),
             counts: DocCounts::default(),
-            seen_in_doc: Vec::new(),
         })
     }
 }
@@ -144,18 +156,11 @@ impl ShardStep for LineDedup {
 struct CountPass {
     config: LineDedup,
     counts: DocCounts,
-    seen_in_doc: Vec<u64>,
 }
 
 impl ShardPass for CountPass {
-    fn observe(&mut self, doc: &Document) {
-        let mut normalized = String::new();
-        self.seen_in_doc.clear();
-        self.seen_in_doc
-            .extend(doc.text.split('\n').filter_map(|line| line_hash(line, &mut normalized)));
-        self.seen_in_doc.sort_unstable();
-        self.seen_in_doc.dedup();
-        for hash in &self.seen_in_doc {
+    fn observe(&mut self, distinct_hashes: &[u64]) {
+        for hash in distinct_hashes {
             let count = self.counts.entry(*hash).or_insert(0);
             *count = count.saturating_add(1);
         }
@@ -232,23 +237,56 @@ pub fn normalize(line: &str, out: &mut String) {
     out.clear();
     let mut pending_space = false;
     for c in line.chars() {
-        if c.is_whitespace() {
+        let kind = classify(c);
+        if kind == CharKind::Space {
             pending_space = !out.is_empty();
             continue;
         }
-        let group = c.general_category_group();
-        if matches!(group, GeneralCategoryGroup::Punctuation | GeneralCategoryGroup::Other) {
+        if kind == CharKind::Removed {
             continue;
         }
         if pending_space {
             out.push(' ');
             pending_space = false;
         }
-        if c.is_numeric() && group == GeneralCategoryGroup::Number {
-            out.push('0');
-        } else {
-            out.extend(c.to_lowercase());
+        match kind {
+            CharKind::Digit => out.push('0'),
+            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            _ => out.extend(c.to_lowercase()),
         }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharKind {
+    Space,
+    /// Punctuation (general category P) or other (C: controls, format…).
+    Removed,
+    Digit,
+    Kept,
+}
+
+/// What [`normalize`] does with `c`. ASCII and letters are decided by cheap
+/// tests; the Unicode category table is only consulted for the rest.
+fn classify(c: char) -> CharKind {
+    if c.is_ascii() {
+        return match c {
+            c if c.is_ascii_whitespace() => CharKind::Space,
+            c if c.is_ascii_punctuation() || c.is_ascii_control() => CharKind::Removed,
+            '0'..='9' => CharKind::Digit,
+            _ => CharKind::Kept,
+        };
+    }
+    if c.is_alphabetic() {
+        return CharKind::Kept;
+    }
+    if c.is_whitespace() {
+        return CharKind::Space;
+    }
+    match c.general_category_group() {
+        GeneralCategoryGroup::Punctuation | GeneralCategoryGroup::Other => CharKind::Removed,
+        GeneralCategoryGroup::Number if c.is_numeric() => CharKind::Digit,
+        _ => CharKind::Kept,
     }
 }
 
@@ -267,7 +305,7 @@ mod tests {
         let mut pass = step.begin();
         let docs: Vec<Document> = texts.iter().map(|t| Document::new("x", *t)).collect();
         for doc in &docs {
-            pass.observe(doc);
+            pass.observe(&step.summarize(doc));
         }
         let decide = pass.finish();
         let mut counters = Counters::default();
@@ -277,6 +315,13 @@ mod tests {
                 (verdict, doc.text)
             })
             .collect()
+    }
+
+    #[test]
+    fn non_ascii_digits_punctuation_and_spaces_are_normalised() {
+        assert_eq!(norm("٣ مارس، ٢٠٢٠"), "0 مارس 0000");
+        assert_eq!(norm("「東京」\u{3000}２０２０年"), "東京 0000年");
+        assert_eq!(norm("ÉTÉ\u{a0}—\u{a0}Œuvre"), "été œuvre");
     }
 
     #[test]
