@@ -5,8 +5,13 @@ use crate::util::*;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// Writes `shards` gzipped JSONL shards of a synthetic site, `pages` each.
+/// Writes `shards` gzipped JSONL shards of a synthetic site, `pages` each, and a
+/// pipeline writing jsonl.gz.
 fn write_site(dir: &Dir, shards: usize, pages: usize) {
+    write_site_as(dir, shards, pages, "jsonl.gz");
+}
+
+fn write_site_as(dir: &Dir, shards: usize, pages: usize, format: &str) {
     for s in 0..shards {
         let lines: String = synthetic_site(pages)
             .iter()
@@ -15,7 +20,9 @@ fn write_site(dir: &Dir, shards: usize, pages: usize) {
             .collect();
         dir.write(&format!("in/shard-{s}.jsonl.gz"), &gzip(lines.as_bytes()));
     }
-    dir.pipeline("input: { paths: [in/], format: jsonl }\noutput: { path: out/, format: jsonl.gz, removed: out/removed/ }\nsteps:\n  - line_dedup: { min_docs: 3 }\n");
+    dir.pipeline(&format!(
+        "input: {{ paths: [in/], format: jsonl }}\noutput: {{ path: out/, format: {format}, removed: out/removed/ }}\nsteps:\n  - line_dedup: {{ min_docs: 3 }}\n"
+    ));
 }
 
 /// Every output file (kept and removed) by name, with its bytes.
@@ -34,17 +41,19 @@ fn output_files(dir: &Dir) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn output_is_byte_identical_for_any_number_of_workers() {
-    let mut outputs = Vec::new();
-    for workers in ["1", "2", "5"] {
-        let dir = Dir::new();
-        write_site(&dir, 2, 3000);
-        dir.run_ok(&["--workers", workers]);
-        dir.stats("out");
-        outputs.push(output_files(&dir));
+    for format in ["jsonl.gz", "jsonl.zst"] {
+        let mut outputs = Vec::new();
+        for workers in ["1", "2", "5"] {
+            let dir = Dir::new();
+            write_site_as(&dir, 2, 3000, format);
+            dir.run_ok(&["--workers", workers]);
+            dir.stats("out");
+            outputs.push(output_files(&dir));
+        }
+        assert!(!outputs[0].is_empty());
+        assert_eq!(outputs[0], outputs[1], "{format}");
+        assert_eq!(outputs[0], outputs[2], "{format}");
     }
-    assert!(!outputs[0].is_empty());
-    assert_eq!(outputs[0], outputs[1]);
-    assert_eq!(outputs[0], outputs[2]);
 }
 
 #[test]

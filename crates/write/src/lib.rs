@@ -88,7 +88,14 @@ impl Encoder {
         Ok(match compression {
             Compression::None => Encoder::Plain(file),
             Compression::Gzip => Encoder::Gzip(flate2::write::GzEncoder::new(file, flate2::Compression::new(6))),
-            Compression::Zstd => Encoder::Zstd(zstd::Encoder::new(file, 3)?),
+            Compression::Zstd => {
+                let mut encoder = zstd::Encoder::new(file, 3)?;
+                // zstd compresses on its own thread, beside the writer. Its output
+                // is the same for any number of zstd workers ≥ 1, so one is used
+                // whatever the tamis worker count, keeping files byte-identical.
+                encoder.multithread(1)?;
+                Encoder::Zstd(encoder)
+            }
         })
     }
 
