@@ -6,6 +6,7 @@
 //! and the start of every member is logged so that a record can be located by the
 //! offset of its member in the stored file, the offset a CDX index gives.
 
+use crate::{ReadError, ReadErrorKind};
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -56,6 +57,16 @@ pub struct Location {
 }
 
 impl Locator {
+    /// A read error in `file` at `position` of the decompressed stream, located
+    /// in the stored file when possible.
+    pub(crate) fn error(&self, file: &str, kind: ReadErrorKind, position: u64, mut detail: String) -> ReadError {
+        let location = self.locate(position);
+        if !location.stored {
+            detail.push_str(" (offset in the decompressed stream)");
+        }
+        ReadError::new(kind, location.offset, detail).in_file(file)
+    }
+
     /// Locates `position`, an offset in the decompressed stream that has already
     /// been read past.
     pub fn locate(&self, position: u64) -> Location {

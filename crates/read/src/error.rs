@@ -31,6 +31,18 @@ pub enum ReadErrorKind {
 }
 
 impl ReadErrorKind {
+    /// Classifies a failure of the decompressed stream: decoders report a
+    /// truncated stream as `UnexpectedEof` and bad bytes as invalid data.
+    pub(crate) fn of_stream_error(err: &std::io::Error) -> ReadErrorKind {
+        match err.kind() {
+            std::io::ErrorKind::UnexpectedEof => ReadErrorKind::GzipTruncated,
+            std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput | std::io::ErrorKind::Other => {
+                ReadErrorKind::CompressionCorrupt
+            }
+            _ => ReadErrorKind::Io,
+        }
+    }
+
     /// The stable name used in stats.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -6,7 +6,7 @@
 
 use crate::compression::{Decompressed, Locator};
 use crate::stream::{Line, Stream};
-use crate::{ReadError, ReadErrorKind, ReadOptions, Record};
+use crate::{ReadErrorKind, ReadOptions, Record};
 use serde_json::{Map, Value};
 use tamis_api::Document;
 
@@ -42,12 +42,8 @@ impl JsonlReader {
     }
 
     fn error(&self, kind: ReadErrorKind, start: u64, detail: impl Into<String>) -> Record {
-        let location = self.locator.locate(start);
-        let mut detail = format!("line {}: {}", self.line_number, detail.into());
-        if !location.stored {
-            detail.push_str(" (offset in the decompressed stream)");
-        }
-        Record::Error(ReadError::new(kind, location.offset, detail).in_file(&self.source))
+        let detail = format!("line {}: {}", self.line_number, detail.into());
+        Record::Error(self.locator.error(&self.source, kind, start, detail))
     }
 
     fn parse(&self, start: u64) -> Record {
@@ -128,13 +124,7 @@ impl Iterator for JsonlReader {
             match self.stream.read_line(&mut self.line, limit) {
                 Err(err) => {
                     self.done = true;
-                    let kind = match err.kind() {
-                        std::io::ErrorKind::UnexpectedEof => ReadErrorKind::GzipTruncated,
-                        std::io::ErrorKind::InvalidData | std::io::ErrorKind::Other => {
-                            ReadErrorKind::CompressionCorrupt
-                        }
-                        _ => ReadErrorKind::Io,
-                    };
+                    let kind = ReadErrorKind::of_stream_error(&err);
                     return Some(self.error(kind, start, err.to_string()));
                 }
                 Ok(Line::End) => {

@@ -78,26 +78,14 @@ impl WarcReader {
     }
 
     fn error(&self, kind: ReadErrorKind, start: u64, detail: impl Into<String>) -> ReadError {
-        let location = self.locator.locate(start);
-        let mut detail = detail.into();
-        if !location.stored {
-            detail.push_str(" (offset in the decompressed stream)");
-        }
-        ReadError::new(kind, location.offset, detail).in_file(&self.source)
+        self.locator.error(&self.source, kind, start, detail.into())
     }
 
     /// Reports an I/O or decompression failure and ends the file: a compressed
     /// stream cannot be resumed after it.
     fn fail(&mut self, err: io::Error, start: u64) -> ReadError {
         self.done = true;
-        let kind = match err.kind() {
-            io::ErrorKind::UnexpectedEof => ReadErrorKind::GzipTruncated,
-            io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::Other => {
-                ReadErrorKind::CompressionCorrupt
-            }
-            _ => ReadErrorKind::Io,
-        };
-        self.error(kind, start, err.to_string())
+        self.error(ReadErrorKind::of_stream_error(&err), start, err.to_string())
     }
 
     /// Reads up to the blank line ending a header block, skipping junk before it.
