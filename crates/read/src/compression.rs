@@ -153,21 +153,32 @@ type Buffered = BufReader<CountingReader<File>>;
 
 /// Reads gzip members one after another as one stream, logging where each
 /// starts. Unlike `flate2::read::MultiGzDecoder`, a truncated last member is an
-/// error (`UnexpectedEof`), never a silent end of file.
+/// error (`UnexpectedEof`), never a silent end of file; and a corrupt member is
+/// an error after which reading resumes at the next gzip member, so one bad
+/// record of a Common Crawl file does not cost the records after it.
 struct GzipMembers {
-    decoder: Option<flate2::bufread::GzDecoder<Buffered>>,
-    /// Stored bytes consumed by the time the buffered reader was created.
-    base: u64,
+    state: Members,
     stored_count: Arc<AtomicU64>,
     decompressed: u64,
     members: Arc<Mutex<MemberLog>>,
 }
 
+enum Members {
+    /// Inside a member.
+    Decoding(flate2::bufread::GzDecoder<Buffered>),
+    /// After a corrupt member: the next read looks for the next member.
+    Resync(Buffered),
+    /// At the end of the file, or after a truncated member.
+    Done,
+}
+
+/// The first bytes of every gzip member: magic number, deflate method.
+const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
+
 impl GzipMembers {
     fn new(input: Buffered, stored_count: Arc<AtomicU64>, members: Arc<Mutex<MemberLog>>) -> Self {
         let mut this = GzipMembers {
-            decoder: None,
-            base: 0,
+            state: Members::Done,
             stored_count,
             decompressed: 0,
             members,
@@ -176,15 +187,11 @@ impl GzipMembers {
         this
     }
 
-    /// Offset in the stored file of the next byte the buffered reader will give.
-    fn stored_position(&self, input: &Buffered) -> u64 {
-        self.stored_count.load(Ordering::Relaxed) - self.base - input.buffer().len() as u64
-    }
-
     fn start_member(&mut self, input: Buffered) {
         let start = MemberStart {
             decompressed: self.decompressed,
-            stored: self.stored_position(&input),
+            // The stored offset of the next byte the buffered reader will give.
+            stored: self.stored_count.load(Ordering::Relaxed) - input.buffer().len() as u64,
         };
         let mut log = self.members.lock().unwrap_or_else(|e| e.into_inner());
         if log.starts.len() == MEMBER_HISTORY {
@@ -192,30 +199,69 @@ impl GzipMembers {
         }
         log.starts.push_back(start);
         drop(log);
-        self.decoder = Some(flate2::bufread::GzDecoder::new(input));
+        self.state = Members::Decoding(flate2::bufread::GzDecoder::new(input));
+    }
+
+    /// Skips at least one byte, then up to the next gzip magic number; false at
+    /// the end of the file. A false match (the magic bytes inside compressed
+    /// data) fails as a corrupt member in turn, and the search goes on past it.
+    fn find_next_member(input: &mut Buffered) -> io::Result<bool> {
+        if input.fill_buf()?.is_empty() {
+            return Ok(false);
+        }
+        input.consume(1);
+        loop {
+            let buf = input.fill_buf()?;
+            let Some(at) = memchr::memchr(GZIP_MAGIC[0], buf) else {
+                if buf.is_empty() {
+                    return Ok(false);
+                }
+                let all = buf.len();
+                input.consume(all);
+                continue;
+            };
+            // A candidate at the very end of the buffer cannot be checked whole;
+            // the decoder will check it.
+            let candidate = &buf[at..buf.len().min(at + GZIP_MAGIC.len())];
+            if GZIP_MAGIC.starts_with(candidate) {
+                input.consume(at);
+                return Ok(true);
+            }
+            input.consume(at + 1);
+        }
     }
 }
 
 impl Read for GzipMembers {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
-            let Some(decoder) = self.decoder.as_mut() else {
-                return Ok(0);
-            };
-            let n = decoder.read(buf)?;
-            if n > 0 || buf.is_empty() {
-                self.decompressed += n as u64;
-                return Ok(n);
+            match std::mem::replace(&mut self.state, Members::Done) {
+                Members::Done => return Ok(0),
+                Members::Resync(mut input) => {
+                    if Self::find_next_member(&mut input)? {
+                        self.start_member(input);
+                    }
+                }
+                Members::Decoding(mut decoder) => match decoder.read(buf) {
+                    Ok(n) if n > 0 || buf.is_empty() => {
+                        self.decompressed += n as u64;
+                        self.state = Members::Decoding(decoder);
+                        return Ok(n);
+                    }
+                    Ok(_) => {
+                        // The member ended: another one follows, or the file ends.
+                        let mut input = decoder.into_inner();
+                        if !input.fill_buf()?.is_empty() {
+                            self.start_member(input);
+                        }
+                    }
+                    Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => return Err(err),
+                    Err(err) => {
+                        self.state = Members::Resync(decoder.into_inner());
+                        return Err(err);
+                    }
+                },
             }
-            // The member ended: another one follows, or the file ends here.
-            let Some(decoder) = self.decoder.take() else {
-                return Ok(0);
-            };
-            let mut input = decoder.into_inner();
-            if input.fill_buf()?.is_empty() {
-                return Ok(0);
-            }
-            self.start_member(input);
         }
     }
 }

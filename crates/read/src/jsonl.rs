@@ -4,7 +4,7 @@
 //! field becomes metadata, and a `metadata` object is merged into it, so tamis's
 //! own output reads back as the same documents.
 
-use crate::compression::{Decompressed, Locator};
+use crate::compression::{Codec, Decompressed, Locator};
 use crate::stream::{Line, Stream};
 use crate::{ReadErrorKind, ReadOptions, Record};
 use serde_json::{Map, Value};
@@ -123,8 +123,10 @@ impl Iterator for JsonlReader {
             let limit = usize::try_from(self.options.max_record_bytes).unwrap_or(usize::MAX);
             match self.stream.read_line(&mut self.line, limit) {
                 Err(err) => {
-                    self.done = true;
+                    // After a corrupt gzip member the stream resumes at the next
+                    // member; any other failure ends the file.
                     let kind = ReadErrorKind::of_stream_error(&err);
+                    self.done = !(kind == ReadErrorKind::CompressionCorrupt && self.locator.codec == Codec::Gzip);
                     return Some(self.error(kind, start, err.to_string()));
                 }
                 Ok(Line::End) => {

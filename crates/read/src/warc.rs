@@ -17,7 +17,7 @@
 //! does not swallow the records after it.
 
 use crate::charset::{self, Decoded};
-use crate::compression::{Decompressed, Locator};
+use crate::compression::{Codec, Decompressed, Locator};
 use crate::http;
 use crate::stream::{Line, Stream};
 use crate::{ReadError, ReadErrorKind, ReadOptions, Record};
@@ -81,11 +81,17 @@ impl WarcReader {
         self.locator.error(&self.source, kind, start, detail.into())
     }
 
-    /// Reports an I/O or decompression failure and ends the file: a compressed
-    /// stream cannot be resumed after it.
+    /// Reports an I/O or decompression failure. Reading goes on after a corrupt
+    /// gzip member (the stream resumes at the next member, and the reader at
+    /// the next record); any other failure ends the file.
     fn fail(&mut self, err: io::Error, start: u64) -> ReadError {
-        self.done = true;
-        self.error(ReadErrorKind::of_stream_error(&err), start, err.to_string())
+        let kind = ReadErrorKind::of_stream_error(&err);
+        if kind == ReadErrorKind::CompressionCorrupt && self.locator.codec == Codec::Gzip {
+            self.resyncing = true;
+        } else {
+            self.done = true;
+        }
+        self.error(kind, start, err.to_string())
     }
 
     /// Reads up to the blank line ending a header block, skipping junk before it.
@@ -338,5 +344,124 @@ impl Iterator for WarcReader {
             return None;
         }
         self.read_record()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compression;
+    use std::io::Write;
+    use std::sync::atomic::AtomicU64;
+    use std::sync::Arc;
+
+    fn record(kind: &str, n: usize, block: &[u8]) -> Vec<u8> {
+        let mut record = format!(
+            "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{n}>\r\nWARC-Target-URI: http://e.com/{n}\r\nContent-Length: {}\r\n\r\n",
+            block.len()
+        )
+        .into_bytes();
+        record.extend_from_slice(block);
+        record.extend_from_slice(b"\r\n\r\n");
+        record
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn read(bytes: &[u8]) -> Vec<Record> {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(bytes).unwrap();
+        let input = compression::open(file.path(), Arc::new(AtomicU64::new(0))).unwrap();
+        WarcReader::new(input, "test.warc".into(), ReadOptions::default()).collect()
+    }
+
+    fn sample(n: usize) -> Vec<Vec<u8>> {
+        (0..n)
+            .flat_map(|i| {
+                let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>page {i} é</p>");
+                [
+                    record("request", i, b"GET / HTTP/1.1\r\n\r\n"),
+                    record("response", i, http.as_bytes()),
+                    record("conversion", i, format!("page {i}").as_bytes()),
+                ]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn records_become_documents_or_counted_skips() {
+        let records = read(&sample(2).concat());
+        let kinds: Vec<String> = records
+            .iter()
+            .map(|r| match r {
+                Record::Document(doc) => doc.metadata["warc_type"].as_str().unwrap().to_string(),
+                Record::Skipped(kind) => format!("skipped {kind}"),
+                Record::Error(err) => panic!("{err}"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "skipped request",
+                "response",
+                "conversion",
+                "skipped request",
+                "response",
+                "conversion"
+            ]
+        );
+        let Record::Document(doc) = &records[1] else {
+            unreachable!()
+        };
+        assert_eq!(doc.text, "<p>page 0 é</p>");
+        assert_eq!(doc.url.as_deref(), Some("http://e.com/0"));
+    }
+
+    /// A tiny deterministic generator, so the damage is the same on every run.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) as usize) % n.max(1)
+        }
+    }
+
+    #[test]
+    fn damaged_files_never_panic_or_hang() {
+        let records = sample(6);
+        let plain = records.concat();
+        let per_record: Vec<u8> = records.iter().flat_map(|r| gzip(r)).collect();
+        let whole = gzip(&plain);
+        let mut rng = Lcg(7);
+        for original in [plain, per_record, whole] {
+            for _ in 0..300 {
+                let mut damaged = original.clone();
+                match rng.below(3) {
+                    0 => {
+                        for _ in 0..1 + rng.below(8) {
+                            let at = rng.below(damaged.len());
+                            damaged[at] = rng.below(256) as u8;
+                        }
+                    }
+                    1 => damaged.truncate(rng.below(damaged.len())),
+                    _ => {
+                        let at = rng.below(damaged.len());
+                        let junk: Vec<u8> = (0..rng.below(64)).map(|_| rng.below(256) as u8).collect();
+                        damaged.splice(at..at, junk);
+                    }
+                }
+                let out = read(&damaged);
+                // 18 records at most, and at most one error for each stretch of damage.
+                assert!(out.len() <= 18 + 18, "{} records from 18", out.len());
+            }
+        }
     }
 }
