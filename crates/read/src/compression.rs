@@ -165,7 +165,7 @@ struct GzipMembers {
 
 enum Members {
     /// Inside a member.
-    Decoding(flate2::bufread::GzDecoder<Buffered>),
+    Decoding(Box<flate2::bufread::GzDecoder<Buffered>>),
     /// After a corrupt member: the next read looks for the next member.
     Resync(Buffered),
     /// At the end of the file, or after a truncated member.
@@ -199,7 +199,7 @@ impl GzipMembers {
         }
         log.starts.push_back(start);
         drop(log);
-        self.state = Members::Decoding(flate2::bufread::GzDecoder::new(input));
+        self.state = Members::Decoding(Box::new(flate2::bufread::GzDecoder::new(input)));
     }
 
     /// Skips at least one byte, then up to the next gzip magic number; false at
