@@ -66,7 +66,11 @@ pub fn decode(bytes: Vec<u8>, declared: Option<&str>) -> Decoded {
             Ok(text) => return utf8(text, CharsetSource::Detected),
             Err(bytes) => {
                 let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-                detector.feed(detection_window(&bytes), true);
+                let window = detection_window(&bytes);
+                // `last` only if the window reaches the end of the page: a
+                // character cut at the window's edge must not count as invalid.
+                let last = window.as_ptr_range().end == bytes.as_ptr_range().end;
+                detector.feed(window, last);
                 let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
                 return decode_with(guess, &bytes, CharsetSource::Detected);
             }
@@ -186,6 +190,21 @@ mod tests {
         let decoded = decode(page, None);
         assert_eq!(decoded.encoding, "windows-1251");
         assert!(decoded.text.contains("французских"));
+    }
+
+    #[test]
+    fn a_window_cutting_a_character_does_not_mislead_detection() {
+        // One ASCII byte shifts the two-byte characters so that the window's
+        // end falls inside one.
+        let (chinese, _, _) = encoding_rs::GBK.encode("中文网页测试内容，这是一段很长的中文文本。");
+        let mut page = b"\n".to_vec();
+        page.extend_from_slice(&chinese[..2]);
+        page.push(b'x');
+        while page.len() < 3 * DETECTION_WINDOW {
+            page.extend_from_slice(&chinese);
+        }
+        let decoded = decode(page, None);
+        assert_eq!(decoded.encoding, "GBK");
     }
 
     #[test]

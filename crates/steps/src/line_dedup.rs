@@ -9,23 +9,31 @@
 //! - each `\n`-separated line is normalised — lowercased, digits → `0`,
 //!   punctuation and non-printing characters removed, whitespace collapsed — and
 //!   hashed;
-//! - a first pass counts, for every hash, the documents of the shard that hold it;
+//! - a first pass counts, for every hash, the documents of the shard that hold it
+//!   (`HashesCollector`);
 //! - every line whose hash is held by at least `min_docs` documents is removed
 //!   from every document, the first occurrence included, as `deduplicate_two_pass`
-//!   ("what is done in the paper") does;
+//!   ("what is done in the paper") does (`DuplicatesRemover`);
 //! - a document left with no text is dropped as `empty`, one shorter than
 //!   `min_chars` as `too_short`.
 //!
-//! Differs from the reference:
-//! - the hash is xxh3-64 instead of the first 8 bytes of SHA-1: same role, 20×
+//! Differs from the reference (measured by `bench/parity_line_dedup.py` against
+//! cc_net 1.0.0's own code: 88 % of 113,564 lines decided alike, 99.9 % of
+//! documents; every difference falls under one of these):
+//! - normalisation is broader, as the paper describes it: cc_net's
+//!   `normalize_for_dedup` only strips, lowercases, maps `\d` to 0 and removes a
+//!   table of 30 Unicode punctuation marks and the C0/C1 controls; here every
+//!   punctuation character (general category P, ASCII included) and every
+//!   category C character is removed, every number maps to 0, whitespace runs
+//!   collapse and final sigma folds to sigma. Lines cc_net finds equal are
+//!   always equal here; some more are (`Dec. 13, 2006` ~ `Dec 13 2006`);
+//! - cc_net also drops the later copies of a line repeated inside one document;
+//!   here a page's own repeated line is kept (it counts once towards
+//!   `min_docs`, as in cc_net);
+//! - lines that normalise to nothing (blank, only punctuation) are never
+//!   removed, which keeps paragraph breaks; cc_net removes them;
+//! - the hash is xxh3-64 instead of the first 8 bytes of SHA-1: same role, much
 //!   faster, collisions equally negligible;
-//! - cc_net counts occurrences, so a line repeated inside one document is a
-//!   "duplicate" there; here only documents count, so a page's own repeated line
-//!   is not chrome. Lines that normalise to nothing (blank, only punctuation) are
-//!   never removed;
-//! - cc_net removes ASCII punctuation only through its Unicode table; here every
-//!   Unicode punctuation character (general category P) is removed, as the
-//!   paper describes;
 //! - the scope is one input shard; cc_net groups shards (`hash_in_mem`), which a
 //!   later corpus-level phase will offer.
 //!
@@ -252,6 +260,8 @@ pub fn normalize(line: &str, out: &mut String) {
         match kind {
             CharKind::Digit => out.push('0'),
             _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            // Lowercasing one character at a time cannot know a sigma is final.
+            _ if c == 'ς' => out.push('σ'),
             _ => out.extend(c.to_lowercase()),
         }
     }
@@ -322,6 +332,7 @@ mod tests {
         assert_eq!(norm("٣ مارس، ٢٠٢٠"), "0 مارس 0000");
         assert_eq!(norm("「東京」\u{3000}２０２０年"), "東京 0000年");
         assert_eq!(norm("ÉTÉ\u{a0}—\u{a0}Œuvre"), "été œuvre");
+        assert_eq!(norm("ΚΑΛΗΜΕΡΑ ΣΑΣ"), norm("Καλημερα σας"));
     }
 
     #[test]
