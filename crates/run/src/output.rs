@@ -197,8 +197,10 @@ mod tests {
             pipeline: "f".into(),
             tasks: 4,
         };
-        let mut stats = Stats::default();
-        stats.tasks = 1;
+        let stats = Stats {
+            tasks: 1,
+            ..Stats::default()
+        };
         layout.commit(3, &staging, &[kept, removed], &stats, &marker).unwrap();
         assert!(root.path().join("out/a_00000.jsonl").exists());
         assert!(root.path().join("removed/a_00000.jsonl").exists());
