@@ -85,12 +85,12 @@ pub struct TaskOutcome {
     pub skipped: bool,
 }
 
-/// A run of steps between two shard steps.
-struct Segment {
-    /// Index (in the pipeline) of the shard step that opens the segment.
-    shard_step: Option<usize>,
-    /// Indexes of the per-document steps that follow it.
-    steps: Vec<usize>,
+/// A run of steps between two shard steps, each with its index in the pipeline.
+struct Segment<'p> {
+    /// The shard step that opens the segment (all but the first segment).
+    opened_by: Option<(usize, &'p dyn ShardStep)>,
+    /// The per-document steps that follow it.
+    steps: Vec<(usize, &'p dyn Step)>,
 }
 
 /// Runs the tasks of one pipeline.
@@ -98,7 +98,7 @@ pub struct Runner<'p> {
     pipeline: &'p Pipeline,
     shards: Vec<Shard>,
     layout: Layout,
-    segments: Vec<Segment>,
+    segments: Vec<Segment<'p>>,
     pool: Option<rayon::ThreadPool>,
     workers: usize,
     progress: Arc<Progress>,
@@ -177,19 +177,24 @@ impl<'p> Runner<'p> {
         } else {
             None
         };
-        let mut segments = vec![Segment {
-            shard_step: None,
+        let mut segments = Vec::new();
+        let mut current = Segment {
+            opened_by: None,
             steps: Vec::new(),
-        }];
+        };
         for (i, step) in pipeline.steps.iter().enumerate() {
             match step {
-                BuiltStep::Document(_) => segments.last_mut().expect("never empty").steps.push(i),
-                BuiltStep::Shard(_) => segments.push(Segment {
-                    shard_step: Some(i),
-                    steps: Vec::new(),
-                }),
+                BuiltStep::Document(step) => current.steps.push((i, step.as_ref())),
+                BuiltStep::Shard(step) => {
+                    let next = Segment {
+                        opened_by: Some((i, step.as_ref())),
+                        steps: Vec::new(),
+                    };
+                    segments.push(std::mem::replace(&mut current, next));
+                }
             }
         }
+        segments.push(current);
         Ok(Runner {
             pipeline,
             shards: plan::shards(&pipeline.inputs),
@@ -302,24 +307,17 @@ impl<'p> Runner<'p> {
         let mut decider: Option<Box<dyn Step>> = None;
         for (k, segment) in self.segments.iter().enumerate() {
             let mut steps: Vec<(usize, &dyn Step)> = Vec::new();
-            if let (Some(index), Some(decider)) = (segment.shard_step, decider.as_deref()) {
+            if let (Some((index, _)), Some(decider)) = (segment.opened_by, decider.as_deref()) {
                 steps.push((index, decider));
             }
-            for &index in &segment.steps {
-                if let BuiltStep::Document(step) = &pipeline.steps[index] {
-                    steps.push((index, step.as_ref()));
-                }
-            }
-            let mut sink = match self.segments.get(k + 1).and_then(|next| next.shard_step) {
-                Some(next) => {
-                    let BuiltStep::Shard(shard_step) = &pipeline.steps[next] else {
-                        unreachable!("segments open on shard steps")
-                    };
+            steps.extend(segment.steps.iter().copied());
+            let mut sink = match self.segments.get(k + 1).and_then(|next| next.opened_by) {
+                Some((index, shard_step)) => {
                     let dir = staging.output.join(format!("spill-{k}"));
                     std::fs::create_dir_all(&dir)?;
                     Sink::Spill {
-                        writer: RollingWriter::new(&dir, &shard.name, Compression::None, u64::MAX),
-                        step: (next, shard_step.as_ref()),
+                        writer: RollingWriter::temporary(&dir, &shard.name),
+                        step: (index, shard_step),
                         pass: shard_step.begin(),
                     }
                 }

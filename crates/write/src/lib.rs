@@ -107,14 +107,18 @@ impl Encoder {
         }
     }
 
-    /// Ends the compressed stream and flushes the file to disk.
-    fn finish(self) -> io::Result<()> {
+    /// Ends the compressed stream and flushes the file, to disk if `durable`.
+    fn finish(self, durable: bool) -> io::Result<()> {
         let file = match self {
             Encoder::Plain(w) => w,
             Encoder::Gzip(w) => w.finish()?,
             Encoder::Zstd(w) => w.finish()?,
         };
-        file.into_inner().map_err(|e| e.into_error())?.sync_all()
+        let file = file.into_inner().map_err(|e| e.into_error())?;
+        if durable {
+            file.sync_all()?;
+        }
+        Ok(())
     }
 }
 
@@ -131,6 +135,8 @@ pub struct RollingWriter {
     part_bytes: u64,
     files: Vec<PathBuf>,
     bytes: u64,
+    /// Sync each finished part to disk (not for temporary files).
+    durable: bool,
 }
 
 impl RollingWriter {
@@ -145,6 +151,16 @@ impl RollingWriter {
             part_bytes: 0,
             files: Vec::new(),
             bytes: 0,
+            durable: true,
+        }
+    }
+
+    /// A writer for a scratch file read back by the same process: one plain
+    /// part, never synced to disk.
+    pub fn temporary(dir: &Path, stem: &str) -> Self {
+        RollingWriter {
+            durable: false,
+            ..RollingWriter::new(dir, stem, Compression::None, u64::MAX)
         }
     }
 
@@ -171,7 +187,7 @@ impl RollingWriter {
 
     fn close_part(&mut self) -> io::Result<()> {
         if let Some(encoder) = self.current.take() {
-            encoder.finish()?;
+            encoder.finish(self.durable)?;
         }
         self.part_bytes = 0;
         Ok(())
