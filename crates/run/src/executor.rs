@@ -13,15 +13,15 @@ use crate::Pipeline;
 use crossbeam_channel::bounded;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::io::{self, BufRead};
+use std::io;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use tamis_api::{
-    ConservationError, Counters, Document, ErrorSample, Reason, ShardPass, ShardStep, Stats, Step, Verdict,
+    ConservationError, Counters, Document, ErrorSample, Reason, ShardPass, ShardStep, Stats, Step, StepStats, Verdict,
 };
-use tamis_read::Record;
+use tamis_read::{Format, Record};
 use tamis_steps::BuiltStep;
 use tamis_write::{document_line, removed_line, Compression, RollingWriter};
 
@@ -160,6 +160,30 @@ struct StepTally {
     dropped: BTreeMap<&'static str, u64>,
     counters: Counters,
     nanos: u128,
+}
+
+impl StepTally {
+    fn add(&mut self, other: StepTally) {
+        self.input += other.input;
+        self.kept += other.kept;
+        for (reason, n) in other.dropped {
+            *self.dropped.entry(reason).or_insert(0) += n;
+        }
+        self.counters.merge(&other.counters);
+        self.nanos += other.nanos;
+    }
+
+    fn add_to(self, step: &mut StepStats) {
+        step.input += self.input;
+        step.kept += self.kept;
+        for (reason, n) in self.dropped {
+            *step.dropped.entry(reason.to_string()).or_insert(0) += n;
+        }
+        for (name, n) in self.counters.iter() {
+            *step.counters.entry(name.to_string()).or_insert(0) += n;
+        }
+        step.seconds += self.nanos as f64 * 1e-9;
+    }
 }
 
 impl<'p> Runner<'p> {
@@ -305,6 +329,7 @@ impl<'p> Runner<'p> {
             self.progress.bytes_read.clone(),
         );
         let mut decider: Option<Box<dyn Step>> = None;
+        let mut spilled: Option<PathBuf> = None;
         for (k, segment) in self.segments.iter().enumerate() {
             let mut steps: Vec<(usize, &dyn Step)> = Vec::new();
             if let (Some((index, _)), Some(decider)) = (segment.opened_by, decider.as_deref()) {
@@ -326,16 +351,32 @@ impl<'p> Runner<'p> {
                 ),
             };
             self.run_segment(source, &steps, &mut sink, &mut removed, stats, k == 0)?;
+            if let Some(dir) = spilled.take() {
+                std::fs::remove_dir_all(dir)?;
+            }
+            source = Box::new(std::iter::empty());
             match sink {
                 Sink::Output(writer) => {
                     if let Some(writer) = writer {
                         files.extend(writer.finish()?);
                     }
-                    source = Box::new(std::iter::empty());
                 }
                 Sink::Spill { writer, pass, .. } => {
                     decider = Some(pass.finish());
-                    source = Box::new(SpillReader::open(writer.finish()?)?);
+                    let dir = staging.output.join(format!("spill-{k}"));
+                    // Documents read back exactly as written: tamis's JSONL, no size limit.
+                    let options = tamis_read::ReadOptions {
+                        max_record_bytes: u64::MAX,
+                        ..tamis_read::ReadOptions::default()
+                    };
+                    let unread = Arc::new(AtomicU64::new(0));
+                    let files = writer.finish()?;
+                    source = Box::new(
+                        files
+                            .into_iter()
+                            .flat_map(move |file| tamis_read::open(&file, Format::Jsonl, &options, unread.clone())),
+                    );
+                    spilled = Some(dir);
                 }
             }
         }
@@ -398,17 +439,9 @@ impl<'p> Runner<'p> {
                 }
                 let (outcomes, tallies) = self.process(docs, &work);
                 for (index, tally) in work.tallied_steps().zip(tallies) {
-                    let Some(index) = index else { continue };
-                    let step = &mut stats.steps[index];
-                    step.input += tally.input;
-                    step.kept += tally.kept;
-                    for (reason, n) in tally.dropped {
-                        *step.dropped.entry(reason.to_string()).or_insert(0) += n;
+                    if let Some(index) = index {
+                        tally.add_to(&mut stats.steps[index]);
                     }
-                    for (name, n) in tally.counters.iter() {
-                        *step.counters.entry(name.to_string()).or_insert(0) += n;
-                    }
-                    step.seconds += tally.nanos as f64 * 1e-9;
                 }
                 for fate in outcomes {
                     match fate {
@@ -461,13 +494,7 @@ impl<'p> Runner<'p> {
         for (chunk_outcomes, chunk_tallies) in results {
             outcomes.extend(chunk_outcomes);
             for (total, part) in tallies.iter_mut().zip(chunk_tallies) {
-                total.input += part.input;
-                total.kept += part.kept;
-                for (reason, n) in part.dropped {
-                    *total.dropped.entry(reason).or_insert(0) += n;
-                }
-                total.counters.merge(&part.counters);
-                total.nanos += part.nanos;
+                total.add(part);
             }
         }
         (outcomes, tallies)
@@ -532,50 +559,5 @@ fn read_batches(source: Box<dyn Iterator<Item = Record> + Send>, sender: &crossb
     }
     if !batch.is_empty() {
         let _ = sender.send(batch);
-    }
-}
-
-/// Reads back the documents a segment spilled, in order, deleting each file
-/// once read.
-struct SpillReader {
-    files: std::vec::IntoIter<PathBuf>,
-    current: Option<(PathBuf, io::Lines<io::BufReader<std::fs::File>>)>,
-}
-
-impl SpillReader {
-    fn open(files: Vec<PathBuf>) -> io::Result<Self> {
-        Ok(SpillReader {
-            files: files.into_iter(),
-            current: None,
-        })
-    }
-}
-
-impl Iterator for SpillReader {
-    type Item = Record;
-
-    fn next(&mut self) -> Option<Record> {
-        loop {
-            if let Some((path, lines)) = &mut self.current {
-                match lines.next() {
-                    Some(Ok(line)) => {
-                        return Some(match serde_json::from_str::<Document>(&line) {
-                            Ok(doc) => Record::Document(doc),
-                            Err(err) => Record::Skipped(format!("damaged spill line: {err}")),
-                        })
-                    }
-                    Some(Err(err)) => return Some(Record::Skipped(format!("unreadable spill: {err}"))),
-                    None => {
-                        let _ = std::fs::remove_file(path);
-                        self.current = None;
-                    }
-                }
-            }
-            let path = self.files.next()?;
-            match std::fs::File::open(&path) {
-                Ok(file) => self.current = Some((path, io::BufReader::new(file).lines())),
-                Err(err) => return Some(Record::Skipped(format!("unreadable spill: {err}"))),
-            }
-        }
     }
 }
