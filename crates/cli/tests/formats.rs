@@ -77,3 +77,31 @@ fn the_null_format_writes_no_documents_but_counts_them() {
     assert!(jsonl_files(&dir.path("out")).is_empty());
     assert_eq!(dir.stats("out")["kept"], 1);
 }
+
+#[test]
+fn shard_steps_chain_through_their_spills() {
+    let dir = Dir::new();
+    let lines: String = synthetic_site(40)
+        .iter()
+        .enumerate()
+        .map(|(i, text)| jsonl_line(&format!("p{i}"), text))
+        .collect();
+    dir.write("site.jsonl", lines.as_bytes());
+    dir.pipeline("input: { paths: [site.jsonl], format: jsonl }\noutput: { path: out/, format: jsonl.zst }\nsteps:\n  - line_dedup: { min_docs: 30 }\n  - line_dedup: { min_docs: 2 }\n");
+    dir.run_ok(&[]);
+    let stats = dir.stats("out");
+    // The call to action is on all 40 pages: the first pass takes it; the menu
+    // entries are on about 13 pages each: the second pass takes them.
+    assert_eq!(stats["steps"][0]["counters"]["lines_removed"], 40);
+    assert_eq!(stats["steps"][1]["counters"]["lines_removed"], 40 * 4);
+    let docs = documents(&dir.path("out"));
+    assert_eq!(docs.len(), 40);
+    assert!(docs
+        .iter()
+        .all(|d| d["text"].as_str().unwrap().lines().all(|l| l.starts_with("Page "))));
+    assert_eq!(
+        docs[1]["text"],
+        "Page b paragraph a: its own text\nPage b paragraph b: its own text\nPage b paragraph c: its own text"
+    );
+    assert!(!dir.path("out/.staging").exists(), "spills are cleaned up");
+}

@@ -173,18 +173,23 @@ pub fn jsonl_line(id: &str, text: &str) -> String {
 /// Lines of a synthetic site: `n` pages, each with its own paragraphs and a
 /// rotating selection of shared navigation lines, for line-dedup workloads.
 pub fn synthetic_site(n: usize) -> Vec<String> {
-    let nav: Vec<String> = (0..12).map(|i| format!("Menu entry number {i} of the site")).collect();
+    let nav: Vec<String> = (0..12)
+        .map(|i| format!("Menu entry {} of the site", spelled(i)))
+        .collect();
     (0..n)
         .map(|page| {
             let mut lines: Vec<String> = (0..4).map(|k| nav[(page + k * 3) % nav.len()].clone()).collect();
             for p in 0..3 {
-                lines.push(format!(
-                    "Page {page} paragraph {p}: {} words of its own text",
-                    "some".repeat(p + 1)
-                ));
+                // Numbers normalise to 0: tell pages apart with words.
+                lines.push(format!("Page {} paragraph {}: its own text", spelled(page), spelled(p)));
             }
             lines.push("Follow us on every network!".to_string());
             lines.join("\n")
         })
         .collect()
+}
+
+/// `n` in letters, one per decimal digit: 120 → "bca".
+fn spelled(n: usize) -> String {
+    n.to_string().bytes().map(|d| char::from(b'a' + d - b'0')).collect()
 }

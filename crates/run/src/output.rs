@@ -126,6 +126,10 @@ impl Layout {
         write_atomically(&self.marker_path(task), &to_json(marker)?)?;
         for dir in std::iter::once(&staging.output).chain(&staging.removed) {
             fs::remove_dir_all(dir)?;
+            // `.staging` itself goes once no other task is using it.
+            if let Some(parent) = dir.parent() {
+                let _ = fs::remove_dir(parent);
+            }
         }
         Ok(())
     }
