@@ -59,6 +59,10 @@ struct RunArgs {
     /// JOB_COMPLETION_INDEX]; without it, every task runs here, one after another.
     #[arg(long)]
     task_index: Option<usize>,
+    /// Tasks run at the same time, each with its own reader thread, sharing the
+    /// workers [default: as many as there are cores, at most the tasks to run].
+    #[arg(long)]
+    concurrent_tasks: Option<usize>,
     /// No progress bar and no summary table.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -89,17 +93,18 @@ fn main() -> ExitCode {
 fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let pipeline = Pipeline::load(&args.pipeline)?;
     let selection = tasks::select(args.tasks, args.task_index)?;
-    let workers = args
-        .workers
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = args.workers.unwrap_or(cores);
+    let indexes = selection.indexes();
+    let concurrent = args.concurrent_tasks.unwrap_or(cores).min(indexes.len());
     let progress = Arc::new(Progress::default());
     let runner = Runner::new(&pipeline, workers, progress.clone()).context("starting the worker pool")?;
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = show.then(|| progress_bar(progress.clone()));
 
     let (mut failed, mut skipped) = (0, 0);
-    for index in selection.indexes() {
-        match runner.run_task(selection.count, index) {
+    for (index, result) in runner.run_tasks(selection.count, &indexes, concurrent) {
+        match result {
             Ok(outcome) if outcome.skipped => {
                 skipped += 1;
                 eprintln!("tamis: task {index} was already complete, skipped");

@@ -103,5 +103,5 @@ fn shard_steps_chain_through_their_spills() {
         docs[1]["text"],
         "Page b paragraph a: its own text\nPage b paragraph b: its own text\nPage b paragraph c: its own text"
     );
-    assert!(!dir.path("out/.staging").exists(), "spills are cleaned up");
+    assert!(!dir.path("out/.staging-00000").exists(), "spills are cleaned up");
 }

@@ -153,3 +153,16 @@ fn killed_runs_resume_to_exactly_the_same_output() {
     let unique: std::collections::HashSet<&String> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "a document was written twice");
 }
+
+#[test]
+fn concurrent_tasks_give_the_same_output_as_one_at_a_time() {
+    let mut outputs = Vec::new();
+    for concurrent in ["1", "3"] {
+        let dir = Dir::new();
+        write_site(&dir, 5, 300);
+        dir.run_ok(&["--tasks", "4", "--concurrent-tasks", concurrent, "--workers", "2"]);
+        assert_eq!(dir.stats("out")["tasks"], 4);
+        outputs.push(output_files(&dir));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}

@@ -240,6 +240,33 @@ impl<'p> Runner<'p> {
         self.layout.merge_stats()
     }
 
+    /// Runs tasks `indexes` of `count`, `concurrent` at a time: each task has its
+    /// own reader thread and they share the worker pool, so reading scales with
+    /// the tasks when the steps are light. Returns each task's result, in the
+    /// order of `indexes`.
+    pub fn run_tasks(
+        &self,
+        count: usize,
+        indexes: &[usize],
+        concurrent: usize,
+    ) -> Vec<(usize, Result<TaskOutcome, RunError>)> {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results = std::sync::Mutex::new(Vec::with_capacity(indexes.len()));
+        std::thread::scope(|scope| {
+            for _ in 0..concurrent.clamp(1, indexes.len().max(1)) {
+                scope.spawn(|| {
+                    while let Some(&index) = indexes.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let result = self.run_task(count, index);
+                        results.lock().unwrap_or_else(|e| e.into_inner()).push((index, result));
+                    }
+                });
+            }
+        });
+        let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+        results.sort_by_key(|(index, _)| indexes.iter().position(|i| i == index));
+        results
+    }
+
     /// Runs task `index` of `count`, unless an earlier run completed it.
     pub fn run_task(&self, count: usize, index: usize) -> Result<TaskOutcome, RunError> {
         let io_error = |context: &str| {

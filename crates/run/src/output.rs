@@ -5,7 +5,7 @@
 //! OUTPUT/stats/00003.json           stats of task 3
 //! OUTPUT/completions/00003          task 3 is complete (the commit point)
 //! OUTPUT/stats.json                 stats of all completed tasks, merged
-//! OUTPUT/.staging/00003/            task 3 while it runs
+//! OUTPUT/.staging-00003/            task 3 while it runs
 //! REMOVED/<shard>_00000.jsonl.gz    removed documents, with step and reason
 //! ```
 //!
@@ -89,8 +89,11 @@ impl Layout {
     /// Empties and creates the staging directories of `task`.
     pub fn stage(&self, task: usize) -> io::Result<Staging> {
         let staging = Staging {
-            output: self.output.join(".staging").join(task_name(task)),
-            removed: self.removed.as_ref().map(|r| r.join(".staging").join(task_name(task))),
+            output: self.output.join(format!(".staging-{}", task_name(task))),
+            removed: self
+                .removed
+                .as_ref()
+                .map(|r| r.join(format!(".staging-{}", task_name(task)))),
         };
         for dir in std::iter::once(&staging.output).chain(&staging.removed) {
             if dir.exists() {
@@ -126,10 +129,6 @@ impl Layout {
         write_atomically(&self.marker_path(task), &to_json(marker)?)?;
         for dir in std::iter::once(&staging.output).chain(&staging.removed) {
             fs::remove_dir_all(dir)?;
-            // `.staging` itself goes once no other task is using it.
-            if let Some(parent) = dir.parent() {
-                let _ = fs::remove_dir(parent);
-            }
         }
         Ok(())
     }
