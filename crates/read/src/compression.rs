@@ -56,15 +56,21 @@ pub struct Location {
     pub stored: bool,
 }
 
+impl Location {
+    /// A read error in `file` at this location.
+    pub(crate) fn error(self, file: &str, kind: ReadErrorKind, mut detail: String) -> ReadError {
+        if !self.stored {
+            detail.push_str(" (offset in the decompressed stream)");
+        }
+        ReadError::new(kind, self.offset, detail).in_file(file)
+    }
+}
+
 impl Locator {
     /// A read error in `file` at `position` of the decompressed stream, located
     /// in the stored file when possible.
-    pub(crate) fn error(&self, file: &str, kind: ReadErrorKind, position: u64, mut detail: String) -> ReadError {
-        let location = self.locate(position);
-        if !location.stored {
-            detail.push_str(" (offset in the decompressed stream)");
-        }
-        ReadError::new(kind, location.offset, detail).in_file(file)
+    pub(crate) fn error(&self, file: &str, kind: ReadErrorKind, position: u64, detail: String) -> ReadError {
+        self.locate(position).error(file, kind, detail)
     }
 
     /// Locates `position`, an offset in the decompressed stream that has already

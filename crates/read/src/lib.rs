@@ -11,7 +11,9 @@
 //!   first bytes, with byte counting for progress and stats;
 //! - [`warc`]: WARC 1.0/1.1 `response`, `resource` and `conversion` (WET) records;
 //! - [`jsonl`]: one JSON object per line;
-//! - [`charset`]: bytes to text, from the declared charset or by detection.
+//! - [`charset`]: bytes to text, from the declared charset or by detection;
+//!   readers leave that work to [`Undecoded::decode`], so that it runs on the
+//!   runner's workers rather than on the reading thread.
 #![deny(missing_docs)]
 
 pub mod charset;
@@ -20,6 +22,7 @@ mod error;
 mod http;
 pub mod jsonl;
 mod stream;
+mod undecoded;
 pub mod warc;
 
 pub use error::{ReadError, ReadErrorKind};
@@ -27,12 +30,16 @@ use std::path::Path;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use tamis_api::Document;
+pub use undecoded::Undecoded;
 
 /// One item out of a reader.
 #[derive(Debug)]
 pub enum Record {
     /// A record that became a document.
     Document(Document),
+    /// A record that became a document whose text is still to be decoded:
+    /// [`Undecoded::decode`] does it, on any thread.
+    Undecoded(Undecoded),
     /// A record deliberately not turned into a document, by kind.
     Skipped(String),
     /// A record (or the rest of a file) that could not be read.
@@ -99,5 +106,19 @@ pub fn open(
     match format {
         Format::Warc => Box::new(warc::WarcReader::new(input, source, options.clone())),
         Format::Jsonl => Box::new(jsonl::JsonlReader::new(input, source, options.clone())),
+    }
+}
+
+impl Record {
+    /// Decodes an [`Record::Undecoded`] record in place of the reader's thread:
+    /// for callers that read and decode in one place.
+    pub fn decoded(self) -> Record {
+        match self {
+            Record::Undecoded(doc) => match doc.decode() {
+                Ok(doc) => Record::Document(doc),
+                Err(err) => Record::Error(err),
+            },
+            other => other,
+        }
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! - `response` records: the HTTP status line and headers are parsed (status,
 //!   Content-Type, charset), the body is de-chunked and decompressed when the
-//!   headers say so, then decoded to text (see [`crate::charset`]);
+//!   headers say so, and left to be decoded to text (see [`crate::charset`]);
 //! - `resource` records: the block is the payload, typed by the WARC
 //!   Content-Type;
 //! - `conversion` records (WET): the block is UTF-8 text; invalid UTF-8 is an
@@ -16,10 +16,10 @@
 //! starts a record, looking inside the bad block first so that a too-long length
 //! does not swallow the records after it.
 
-use crate::charset::{self, Decoded};
 use crate::compression::{Codec, Decompressed, Locator};
 use crate::http;
 use crate::stream::{Line, Stream};
+use crate::undecoded::{Encoding, Undecoded};
 use crate::{ReadError, ReadErrorKind, ReadOptions, Record};
 use serde_json::Value;
 use std::io;
@@ -254,7 +254,7 @@ impl WarcReader {
     fn to_record(&self, headers: &Headers, block: Vec<u8>, start: u64) -> Result<Record, ReadError> {
         let kind = headers.get("WARC-Type").unwrap_or("").to_ascii_lowercase();
         let mut metadata = Metadata::new();
-        let decoded = match kind.as_str() {
+        let (payload, encoding) = match kind.as_str() {
             "response" => match http::parse_response(block, self.options.max_record_bytes) {
                 Some(response) => {
                     if let Some(status) = response.status {
@@ -263,7 +263,8 @@ impl WarcReader {
                     if let Some(mime) = response.mime {
                         metadata.insert("content_type".into(), mime.into());
                     }
-                    charset::decode(response.body, response.charset.as_deref())
+                    let declared = response.charset;
+                    (response.body, Encoding::Web { declared })
                 }
                 None => return Ok(Record::Skipped("response_not_http".into())),
             },
@@ -273,33 +274,12 @@ impl WarcReader {
                     .map(http::parse_content_type)
                     .unwrap_or_default();
                 metadata.insert("content_type".into(), mime.into());
-                charset::decode(block, declared.as_deref())
+                (block, Encoding::Web { declared })
             }
-            "conversion" => match charset::into_string(block) {
-                Ok(text) => Decoded {
-                    text,
-                    encoding: "UTF-8",
-                    source: charset::CharsetSource::Declared,
-                    had_errors: false,
-                },
-                Err(block) => {
-                    let detail = match std::str::from_utf8(&block) {
-                        Err(err) => format!("conversion record is not UTF-8: {err}"),
-                        Ok(_) => "conversion record is not UTF-8".to_string(),
-                    };
-                    return Err(self.error(ReadErrorKind::InvalidUtf8, start, detail));
-                }
-            },
+            "conversion" => (block, Encoding::Utf8),
             "" => return Err(self.error(ReadErrorKind::BadHeader, start, "no WARC-Type")),
             _ => return Ok(Record::Skipped(kind)),
         };
-        if kind != "conversion" {
-            metadata.insert("charset".into(), decoded.encoding.into());
-            metadata.insert("charset_source".into(), decoded.source.as_str().into());
-            if decoded.had_errors {
-                metadata.insert("charset_errors".into(), true.into());
-            }
-        }
         let location = self.locator.locate(start);
         let url = headers
             .get("WARC-Target-URI")
@@ -327,12 +307,13 @@ impl WarcReader {
             }
         }
         meta.extend(metadata);
-        Ok(Record::Document(Document {
+        let doc = Document {
             id,
-            text: decoded.text,
+            text: String::new(),
             url,
             metadata: meta,
-        }))
+        };
+        Ok(Record::Undecoded(Undecoded::new(doc, payload, encoding, location)))
     }
 }
 
@@ -376,7 +357,9 @@ mod tests {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         file.write_all(bytes).unwrap();
         let input = compression::open(file.path(), Arc::new(AtomicU64::new(0))).unwrap();
-        WarcReader::new(input, "test.warc".into(), ReadOptions::default()).collect()
+        WarcReader::new(input, "test.warc".into(), ReadOptions::default())
+            .map(Record::decoded)
+            .collect()
     }
 
     fn sample(n: usize) -> Vec<Vec<u8>> {
@@ -399,6 +382,7 @@ mod tests {
             .iter()
             .map(|r| match r {
                 Record::Document(doc) => doc.metadata["warc_type"].as_str().unwrap().to_string(),
+                Record::Undecoded(_) => unreachable!("read() decodes"),
                 Record::Skipped(kind) => format!("skipped {kind}"),
                 Record::Error(err) => panic!("{err}"),
             })

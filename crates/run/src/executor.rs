@@ -21,7 +21,7 @@ use std::time::Instant;
 use tamis_api::{
     ConservationError, Counters, Document, ErrorSample, Reason, ShardPass, ShardStep, Stats, Step, StepStats, Verdict,
 };
-use tamis_read::{Format, Record};
+use tamis_read::{Format, ReadError, Record, Undecoded};
 use tamis_steps::BuiltStep;
 use tamis_write::{document_line, removed_line, Compression, RollingWriter};
 
@@ -150,6 +150,25 @@ enum Fate {
     Kept(Option<Vec<u8>>, Vec<u64>),
     /// A step dropped it; its removed line, if removed documents are kept.
     Dropped(Option<Vec<u8>>),
+    /// Its payload could not be decoded to text: a read error, not a document.
+    Unreadable(ReadError),
+}
+
+/// A document as it reaches the workers.
+enum Input {
+    Ready(Document),
+    /// Still to be decoded to text, on the worker.
+    Undecoded(Undecoded),
+}
+
+/// Counts a read error with its location.
+fn add_read_error(stats: &mut Stats, error: ReadError) {
+    let sample = ErrorSample {
+        file: error.file,
+        offset: error.offset,
+        detail: error.detail,
+    };
+    stats.read.add_error(error.kind.as_str(), sample);
 }
 
 /// One step's counts over a part of a batch.
@@ -440,16 +459,10 @@ impl<'p> Runner<'p> {
                 let mut docs = Vec::with_capacity(batch.len());
                 for record in batch {
                     match record {
-                        Record::Document(doc) => docs.push(doc),
+                        Record::Document(doc) => docs.push(Input::Ready(doc)),
+                        Record::Undecoded(doc) => docs.push(Input::Undecoded(doc)),
                         Record::Skipped(kind) if first => *stats.read.skipped.entry(kind).or_insert(0) += 1,
-                        Record::Error(error) if first => stats.read.add_error(
-                            error.kind.as_str(),
-                            ErrorSample {
-                                file: error.file,
-                                offset: error.offset,
-                                detail: error.detail,
-                            },
-                        ),
+                        Record::Error(error) if first => add_read_error(stats, error),
                         Record::Skipped(_) | Record::Error(_) => {
                             return Err(io::Error::new(
                                 io::ErrorKind::InvalidData,
@@ -458,20 +471,19 @@ impl<'p> Runner<'p> {
                         }
                     }
                 }
-                if first {
-                    let n = docs.len() as u64;
-                    stats.read.records += n;
-                    stats.read.documents += n;
-                    progress.records.fetch_add(n, Ordering::Relaxed);
-                }
                 let (outcomes, tallies) = self.process(docs, &work);
                 for (index, tally) in work.tallied_steps().zip(tallies) {
                     if let Some(index) = index {
                         tally.add_to(&mut stats.steps[index]);
                     }
                 }
+                let mut read = 0;
                 for fate in outcomes {
+                    if !matches!(fate, Fate::Unreadable(_)) {
+                        read += 1;
+                    }
                     match fate {
+                        Fate::Unreadable(error) => add_read_error(stats, error),
                         Fate::Dropped(line) => {
                             if let (Some(writer), Some(line)) = (removed.as_mut(), line) {
                                 writer.write_line(&line)?;
@@ -494,14 +506,19 @@ impl<'p> Runner<'p> {
                         },
                     }
                 }
+                if first {
+                    stats.read.records += read;
+                    stats.read.documents += read;
+                    progress.records.fetch_add(read, Ordering::Relaxed);
+                }
             }
             Ok(())
         })
     }
 
     /// Runs a batch through the steps, in parallel chunks, keeping input order.
-    fn process(&self, docs: Vec<Document>, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
-        let run = |chunk: Vec<Document>| process_chunk(chunk, work);
+    fn process(&self, docs: Vec<Input>, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
+        let run = |chunk: Vec<Input>| process_chunk(chunk, work);
         let Some(pool) = self.pool.as_ref().filter(|_| docs.len() > 1) else {
             return run(docs);
         };
@@ -509,7 +526,7 @@ impl<'p> Runner<'p> {
         let mut chunks = Vec::new();
         let mut docs = docs.into_iter();
         loop {
-            let chunk: Vec<Document> = docs.by_ref().take(chunk_size).collect();
+            let chunk: Vec<Input> = docs.by_ref().take(chunk_size).collect();
             if chunk.is_empty() {
                 break;
             }
@@ -530,11 +547,18 @@ impl<'p> Runner<'p> {
 
 /// Runs documents through the steps one by one, serialising what the writers
 /// will need, so that the main thread only moves bytes.
-fn process_chunk(docs: Vec<Document>, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
+fn process_chunk(docs: Vec<Input>, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
     let mut tallies = work.new_tallies();
     let outcomes = docs
         .into_iter()
-        .map(|mut doc| {
+        .map(|input| {
+            let mut doc = match input {
+                Input::Ready(doc) => doc,
+                Input::Undecoded(doc) => match doc.decode() {
+                    Ok(doc) => doc,
+                    Err(error) => return Fate::Unreadable(error),
+                },
+            };
             let mut dropped: Option<(&'static str, Reason)> = None;
             for ((_, step), tally) in work.steps.iter().zip(tallies.iter_mut()) {
                 let started = Instant::now();
@@ -573,9 +597,11 @@ fn read_batches(source: Box<dyn Iterator<Item = Record> + Send>, sender: &crossb
     let mut batch = Vec::with_capacity(BATCH_RECORDS);
     let mut bytes = 0;
     for record in source {
-        if let Record::Document(doc) = &record {
-            bytes += doc.text.len();
-        }
+        bytes += match &record {
+            Record::Document(doc) => doc.text.len(),
+            Record::Undecoded(doc) => doc.payload_len(),
+            Record::Skipped(_) | Record::Error(_) => 0,
+        };
         batch.push(record);
         if batch.len() == BATCH_RECORDS || bytes >= BATCH_BYTES {
             if sender.send(std::mem::take(&mut batch)).is_err() {
