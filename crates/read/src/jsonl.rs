@@ -6,35 +6,51 @@
 
 use crate::compression::{Codec, Decompressed, Locator};
 use crate::stream::{Line, Stream};
+use crate::undecoded::{Content, Undecoded};
 use crate::{ReadErrorKind, ReadOptions, Record};
 use serde_json::{Map, Value};
+use std::sync::Arc;
 use tamis_api::Document;
 
 /// Reads the records of one JSONL file.
 pub struct JsonlReader {
     stream: Stream,
     locator: Locator,
-    source: String,
-    /// The file name, for ids of records without one.
-    name: String,
-    options: ReadOptions,
+    file: Arc<str>,
+    fields: Arc<JsonFields>,
+    max_line: usize,
     line: Vec<u8>,
     line_number: u64,
     done: bool,
 }
 
+/// Where a JSONL object keeps what a document needs.
+#[derive(Debug)]
+pub(crate) struct JsonFields {
+    text: String,
+    id: String,
+    url: String,
+    /// The file name, for ids of records without one.
+    file_name: String,
+}
+
 impl JsonlReader {
     /// Reads JSONL records from a decompressed stream; `source` names the file.
     pub fn new(input: Decompressed, source: String, options: ReadOptions) -> Self {
-        let name = std::path::Path::new(&source)
+        let file_name = std::path::Path::new(&source)
             .file_name()
             .map_or_else(|| source.clone(), |n| n.to_string_lossy().into_owned());
         JsonlReader {
             stream: Stream::new(input.reader),
             locator: input.locator,
-            source,
-            name,
-            options,
+            file: source.into(),
+            fields: Arc::new(JsonFields {
+                text: options.text_field,
+                id: options.id_field,
+                url: options.url_field,
+                file_name,
+            }),
+            max_line: usize::try_from(options.max_record_bytes).unwrap_or(usize::MAX),
             line: Vec::new(),
             line_number: 0,
             done: false,
@@ -43,60 +59,53 @@ impl JsonlReader {
 
     fn error(&self, kind: ReadErrorKind, start: u64, detail: impl Into<String>) -> Record {
         let detail = format!("line {}: {}", self.line_number, detail.into());
-        Record::Error(self.locator.error(&self.source, kind, start, detail))
+        Record::Error(self.locator.error(&self.file, kind, start, detail))
     }
+}
 
-    fn parse(&self, start: u64) -> Record {
-        let line = self.line.trim_ascii_end();
-        let text = match simdutf8::compat::from_utf8(line) {
-            Ok(text) => text,
-            Err(err) => return self.error(ReadErrorKind::InvalidUtf8, start, err.to_string()),
-        };
-        let mut object: Map<String, Value> = match serde_json::from_str(text) {
-            Ok(object) => object,
-            Err(err) => return self.error(ReadErrorKind::BadJson, start, err.to_string()),
-        };
-        let text = match object.remove(&self.options.text_field) {
-            Some(Value::String(text)) => text,
-            other => {
-                let found = other.map_or("nothing", |v| json_type(&v));
-                return self.error(
-                    ReadErrorKind::MissingText,
-                    start,
-                    format!("field {:?} holds {found}, not a string", self.options.text_field),
-                );
-            }
-        };
-        let id = match object.remove(&self.options.id_field) {
-            Some(Value::String(id)) => id,
-            Some(Value::Number(id)) => id.to_string(),
-            Some(other) => {
-                object.insert(self.options.id_field.clone(), other);
-                format!("{}/{}", self.name, self.line_number)
-            }
-            None => format!("{}/{}", self.name, self.line_number),
-        };
-        let url = match object.remove(&self.options.url_field) {
-            Some(Value::String(url)) => Some(url),
-            Some(other) => {
-                object.insert(self.options.url_field.clone(), other);
-                None
-            }
-            None => None,
-        };
-        let mut metadata = match object.remove("metadata") {
-            Some(Value::Object(metadata)) => metadata,
-            Some(other) => Map::from_iter([("metadata".to_string(), other)]),
-            None => Map::new(),
-        };
-        metadata.extend(object);
-        Record::Document(Document {
-            id,
-            text,
-            url,
-            metadata,
-        })
-    }
+/// Parses line `number` of a file into a document; the error's kind and detail.
+pub(crate) fn parse(line: &[u8], number: u64, fields: &JsonFields) -> Result<Document, (ReadErrorKind, String)> {
+    let text = simdutf8::compat::from_utf8(line.trim_ascii_end())
+        .map_err(|err| (ReadErrorKind::InvalidUtf8, err.to_string()))?;
+    let mut object: Map<String, Value> =
+        serde_json::from_str(text).map_err(|err| (ReadErrorKind::BadJson, err.to_string()))?;
+    let text = match object.remove(&fields.text) {
+        Some(Value::String(text)) => text,
+        other => {
+            let found = other.map_or("nothing", |v| json_type(&v));
+            let detail = format!("field {:?} holds {found}, not a string", fields.text);
+            return Err((ReadErrorKind::MissingText, detail));
+        }
+    };
+    let id = match object.remove(&fields.id) {
+        Some(Value::String(id)) => id,
+        Some(Value::Number(id)) => id.to_string(),
+        Some(other) => {
+            object.insert(fields.id.clone(), other);
+            format!("{}/{number}", fields.file_name)
+        }
+        None => format!("{}/{number}", fields.file_name),
+    };
+    let url = match object.remove(&fields.url) {
+        Some(Value::String(url)) => Some(url),
+        Some(other) => {
+            object.insert(fields.url.clone(), other);
+            None
+        }
+        None => None,
+    };
+    let mut metadata = match object.remove("metadata") {
+        Some(Value::Object(metadata)) => metadata,
+        Some(other) => Map::from_iter([("metadata".to_string(), other)]),
+        None => Map::new(),
+    };
+    metadata.extend(object);
+    Ok(Document {
+        id,
+        text,
+        url,
+        metadata,
+    })
 }
 
 fn json_type(value: &Value) -> &'static str {
@@ -120,8 +129,7 @@ impl Iterator for JsonlReader {
             }
             let start = self.stream.position();
             self.line_number += 1;
-            let limit = usize::try_from(self.options.max_record_bytes).unwrap_or(usize::MAX);
-            match self.stream.read_line(&mut self.line, limit) {
+            match self.stream.read_line(&mut self.line, self.max_line) {
                 Err(err) => {
                     // After a corrupt gzip member the stream resumes at the next
                     // member; any other failure ends the file.
@@ -140,7 +148,7 @@ impl Iterator for JsonlReader {
                     return Some(self.error(
                         ReadErrorKind::RecordTooLarge,
                         start,
-                        format!("line longer than {} bytes", self.options.max_record_bytes),
+                        format!("line longer than {} bytes", self.max_line),
                     ))
                 }
                 Ok(Line::Complete) => {}
@@ -148,7 +156,16 @@ impl Iterator for JsonlReader {
             if self.line.trim_ascii().is_empty() {
                 continue;
             }
-            return Some(self.parse(start));
+            let content = Content::JsonLine {
+                line: std::mem::take(&mut self.line),
+                number: self.line_number,
+                fields: self.fields.clone(),
+            };
+            return Some(Record::Undecoded(Undecoded::new(
+                content,
+                self.file.clone(),
+                self.locator.locate(start),
+            )));
         }
     }
 }

@@ -1,28 +1,44 @@
-//! Documents read but not yet decoded to text.
+//! Documents read but not yet decoded.
 //!
-//! Framing records is sequential; turning payload bytes into text (charset
-//! detection, UTF-8 validation, transcoding) is not, and costs as much as
-//! framing. So readers hand out [`Undecoded`] documents and the runner decodes
-//! them on its workers: one reader thread then keeps up with many more workers.
+//! Framing records is sequential; turning their bytes into a document (charset
+//! detection, UTF-8 validation, transcoding, JSON parsing) is not, and costs as
+//! much as framing. So readers hand out [`Undecoded`] records and the runner
+//! decodes them on its workers: one reading thread keeps up with more workers.
 
 use crate::charset;
 use crate::compression::Location;
+use crate::jsonl::{self, JsonFields};
 use crate::{ReadError, ReadErrorKind};
+use std::sync::Arc;
 use tamis_api::Document;
 
-/// A document whose text is still bytes; [`Undecoded::decode`] finishes it,
+/// A record whose document is still bytes; [`Undecoded::decode`] finishes it,
 /// on any thread.
 #[derive(Debug)]
 pub struct Undecoded {
-    /// Everything but the text.
-    doc: Document,
-    payload: Vec<u8>,
-    encoding: Encoding,
-    /// Where the record is, for the error if decoding fails.
+    content: Content,
+    /// The input file and where the record is in it, for decoding errors.
+    file: Arc<str>,
     location: Location,
 }
 
-/// How the payload becomes text.
+#[derive(Debug)]
+pub(crate) enum Content {
+    /// A WARC payload: the document is complete but for its text.
+    Payload {
+        doc: Document,
+        payload: Vec<u8>,
+        encoding: Encoding,
+    },
+    /// One JSONL line, not parsed yet.
+    JsonLine {
+        line: Vec<u8>,
+        number: u64,
+        fields: Arc<JsonFields>,
+    },
+}
+
+/// How a payload becomes text.
 #[derive(Debug)]
 pub(crate) enum Encoding {
     /// UTF-8 by definition (WET `conversion` records): anything else is an error.
@@ -35,47 +51,54 @@ pub(crate) enum Encoding {
 }
 
 impl Undecoded {
-    pub(crate) fn new(doc: Document, payload: Vec<u8>, encoding: Encoding, location: Location) -> Self {
+    pub(crate) fn new(content: Content, file: Arc<str>, location: Location) -> Self {
         Undecoded {
-            doc,
-            payload,
-            encoding,
+            content,
+            file,
             location,
         }
     }
 
-    /// Bytes of payload still to decode.
-    pub fn payload_len(&self) -> usize {
-        self.payload.len()
+    /// Bytes still to decode.
+    pub fn len(&self) -> usize {
+        match &self.content {
+            Content::Payload { payload, .. } => payload.len(),
+            Content::JsonLine { line, .. } => line.len(),
+        }
     }
 
-    /// The document's metadata, already complete but for the charset.
-    pub fn metadata(&self) -> &tamis_api::Metadata {
-        &self.doc.metadata
+    /// Whether there is nothing to decode.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
-    /// The document with its text. Web payloads also get `charset` and
-    /// `charset_source` (and `charset_errors` if bytes had to be replaced).
+    /// The document. Web payloads also get `charset` and `charset_source` (and
+    /// `charset_errors` if bytes had to be replaced) in their metadata.
     pub fn decode(self) -> Result<Document, ReadError> {
-        let Undecoded {
-            mut doc,
-            payload,
-            encoding,
-            location,
-        } = self;
-        match encoding {
-            Encoding::Utf8 => match charset::into_string(payload) {
-                Ok(text) => doc.text = text,
+        let error = |kind, detail: String| self.location.error(&self.file, kind, detail);
+        match self.content {
+            Content::Payload {
+                mut doc,
+                payload,
+                encoding: Encoding::Utf8,
+            } => match charset::into_string(payload) {
+                Ok(text) => {
+                    doc.text = text;
+                    Ok(doc)
+                }
                 Err(payload) => {
                     let detail = match std::str::from_utf8(&payload) {
                         Err(err) => format!("text that must be UTF-8 is not: {err}"),
                         Ok(_) => "text that must be UTF-8 is not".to_string(),
                     };
-                    let file = doc.metadata.get("source").and_then(|s| s.as_str()).unwrap_or_default();
-                    return Err(location.error(file, ReadErrorKind::InvalidUtf8, detail));
+                    Err(error(ReadErrorKind::InvalidUtf8, detail))
                 }
             },
-            Encoding::Web { declared } => {
+            Content::Payload {
+                mut doc,
+                payload,
+                encoding: Encoding::Web { declared },
+            } => {
                 let decoded = charset::decode(payload, declared.as_deref());
                 let metadata = &mut doc.metadata;
                 metadata.insert("charset".into(), decoded.encoding.into());
@@ -84,8 +107,10 @@ impl Undecoded {
                     metadata.insert("charset_errors".into(), true.into());
                 }
                 doc.text = decoded.text;
+                Ok(doc)
             }
+            Content::JsonLine { line, number, fields } => jsonl::parse(&line, number, &fields)
+                .map_err(|(kind, detail)| error(kind, format!("line {number}: {detail}"))),
         }
-        Ok(doc)
     }
 }

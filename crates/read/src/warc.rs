@@ -19,10 +19,11 @@
 use crate::compression::{Codec, Decompressed, Locator};
 use crate::http;
 use crate::stream::{Line, Stream};
-use crate::undecoded::{Encoding, Undecoded};
+use crate::undecoded::{Content, Encoding, Undecoded};
 use crate::{ReadError, ReadErrorKind, ReadOptions, Record};
 use serde_json::Value;
 use std::io;
+use std::sync::Arc;
 use tamis_api::{Document, Metadata};
 
 /// Longest header line accepted; longer lines are junk, not headers.
@@ -34,7 +35,8 @@ const MAX_HEADER_LINES: usize = 1024;
 pub struct WarcReader {
     stream: Stream,
     locator: Locator,
-    source: String,
+    /// The input file, shared with the undecoded records for their errors.
+    file: Arc<str>,
     options: ReadOptions,
     /// Whether the reader is skipping junk after an error already reported.
     resyncing: bool,
@@ -69,7 +71,7 @@ impl WarcReader {
         WarcReader {
             stream: Stream::new(input.reader),
             locator: input.locator,
-            source,
+            file: source.into(),
             options,
             resyncing: false,
             done: false,
@@ -78,7 +80,7 @@ impl WarcReader {
     }
 
     fn error(&self, kind: ReadErrorKind, start: u64, detail: impl Into<String>) -> ReadError {
-        self.locator.error(&self.source, kind, start, detail.into())
+        self.locator.error(&self.file, kind, start, detail.into())
     }
 
     /// Reports an I/O or decompression failure. Reading goes on after a corrupt
@@ -287,9 +289,9 @@ impl WarcReader {
         let id = headers
             .get("WARC-Record-ID")
             .map(str::to_string)
-            .unwrap_or_else(|| format!("{}#{}", self.source, location.offset));
+            .unwrap_or_else(|| format!("{}#{}", self.file, location.offset));
         let mut meta = Metadata::new();
-        meta.insert("source".into(), self.source.clone().into());
+        meta.insert("source".into(), self.file.to_string().into());
         meta.insert("offset".into(), location.offset.into());
         if !location.stored {
             meta.insert("offset_in".into(), "decompressed".into());
@@ -313,7 +315,8 @@ impl WarcReader {
             url,
             metadata: meta,
         };
-        Ok(Record::Undecoded(Undecoded::new(doc, payload, encoding, location)))
+        let content = Content::Payload { doc, payload, encoding };
+        Ok(Record::Undecoded(Undecoded::new(content, self.file.clone(), location)))
     }
 }
 

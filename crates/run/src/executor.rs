@@ -599,7 +599,7 @@ fn read_batches(source: Box<dyn Iterator<Item = Record> + Send>, sender: &crossb
     for record in source {
         bytes += match &record {
             Record::Document(doc) => doc.text.len(),
-            Record::Undecoded(doc) => doc.payload_len(),
+            Record::Undecoded(doc) => doc.len(),
             Record::Skipped(_) | Record::Error(_) => 0,
         };
         batch.push(record);
