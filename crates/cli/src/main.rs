@@ -175,14 +175,20 @@ fn count(format: CountFormat, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     for file in files {
         anyhow::ensure!(file.is_file(), "{}: no such file", file.display());
         for record in tamis_read::open(file, format, &options, bytes.clone()) {
-            match record.decoded() {
-                tamis_read::Record::Document(doc) => {
+            let document = match record {
+                tamis_read::Record::Document(doc) => doc.decode(),
+                tamis_read::Record::Skipped(_) => {
+                    skipped += 1;
+                    continue;
+                }
+                tamis_read::Record::Error(err) => Err(err),
+            };
+            match document {
+                Ok(doc) => {
                     documents += 1;
                     text_bytes += doc.text.len() as u64;
                 }
-                tamis_read::Record::Skipped(_) => skipped += 1,
-                tamis_read::Record::Undecoded(_) => unreachable!("decoded above"),
-                tamis_read::Record::Error(err) => {
+                Err(err) => {
                     errors += 1;
                     eprintln!("tamis: {err}");
                 }

@@ -161,7 +161,7 @@ impl Iterator for JsonlReader {
                 number: self.line_number,
                 fields: self.fields.clone(),
             };
-            return Some(Record::Undecoded(Undecoded::new(
+            return Some(Record::Document(Undecoded::new(
                 content,
                 self.file.clone(),
                 self.locator.locate(start),

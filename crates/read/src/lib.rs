@@ -1,8 +1,8 @@
-//! Readers: the first stage of a pipeline, from stored shards to [`Document`]s.
+//! Readers: the first stage of a pipeline, from stored shards to documents.
 //!
-//! A reader streams one input file and yields [`Record`]s: a document, a record
-//! deliberately skipped (a WARC `request`, say), or a [`ReadError`] with its reason
-//! and byte offset. A reader never panics and never stops at a bad record: it
+//! A reader streams one input file and yields [`Record`]s: a document still to
+//! be decoded ([`Undecoded`]), a record deliberately skipped (a WARC `request`,
+//! say), or a [`ReadError`] with its reason and byte offset. A reader never panics and never stops at a bad record: it
 //! reports it and goes on with the next one whenever the format allows a resync.
 //! Whole files are never held in memory; one record at a time is, up to
 //! [`ReadOptions::max_record_bytes`].
@@ -29,17 +29,14 @@ pub use error::{ReadError, ReadErrorKind};
 use std::path::Path;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
-use tamis_api::Document;
 pub use undecoded::Undecoded;
 
 /// One item out of a reader.
 #[derive(Debug)]
 pub enum Record {
-    /// A record that became a document.
-    Document(Document),
-    /// A record that became a document whose text is still to be decoded:
-    /// [`Undecoded::decode`] does it, on any thread.
-    Undecoded(Undecoded),
+    /// A document, once [`Undecoded::decode`] has turned its bytes into text
+    /// (on any thread; decoding can still fail, e.g. on invalid UTF-8).
+    Document(Undecoded),
     /// A record deliberately not turned into a document, by kind.
     Skipped(String),
     /// A record (or the rest of a file) that could not be read.
@@ -106,19 +103,5 @@ pub fn open(
     match format {
         Format::Warc => Box::new(warc::WarcReader::new(input, source, options.clone())),
         Format::Jsonl => Box::new(jsonl::JsonlReader::new(input, source, options.clone())),
-    }
-}
-
-impl Record {
-    /// Decodes an [`Record::Undecoded`] record in place of the reader's thread:
-    /// for callers that read and decode in one place.
-    pub fn decoded(self) -> Record {
-        match self {
-            Record::Undecoded(doc) => match doc.decode() {
-                Ok(doc) => Record::Document(doc),
-                Err(err) => Record::Error(err),
-            },
-            other => other,
-        }
     }
 }

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use tamis_api::{
-    ConservationError, Counters, Document, ErrorSample, Reason, ShardPass, ShardStep, Stats, Step, StepStats, Verdict,
+    ConservationError, Counters, ErrorSample, Reason, ShardPass, ShardStep, Stats, Step, StepStats, Verdict,
 };
 use tamis_read::{Format, ReadError, Record, Undecoded};
 use tamis_steps::BuiltStep;
@@ -152,13 +152,6 @@ enum Fate {
     Dropped(Option<Vec<u8>>),
     /// Its payload could not be decoded to text: a read error, not a document.
     Unreadable(ReadError),
-}
-
-/// A document as it reaches the workers.
-enum Input {
-    Ready(Document),
-    /// Still to be decoded to text, on the worker.
-    Undecoded(Undecoded),
 }
 
 /// Counts a read error with its location.
@@ -459,8 +452,7 @@ impl<'p> Runner<'p> {
                 let mut docs = Vec::with_capacity(batch.len());
                 for record in batch {
                     match record {
-                        Record::Document(doc) => docs.push(Input::Ready(doc)),
-                        Record::Undecoded(doc) => docs.push(Input::Undecoded(doc)),
+                        Record::Document(doc) => docs.push(doc),
                         Record::Skipped(kind) if first => *stats.read.skipped.entry(kind).or_insert(0) += 1,
                         Record::Error(error) if first => add_read_error(stats, error),
                         Record::Skipped(_) | Record::Error(_) => {
@@ -517,8 +509,8 @@ impl<'p> Runner<'p> {
     }
 
     /// Runs a batch through the steps, in parallel chunks, keeping input order.
-    fn process(&self, docs: Vec<Input>, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
-        let run = |chunk: Vec<Input>| process_chunk(chunk, work);
+    fn process(&self, docs: Vec<Undecoded>, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
+        let run = |chunk: Vec<Undecoded>| process_chunk(chunk, work);
         let Some(pool) = self.pool.as_ref().filter(|_| docs.len() > 1) else {
             return run(docs);
         };
@@ -526,7 +518,7 @@ impl<'p> Runner<'p> {
         let mut chunks = Vec::new();
         let mut docs = docs.into_iter();
         loop {
-            let chunk: Vec<Input> = docs.by_ref().take(chunk_size).collect();
+            let chunk: Vec<Undecoded> = docs.by_ref().take(chunk_size).collect();
             if chunk.is_empty() {
                 break;
             }
@@ -545,19 +537,16 @@ impl<'p> Runner<'p> {
     }
 }
 
-/// Runs documents through the steps one by one, serialising what the writers
-/// will need, so that the main thread only moves bytes.
-fn process_chunk(docs: Vec<Input>, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
+/// Decodes documents and runs them through the steps one by one, serialising
+/// what the writers will need, so that the main thread only moves bytes.
+fn process_chunk(docs: Vec<Undecoded>, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
     let mut tallies = work.new_tallies();
     let outcomes = docs
         .into_iter()
-        .map(|input| {
-            let mut doc = match input {
-                Input::Ready(doc) => doc,
-                Input::Undecoded(doc) => match doc.decode() {
-                    Ok(doc) => doc,
-                    Err(error) => return Fate::Unreadable(error),
-                },
+        .map(|undecoded| {
+            let mut doc = match undecoded.decode() {
+                Ok(doc) => doc,
+                Err(error) => return Fate::Unreadable(error),
             };
             let mut dropped: Option<(&'static str, Reason)> = None;
             for ((_, step), tally) in work.steps.iter().zip(tallies.iter_mut()) {
@@ -597,11 +586,9 @@ fn read_batches(source: Box<dyn Iterator<Item = Record> + Send>, sender: &crossb
     let mut batch = Vec::with_capacity(BATCH_RECORDS);
     let mut bytes = 0;
     for record in source {
-        bytes += match &record {
-            Record::Document(doc) => doc.text.len(),
-            Record::Undecoded(doc) => doc.len(),
-            Record::Skipped(_) | Record::Error(_) => 0,
-        };
+        if let Record::Document(doc) = &record {
+            bytes += doc.len();
+        }
         batch.push(record);
         if batch.len() == BATCH_RECORDS || bytes >= BATCH_BYTES {
             if sender.send(std::mem::take(&mut batch)).is_err() {
