@@ -23,7 +23,7 @@ use tamis_api::{
 };
 use tamis_read::{Format, ReadError, Record, Undecoded};
 use tamis_steps::BuiltStep;
-use tamis_write::{document_line, removed_line, Compression, RollingWriter};
+use tamis_write::{document_line, removed_line, BackgroundWriter, Compression, RollingWriter};
 
 /// Records per batch, unless [`BATCH_BYTES`] is reached first.
 const BATCH_RECORDS: usize = 512;
@@ -107,10 +107,10 @@ pub struct Runner<'p> {
 /// Where the documents leaving a segment go.
 enum Sink<'p> {
     /// The output files (none for the `null` format).
-    Output(Option<RollingWriter>),
+    Output(Option<BackgroundWriter>),
     /// A staging file, observed by the next shard step.
     Spill {
-        writer: RollingWriter,
+        writer: Box<RollingWriter>,
         /// The next shard step, and its index in the pipeline.
         step: (usize, &'p dyn ShardStep),
         pass: Box<dyn ShardPass>,
@@ -353,14 +353,14 @@ impl<'p> Runner<'p> {
         stats.read.bytes_in += std::fs::metadata(&shard.path).map_or(0, |m| m.len());
         let pipeline = self.pipeline;
         let compression = pipeline.output_format.compression();
-        let mut removed = staging.removed.as_ref().map(|dir| {
-            RollingWriter::new(
-                dir,
-                &shard.name,
-                compression.unwrap_or(Compression::None),
-                pipeline.max_file_bytes,
-            )
-        });
+        let mut removed = match &staging.removed {
+            Some(dir) => {
+                let format = compression.unwrap_or(Compression::None);
+                let writer = RollingWriter::new(dir, &shard.name, format, pipeline.max_file_bytes);
+                Some(BackgroundWriter::spawn(writer)?)
+            }
+            None => None,
+        };
         let mut source: Box<dyn Iterator<Item = Record> + Send> = tamis_read::open(
             &shard.path,
             pipeline.format,
@@ -380,14 +380,18 @@ impl<'p> Runner<'p> {
                     let dir = staging.output.join(format!("spill-{k}"));
                     std::fs::create_dir_all(&dir)?;
                     Sink::Spill {
-                        writer: RollingWriter::temporary(&dir, &shard.name),
+                        writer: Box::new(RollingWriter::temporary(&dir, &shard.name)),
                         step: (index, shard_step),
                         pass: shard_step.begin(),
                     }
                 }
-                None => Sink::Output(
-                    compression.map(|c| RollingWriter::new(&staging.output, &shard.name, c, pipeline.max_file_bytes)),
-                ),
+                None => match compression {
+                    Some(format) => {
+                        let writer = RollingWriter::new(&staging.output, &shard.name, format, pipeline.max_file_bytes);
+                        Sink::Output(Some(BackgroundWriter::spawn(writer)?))
+                    }
+                    None => Sink::Output(None),
+                },
             };
             self.run_segment(source, &steps, &mut sink, &mut removed, stats, k == 0)?;
             if let Some(dir) = spilled.take() {
@@ -431,7 +435,7 @@ impl<'p> Runner<'p> {
         source: Box<dyn Iterator<Item = Record> + Send>,
         steps: &[(usize, &dyn Step)],
         sink: &mut Sink,
-        removed: &mut Option<RollingWriter>,
+        removed: &mut Option<BackgroundWriter>,
         stats: &mut Stats,
         first: bool,
     ) -> io::Result<()> {
@@ -470,32 +474,37 @@ impl<'p> Runner<'p> {
                     }
                 }
                 let mut read = 0;
+                let (mut kept_lines, mut removed_lines) = (Vec::new(), Vec::new());
                 for fate in outcomes {
                     if !matches!(fate, Fate::Unreadable(_)) {
                         read += 1;
                     }
                     match fate {
                         Fate::Unreadable(error) => add_read_error(stats, error),
-                        Fate::Dropped(line) => {
-                            if let (Some(writer), Some(line)) = (removed.as_mut(), line) {
-                                writer.write_line(&line)?;
-                            }
-                        }
-                        Fate::Kept(line, summary) => match sink {
-                            Sink::Output(writer) => {
-                                stats.kept += 1;
-                                if let (Some(writer), Some(line)) = (writer.as_mut(), line) {
-                                    stats.bytes_out += line.len() as u64;
-                                    writer.write_line(&line)?;
-                                }
-                            }
-                            Sink::Spill { writer, pass, .. } => {
+                        Fate::Dropped(line) => removed_lines.extend(line),
+                        Fate::Kept(line, summary) => {
+                            if let Sink::Spill { pass, .. } = sink {
                                 pass.observe(&summary);
-                                if let Some(line) = line {
-                                    writer.write_line(&line)?;
-                                }
+                            } else {
+                                stats.kept += 1;
                             }
-                        },
+                            kept_lines.extend(line);
+                        }
+                    }
+                }
+                if let Some(writer) = removed.as_mut() {
+                    writer.write_lines(removed_lines)?;
+                }
+                match sink {
+                    Sink::Output(Some(writer)) => {
+                        stats.bytes_out += kept_lines.iter().map(|l| l.len() as u64).sum::<u64>();
+                        writer.write_lines(kept_lines)?;
+                    }
+                    Sink::Output(None) => {}
+                    Sink::Spill { writer, .. } => {
+                        for line in kept_lines {
+                            writer.write_line(&line)?;
+                        }
                     }
                 }
                 if first {

@@ -6,7 +6,9 @@
 //! - [`RollingWriter`] writes lines to `<stem>_<part>.jsonl[.gz|.zst]` in a
 //!   directory, starting a new part when one reaches its size limit. It writes
 //!   where it is told: the runner points it at a staging directory and renames
-//!   the finished files into place, so no reader ever sees a partial file.
+//!   the finished files into place, so no reader ever sees a partial file;
+//! - [`BackgroundWriter`] runs a `RollingWriter` on its own thread, so that
+//!   compression overlaps with the rest of the pipeline.
 #![deny(missing_docs)]
 
 use serde::Serialize;
@@ -88,14 +90,7 @@ impl Encoder {
         Ok(match compression {
             Compression::None => Encoder::Plain(file),
             Compression::Gzip => Encoder::Gzip(flate2::write::GzEncoder::new(file, flate2::Compression::new(6))),
-            Compression::Zstd => {
-                let mut encoder = zstd::Encoder::new(file, 3)?;
-                // zstd compresses on its own thread, beside the writer. Its output
-                // is the same for any number of zstd workers ≥ 1, so one is used
-                // whatever the tamis worker count, keeping files byte-identical.
-                encoder.multithread(1)?;
-                Encoder::Zstd(encoder)
-            }
+            Compression::Zstd => Encoder::Zstd(zstd::Encoder::new(file, 3)?),
         })
     }
 
@@ -205,6 +200,68 @@ impl RollingWriter {
     }
 }
 
+/// Batches of lines queued for a [`BackgroundWriter`] before the sender waits.
+const QUEUED_BATCHES: usize = 4;
+
+/// A [`RollingWriter`] on its own thread: lines are handed over in batches and
+/// written in the order given. Compression (the costliest part of writing) then
+/// runs beside the steps, and the files are the same as a `RollingWriter`'s.
+pub struct BackgroundWriter {
+    sender: Option<std::sync::mpsc::SyncSender<Vec<Vec<u8>>>>,
+    thread: Option<std::thread::JoinHandle<io::Result<Vec<PathBuf>>>>,
+}
+
+impl BackgroundWriter {
+    /// Starts the thread that will own `writer`.
+    pub fn spawn(mut writer: RollingWriter) -> io::Result<Self> {
+        let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(QUEUED_BATCHES);
+        let thread = std::thread::Builder::new().name("tamis-writer".into()).spawn(move || {
+            for batch in batches {
+                for line in batch {
+                    writer.write_line(&line)?;
+                }
+            }
+            writer.finish()
+        })?;
+        Ok(BackgroundWriter {
+            sender: Some(sender),
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues `lines`, waiting if the writer is behind. Fails with the
+    /// writer's error if it has stopped.
+    pub fn write_lines(&mut self, lines: Vec<Vec<u8>>) -> io::Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let sent = self.sender.as_ref().map(|sender| sender.send(lines));
+        match sent {
+            Some(Ok(())) => Ok(()),
+            _ => Err(self
+                .join()
+                .err()
+                .unwrap_or_else(|| io::Error::other("the writer thread has stopped"))),
+        }
+    }
+
+    fn join(&mut self) -> io::Result<Vec<PathBuf>> {
+        self.sender = None;
+        match self.thread.take() {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the writer thread panicked"))),
+            None => Err(io::Error::other("the writer thread has stopped")),
+        }
+    }
+
+    /// Writes what is queued, finishes the last part and returns every file
+    /// written, in order.
+    pub fn finish(mut self) -> io::Result<Vec<PathBuf>> {
+        self.join()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +295,24 @@ mod tests {
             let all: String = files.iter().map(|f| read_all(f)).collect();
             assert_eq!(all.lines().count(), 5);
         }
+    }
+
+    #[test]
+    fn the_background_writer_writes_the_same_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer =
+            BackgroundWriter::spawn(RollingWriter::new(dir.path(), "bg", Compression::Zstd, 1000)).unwrap();
+        for batch in 0..10 {
+            let lines = (0..50)
+                .map(|i| format!("{{\"batch\":{batch},\"line\":{i}}}\n").into_bytes())
+                .collect();
+            writer.write_lines(lines).unwrap();
+        }
+        let files = writer.finish().unwrap();
+        assert!(files.len() > 1);
+        let all: String = files.iter().map(|f| read_all(f)).collect();
+        assert_eq!(all.lines().count(), 500);
+        assert!(all.lines().last().unwrap().contains("\"batch\":9,\"line\":49"));
     }
 
     #[test]
