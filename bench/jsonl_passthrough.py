@@ -109,7 +109,7 @@ def check_output(tool):
 def main():
     ap = argparse.ArgumentParser(description="JSONL.zst pass-through throughput, single core")
     ap.add_argument("--worker", metavar="TOOL", help=argparse.SUPPRESS)
-    ap.add_argument("--tamis", default=os.environ.get("TAMIS", "/work/main/target/release/tamis"))
+    ap.add_argument("--tamis", default=os.environ.get("TAMIS", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "release", "tamis")))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--tools", default=",".join(TOOLS))
     a = ap.parse_args()

@@ -3,13 +3,13 @@
 
 - bench.warc.gz: Common-Crawl-like WARC, one gzip member per record: a warcinfo record, then for every
   page a request / response / metadata triple. Response bodies are the real HTML pages found under
-  /work/shared/data/*/html/*.html.gz (deterministic order: sha1 of the relative path), up to
+  ../shared/data/*/html/*.html.gz (deterministic order: sha1 of the relative path), up to
   --max-pages pages (default 2,500, ~200 MB of HTML). Headers follow CC's layout (WARC-Concurrent-To,
   WARC-Payload-Digest in sha1 base32, WARC-Identified-Payload-Type, ...).
 - bench.warc: the same records, uncompressed (the concatenation of the decompressed members).
 - bench.jsonl.zst: --docs documents (default 200,000) shaped like FineWeb rows (id, text, url, dump,
   date, language, language_score, token_count), text 2-5 KB taken as windows of lines from the plain-text
-  files under /work/shared/data (truth/ folders; lingua sentences grouped by language). zstd level 3.
+  files under ../shared/data (truth/ folders; lingua sentences grouped by language). zstd level 3.
 - inputs.json: counts and sizes, read by the benchmark scripts.
 
 Why: the benchmarks need inputs of realistic size and shape that anyone can rebuild from shared data.
@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import zstandard
 
-DATA = "/work/shared/data"
+DATA = os.environ.get("TAMIS_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data"))
 WORK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "work")
 T0 = dt.datetime(2024, 5, 18, 0, 0, 0)
 
