@@ -190,7 +190,7 @@ struct Stat {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let root = args.get(1).cloned().unwrap_or("../shared/data".into());
-    let out = args.get(2).cloned().unwrap_or("/tmp/charset-eval/out".into());
+    let out = args.get(2).cloned().unwrap_or("bench/work/charset".into());
     std::fs::create_dir_all(&out).unwrap();
 
     let mut variants = vec![Variant::Full];
