@@ -1,8 +1,9 @@
 //! Running tasks: shards in, batches through the steps on all workers, files out.
 //!
-//! Inside a shard, a reader thread decodes records into batches while the main
-//! thread sends each batch through the steps on the worker pool and writes the
-//! results in input order, so the output is byte-identical for any number of
+//! Inside a shard, a reader thread frames records into batches; the main thread
+//! sends each batch to the worker pool, which decodes the documents, runs them
+//! through the steps and serialises them, and hands the results in input order
+//! to the writer threads, so the output is byte-identical for any number of
 //! workers. Shard steps split the step list into segments: the documents leaving
 //! a segment are spilled to a staging file while the next shard step observes
 //! them, then read back through its deciding step and the segment after it.
