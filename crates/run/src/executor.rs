@@ -481,7 +481,11 @@ impl<'p> Runner<'p> {
                         read += 1;
                     }
                     match fate {
-                        Fate::Unreadable(error) => add_read_error(stats, error),
+                        Fate::Unreadable(error) if first => add_read_error(stats, error),
+                        Fate::Unreadable(error) => {
+                            let detail = format!("a staged spill file is damaged: {error}");
+                            return Err(io::Error::new(io::ErrorKind::InvalidData, detail));
+                        }
                         Fate::Dropped(line) => removed_lines.extend(line),
                         Fate::Kept(line, summary) => {
                             if let Sink::Spill { pass, .. } = sink {
