@@ -120,7 +120,14 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         stop.store(1, Ordering::Relaxed);
         let _ = bar.join();
     }
-    let total = runner.merge_stats().context("merging task stats")?;
+    let total = match runner.merge_stats() {
+        Ok(total) => total,
+        Err(err) if failed > 0 => {
+            eprintln!("tamis: error: merging task stats: {err}");
+            return Ok(ExitCode::from(1));
+        }
+        Err(err) => return Err(err).context("merging task stats"),
+    };
     if !args.quiet {
         eprintln!("{}", summary::table(&total));
         eprintln!(
@@ -208,6 +215,11 @@ fn count(format: CountFormat, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
 }
 
 fn stats(output: &std::path::Path) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        output.join("completions").is_dir(),
+        "{} holds no completed task (no completions/ folder)",
+        output.display()
+    );
     let layout = tamis_run::output::Layout::new(output, None);
     let merged = layout
         .merge_stats()

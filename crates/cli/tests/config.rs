@@ -65,3 +65,27 @@ fn a_task_index_out_of_range_is_rejected() {
     let output = dir.tamis(&["run", "pipeline.yaml", "--tasks", "2", "--task-index", "2"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn an_output_that_cannot_be_written_fails_the_task_not_the_config() {
+    let dir = Dir::new();
+    dir.write("a.jsonl", b"{\"text\": \"x\"}\n");
+    dir.write("blocker", b"a file where the output's parent should be");
+    dir.pipeline("input: { paths: [a.jsonl], format: jsonl }\noutput: { path: blocker/out/ }\n");
+    let output = dir.tamis(&["run", "pipeline.yaml", "--quiet"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("blocker/out/"));
+}
+
+#[test]
+fn stats_of_a_directory_without_tasks_is_an_error() {
+    let dir = Dir::new();
+    let output = dir.tamis(&["stats", "missing"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!dir.path("missing").exists());
+}

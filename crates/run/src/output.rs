@@ -71,12 +71,14 @@ impl Layout {
 
     /// The marker of `task`, if it completed.
     pub fn marker(&self, task: usize) -> io::Result<Option<Marker>> {
-        match fs::read(self.marker_path(task)) {
+        let path = self.marker_path(task);
+        let in_file = |kind, err: &dyn std::fmt::Display| io::Error::new(kind, format!("{}: {err}", path.display()));
+        match fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map(Some)
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("bad completion marker: {e}"))),
+                .map_err(|e| in_file(io::ErrorKind::InvalidData, &e)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
+            Err(e) => Err(in_file(e.kind(), &e)),
         }
     }
 
@@ -96,10 +98,11 @@ impl Layout {
                 .map(|r| r.join(format!(".staging-{}", task_name(task)))),
         };
         for dir in std::iter::once(&staging.output).chain(&staging.removed) {
+            let in_dir = |err: io::Error| io::Error::new(err.kind(), format!("{}: {err}", dir.display()));
             if dir.exists() {
-                fs::remove_dir_all(dir)?;
+                fs::remove_dir_all(dir).map_err(in_dir)?;
             }
-            fs::create_dir_all(dir)?;
+            fs::create_dir_all(dir).map_err(in_dir)?;
         }
         Ok(staging)
     }
