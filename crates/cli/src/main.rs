@@ -56,7 +56,7 @@ struct RunArgs {
     #[arg(long)]
     tasks: Option<usize>,
     /// Run only this task (0-based) [env: TAMIS_TASK_INDEX, SLURM_ARRAY_TASK_ID,
-    /// JOB_COMPLETION_INDEX]; without it, every task runs here, one after another.
+    /// JOB_COMPLETION_INDEX]; without it, every task runs here.
     #[arg(long)]
     task_index: Option<usize>,
     /// Tasks run at the same time, each with its own reader thread, sharing the
