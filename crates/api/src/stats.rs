@@ -64,7 +64,7 @@ impl ReadStats {
 pub struct ReasonCount {
     /// How many times.
     pub count: u64,
-    /// Up to [`MAX_ERROR_SAMPLES`] locations.
+    /// Up to 20 locations (`MAX_ERROR_SAMPLES`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub samples: Vec<ErrorSample>,
 }
