@@ -11,7 +11,41 @@
 //! - [`Stats`]: counters that add up across workers and tasks, with the
 //!   conservation law `read = kept + Σ dropped + errors` checked in one place.
 //!
-//! A third-party step depends on this crate only.
+//! A third-party step depends on this crate only:
+//!
+//! ```
+//! use tamis_api::{Counters, Document, Reason, Step, Verdict};
+//!
+//! /// Drops documents shorter than `min_chars` characters.
+//! struct MinLength {
+//!     min_chars: usize,
+//! }
+//!
+//! impl Step for MinLength {
+//!     fn name(&self) -> &'static str {
+//!         "min_length"
+//!     }
+//!
+//!     fn process(&self, doc: &mut Document, counters: &mut Counters) -> Verdict {
+//!         let chars = doc.text.chars().count();
+//!         counters.add("chars", chars as u64);
+//!         if chars < self.min_chars {
+//!             Verdict::Drop(Reason("too_short"))
+//!         } else {
+//!             Verdict::Keep
+//!         }
+//!     }
+//! }
+//!
+//! let step = MinLength { min_chars: 20 };
+//! let mut counters = Counters::default();
+//! let mut seed = Document::new("seed", "Au cours de la conversation téléphonique, les deux parties ont également discuté de la situation en Libye.");
+//! let mut chrome = Document::new("nav", "Qui va nourrir les Chinois ?");
+//! assert_eq!(step.process(&mut seed, &mut counters), Verdict::Keep);
+//! assert_eq!(step.process(&mut chrome, &mut counters), Verdict::Keep);
+//! let mut short = Document::new("x", "Accueil");
+//! assert_eq!(step.process(&mut short, &mut counters), Verdict::Drop(Reason("too_short")));
+//! ```
 #![deny(missing_docs)]
 
 mod document;
