@@ -32,8 +32,9 @@ const MEMBER_HISTORY: usize = 4096;
 
 /// A decompressed stream, plus what is needed to locate a position in it.
 pub struct Decompressed {
-    /// The decompressed bytes.
-    pub reader: Box<dyn Read + Send>,
+    /// The decompressed bytes, buffered once: plain files are read straight
+    /// from the buffer that detected their codec.
+    pub reader: Box<dyn BufRead + Send>,
     /// Maps positions in `reader` back to the stored file.
     pub locator: Locator,
 }
@@ -120,10 +121,16 @@ pub fn open(path: &Path, bytes_read: Arc<AtomicU64>) -> io::Result<Decompressed>
         Codec::None
     };
     let members = Arc::new(Mutex::new(MemberLog::default()));
-    let reader: Box<dyn Read + Send> = match codec {
+    let reader: Box<dyn BufRead + Send> = match codec {
         Codec::None => Box::new(buffered),
-        Codec::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
-        Codec::Gzip => Box::new(GzipMembers::new(buffered, bytes_read, members.clone())),
+        Codec::Zstd => Box::new(BufReader::with_capacity(
+            READ_BUFFER,
+            zstd::stream::read::Decoder::with_buffer(buffered)?,
+        )),
+        Codec::Gzip => Box::new(BufReader::with_capacity(
+            READ_BUFFER,
+            GzipMembers::new(buffered, bytes_read, members.clone()),
+        )),
     };
     Ok(Decompressed {
         reader,

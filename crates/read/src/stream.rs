@@ -1,7 +1,7 @@
 //! A buffered byte stream with position tracking and push-back, the primitive the
 //! line-oriented parsers are written on.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead};
 
 /// What a bounded line read found.
 pub(crate) enum Line {
@@ -14,7 +14,7 @@ pub(crate) enum Line {
 }
 
 pub(crate) struct Stream {
-    inner: BufReader<Box<dyn Read + Send>>,
+    inner: Box<dyn BufRead + Send>,
     /// Bytes given back to be read again, before `inner`.
     pushed: Vec<u8>,
     pushed_at: usize,
@@ -23,9 +23,9 @@ pub(crate) struct Stream {
 }
 
 impl Stream {
-    pub(crate) fn new(reader: Box<dyn Read + Send>) -> Self {
+    pub(crate) fn new(inner: Box<dyn BufRead + Send>) -> Self {
         Stream {
-            inner: BufReader::with_capacity(256 << 10, reader),
+            inner,
             pushed: Vec::new(),
             pushed_at: 0,
             position: 0,

@@ -111,6 +111,8 @@ enum Sink<'p> {
     Output(Option<BackgroundWriter>),
     /// A staging file, observed by the next shard step.
     Spill {
+        /// The staging directory of the spill file, removed once read back.
+        dir: PathBuf,
         writer: Box<RollingWriter>,
         /// The next shard step, and its index in the pipeline.
         step: (usize, &'p dyn ShardStep),
@@ -382,6 +384,7 @@ impl<'p> Runner<'p> {
                     std::fs::create_dir_all(&dir)?;
                     Sink::Spill {
                         writer: Box::new(RollingWriter::temporary(&dir, &shard.name)),
+                        dir,
                         step: (index, shard_step),
                         pass: shard_step.begin(),
                     }
@@ -405,9 +408,8 @@ impl<'p> Runner<'p> {
                         files.extend(writer.finish()?);
                     }
                 }
-                Sink::Spill { writer, pass, .. } => {
+                Sink::Spill { dir, writer, pass, .. } => {
                     decider = Some(pass.finish());
-                    let dir = staging.output.join(format!("spill-{k}"));
                     // Documents read back exactly as written: tamis's JSONL, no size limit.
                     let options = tamis_read::ReadOptions {
                         max_record_bytes: u64::MAX,
