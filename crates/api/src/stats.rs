@@ -135,11 +135,6 @@ impl Stats {
         }
     }
 
-    /// Documents dropped by all steps together.
-    pub fn dropped(&self) -> u64 {
-        self.steps.iter().map(StepStats::dropped_count).sum()
-    }
-
     /// Checks `read = kept + Σ dropped + errors`, and that each step passes on
     /// exactly what it did not drop to the next one.
     pub fn check_conservation(&self) -> Result<(), ConservationError> {

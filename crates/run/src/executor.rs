@@ -330,6 +330,7 @@ impl<'p> Runner<'p> {
             .map_err(io_error("creating the staging directory"))?;
         let mut stats = Stats::for_steps(self.pipeline.step_names());
         stats.tasks = 1;
+        stats.read.bytes_in = size;
         let mut files = Vec::new();
         for shard in shards {
             self.run_shard(&shard, &staging, &mut stats, &mut files)
@@ -353,7 +354,6 @@ impl<'p> Runner<'p> {
         files: &mut Vec<PathBuf>,
     ) -> io::Result<()> {
         stats.read.files += 1;
-        stats.read.bytes_in += std::fs::metadata(&shard.path).map_or(0, |m| m.len());
         let pipeline = self.pipeline;
         let compression = pipeline.output_format.compression();
         let mut removed = match &staging.removed {

@@ -129,7 +129,6 @@ pub struct RollingWriter {
     current: Option<Encoder>,
     part_bytes: u64,
     files: Vec<PathBuf>,
-    bytes: u64,
     /// Sync each finished part to disk (not for temporary files).
     durable: bool,
 }
@@ -145,7 +144,6 @@ impl RollingWriter {
             current: None,
             part_bytes: 0,
             files: Vec::new(),
-            bytes: 0,
             durable: true,
         }
     }
@@ -176,7 +174,6 @@ impl RollingWriter {
         };
         encoder.write_all(line)?;
         self.part_bytes += line.len() as u64;
-        self.bytes += line.len() as u64;
         Ok(())
     }
 
@@ -186,11 +183,6 @@ impl RollingWriter {
         }
         self.part_bytes = 0;
         Ok(())
-    }
-
-    /// Uncompressed bytes written so far.
-    pub fn bytes(&self) -> u64 {
-        self.bytes
     }
 
     /// Finishes the last part and returns every file written, in order.
