@@ -1,6 +1,7 @@
 //! The `tamis` command: parse arguments, wire the library crates together, print,
 //! and choose the exit code (0 done, 1 some task failed, 2 bad usage or config).
 
+mod predict;
 mod summary;
 mod tasks;
 
@@ -43,6 +44,8 @@ enum Command {
         /// The pipeline's output directory.
         output: PathBuf,
     },
+    /// Predict labels with a fastText model, one JSON object per input line.
+    Predict(predict::PredictArgs),
 }
 
 #[derive(clap::Args)]
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Count { format, files } => count(format, &files),
         Command::Stats { output } => stats(&output),
+        Command::Predict(args) => predict::predict(args),
     };
     match result {
         Ok(code) => code,

@@ -10,6 +10,9 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod fasttext_classifier;
+mod fasttext_models;
+pub mod language;
 pub mod line_dedup;
 
 use serde::Deserialize;
@@ -21,6 +24,10 @@ use tamis_api::{ShardStep, Step};
 pub enum StepConfig {
     /// Cross-document line deduplication within a shard (CCNet).
     LineDedup(line_dedup::LineDedupConfig),
+    /// Language identification with fastText (datatrove's `LanguageFilter`).
+    Language(language::LanguageConfig),
+    /// Any fastText classifier as a filter (datatrove's `FastTextClassifierFilter`).
+    FasttextClassifier(fasttext_classifier::FastTextClassifierConfig),
 }
 
 /// A step ready to run: per-document, or needing a pass over the shard first.
@@ -65,6 +72,8 @@ impl StepConfig {
     pub fn build(&self) -> Result<BuiltStep, ConfigError> {
         match self {
             StepConfig::LineDedup(config) => Ok(BuiltStep::Shard(Box::new(config.build()?))),
+            StepConfig::Language(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::FasttextClassifier(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
         }
     }
 }

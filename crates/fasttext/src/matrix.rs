@@ -1,0 +1,216 @@
+//! The input and output matrices, dense or product-quantized
+//! (`DenseMatrix`, `QuantMatrix`, `ProductQuantizer`).
+//!
+//! Arithmetic is `f32` throughout and in the reference's order, so sums round
+//! the same way: a row is added element by element, a dot product accumulates
+//! from the first column, a quantized row is scaled by its norm per element
+//! when added but once at the end of a dot product.
+
+use crate::format::{LoadError, ModelReader};
+use std::io::Read;
+
+/// Centroids per sub-quantizer (`ksub_`, 2^8: codes are bytes).
+const CENTROIDS: usize = 256;
+
+pub(crate) enum Matrix {
+    Dense {
+        rows: usize,
+        cols: usize,
+        data: Vec<f32>,
+    },
+    Quantized {
+        rows: usize,
+        codes: Vec<u8>,
+        quantizer: ProductQuantizer,
+        /// Each row's norm, itself quantized to one of 256 values.
+        norms: Option<(Vec<u8>, ProductQuantizer)>,
+    },
+}
+
+impl Matrix {
+    pub fn load_dense<R: Read>(reader: &mut ModelReader<R>, part: &'static str) -> Result<Self, LoadError> {
+        let rows = reader.i64(part)?;
+        let cols = reader.i64(part)?;
+        let rows = reader.count(rows, "row count")?;
+        let cols = reader.count(cols, "column count")?;
+        let len = rows
+            .checked_mul(cols)
+            .ok_or_else(|| LoadError::Invalid(format!("{rows}×{cols} matrix")))?;
+        let data = reader.f32_vec(len, part)?;
+        Ok(Matrix::Dense { rows, cols, data })
+    }
+
+    pub fn load_quantized<R: Read>(reader: &mut ModelReader<R>, part: &'static str) -> Result<Self, LoadError> {
+        let quantized_norms = reader.bool(part)?;
+        let rows = reader.i64(part)?;
+        let cols = reader.i64(part)?;
+        let code_len = reader.i32(part)?;
+        let rows = reader.count(rows, "row count")?;
+        let cols = reader.count(cols, "column count")?;
+        let code_len = reader.count(code_len.into(), "code size")?;
+        let codes = reader.byte_vec(code_len, part)?;
+        let quantizer = ProductQuantizer::load(reader, part)?;
+        if quantizer.dim != cols || Some(code_len) != rows.checked_mul(quantizer.subquantizers) {
+            return Err(LoadError::Invalid(format!(
+                "{part}: {code_len} codes of {} sub-quantizers for {rows}×{cols}",
+                quantizer.subquantizers
+            )));
+        }
+        let norms = if quantized_norms {
+            let codes = reader.byte_vec(rows, part)?;
+            let quantizer = ProductQuantizer::load(reader, part)?;
+            if quantizer.dim != 1 {
+                return Err(LoadError::Invalid(format!("{part}: norm quantizer of dimension {}", quantizer.dim)));
+            }
+            Some((codes, quantizer))
+        } else {
+            None
+        };
+        Ok(Matrix::Quantized {
+            rows,
+            codes,
+            quantizer,
+            norms,
+        })
+    }
+
+    pub fn rows(&self) -> usize {
+        match self {
+            Matrix::Dense { rows, .. } | Matrix::Quantized { rows, .. } => *rows,
+        }
+    }
+
+    pub fn cols(&self) -> usize {
+        match self {
+            Matrix::Dense { cols, .. } => *cols,
+            Matrix::Quantized { quantizer, .. } => quantizer.dim,
+        }
+    }
+
+    /// `x += row` (`addRowToVector`).
+    pub fn add_row_to(&self, x: &mut [f32], row: usize) {
+        match self {
+            Matrix::Dense { cols, data, .. } => {
+                for (xi, &v) in x.iter_mut().zip(&data[row * cols..(row + 1) * cols]) {
+                    *xi += v;
+                }
+            }
+            Matrix::Quantized {
+                codes,
+                quantizer,
+                norms,
+                ..
+            } => {
+                let norm = Self::norm(norms, row);
+                quantizer.add_code(x, &codes[row * quantizer.subquantizers..], norm);
+            }
+        }
+    }
+
+    /// `row · x` (`dotRow`).
+    pub fn dot_row(&self, x: &[f32], row: usize) -> f32 {
+        match self {
+            Matrix::Dense { cols, data, .. } => {
+                let mut sum = 0.0f32;
+                for (&v, &xi) in data[row * cols..(row + 1) * cols].iter().zip(x) {
+                    sum += v * xi;
+                }
+                sum
+            }
+            Matrix::Quantized {
+                codes,
+                quantizer,
+                norms,
+                ..
+            } => {
+                let norm = Self::norm(norms, row);
+                quantizer.dot_code(x, &codes[row * quantizer.subquantizers..]) * norm
+            }
+        }
+    }
+
+    fn norm(norms: &Option<(Vec<u8>, ProductQuantizer)>, row: usize) -> f32 {
+        match norms {
+            Some((codes, quantizer)) => quantizer.centroid(0, codes[row])[0],
+            None => 1.0,
+        }
+    }
+}
+
+/// Splits a vector into `subquantizers` slices (the last may be shorter) and
+/// stores each as the index of the nearest of 256 centroids (Jégou et al.
+/// 2011, *Product quantization for nearest neighbor search*).
+pub(crate) struct ProductQuantizer {
+    dim: usize,
+    subquantizers: usize,
+    sub_dim: usize,
+    last_sub_dim: usize,
+    centroids: Vec<f32>,
+}
+
+impl ProductQuantizer {
+    fn load<R: Read>(reader: &mut ModelReader<R>, part: &'static str) -> Result<Self, LoadError> {
+        let mut field = |what| {
+            let value = reader.i32(part)?;
+            usize::try_from(value).map_err(|_| LoadError::Invalid(format!("{part}: {what} {value}")))
+        };
+        let dim = field("dimension")?;
+        let subquantizers = field("sub-quantizer count")?;
+        let sub_dim = field("sub-quantizer dimension")?;
+        let last_sub_dim = field("last sub-quantizer dimension")?;
+        // The layout `get_centroids` assumes: every slice but the last has
+        // `sub_dim` columns, and together they cover the vector.
+        let covers = subquantizers > 0
+            && (subquantizers - 1)
+                .checked_mul(sub_dim)
+                .and_then(|n| n.checked_add(last_sub_dim))
+                == Some(dim);
+        if !covers {
+            return Err(LoadError::Invalid(format!(
+                "{part}: {subquantizers} sub-quantizers of {sub_dim} (last {last_sub_dim}) for dimension {dim}"
+            )));
+        }
+        let centroids = reader.f32_vec(dim * CENTROIDS, part)?;
+        Ok(ProductQuantizer {
+            dim,
+            subquantizers,
+            sub_dim,
+            last_sub_dim,
+            centroids,
+        })
+    }
+
+    /// `get_centroids(m, i)`: centroid `i` of sub-quantizer `m`.
+    fn centroid(&self, m: usize, i: u8) -> &[f32] {
+        let i = usize::from(i);
+        if m == self.subquantizers - 1 {
+            let start = m * CENTROIDS * self.sub_dim + i * self.last_sub_dim;
+            &self.centroids[start..start + self.last_sub_dim]
+        } else {
+            let start = (m * CENTROIDS + i) * self.sub_dim;
+            &self.centroids[start..start + self.sub_dim]
+        }
+    }
+
+    /// `addcode`: `x += alpha · decode(code)`, element by element.
+    fn add_code(&self, x: &mut [f32], code: &[u8], alpha: f32) {
+        for (m, &c) in code[..self.subquantizers].iter().enumerate() {
+            let offset = m * self.sub_dim;
+            for (xi, &v) in x[offset..].iter_mut().zip(self.centroid(m, c)) {
+                *xi += alpha * v;
+            }
+        }
+    }
+
+    /// `mulcode` without its final scaling: `decode(code) · x`.
+    fn dot_code(&self, x: &[f32], code: &[u8]) -> f32 {
+        let mut sum = 0.0f32;
+        for (m, &c) in code[..self.subquantizers].iter().enumerate() {
+            let offset = m * self.sub_dim;
+            for (&xi, &v) in x[offset..].iter().zip(self.centroid(m, c)) {
+                sum += xi * v;
+            }
+        }
+        sum
+    }
+}

@@ -1,0 +1,53 @@
+//! fastText models for the steps: the built-in `lid.176.ftz`, or a file,
+//! each loaded once per process however many steps name it, and predicted
+//! with per-thread buffers.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+use tamis_fasttext::{Model, Prediction, Scratch};
+
+/// fastText's `lid.176.ftz` (176 languages; CC BY-SA 3.0, see
+/// `models/NOTICE.md`), built in so that language identification needs no
+/// download.
+static LID_176: &[u8] = include_bytes!("../models/lid.176.ftz");
+
+/// The built-in language-identification model.
+pub(crate) fn lid_176() -> Arc<Model> {
+    static MODEL: OnceLock<Arc<Model>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| Arc::new(Model::from_bytes(LID_176).expect("the built-in lid.176.ftz loads")))
+        .clone()
+}
+
+/// The model at `path`, shared with any other step that loaded it and still
+/// holds it.
+pub(crate) fn load(path: &Path) -> Result<Arc<Model>, String> {
+    static LOADED: OnceLock<Mutex<HashMap<PathBuf, Weak<Model>>>> = OnceLock::new();
+    let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let mut loaded = LOADED.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(model) = loaded.get(&key).and_then(Weak::upgrade) {
+        return Ok(model);
+    }
+    let model = Arc::new(Model::load(path).map_err(|err| format!("{}: {err}", path.display()))?);
+    loaded.insert(key, Arc::downgrade(&model));
+    Ok(model)
+}
+
+/// Every label fastText predicts for `text` (its `k = -1`, threshold 0, as
+/// datatrove asks), best first, handed to `f`.
+pub(crate) fn with_all_predictions<R>(model: &Model, text: &str, f: impl FnOnce(&[Prediction<'_>]) -> R) -> R {
+    thread_local! {
+        static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    }
+    SCRATCH.with(|scratch| {
+        let predictions = model.predict_with(text, usize::MAX, 0.0, &mut scratch.borrow_mut());
+        f(&predictions)
+    })
+}
+
+/// The label without fastText's `__label__` prefix.
+pub(crate) fn label_name(label: &str) -> &str {
+    label.strip_prefix("__label__").unwrap_or(label)
+}
