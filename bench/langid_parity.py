@@ -29,7 +29,7 @@ def read_lines(paths):
         for f in files:
             if "published-accuracy" in f.parts:
                 continue
-            for line in f.read_text(encoding="utf-8").split("\n"):
+            for line in f.read_bytes().decode("utf-8").split("\n"):
                 # fasttext-predict refuses '\n'; the files are one text per line.
                 if line:
                     lines.append(line)

@@ -48,7 +48,10 @@ pub fn predict(args: PredictArgs) -> anyhow::Result<ExitCode> {
             let predictions = model.predict_with(&text, k, args.threshold, &mut scratch);
             let labels: Vec<&str> = predictions.iter().map(|p| p.label).collect();
             let probabilities: Vec<f64> = predictions.iter().map(|p| f64::from(p.probability)).collect();
-            serde_json::to_writer(&mut out, &serde_json::json!({"labels": labels, "probabilities": probabilities}))?;
+            serde_json::to_writer(
+                &mut out,
+                &serde_json::json!({"labels": labels, "probabilities": probabilities}),
+            )?;
             out.write_all(b"\n")?;
             line.clear();
         }

@@ -44,6 +44,36 @@ fn seed_keeps_its_article_and_loses_its_chrome() {
 }
 
 #[test]
+fn the_default_pipeline_keeps_the_french_pages() {
+    let dir = Dir::new();
+    let pipeline = std::fs::read_to_string(example("pipeline.yaml")).unwrap();
+    let pipeline = pipeline
+        .replace("examples/news", &example("news"))
+        .replace("out/example/", "out/");
+    dir.pipeline(&pipeline);
+    dir.run_ok(&[]);
+    let kept = documents(&dir.path("out"));
+    assert_eq!(kept.len(), 30);
+    for doc in &kept {
+        assert_eq!(doc["metadata"]["language"], "fr", "{}", doc["url"]);
+        assert!(
+            doc["metadata"]["language_score"].as_f64().unwrap() > 0.9,
+            "{}",
+            doc["url"]
+        );
+    }
+    let removed = documents(&dir.path("out/removed"));
+    let mut languages: Vec<&str> = removed
+        .iter()
+        .inspect(|d| assert_eq!(d["removed"]["reason"], "wrong_language"))
+        .map(|d| d["metadata"]["language"].as_str().unwrap())
+        .collect();
+    languages.sort();
+    assert_eq!(languages, ["de", "en", "en", "es", "ru", "zh"]);
+    assert_eq!(dir.stats("out")["steps"][1]["dropped"]["wrong_language"], 6);
+}
+
+#[test]
 fn html_responses_are_read_with_their_http_metadata() {
     let dir = Dir::new();
     dir.pipeline(&format!(

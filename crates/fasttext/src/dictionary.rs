@@ -209,7 +209,10 @@ impl Dictionary {
                 None => EOS,
                 Some(start) if rest[start] == b'\n' => EOS,
                 Some(start) => {
-                    let len = rest[start..].iter().position(|&b| is_separator(b)).unwrap_or(rest.len() - start);
+                    let len = rest[start..]
+                        .iter()
+                        .position(|&b| is_separator(b))
+                        .unwrap_or(rest.len() - start);
                     let token = &rest[start..start + len];
                     rest = &rest[start + len..];
                     token

@@ -126,7 +126,11 @@ impl<R: Read> ModelReader<R> {
             let n = (len - out.len()).min(FLOATS_PER_READ);
             let bytes = &mut buf[..4 * n];
             self.inner.read_exact(bytes).map_err(|err| eof_as(err, part))?;
-            out.extend(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+            out.extend(
+                bytes
+                    .chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+            );
         }
         Ok(out)
     }

@@ -40,7 +40,7 @@ fn adjust(heap: &mut [Scored], mut hole: usize, len: usize, value: Scored) {
         heap[hole] = heap[child];
         hole = child;
     }
-    if len % 2 == 0 && len >= 2 && child == (len - 2) / 2 {
+    if len.is_multiple_of(2) && len >= 2 && child == (len - 2) / 2 {
         child = 2 * (child + 1);
         heap[hole] = heap[child - 1];
         hole = child - 1;

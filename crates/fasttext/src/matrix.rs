@@ -60,7 +60,10 @@ impl Matrix {
             let codes = reader.byte_vec(rows, part)?;
             let quantizer = ProductQuantizer::load(reader, part)?;
             if quantizer.dim != 1 {
-                return Err(LoadError::Invalid(format!("{part}: norm quantizer of dimension {}", quantizer.dim)));
+                return Err(LoadError::Invalid(format!(
+                    "{part}: norm quantizer of dimension {}",
+                    quantizer.dim
+                )));
             }
             Some((codes, quantizer))
         } else {

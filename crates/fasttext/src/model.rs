@@ -64,7 +64,9 @@ impl Model {
             Matrix::load_quantized(&mut reader, "input matrix")?
         } else if dictionary.is_pruned() {
             // fastText: "Invalid model file. Please download the updated model".
-            return Err(LoadError::Invalid("a pruned dictionary needs a quantized input matrix".into()));
+            return Err(LoadError::Invalid(
+                "a pruned dictionary needs a quantized input matrix".into(),
+            ));
         } else {
             Matrix::load_dense(&mut reader, "input matrix")?
         };
@@ -161,7 +163,8 @@ impl Model {
             *h *= scale;
         }
         let k = k.min(self.dictionary.nlabels());
-        self.output.predict(k, threshold, hidden, &self.output_matrix, scores, best);
+        self.output
+            .predict(k, threshold, hidden, &self.output_matrix, scores, best);
         best.iter()
             .map(|&(log_probability, label)| Prediction {
                 label: self.dictionary.label(label as usize),

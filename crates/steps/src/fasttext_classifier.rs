@@ -111,7 +111,11 @@ impl FastTextClassifierConfig {
             (None, None) => Rule::AnnotateOnly,
         };
         let known: Vec<&str> = model.labels().map(label_name).collect();
-        let key = if self.keep_labels.is_some() { "keep_labels" } else { "remove_labels" };
+        let key = if self.keep_labels.is_some() {
+            "keep_labels"
+        } else {
+            "remove_labels"
+        };
         for LabelScore(label, _) in rule.labels() {
             if !known.contains(&label.as_str()) {
                 return Err(error(key, format!("{label:?} is not a label of the model ({known:?})")));
@@ -198,6 +202,49 @@ fn strip_like_python(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn classifier(rule: &str) -> FastTextClassifier {
+        // The built-in language model doubles as a many-label classifier.
+        let model = concat!(env!("CARGO_MANIFEST_DIR"), "/models/lid.176.ftz");
+        let config: FastTextClassifierConfig = serde_saphyr::from_str(&format!("model: {model}\n{rule}")).unwrap();
+        config.build().unwrap()
+    }
+
+    fn verdict(step: &FastTextClassifier, text: &str) -> (Verdict, Document) {
+        let mut doc = Document::new("d", text);
+        (step.process(&mut doc, &mut Counters::default()), doc)
+    }
+
+    const FRENCH: &str =
+        "Les habitants du quartier se sont réunis devant la mairie.\nIls protestent contre la fermeture.";
+    const ENGLISH: &str = "The committee will publish its final report next spring.";
+
+    #[test]
+    fn keep_labels_keep_documents_reaching_a_score() {
+        let step = classifier("keep_labels: [[fr, 0.5], [it, 0.5]]");
+        let (kept, doc) = verdict(&step, FRENCH);
+        assert_eq!(kept, Verdict::Keep);
+        assert!(doc.metadata["__label__fr"].as_f64().unwrap() > 0.5);
+        assert_eq!(verdict(&step, ENGLISH).0, Verdict::Drop(Reason("below_threshold")));
+    }
+
+    #[test]
+    fn remove_labels_remove_documents_reaching_a_score() {
+        let step = classifier("remove_labels: [en, 0.5]\nsave_labels_in_metadata: false");
+        let (removed, doc) = verdict(&step, ENGLISH);
+        assert_eq!(removed, Verdict::Drop(Reason("removed_label")));
+        assert!(doc.metadata.is_empty());
+        assert_eq!(verdict(&step, FRENCH).0, Verdict::Keep);
+    }
+
+    #[test]
+    fn empty_documents_are_dropped_and_labels_checked() {
+        assert_eq!(verdict(&classifier(""), " \n ").0, Verdict::Drop(Reason("empty")));
+        let model = concat!(env!("CARGO_MANIFEST_DIR"), "/models/lid.176.ftz");
+        let config: FastTextClassifierConfig =
+            serde_saphyr::from_str(&format!("model: {model}\nkeep_labels: [hq, 0.018112]")).unwrap();
+        assert_eq!(config.build().err().unwrap().key, "keep_labels");
+    }
 
     #[test]
     fn strips_like_python() {

@@ -26,7 +26,10 @@ pub(crate) fn lid_176() -> Arc<Model> {
 pub(crate) fn load(path: &Path) -> Result<Arc<Model>, String> {
     static LOADED: OnceLock<Mutex<HashMap<PathBuf, Weak<Model>>>> = OnceLock::new();
     let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let mut loaded = LOADED.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let mut loaded = LOADED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if let Some(model) = loaded.get(&key).and_then(Weak::upgrade) {
         return Ok(model);
     }

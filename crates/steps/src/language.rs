@@ -130,7 +130,11 @@ impl LanguageConfig {
             languages
                 .into_iter()
                 .map(|language| {
-                    let threshold = self.thresholds.get(&language).copied().unwrap_or(self.language_threshold);
+                    let threshold = self
+                        .thresholds
+                        .get(&language)
+                        .copied()
+                        .unwrap_or(self.language_threshold);
                     (language, threshold)
                 })
                 .collect()
@@ -225,7 +229,10 @@ impl Step for LanguageFilter {
                     .find(|p| label_name(p.label) == language)
                     .map_or(0.0, |p| f64::from(p.probability))
             };
-            if wanted.iter().any(|(language, threshold)| score_of(language) > *threshold) {
+            if wanted
+                .iter()
+                .any(|(language, threshold)| score_of(language) > *threshold)
+            {
                 Ok(())
             } else if wanted.iter().any(|(language, _)| language == best_label) {
                 Err(LanguageReason::LowScore)
@@ -276,7 +283,10 @@ mod tests {
         let step = config("languages: fr").build().unwrap();
         let (verdict, doc) = run(&step, ENGLISH);
         assert_eq!(verdict, Verdict::Drop(Reason("wrong_language")));
-        assert_eq!(doc.metadata["language"], "en", "dropped documents keep their annotations");
+        assert_eq!(
+            doc.metadata["language"], "en",
+            "dropped documents keep their annotations"
+        );
 
         let strict = config("languages: [fr]\nthresholds: {fr: 0.99999}").build().unwrap();
         assert_eq!(run(&strict, "Bonjour Paris").0, Verdict::Drop(Reason("low_score")));
