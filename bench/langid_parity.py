@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Parity of tamis's fastText inference with the reference C++ (fasttext-predict 0.9.2.4).
+"""Parity of tamis's fastText inference with the reference C++ through Python: the `fasttext` module of
+fasttext-numpy2-wheel 0.9.2 (what datatrove installs) or of fasttext-predict 0.9.2.4 (same engine, same results).
 
 Runs both on every line of the given text files (default: every file of the lingua test data: sentences,
 single words and word pairs of 75 languages) with the same model, and compares the top-k labels and their
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import time
 
-import fasttext  # fasttext-predict
+import fasttext  # fasttext-numpy2-wheel or fasttext-predict
 
 
 def read_lines(paths):
@@ -30,7 +31,7 @@ def read_lines(paths):
             if "published-accuracy" in f.parts:
                 continue
             for line in f.read_bytes().decode("utf-8").split("\n"):
-                # fasttext-predict refuses '\n'; the files are one text per line.
+                # fastText's Python predict refuses '\n'; the files are one text per line.
                 if line:
                     lines.append(line)
     return lines
@@ -102,7 +103,7 @@ def main():
     print(f"top-{args.k} labels identical: {same_labels}/{n}")
     print(f"bit-identical (labels and probabilities): {exact}/{n}")
     print(f"max |probability difference|: {max_diff:.3g}")
-    print(f"time: fasttext-predict (per-line predict) {ref_seconds:.2f} s, tamis predict (process, incl. load) {our_seconds:.2f} s")
+    print(f"time: fastText through Python (per-line predict) {ref_seconds:.2f} s, tamis predict (process, incl. load) {our_seconds:.2f} s")
     for p in problems:
         print(json.dumps(p, ensure_ascii=False))
     ok = top1_same == n and max_diff <= 1e-4

@@ -21,6 +21,6 @@ fi
 import sys
 from importlib.metadata import version
 print("python", sys.version.split()[0])
-for p in ["fastwarc", "resiliparse", "warcio", "datatrove", "trafilatura", "zstandard", "orjson", "fsspec"]:
+for p in ["fastwarc", "resiliparse", "warcio", "datatrove", "trafilatura", "zstandard", "orjson", "fsspec", "fasttext-numpy2-wheel"]:
     print(f"{p}=={version(p)}")
 PY
