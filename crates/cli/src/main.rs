@@ -1,6 +1,7 @@
 //! The `tamis` command: parse arguments, wire the library crates together, print,
 //! and choose the exit code (0 done, 1 some task failed, 2 bad usage or config).
 
+mod eval;
 mod predict;
 mod summary;
 mod tasks;
@@ -46,6 +47,9 @@ enum Command {
     },
     /// Predict labels with a fastText model, one JSON object per input line.
     Predict(predict::PredictArgs),
+    /// Measure quality on a public data set.
+    #[command(subcommand)]
+    Eval(eval::EvalKind),
 }
 
 #[derive(clap::Args)]
@@ -84,6 +88,7 @@ fn main() -> ExitCode {
         Command::Count { format, files } => count(format, &files),
         Command::Stats { output } => stats(&output),
         Command::Predict(args) => predict::predict(args),
+        Command::Eval(kind) => eval::eval(kind),
     };
     match result {
         Ok(code) => code,

@@ -360,7 +360,11 @@ impl BucketMap {
     }
 
     fn values(&self) -> impl Iterator<Item = i32> + '_ {
-        self.keys.iter().zip(&self.rows).filter(|(key, _)| **key != EMPTY).map(|(_, row)| *row)
+        self.keys
+            .iter()
+            .zip(&self.rows)
+            .filter(|(key, _)| **key != EMPTY)
+            .map(|(_, row)| *row)
     }
 }
 

@@ -1,0 +1,20 @@
+//! `tamis eval KIND DIR`: quality measured on a public data set, one module per
+//! kind. Each takes the data set's folder (see its README in `shared/data/`) and
+//! prints tables; nothing of the data set is kept.
+
+mod langid;
+
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum EvalKind {
+    /// Language identification accuracy per language on lingua's test data,
+    /// next to the published accuracy of CLD2, CLD3, langid.py, Lingua and whatlang.
+    Langid(langid::LangidArgs),
+}
+
+pub fn eval(kind: EvalKind) -> anyhow::Result<ExitCode> {
+    match kind {
+        EvalKind::Langid(args) => langid::run(args),
+    }
+}
