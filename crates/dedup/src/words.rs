@@ -1,0 +1,28 @@
+//! The boundary to the word tokenizer: MinHash shingles are word n-grams, and
+//! datatrove takes its words from its language's word tokenizer (spaCy's
+//! rule-based tokenizer for English, `utils/word_tokenizers.py`), applied to the
+//! *normalised* text.
+//!
+//! After normalisation, ASCII text holds only lowercase letters, `0` and single
+//! spaces, so the tokenizer mostly splits on spaces; it still splits English
+//! contractions without their apostrophe (`cannot` → `can not`, `dont` →
+//! `do nt`), numbers from unit suffixes (`0km` → `0 km`) and symbols such as
+//! `€` or `°`. Those splits need the spaCy-compatible tokenizer of
+//! `tamis-text`; [`SpaceWords`] is the fallback that only splits on spaces.
+
+/// Splits normalised text into words, in order; empty words are never produced.
+pub trait WordSplitter: Send + Sync {
+    /// Appends the words of `text` to `words`.
+    fn split<'t>(&self, text: &'t str, words: &mut Vec<&'t str>);
+}
+
+/// Words are the runs between spaces (what the reference gives on normalised
+/// text that holds no contraction, unit or symbol the tokenizer would split).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SpaceWords;
+
+impl WordSplitter for SpaceWords {
+    fn split<'t>(&self, text: &'t str, words: &mut Vec<&'t str>) {
+        words.extend(text.split(' ').filter(|w| !w.is_empty()));
+    }
+}
