@@ -134,7 +134,11 @@ impl GlobalStep for ExactDedup {
         let count = self.config.partitions;
         let partitions = (0..count)
             .map(|p| {
-                let prefix = context.dir.join("hashes").join(format!("p{p:03}")).join(format!("{shard:06}"));
+                let prefix = context
+                    .dir
+                    .join("hashes")
+                    .join(format!("p{p:03}"))
+                    .join(format!("{shard:06}"));
                 RunWriter::new(prefix, 3, context.mem_budget / count)
             })
             .collect();
@@ -205,6 +209,12 @@ impl GlobalStep for ExactDedup {
 
     fn decider(&self, context: &GlobalContext, shard: usize) -> io::Result<Box<dyn GlobalDecider>> {
         let units = self.config.partitions;
-        Ok(Box::new(ClusterDecider::load(context.dir, shard, units, context.shards, NAMES)?))
+        Ok(Box::new(ClusterDecider::load(
+            context.dir,
+            shard,
+            units,
+            context.shards,
+            NAMES,
+        )?))
     }
 }

@@ -39,10 +39,9 @@ const NAMES: Names = Names {
 /// Configuration of `minhash_dedup`: the signature's parameters (datatrove's
 /// `MinhashConfig` defaults).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(transparent)]
 pub struct MinhashDedupConfig {
     /// Shingles, bands and hash.
-    #[serde(flatten)]
     pub signature: SignatureConfig,
 }
 
@@ -111,7 +110,11 @@ impl GlobalStep for MinhashDedup {
         let budget = context.mem_budget / config.num_buckets;
         let buckets = (0..config.num_buckets)
             .map(|b| {
-                let prefix = context.dir.join("sigs").join(format!("b{b:03}")).join(format!("{shard:06}"));
+                let prefix = context
+                    .dir
+                    .join("sigs")
+                    .join(format!("b{b:03}"))
+                    .join(format!("{shard:06}"));
                 RunWriter::new(prefix, config.hashes_per_bucket + 1, budget)
             })
             .collect();
@@ -145,7 +148,13 @@ impl GlobalStep for MinhashDedup {
     }
 
     fn decider(&self, context: &GlobalContext, shard: usize) -> io::Result<Box<dyn GlobalDecider>> {
-        Ok(Box::new(ClusterDecider::load(context.dir, shard, 1, context.shards, NAMES)?))
+        Ok(Box::new(ClusterDecider::load(
+            context.dir,
+            shard,
+            1,
+            context.shards,
+            NAMES,
+        )?))
     }
 }
 
@@ -175,9 +184,7 @@ impl MinhashDedup {
 
     /// Phase `clusters`: connected components over every bucket's pairs.
     fn cluster(&self, context: &GlobalContext) -> io::Result<Counters> {
-        let files: Vec<PathBuf> = (0..self.config().num_buckets)
-            .map(|b| pairs_file(context, b))
-            .collect();
+        let files: Vec<PathBuf> = (0..self.config().num_buckets).map(|b| pairs_file(context, b)).collect();
         // The distinct documents named by a pair, bucket by bucket.
         let mut nodes: Vec<u64> = Vec::new();
         for file in &files {
