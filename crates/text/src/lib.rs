@@ -30,50 +30,82 @@ use std::sync::{Arc, OnceLock};
 use tokenizer::Engine;
 pub use tokenizer::Token;
 
-/// The languages whose spaCy rules are bundled, with their generated data.
-const BUNDLED: &[(&str, &str)] = &[
-    ("en", include_str!("../data/en.json")),
-    ("fr", include_str!("../data/fr.json")),
-    ("de", include_str!("../data/de.json")),
-    ("es", include_str!("../data/es.json")),
-    ("it", include_str!("../data/it.json")),
-    ("pt", include_str!("../data/pt.json")),
-    ("nl", include_str!("../data/nl.json")),
-    ("xx", include_str!("../data/xx.json")),
-];
+mod bundled;
 
-/// The bundled rule set used for `lang`, and whether it is exact (the language's own spaCy
-/// rules) or the fallback.
+use bundled::BUNDLED;
+
+/// datatrove's `tokenizer_assignment.csv` resolved by `load_tokenizer_assignments()`:
+/// key (`en`, `eng`, `eng_Latn`…) → tokenizer class and argument.
+const ASSIGNMENT: &str = include_str!("../data/tokenizer_assignment.tsv");
+
+/// How datatrove tokenizes a language, as far as tamis reproduces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolution {
+    /// The bundled spaCy rule set used (`en`, `fr`, …, `xx`).
+    pub rules: &'static str,
+    /// True when datatrove uses exactly these rules for words (a `SpaCyTokenizer` whose
+    /// rules are bundled, or the `WhitespaceTokenizer`, whose words come from spaCy `xx`).
+    pub exact_words: bool,
+    /// True when sentences also come from spaCy's sentencizer (not the `WhitespaceTokenizer`'s
+    /// regular expression).
+    pub exact_sentences: bool,
+}
+
+/// Resolves a datatrove language key as `load_word_tokenizer(lang)` does.
 ///
-/// Accepts datatrove's codes: ISO 639-1 (`en`), ISO 639-3 (`eng`) and `code_script`
-/// (`eng_Latn`), following `datatrove/assets/tokenizer_assignment.csv` for the bundled
-/// languages. Every other language falls back to spaCy's multi-language `xx` rules, which
-/// is exactly what datatrove's `WhitespaceTokenizer` uses for words; languages that datatrove
-/// gives their own spaCy rules, a dictionary segmenter (zh: jieba, ja: SudachiPy, th, ko, vi…)
-/// or another library get the `xx` approximation (see docs/quality.md).
-pub fn resolve_language(lang: &str) -> (&'static str, bool) {
-    let base = lang.split(['_', '-']).next().unwrap_or(lang).to_ascii_lowercase();
-    let code = match base.as_str() {
-        "en" | "eng" => "en",
-        "fr" | "fra" | "fre" => "fr",
-        "de" | "deu" | "ger" => "de",
-        "es" | "spa" => "es",
-        "it" | "ita" => "it",
-        "pt" | "por" => "pt",
-        "nl" | "nld" | "dut" => "nl",
-        "xx" => return ("xx", true),
-        _ => return ("xx", false),
+/// Keys are those of datatrove's `tokenizer_assignment.csv`: ISO 639-1 (`en`), ISO 639-3
+/// (`eng`) and `code_script` (`eng_Latn`). A key datatrove assigns to a spaCy language whose
+/// rules are bundled resolves exactly; anything else (a language datatrove tokenizes with
+/// jieba, SudachiPy, Stanza, IndicNLP…, or an unknown key, for which datatrove raises) falls
+/// back to spaCy's multi-language `xx` rules, and says so.
+pub fn resolve_language(lang: &str) -> Resolution {
+    let bundled = |code: &str| BUNDLED.iter().find(|(c, _)| *c == code).map(|(c, _)| *c);
+    let fallback = Resolution {
+        rules: "xx",
+        exact_words: false,
+        exact_sentences: false,
     };
-    (code, true)
+    let lookup = |key: &str| {
+        ASSIGNMENT
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.split('\t').collect::<Vec<_>>())
+            .find(|f| f.first() == Some(&key))
+            .map(|f| (f.get(1).copied().unwrap_or(""), f.get(2).copied().unwrap_or("")))
+    };
+    let found = lookup(lang).or_else(|| lang.split(['_', '-']).next().and_then(lookup));
+    match found {
+        Some(("SpaCyTokenizer", arg)) => match bundled(arg) {
+            Some(code) => Resolution {
+                rules: code,
+                exact_words: true,
+                exact_sentences: true,
+            },
+            None => fallback,
+        },
+        Some(("WhitespaceTokenizer", _)) => Resolution {
+            rules: "xx",
+            exact_words: true,
+            exact_sentences: false,
+        },
+        _ if lang == "xx" => Resolution {
+            rules: "xx",
+            exact_words: true,
+            exact_sentences: true,
+        },
+        _ => fallback,
+    }
 }
 
 fn engine(code: &'static str) -> Arc<Engine> {
-    static ENGINES: [OnceLock<Arc<Engine>>; 8] = [const { OnceLock::new() }; 8];
+    static ENGINES: OnceLock<Vec<OnceLock<Arc<Engine>>>> = OnceLock::new();
+    let engines = ENGINES.get_or_init(|| BUNDLED.iter().map(|_| OnceLock::new()).collect());
     let idx = BUNDLED
         .iter()
         .position(|(c, _)| *c == code)
-        .unwrap_or(BUNDLED.len() - 1);
-    ENGINES[idx]
+        .or_else(|| BUNDLED.iter().position(|(c, _)| *c == "xx"))
+        .unwrap_or(0);
+    engines[idx]
         .get_or_init(|| Arc::new(Engine::new(rules::Rules::from_json(BUNDLED[idx].1))))
         .clone()
 }
@@ -85,15 +117,13 @@ fn engine(code: &'static str) -> Arc<Engine> {
 #[derive(Clone)]
 pub struct WordTokenizer {
     engine: Arc<Engine>,
-    language: &'static str,
-    exact: bool,
+    resolution: Resolution,
 }
 
 impl std::fmt::Debug for WordTokenizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WordTokenizer")
-            .field("language", &self.language)
-            .field("exact", &self.exact)
+            .field("resolution", &self.resolution)
             .finish()
     }
 }
@@ -101,22 +131,21 @@ impl std::fmt::Debug for WordTokenizer {
 impl WordTokenizer {
     /// The tokenizer datatrove's `load_word_tokenizer(lang)` would give, or the `xx` fallback.
     pub fn for_language(lang: &str) -> WordTokenizer {
-        let (code, exact) = resolve_language(lang);
+        let resolution = resolve_language(lang);
         WordTokenizer {
-            engine: engine(code),
-            language: code,
-            exact,
+            engine: engine(resolution.rules),
+            resolution,
         }
     }
 
     /// The bundled rule set in use (`en`, `fr`, …, or `xx` for the fallback).
     pub fn rules_language(&self) -> &'static str {
-        self.language
+        self.resolution.rules
     }
 
-    /// False when the requested language fell back to the `xx` rules.
-    pub fn is_exact(&self) -> bool {
-        self.exact
+    /// How faithfully this tokenizer reproduces datatrove's for the requested language.
+    pub fn resolution(&self) -> Resolution {
+        self.resolution
     }
 
     /// All tokens of `text`, whitespace tokens included, as spaCy's `Doc` holds them.
@@ -214,9 +243,14 @@ mod tests {
 
     #[test]
     fn fallback() {
-        let t = WordTokenizer::for_language("rus_Cyrl");
-        assert_eq!(t.rules_language(), "xx");
-        assert!(!t.is_exact());
+        assert_eq!(WordTokenizer::for_language("rus_Cyrl").rules_language(), "ru");
         assert_eq!(WordTokenizer::for_language("eng_Latn").rules_language(), "en");
+        assert_eq!(WordTokenizer::for_language("fra").rules_language(), "fr");
+        // datatrove 0.10.1 maps `zh` to spaCy `xx` but `cmn` to spaCy `zh` (jieba).
+        assert!(WordTokenizer::for_language("zh").resolution().exact_words);
+        let cmn = WordTokenizer::for_language("cmn");
+        assert_eq!(cmn.rules_language(), "xx");
+        assert!(!cmn.resolution().exact_words);
+        assert!(!WordTokenizer::for_language("qqq").resolution().exact_words);
     }
 }

@@ -42,9 +42,27 @@ struct Affix {
     behind: Option<Regex>,
     /// `^(?:ahead)` on the text after the core, and whether it must match.
     ahead: Option<(Regex, bool)>,
+    /// `^(?:core)$`, for entries with a lookahead: when the preferred core match fails the
+    /// lookahead, Python backtracks into the core (`-` then `--` for `(?:-|--)(?=[a-z])`).
+    full: Option<Regex>,
 }
 
 impl Affix {
+    /// End (relative to `rest`) of this entry's match at the start of `rest`, whose text
+    /// before is `before`, as Python's backtracking finds it.
+    fn match_at(&self, before: &str, rest: &str) -> Option<usize> {
+        let m = self.core.find(rest)?;
+        if self.lookarounds_hold(before, &rest[m.end()..]) {
+            return Some(m.end());
+        }
+        let full = self.full.as_ref()?;
+        let mut ends: Vec<usize> = rest.char_indices().map(|(i, _)| i).skip(1).collect();
+        ends.push(rest.len());
+        ends.into_iter()
+            .filter(|&e| e != m.end())
+            .find(|&e| full.is_match(&rest[..e]) && self.lookarounds_hold(before, &rest[e..]))
+    }
+
     fn lookarounds_hold(&self, before: &str, after: &str) -> bool {
         if let Some(behind) = &self.behind {
             if !behind.is_match(before) {
@@ -85,6 +103,7 @@ impl AffixList {
             let e = split_lookarounds(p);
             let core = translate(&e.core);
             entries.push(Affix {
+                full: e.ahead.as_ref().map(|_| build(&format!("^(?:{core})$"))),
                 core: build(&format!("^(?:{core})")),
                 behind: e.behind.map(|b| build(&format!("(?:{})$", translate(&b)))),
                 ahead: e.ahead.map(|(a, pos)| (build(&format!("^(?:{})", translate(&a))), pos)),
@@ -118,11 +137,8 @@ impl AffixList {
             return 0;
         }
         for i in self.set.matches(s).iter() {
-            let e = &self.entries[i];
-            if let Some(m) = e.core.find(s) {
-                if e.lookarounds_hold("", &s[m.end()..]) {
-                    return m.end();
-                }
+            if let Some(end) = self.entries[i].match_at("", s) {
+                return end;
             }
         }
         0
@@ -157,13 +173,9 @@ impl AffixList {
             let rest = &s[start..];
             let mut found = None;
             for i in self.set.matches(rest).iter() {
-                let e = &self.entries[i];
-                if let Some(m) = e.core.find(rest) {
-                    let end = start + m.end();
-                    if e.lookarounds_hold(&s[..start], &s[end..]) {
-                        found = Some(end);
-                        break;
-                    }
+                if let Some(end) = self.entries[i].match_at(&s[..start], rest) {
+                    found = Some(start + end);
+                    break;
                 }
             }
             match found {
