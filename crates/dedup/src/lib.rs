@@ -22,4 +22,4 @@ pub mod words;
 pub use exact::{ExactDedup, ExactDedupConfig};
 pub use minhash::{MinhashDedup, MinhashDedupConfig};
 pub use signature::{HashFunction, Minhasher, SignatureConfig};
-pub use words::{SpaceWords, WordSplitter};
+pub use words::{SpaceWords, TextWords, WordSplitter};

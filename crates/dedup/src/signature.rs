@@ -50,6 +50,8 @@ pub struct SignatureConfig {
     pub hash: HashFunction,
     /// 64 or 32 bits.
     pub precision: u32,
+    /// Language of the word tokenizer (datatrove's `language`, default `en`).
+    pub language: String,
 }
 
 impl Default for SignatureConfig {
@@ -61,6 +63,7 @@ impl Default for SignatureConfig {
             seed: 1,
             hash: HashFunction::Xxhash,
             precision: 64,
+            language: "en".into(),
         }
     }
 }
@@ -141,6 +144,12 @@ impl Minhasher {
             b: b.into(),
             words,
         }
+    }
+
+    /// A hasher with datatrove's word tokenizer for the configured language.
+    pub fn with_text_words(config: SignatureConfig) -> Self {
+        let words = Arc::new(crate::words::TextWords::for_language(&config.language));
+        Minhasher::new(config, words)
     }
 
     /// A hasher that splits words on spaces only ([`SpaceWords`]).

@@ -90,7 +90,7 @@ impl StepConfig {
                     key,
                     message,
                 })?;
-                let words = Arc::new(tamis_dedup::SpaceWords);
+                let words = Arc::new(tamis_dedup::TextWords::for_language(&config.signature.language));
                 Ok(BuiltStep::Global(Box::new(tamis_dedup::MinhashDedup::new(
                     config.clone(),
                     words,
