@@ -24,3 +24,9 @@ print("python", sys.version.split()[0])
 for p in ["fastwarc", "resiliparse", "warcio", "datatrove", "trafilatura", "zstandard", "orjson", "fsspec", "fasttext-numpy2-wheel"]:
     print(f"{p}=={version(p)}")
 PY
+
+# MinHash scripts (bench/dt_import.py): datatrove 0.10.1 needs xxhash<4 to hash str shingles; rensa and
+# datasketch share the venv with xxhash 4, so xxhash 3 goes to its own --target folder.
+if [[ ! -d .venv-xxhash3/xxhash ]]; then
+  "$VENV/bin/pip" install -q --disable-pip-version-check --target .venv-xxhash3 "xxhash==3.6.0"
+fi

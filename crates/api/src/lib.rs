@@ -8,6 +8,8 @@
 //! - [`ShardStep`]: a stage that must see the whole shard before it decides
 //!   (e.g. cross-document line deduplication), split into an observing pass and a
 //!   deciding [`Step`];
+//! - [`GlobalStep`]: a corpus-wide stage (deduplication) run as phases that
+//!   exchange files: record per shard, corpus-wide units, decide per shard;
 //! - [`Stats`]: counters that add up across workers and tasks, with the
 //!   conservation law `read = kept + Σ dropped + errors` checked in one place.
 //!
@@ -49,9 +51,11 @@
 #![deny(missing_docs)]
 
 mod document;
+mod global;
 mod stats;
 mod step;
 
 pub use document::{Document, Metadata};
+pub use global::{GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep};
 pub use stats::{ConservationError, ErrorSample, ReadStats, ReasonCount, Stats, StepStats};
 pub use step::{Counters, Reason, ShardPass, ShardStep, Step, Verdict};

@@ -1,6 +1,7 @@
 //! The `tamis` command: parse arguments, wire the library crates together, print,
 //! and choose the exit code (0 done, 1 some task failed, 2 bad usage or config).
 
+mod dedup;
 mod eval;
 mod predict;
 mod summary;
@@ -40,6 +41,8 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Deduplicate JSONL files (exact or MinHash), all phases here or one task of one phase.
+    Dedup(dedup::DedupArgs),
     /// Merge the stats of the completed tasks in OUTPUT into OUTPUT/stats.json.
     Stats {
         /// The pipeline's output directory.
@@ -70,9 +73,35 @@ struct RunArgs {
     /// workers [default: as many as there are cores, at most the tasks to run].
     #[arg(long)]
     concurrent_tasks: Option<usize>,
+    /// Memory per task for a corpus-wide step (dedup) before it spills to disk, e.g. 512M, 4G.
+    #[arg(long, value_parser = parse_bytes, default_value = "512M")]
+    mem_budget: usize,
+    /// Run only this phase of a pipeline with a corpus-wide step (record, its own phases, filter).
+    #[arg(long)]
+    phase: Option<String>,
     /// No progress bar and no summary table.
     #[arg(long, short = 'q')]
     quiet: bool,
+}
+
+/// `512M`, `4G`, `1024k` or a number of bytes.
+fn parse_bytes(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let (digits, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let number: usize = digits
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size such as 512M"))?;
+    let scale = match unit.to_ascii_lowercase().trim_end_matches(['b', 'i']) {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        "t" => 1 << 40,
+        _ => return Err(format!("{text:?}: unknown unit {unit:?}")),
+    };
+    number
+        .checked_mul(scale)
+        .ok_or_else(|| format!("{text:?} is too large"))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -85,6 +114,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args),
+        Command::Dedup(args) => dedup::run(args),
         Command::Count { format, files } => count(format, &files),
         Command::Stats { output } => stats(&output),
         Command::Predict(args) => predict::predict(args),
@@ -101,33 +131,81 @@ fn main() -> ExitCode {
 
 fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let pipeline = Pipeline::load(&args.pipeline)?;
+    execute(&pipeline, &args)
+}
+
+/// Exit code when a phase waits for other tasks to complete the previous one.
+const WAITING: u8 = 75;
+
+/// Runs the selected tasks of `pipeline` through every phase (or `--phase`).
+fn execute(pipeline: &Pipeline, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let selection = tasks::select(args.tasks, args.task_index)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = args.workers.unwrap_or(cores);
     let indexes = selection.indexes();
     let concurrent = args.concurrent_tasks.unwrap_or(cores).min(indexes.len());
     let progress = Arc::new(Progress::default());
-    let runner = Runner::new(&pipeline, workers, progress.clone()).context("starting the worker pool")?;
+    let runner = Runner::new(pipeline, workers, progress.clone())
+        .context("starting the worker pool")?
+        .with_mem_budget(args.mem_budget);
+    let phases = runner.phases();
+    let selected: Vec<usize> = match &args.phase {
+        None => (0..phases.len()).collect(),
+        Some(name) => match phases.iter().position(|p| p == name) {
+            Some(phase) => vec![phase],
+            None => anyhow::bail!("--phase {name}: this pipeline's phases are {}", phases.join(", ")),
+        },
+    };
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = show.then(|| progress_bar(progress.clone()));
 
     let (mut failed, mut skipped) = (0, 0);
-    for (index, result) in runner.run_tasks(selection.count, &indexes, concurrent) {
-        match result {
-            Ok(outcome) if outcome.skipped => {
-                skipped += 1;
-                eprintln!("tamis: task {index} was already complete, skipped");
+    let mut waiting = None;
+    for phase in selected {
+        if phase > 0 {
+            let missing = runner.phase_missing(phase - 1, selection.count)?;
+            if !missing.is_empty() {
+                waiting = Some((phase, missing));
+                break;
             }
-            Ok(_) => {}
-            Err(err) => {
-                failed += 1;
-                eprintln!("tamis: error: {err}");
+        }
+        let last = phase + 1 == phases.len();
+        for (index, result) in runner.run_phase(phase, selection.count, &indexes, concurrent) {
+            match result {
+                Ok(outcome) if outcome.skipped => {
+                    if last {
+                        skipped += 1;
+                    }
+                    if phases.len() == 1 {
+                        eprintln!("tamis: task {index} was already complete, skipped");
+                    }
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    failed += 1;
+                    eprintln!("tamis: error: {err}");
+                }
             }
+        }
+        if failed > 0 {
+            break;
         }
     }
     if let Some((bar, stop)) = bar {
         stop.store(1, Ordering::Relaxed);
         let _ = bar.join();
+    }
+    if let Some((phase, missing)) = waiting {
+        let shown: Vec<String> = missing.iter().take(10).map(usize::to_string).collect();
+        eprintln!(
+            "tamis: phase {} waits for phase {} of {} task(s) (tasks {}{}); run this command again once they are done",
+            phases[phase],
+            phases[phase - 1],
+            missing.len(),
+            shown.join(", "),
+            if missing.len() > 10 { ", …" } else { "" }
+        );
+        return Ok(ExitCode::from(WAITING));
     }
     let total = match runner.merge_stats() {
         Ok(total) => total,

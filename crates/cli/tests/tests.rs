@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod config;
+mod dedup;
 mod formats;
 mod hay;
 mod langid;

@@ -20,7 +20,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use tamis_api::{
-    ConservationError, Counters, ErrorSample, Reason, ShardPass, ShardStep, Stats, Step, StepStats, Verdict,
+    ConservationError, Counters, Document, ErrorSample, GlobalDecider, GlobalRecorder, GlobalStep, Reason, ShardPass,
+    ShardStep, Stats, Step, StepStats, Verdict,
 };
 use tamis_read::{Format, ReadError, Record, Undecoded};
 use tamis_steps::BuiltStep;
@@ -30,6 +31,8 @@ use tamis_write::{document_line, removed_line, BackgroundWriter, Compression, Ro
 const BATCH_RECORDS: usize = 512;
 /// Text bytes per batch.
 const BATCH_BYTES: usize = 16 << 20;
+/// Memory of a global step's recorder or phase unit per task, unless set.
+pub const DEFAULT_MEM_BUDGET: usize = 512 << 20;
 
 /// Live counters for a progress display, updated as the task runs.
 #[derive(Debug, Default)]
@@ -86,29 +89,108 @@ pub struct TaskOutcome {
     pub skipped: bool,
 }
 
-/// A run of steps between two shard steps, each with its index in the pipeline.
-struct Segment<'p> {
-    /// The shard step that opens the segment (all but the first segment).
-    opened_by: Option<(usize, &'p dyn ShardStep)>,
+/// A run of steps between two shard or global steps, each with its index in the pipeline.
+pub(crate) struct Segment<'p> {
+    /// The step that opens the segment (all but the first segment).
+    pub(crate) opened_by: Opener<'p>,
     /// The per-document steps that follow it.
-    steps: Vec<(usize, &'p dyn Step)>,
+    pub(crate) steps: Vec<(usize, &'p dyn Step)>,
+}
+
+/// What opens a segment.
+#[derive(Clone, Copy)]
+pub(crate) enum Opener<'p> {
+    /// The pipeline's input.
+    Input,
+    /// A shard step, with its index in the pipeline.
+    Shard(usize, &'p dyn ShardStep),
+    /// A global step, with its index in the pipeline.
+    Global(usize, &'p dyn GlobalStep),
+}
+
+/// Which part of the work a shard goes through.
+pub(crate) enum Part<'a> {
+    /// Every step (no global step in the pipeline).
+    Whole,
+    /// The steps before the global step; the documents wait in `docs` while the
+    /// recorder writes their summaries.
+    Record {
+        recorder: Box<dyn GlobalRecorder>,
+        docs: &'a std::path::Path,
+    },
+    /// The global step's decision and the steps after it, over the waiting documents.
+    Filter {
+        decider: Box<dyn GlobalDecider>,
+        docs: Option<PathBuf>,
+    },
+}
+
+/// A step as the workers run it.
+#[derive(Clone, Copy)]
+enum StepRef<'a> {
+    Document(&'a dyn Step),
+    /// A global step's decider, which needs each document's ordinal.
+    Global(&'static str, &'a dyn GlobalDecider),
+}
+
+impl StepRef<'_> {
+    fn name(&self) -> &'static str {
+        match self {
+            StepRef::Document(step) => step.name(),
+            StepRef::Global(name, _) => name,
+        }
+    }
+
+    fn process(&self, ordinal: u64, doc: &mut Document, counters: &mut Counters) -> Verdict {
+        match self {
+            StepRef::Document(step) => step.process(doc, counters),
+            StepRef::Global(_, decider) => decider.decide(ordinal, doc, counters),
+        }
+    }
+}
+
+/// What summarises the documents leaving a segment.
+#[derive(Clone, Copy)]
+enum Summarizer<'a> {
+    Shard(&'a dyn ShardStep),
+    Global(&'a dyn GlobalStep),
+}
+
+impl Summarizer<'_> {
+    fn summarize(&self, doc: &Document) -> Vec<u64> {
+        match self {
+            Summarizer::Shard(step) => step.summarize(doc),
+            Summarizer::Global(step) => step.summarize(doc),
+        }
+    }
 }
 
 /// Runs the tasks of one pipeline.
 pub struct Runner<'p> {
-    pipeline: &'p Pipeline,
-    shards: Vec<Shard>,
-    layout: Layout,
-    segments: Vec<Segment<'p>>,
-    pool: Option<rayon::ThreadPool>,
+    pub(crate) pipeline: &'p Pipeline,
+    pub(crate) shards: Vec<Shard>,
+    pub(crate) layout: Layout,
+    pub(crate) segments: Vec<Segment<'p>>,
+    pub(crate) pool: Option<rayon::ThreadPool>,
     workers: usize,
-    progress: Arc<Progress>,
+    pub(crate) progress: Arc<Progress>,
+    /// The global step, its index in the pipeline, and the segment it opens.
+    pub(crate) global: Option<(usize, &'p dyn GlobalStep, usize)>,
+    /// Memory a global step's recorder or phase unit may hold before spilling.
+    pub(crate) mem_budget: usize,
 }
 
 /// Where the documents leaving a segment go.
 enum Sink<'p> {
     /// The output files (none for the `null` format).
     Output(Option<BackgroundWriter>),
+    /// The waiting documents, and the recorder of the global step's summaries.
+    Record {
+        writer: BackgroundWriter,
+        recorder: Box<dyn GlobalRecorder>,
+        /// The global step, and its index in the pipeline.
+        step: (usize, &'p dyn GlobalStep),
+    },
     /// A staging file, observed by the next shard step.
     Spill {
         /// The staging directory of the spill file, removed once read back.
@@ -123,14 +205,14 @@ enum Sink<'p> {
 /// What the workers do with a batch of one segment.
 struct Work<'a> {
     /// The segment's steps, with their index in the pipeline.
-    steps: &'a [(usize, &'a dyn Step)],
+    steps: &'a [(usize, StepRef<'a>)],
     /// Serialise kept documents (not for the `null` output).
     serialize: bool,
     /// Serialise dropped documents for the removed writer.
     keep_removed: bool,
-    /// The shard step after this segment (and its index in the pipeline),
-    /// whose summaries the workers compute.
-    next: Option<(usize, &'a dyn ShardStep)>,
+    /// The shard or global step after this segment (and its index in the
+    /// pipeline), whose summaries the workers compute.
+    next: Option<(usize, Summarizer<'a>)>,
 }
 
 impl Work<'_> {
@@ -218,20 +300,27 @@ impl<'p> Runner<'p> {
         };
         let mut segments = Vec::new();
         let mut current = Segment {
-            opened_by: None,
+            opened_by: Opener::Input,
             steps: Vec::new(),
         };
+        let mut global = None;
         for (i, step) in pipeline.steps.iter().enumerate() {
-            match step {
-                BuiltStep::Document(step) => current.steps.push((i, step.as_ref())),
-                BuiltStep::Shard(step) => {
-                    let next = Segment {
-                        opened_by: Some((i, step.as_ref())),
-                        steps: Vec::new(),
-                    };
-                    segments.push(std::mem::replace(&mut current, next));
+            let opener = match step {
+                BuiltStep::Document(step) => {
+                    current.steps.push((i, step.as_ref()));
+                    continue;
                 }
-            }
+                BuiltStep::Shard(step) => Opener::Shard(i, step.as_ref()),
+                BuiltStep::Global(step) => {
+                    global = Some((i, step.as_ref(), segments.len() + 1));
+                    Opener::Global(i, step.as_ref())
+                }
+            };
+            let next = Segment {
+                opened_by: opener,
+                steps: Vec::new(),
+            };
+            segments.push(std::mem::replace(&mut current, next));
         }
         segments.push(current);
         Ok(Runner {
@@ -242,7 +331,15 @@ impl<'p> Runner<'p> {
             pool,
             workers,
             progress,
+            global,
+            mem_budget: DEFAULT_MEM_BUDGET,
         })
+    }
+
+    /// Caps the memory of a global step's recorders and phase units (per task).
+    pub fn with_mem_budget(mut self, bytes: usize) -> Self {
+        self.mem_budget = bytes.max(1 << 20);
+        self
     }
 
     /// The shards task `index` of `count` will process.
@@ -333,7 +430,7 @@ impl<'p> Runner<'p> {
         stats.read.bytes_in = size;
         let mut files = Vec::new();
         for shard in shards {
-            self.run_shard(&shard, &staging, &mut stats, &mut files)
+            self.run_shard(&shard, Part::Whole, &staging, &mut stats, &mut files)
                 .map_err(io_error(&format!("shard {}", shard.path.display())))?;
         }
         stats.seconds = started.elapsed().as_secs_f64();
@@ -346,40 +443,80 @@ impl<'p> Runner<'p> {
         Ok(TaskOutcome { stats, skipped: false })
     }
 
-    fn run_shard(
+    /// Runs one shard through the segments of `part`.
+    pub(crate) fn run_shard(
         &self,
         shard: &Shard,
+        part: Part,
         staging: &Staging,
         stats: &mut Stats,
         files: &mut Vec<PathBuf>,
     ) -> io::Result<()> {
-        stats.read.files += 1;
         let pipeline = self.pipeline;
         let compression = pipeline.output_format.compression();
+        // Segments of this part; the global step's documents wait between the two.
+        let (segments, first_input) = match (&part, self.global) {
+            (Part::Whole, _) | (_, None) => (&self.segments[..], true),
+            (Part::Record { .. }, Some((_, _, g))) => (&self.segments[..g], true),
+            (Part::Filter { .. }, Some((_, _, g))) => (&self.segments[g..], false),
+        };
+        let removed_stem = match (&part, self.global) {
+            (Part::Filter { .. }, Some((_, step, _))) => format!("{}.{}", shard.name, step.name()),
+            _ => shard.name.clone(),
+        };
         let mut removed = match &staging.removed {
             Some(dir) => {
                 let format = compression.unwrap_or(Compression::None);
-                let writer = RollingWriter::new(dir, &shard.name, format, pipeline.max_file_bytes);
+                let writer = RollingWriter::new(dir, &removed_stem, format, pipeline.max_file_bytes);
                 Some(BackgroundWriter::spawn(writer)?)
             }
             None => None,
         };
-        let mut source: Box<dyn Iterator<Item = Record> + Send> = tamis_read::open(
-            &shard.path,
-            pipeline.format,
-            &pipeline.read_options,
-            self.progress.bytes_read.clone(),
-        );
+        // Documents read back exactly as written: tamis's JSONL, no size limit.
+        let staged_options = tamis_read::ReadOptions {
+            max_record_bytes: u64::MAX,
+            ..tamis_read::ReadOptions::default()
+        };
+        let (mut source, mut global_decider, mut recorder): (Box<dyn Iterator<Item = Record> + Send>, _, _) = match part
+        {
+            Part::Filter { decider, docs } => {
+                let unread = Arc::new(AtomicU64::new(0));
+                let options = staged_options.clone();
+                let source = docs
+                    .into_iter()
+                    .flat_map(move |file| tamis_read::open(&file, Format::Jsonl, &options, unread.clone()));
+                (Box::new(source), Some(decider), None)
+            }
+            part => {
+                stats.read.files += 1;
+                let source = tamis_read::open(
+                    &shard.path,
+                    pipeline.format,
+                    &pipeline.read_options,
+                    self.progress.bytes_read.clone(),
+                );
+                let recorder = match part {
+                    Part::Record { recorder, docs } => Some((recorder, docs)),
+                    _ => None,
+                };
+                (source, None, recorder)
+            }
+        };
         let mut decider: Option<Box<dyn Step>> = None;
         let mut spilled: Option<PathBuf> = None;
-        for (k, segment) in self.segments.iter().enumerate() {
-            let mut steps: Vec<(usize, &dyn Step)> = Vec::new();
-            if let (Some((index, _)), Some(decider)) = (segment.opened_by, decider.as_deref()) {
-                steps.push((index, decider));
+        for (k, segment) in segments.iter().enumerate() {
+            let mut steps: Vec<(usize, StepRef)> = Vec::new();
+            match (segment.opened_by, decider.as_deref(), global_decider.as_deref()) {
+                (Opener::Shard(index, _), Some(decider), _) => steps.push((index, StepRef::Document(decider))),
+                (Opener::Global(index, step), _, Some(global)) => {
+                    steps.push((index, StepRef::Global(step.name(), global)))
+                }
+                _ => {}
             }
-            steps.extend(segment.steps.iter().copied());
-            let mut sink = match self.segments.get(k + 1).and_then(|next| next.opened_by) {
-                Some((index, shard_step)) => {
+            steps.extend(segment.steps.iter().map(|&(i, step)| (i, StepRef::Document(step))));
+            let next = segments.get(k + 1).map(|next| next.opened_by);
+            let mut sink = match next {
+                Some(Opener::Shard(index, shard_step)) => {
                     let dir = staging.output.join(format!("spill-{k}"));
                     std::fs::create_dir_all(&dir)?;
                     Sink::Spill {
@@ -389,18 +526,30 @@ impl<'p> Runner<'p> {
                         pass: shard_step.begin(),
                     }
                 }
-                None => match compression {
-                    Some(format) => {
-                        let writer = RollingWriter::new(&staging.output, &shard.name, format, pipeline.max_file_bytes);
-                        Sink::Output(Some(BackgroundWriter::spawn(writer)?))
+                _ => match (recorder.take(), self.global) {
+                    (Some((recorder, docs)), Some((index, step, _))) => {
+                        let writer = RollingWriter::new(docs, &shard.name, Compression::Zstd, u64::MAX);
+                        Sink::Record {
+                            writer: BackgroundWriter::spawn(writer)?,
+                            recorder,
+                            step: (index, step),
+                        }
                     }
-                    None => Sink::Output(None),
+                    _ => match compression {
+                        Some(format) => {
+                            let writer =
+                                RollingWriter::new(&staging.output, &shard.name, format, pipeline.max_file_bytes);
+                            Sink::Output(Some(BackgroundWriter::spawn(writer)?))
+                        }
+                        None => Sink::Output(None),
+                    },
                 },
             };
-            self.run_segment(source, &steps, &mut sink, &mut removed, stats, k == 0)?;
+            self.run_segment(source, &steps, &mut sink, &mut removed, stats, k == 0 && first_input)?;
             if let Some(dir) = spilled.take() {
                 std::fs::remove_dir_all(dir)?;
             }
+            global_decider = None;
             source = Box::new(std::iter::empty());
             match sink {
                 Sink::Output(writer) => {
@@ -408,13 +557,13 @@ impl<'p> Runner<'p> {
                         files.extend(writer.finish()?);
                     }
                 }
+                Sink::Record { writer, recorder, .. } => {
+                    files.extend(writer.finish()?);
+                    recorder.finish()?;
+                }
                 Sink::Spill { dir, writer, pass, .. } => {
                     decider = Some(pass.finish());
-                    // Documents read back exactly as written: tamis's JSONL, no size limit.
-                    let options = tamis_read::ReadOptions {
-                        max_record_bytes: u64::MAX,
-                        ..tamis_read::ReadOptions::default()
-                    };
+                    let options = staged_options.clone();
                     let unread = Arc::new(AtomicU64::new(0));
                     let files = writer.finish()?;
                     source = Box::new(
@@ -436,7 +585,7 @@ impl<'p> Runner<'p> {
     fn run_segment(
         &self,
         source: Box<dyn Iterator<Item = Record> + Send>,
-        steps: &[(usize, &dyn Step)],
+        steps: &[(usize, StepRef)],
         sink: &mut Sink,
         removed: &mut Option<BackgroundWriter>,
         stats: &mut Stats,
@@ -447,7 +596,8 @@ impl<'p> Runner<'p> {
             serialize: !matches!(sink, Sink::Output(None)),
             keep_removed: removed.is_some(),
             next: match sink {
-                Sink::Spill { step, .. } => Some(*step),
+                Sink::Spill { step: (i, step), .. } => Some((*i, Summarizer::Shard(*step))),
+                Sink::Record { step: (i, step), .. } => Some((*i, Summarizer::Global(*step))),
                 Sink::Output(_) => None,
             },
         };
@@ -455,6 +605,8 @@ impl<'p> Runner<'p> {
         std::thread::scope(|scope| {
             let (sender, batches) = bounded::<Vec<Record>>(2);
             scope.spawn(move || read_batches(source, &sender));
+            // Documents of this segment so far: the ordinal of the next one.
+            let mut ordinal = 0u64;
             for batch in batches {
                 let mut docs = Vec::with_capacity(batch.len());
                 for record in batch {
@@ -470,7 +622,9 @@ impl<'p> Runner<'p> {
                         }
                     }
                 }
-                let (outcomes, tallies) = self.process(docs, &work);
+                let count = docs.len() as u64;
+                let (outcomes, tallies) = self.process(docs, ordinal, &work);
+                ordinal += count;
                 for (index, tally) in work.tallied_steps().zip(tallies) {
                     if let Some(index) = index {
                         tally.add_to(&mut stats.steps[index]);
@@ -490,10 +644,10 @@ impl<'p> Runner<'p> {
                         }
                         Fate::Dropped(line) => removed_lines.extend(line),
                         Fate::Kept(line, summary) => {
-                            if let Sink::Spill { pass, .. } = sink {
-                                pass.observe(&summary);
-                            } else {
-                                stats.kept += 1;
+                            match sink {
+                                Sink::Spill { pass, .. } => pass.observe(&summary),
+                                Sink::Record { recorder, .. } => recorder.record(&summary)?,
+                                Sink::Output(_) => stats.kept += 1,
                             }
                             kept_lines.extend(line);
                         }
@@ -508,6 +662,7 @@ impl<'p> Runner<'p> {
                         writer.write_lines(kept_lines)?;
                     }
                     Sink::Output(None) => {}
+                    Sink::Record { writer, .. } => writer.write_lines(kept_lines)?,
                     Sink::Spill { writer, .. } => {
                         for line in kept_lines {
                             writer.write_line(&line)?;
@@ -525,20 +680,23 @@ impl<'p> Runner<'p> {
     }
 
     /// Runs a batch through the steps, in parallel chunks, keeping input order.
-    fn process(&self, docs: Vec<Undecoded>, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
-        let run = |chunk: Vec<Undecoded>| process_chunk(chunk, work);
+    fn process(&self, docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
+        let run = |(start, chunk): (u64, Vec<Undecoded>)| process_chunk(chunk, start, work);
         let Some(pool) = self.pool.as_ref().filter(|_| docs.len() > 1) else {
-            return run(docs);
+            return run((first, docs));
         };
         let chunk_size = docs.len().div_ceil(self.workers * 4);
         let mut chunks = Vec::new();
         let mut docs = docs.into_iter();
+        let mut start = first;
         loop {
             let chunk: Vec<Undecoded> = docs.by_ref().take(chunk_size).collect();
             if chunk.is_empty() {
                 break;
             }
-            chunks.push(chunk);
+            let len = chunk.len() as u64;
+            chunks.push((start, chunk));
+            start += len;
         }
         let results: Vec<_> = pool.install(|| chunks.into_par_iter().map(run).collect());
         let mut outcomes = Vec::new();
@@ -555,11 +713,12 @@ impl<'p> Runner<'p> {
 
 /// Decodes documents and runs them through the steps one by one, serialising
 /// what the writers will need, so that the main thread only moves bytes.
-fn process_chunk(docs: Vec<Undecoded>, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
+fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
     let mut tallies = work.new_tallies();
     let outcomes = docs
         .into_iter()
-        .map(|undecoded| {
+        .zip(first..)
+        .map(|(undecoded, ordinal)| {
             let mut doc = match undecoded.decode() {
                 Ok(doc) => doc,
                 Err(error) => return Fate::Unreadable(error),
@@ -567,7 +726,7 @@ fn process_chunk(docs: Vec<Undecoded>, work: &Work) -> (Vec<Fate>, Vec<StepTally
             let mut dropped: Option<(&'static str, Reason)> = None;
             for ((_, step), tally) in work.steps.iter().zip(tallies.iter_mut()) {
                 let started = Instant::now();
-                let verdict = step.process(&mut doc, &mut tally.counters);
+                let verdict = step.process(ordinal, &mut doc, &mut tally.counters);
                 tally.nanos += started.elapsed().as_nanos();
                 tally.input += 1;
                 match verdict {

@@ -4,6 +4,7 @@
 //! - [`plan`]: which task reads which input shards, and how outputs are named;
 //! - [`executor`]: one task at a time, its shards through the steps on a worker
 //!   pool, output order kept;
+//! - [`global`]: pipelines with a corpus-wide step, run as phases that exchange files;
 //! - [`output`]: staging, atomic commit, completion markers, stats files.
 //!
 //! The pipeline file says *what* runs; the [`Runner`]'s arguments (workers, task
@@ -12,6 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod executor;
+pub mod global;
 pub mod output;
 pub mod pipeline;
 pub mod plan;

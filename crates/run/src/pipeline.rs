@@ -209,11 +209,24 @@ impl Pipeline {
         }
 
         let mut steps = Vec::new();
+        let mut global: Option<&'static str> = None;
         for step in &parsed.steps {
             let built = step
                 .value
                 .build()
                 .map_err(|err| error(&step.referenced, format!("steps: {err}")))?;
+            if let BuiltStep::Global(this) = &built {
+                if let Some(first) = global {
+                    return Err(error(
+                        &step.referenced,
+                        format!(
+                            "steps: {} follows {first}: a pipeline holds at most one corpus-wide step",
+                            this.name()
+                        ),
+                    ));
+                }
+                global = Some(this.name());
+            }
             steps.push(built);
         }
 
@@ -358,6 +371,28 @@ mod tests {
         let err = error_of(&yaml);
         assert_eq!(err.line, 4);
         assert!(err.message.contains("line_dedup.min_docs"), "{err}");
+    }
+
+    #[test]
+    fn a_second_global_step_is_rejected() {
+        let file = input_file();
+        let yaml = format!(
+            "input: {{ paths: [{:?}], format: jsonl }}\noutput: {{ path: o }}\nsteps:\n  - exact_dedup: {{}}\n  - minhash_dedup: {{}}\n",
+            file.path()
+        );
+        let err = error_of(&yaml);
+        assert_eq!(err.line, 5);
+        assert!(err.message.contains("at most one"), "{err}");
+    }
+
+    #[test]
+    fn dedup_settings_out_of_range_name_the_key() {
+        let file = input_file();
+        let yaml = format!(
+            "input: {{ paths: [{:?}], format: jsonl }}\noutput: {{ path: o }}\nsteps:\n  - minhash_dedup: {{ precision: 16 }}\n",
+            file.path()
+        );
+        assert!(error_of(&yaml).message.contains("minhash_dedup.precision"));
     }
 
     #[test]

@@ -16,7 +16,9 @@ pub mod language;
 pub mod line_dedup;
 
 use serde::Deserialize;
-use tamis_api::{ShardStep, Step};
+use std::sync::Arc;
+use tamis_api::{GlobalStep, ShardStep, Step};
+use tamis_dedup::{ExactDedupConfig, MinhashDedupConfig};
 
 /// One entry of a pipeline's `steps:` list.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -28,6 +30,10 @@ pub enum StepConfig {
     Language(language::LanguageConfig),
     /// Any fastText classifier as a filter (datatrove's `FastTextClassifierFilter`).
     FasttextClassifier(fasttext_classifier::FastTextClassifierConfig),
+    /// Corpus-wide exact deduplication on the normalised text or a field.
+    ExactDedup(ExactDedupConfig),
+    /// Corpus-wide MinHash LSH near-duplicate removal (datatrove's signatures).
+    MinhashDedup(MinhashDedupConfig),
 }
 
 /// A step ready to run: per-document, or needing a pass over the shard first.
@@ -36,6 +42,8 @@ pub enum BuiltStep {
     Document(Box<dyn Step>),
     /// Observes the whole shard, then decides.
     Shard(Box<dyn ShardStep>),
+    /// Needs the whole corpus: runs as phases that exchange files.
+    Global(Box<dyn GlobalStep>),
 }
 
 impl BuiltStep {
@@ -44,6 +52,7 @@ impl BuiltStep {
         match self {
             BuiltStep::Document(step) => step.name(),
             BuiltStep::Shard(step) => step.name(),
+            BuiltStep::Global(step) => step.name(),
         }
     }
 }
@@ -74,6 +83,28 @@ impl StepConfig {
             StepConfig::LineDedup(config) => Ok(BuiltStep::Shard(Box::new(config.build()?))),
             StepConfig::Language(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::FasttextClassifier(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::ExactDedup(config) => {
+                config.check().map_err(|(key, message)| ConfigError {
+                    step: "exact_dedup",
+                    key,
+                    message,
+                })?;
+                Ok(BuiltStep::Global(Box::new(tamis_dedup::ExactDedup::new(
+                    config.clone(),
+                ))))
+            }
+            StepConfig::MinhashDedup(config) => {
+                config.signature.check().map_err(|(key, message)| ConfigError {
+                    step: "minhash_dedup",
+                    key,
+                    message,
+                })?;
+                let words = Arc::new(tamis_dedup::TextWords::for_language(&config.signature.language));
+                Ok(BuiltStep::Global(Box::new(tamis_dedup::MinhashDedup::new(
+                    config.clone(),
+                    words,
+                ))))
+            }
         }
     }
 }

@@ -1,0 +1,188 @@
+//! Corpus-wide deduplication: `exact_dedup` and `minhash_dedup` in pipelines and
+//! `tamis dedup`, phases, determinism across task counts, removed reasons.
+
+use crate::util::Dir;
+use serde_json::Value;
+
+const WORDS: &[&str] = &[
+    "river", "market", "morning", "people", "teacher", "library", "bridge", "garden", "winter", "summer", "walked",
+    "opened", "closed", "painted", "quietly", "slowly", "report", "council", "budget", "museum", "harbour", "station",
+    "festival", "weather", "storm", "shadow", "valley", "village", "street", "window", "kitchen",
+];
+
+/// A pseudo-random text of `n` words from `seed`.
+fn text(seed: u64, n: usize) -> String {
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            WORDS[(x % WORDS.len() as u64) as usize]
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Four JSONL shards: originals, exact copies, copies with one word changed
+/// (near-duplicates), and unrelated documents.
+fn corpus(dir: &Dir) {
+    for shard in 0..4u64 {
+        let mut lines = String::new();
+        for i in 0..12u64 {
+            let original = i % 5;
+            let body = match i % 4 {
+                0 => text(100 + original, 80),
+                1 => text(100 + original, 80).to_uppercase() + "!",
+                2 => text(100 + original, 80).replacen("river", "lake", 1),
+                _ => text(1000 + shard * 100 + i, 80),
+            };
+            let doc =
+                serde_json::json!({"id": format!("{shard}-{i}"), "text": body, "url": format!("http://x/{}", i % 3)});
+            lines.push_str(&format!("{doc}\n"));
+        }
+        dir.write(&format!("in/{shard}.jsonl"), lines.as_bytes());
+    }
+}
+
+fn read_lines(dir: &Dir, folder: &str) -> Vec<Value> {
+    let mut files: Vec<_> = std::fs::read_dir(dir.path(folder))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect::<Vec<Value>>()
+        })
+        .collect()
+}
+
+fn kept_ids(dir: &Dir, folder: &str) -> Vec<String> {
+    read_lines(dir, folder)
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn pipeline(dir: &Dir, output: &str, step: &str) {
+    dir.pipeline(&format!(
+        "input: {{ paths: [in], format: jsonl }}\noutput: {{ path: {output}, format: jsonl, removed: {output}-removed }}\nsteps:\n  - {step}\n"
+    ));
+}
+
+#[test]
+fn minhash_dedup_keeps_the_same_documents_for_any_task_count() {
+    let dir = Dir::new();
+    corpus(&dir);
+    let mut kept = Vec::new();
+    for tasks in ["1", "3", "4"] {
+        let output = format!("out{tasks}");
+        pipeline(&dir, &output, "minhash_dedup: {}");
+        dir.run_ok(&["--tasks", tasks]);
+        let stats = dir.stats(&output);
+        assert!(
+            stats["steps"][0]["dropped"]["minhash_duplicate"].as_u64().unwrap() > 10,
+            "{stats}"
+        );
+        kept.push(kept_ids(&dir, &output));
+    }
+    assert_eq!(kept[0], kept[1]);
+    assert_eq!(kept[0], kept[2]);
+    // The first occurrence in input order is kept: shard 0's originals.
+    for id in ["0-0", "0-1", "0-2", "0-3", "0-4"] {
+        assert!(kept[0].contains(&id.to_string()), "{id} not kept: {:?}", kept[0]);
+    }
+}
+
+#[test]
+fn removed_duplicates_name_their_cluster_and_keepers_carry_its_size() {
+    let dir = Dir::new();
+    corpus(&dir);
+    pipeline(&dir, "out", "minhash_dedup: {}");
+    dir.run_ok(&[]);
+    let removed = read_lines(&dir, "out-removed");
+    let copy = removed.iter().find(|d| d["id"] == "1-0").expect("1-0 removed");
+    assert_eq!(copy["removed"]["reason"], "minhash_duplicate");
+    assert_eq!(copy["metadata"]["minhash_cluster"], "0#0");
+    let kept = read_lines(&dir, "out");
+    let keeper = kept.iter().find(|d| d["id"] == "0-0").unwrap();
+    assert!(
+        keeper["metadata"]["minhash_cluster_size"].as_u64().unwrap() >= 4,
+        "{keeper}"
+    );
+    let alone = kept.iter().find(|d| d["id"] == "0-3").unwrap();
+    assert_eq!(alone["metadata"]["minhash_cluster_size"], 1);
+}
+
+#[test]
+fn exact_dedup_on_text_and_on_url() {
+    let dir = Dir::new();
+    corpus(&dir);
+    pipeline(&dir, "text", "exact_dedup: {}");
+    dir.run_ok(&["--tasks", "2"]);
+    let by_text = kept_ids(&dir, "text");
+    // 0-5 is 0-0 upper-cased with a `!`: the same normalised text; 0-2 is edited.
+    assert!(!by_text.contains(&"0-5".to_string()), "{by_text:?}");
+    assert!(by_text.contains(&"0-2".to_string()), "{by_text:?}");
+    pipeline(&dir, "url", "exact_dedup: { field: url }");
+    dir.run_ok(&[]);
+    assert_eq!(kept_ids(&dir, "url"), ["0-0", "0-1", "0-2"]);
+}
+
+#[test]
+fn an_array_job_runs_each_phase_once_every_task_finished_the_previous_one() {
+    let dir = Dir::new();
+    corpus(&dir);
+    pipeline(&dir, "out", "minhash_dedup: {}");
+    let run = |index: &str| dir.tamis(&["run", "pipeline.yaml", "-q", "--tasks", "2", "--task-index", index]);
+    let first = run("0");
+    assert_eq!(
+        first.status.code(),
+        Some(75),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stderr).contains("waits for phase record"));
+    let mut codes = Vec::new();
+    for index in ["1", "0", "1", "0"] {
+        codes.push(run(index).status.code());
+    }
+    assert_eq!(codes.last(), Some(&Some(0)), "{codes:?}");
+    pipeline(&dir, "whole", "minhash_dedup: {}");
+    dir.run_ok(&[]);
+    assert_eq!(kept_ids(&dir, "out"), kept_ids(&dir, "whole"));
+}
+
+#[test]
+fn tamis_dedup_minhash_runs_every_phase_and_spills_under_a_small_budget() {
+    let dir = Dir::new();
+    corpus(&dir);
+    pipeline(&dir, "reference", "minhash_dedup: {}");
+    dir.run_ok(&[]);
+    let args = [
+        "dedup",
+        "minhash",
+        "in",
+        "-o",
+        "small",
+        "--format",
+        "jsonl",
+        "--mem-budget",
+        "1M",
+        "-q",
+        "--tasks",
+        "2",
+    ];
+    let output = dir.tamis(&args);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(kept_ids(&dir, "small"), kept_ids(&dir, "reference"));
+    let only = dir.tamis(&["dedup", "minhash", "in", "-o", "x", "--phase", "sideways", "-q"]);
+    assert_eq!(only.status.code(), Some(2));
+}

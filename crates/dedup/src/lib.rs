@@ -1,0 +1,25 @@
+//! Corpus-wide deduplication: exact (on normalised text or any field) and
+//! MinHash-LSH near-duplicates, with signatures bit-identical to datatrove 0.10.1.
+//!
+//! - [`normalize`], [`words`], [`permutations`], [`signature`]: from a text to
+//!   its MinHash signature;
+//! - [`runs`]: external sort of fixed-width records under a memory budget;
+//! - [`clusters`]: document keys, the deterministic parallel union-find, the
+//!   per-shard cluster files and the decider reading them;
+//! - [`minhash`], [`exact`]: the two steps, as [`tamis_api::GlobalStep`]s that the
+//!   runner drives phase by phase.
+#![deny(missing_docs)]
+
+pub mod clusters;
+pub mod exact;
+pub mod minhash;
+pub mod normalize;
+pub mod permutations;
+pub mod runs;
+pub mod signature;
+pub mod words;
+
+pub use exact::{ExactDedup, ExactDedupConfig};
+pub use minhash::{MinhashDedup, MinhashDedupConfig};
+pub use signature::{HashFunction, Minhasher, SignatureConfig};
+pub use words::{SpaceWords, TextWords, WordSplitter};

@@ -1,0 +1,306 @@
+//! spaCy's rule-based tokenizer algorithm (`spacy/tokenizer.pyx`, spaCy 3.8), on the data of
+//! [`crate::rules`].
+//!
+//! 1. The text is cut into alternating runs of whitespace and non-whitespace (Python
+//!    `isspace`); one `' '` after a word is that word's trailing space, any other whitespace
+//!    run is a token of its own (`_tokenize_affixes`).
+//! 2. A run that is a special case becomes its tokens. Otherwise prefixes and suffixes are
+//!    peeled off in turn until none is left or what is left is a special case
+//!    (`_split_affixes`); the remainder is a special case, kept whole if `token_match` or
+//!    `url_match` accepts it, or else split on infixes (`_attach_tokens`).
+//! 3. Special cases that contain affix characters are then found again over the token
+//!    stream and re-merged (`_apply_special_cases`, spaCy's `faster_heuristics` mode).
+//!
+//! spaCy caches each run's tokens; the cache is transparent and omitted here. Runs made of
+//! letters only take a fast path (no affix can match them), checked against the full path
+//! by a test.
+
+use crate::pystr::{is_alpha, is_space};
+use crate::rules::Rules;
+use foldhash::HashMap;
+
+/// A token: a byte range of the text, and whether it is a whitespace token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset after the last character.
+    pub end: usize,
+    /// A whitespace run other than a single separating space (spaCy's `is_space` tokens).
+    pub is_space: bool,
+}
+
+/// Special cases re-found over the token stream: first token text → (token texts, special).
+pub(crate) type SpecialPatterns = HashMap<Box<str>, Vec<(Vec<Box<str>>, Box<str>)>>;
+
+pub(crate) struct Engine {
+    pub rules: Rules,
+    pub special_patterns: SpecialPatterns,
+    pub max_pattern_len: usize,
+}
+
+impl Engine {
+    pub(crate) fn new(rules: Rules) -> Engine {
+        let mut engine = Engine {
+            rules,
+            special_patterns: HashMap::default(),
+            max_pattern_len: 0,
+        };
+        // `add_special_case`: with faster_heuristics, only specials that affixes or infixes would
+        // break up (or that hold a space) are searched for again over the token stream, as the
+        // token sequence the tokenizer gives them without special cases.
+        let mut patterns: SpecialPatterns = HashMap::default();
+        let mut max_len = 0;
+        let keys: Vec<Box<str>> = engine.rules.specials.keys().cloned().collect();
+        let mut infixes = Vec::new();
+        for key in keys {
+            let r = &engine.rules;
+            r.infixes.find_infixes(&key, &mut infixes);
+            let affected = !r.faster_heuristics
+                || r.prefixes.find_prefix(&key) > 0
+                || !infixes.is_empty()
+                || r.suffixes.find_suffix(&key) > 0
+                || key.contains(' ');
+            if !affected {
+                continue;
+            }
+            let mut toks = Vec::new();
+            engine.tokenize_into(&key, false, &mut toks);
+            let texts: Vec<Box<str>> = toks.iter().map(|t| Box::from(&key[t.start..t.end])).collect();
+            if texts.is_empty() {
+                continue;
+            }
+            max_len = max_len.max(texts.len());
+            patterns.entry(texts[0].clone()).or_default().push((texts, key));
+        }
+        engine.special_patterns = patterns;
+        engine.max_pattern_len = max_len;
+        engine
+    }
+
+    /// Tokenizes `text` into `out` (cleared first), as spaCy's `Tokenizer.__call__`.
+    pub(crate) fn tokenize(&self, text: &str, out: &mut Vec<Token>) {
+        out.clear();
+        self.tokenize_into(text, true, out);
+        if !self.special_patterns.is_empty() {
+            self.apply_special_cases(text, out);
+        }
+    }
+
+    fn tokenize_into(&self, text: &str, with_specials: bool, out: &mut Vec<Token>) {
+        let mut chars = text.char_indices();
+        let Some((_, first)) = chars.next() else { return };
+        let mut in_ws = is_space(first);
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            if is_space(c) != in_ws {
+                if start < i {
+                    self.tokenize_run(text, start, i, in_ws, with_specials, out);
+                }
+                start = if c == ' ' { i + 1 } else { i };
+                in_ws = !in_ws;
+            }
+        }
+        if start < text.len() {
+            self.tokenize_run(text, start, text.len(), in_ws, with_specials, out);
+        }
+    }
+
+    fn tokenize_run(&self, text: &str, start: usize, end: usize, ws: bool, specials: bool, out: &mut Vec<Token>) {
+        let run = &text[start..end];
+        if ws {
+            out.push(Token {
+                start,
+                end,
+                is_space: true,
+            });
+            return;
+        }
+        if specials && self.push_special(run, start, out) {
+            return;
+        }
+        if run.chars().all(is_alpha) {
+            out.push(Token {
+                start,
+                end,
+                is_space: false,
+            });
+            return;
+        }
+        self.tokenize_affixes(text, start, end, specials, out);
+    }
+
+    fn push_special(&self, s: &str, offset: usize, out: &mut Vec<Token>) -> bool {
+        let Some(pieces) = self.rules.specials.get(s) else {
+            return false;
+        };
+        let mut at = offset;
+        for p in pieces.iter() {
+            out.push(Token {
+                start: at,
+                end: at + p.len(),
+                is_space: p.chars().all(is_space),
+            });
+            at += p.len();
+        }
+        true
+    }
+
+    fn is_special(&self, s: &str, specials: bool) -> bool {
+        specials && self.rules.specials.contains_key(s)
+    }
+
+    fn token_match(&self, s: &str) -> bool {
+        self.rules.token_match.as_ref().is_some_and(|r| r.is_match(s))
+    }
+
+    /// `_split_affixes` then `_attach_tokens`, on `text[start..end]`.
+    fn tokenize_affixes(&self, text: &str, start: usize, end: usize, specials: bool, out: &mut Vec<Token>) {
+        let r = &self.rules;
+        let (mut lo, mut hi) = (start, end);
+        let mut prefixes: Vec<(usize, usize)> = Vec::new();
+        let mut suffixes: Vec<(usize, usize)> = Vec::new();
+        let mut last_size = usize::MAX;
+        while lo < hi && hi - lo != last_size {
+            let s = &text[lo..hi];
+            if self.token_match(s) || self.is_special(s, specials) {
+                break;
+            }
+            last_size = hi - lo;
+            let pre_len = r.prefixes.find_prefix(s);
+            if pre_len != 0 {
+                let minus_pre = &s[pre_len..];
+                if !minus_pre.is_empty() && self.is_special(minus_pre, specials) {
+                    prefixes.push((lo, lo + pre_len));
+                    lo += pre_len;
+                    break;
+                }
+            }
+            let suf_len = r.suffixes.find_suffix(&s[pre_len..]);
+            if suf_len != 0 {
+                let minus_suf = &s[..s.len() - suf_len];
+                if !minus_suf.is_empty() && self.is_special(minus_suf, specials) {
+                    suffixes.push((hi - suf_len, hi));
+                    hi -= suf_len;
+                    break;
+                }
+            }
+            if pre_len != 0 && suf_len != 0 && pre_len + suf_len <= s.len() {
+                prefixes.push((lo, lo + pre_len));
+                suffixes.push((hi - suf_len, hi));
+                lo += pre_len;
+                hi -= suf_len;
+            } else if pre_len != 0 {
+                prefixes.push((lo, lo + pre_len));
+                lo += pre_len;
+            } else if suf_len != 0 {
+                suffixes.push((hi - suf_len, hi));
+                hi -= suf_len;
+            }
+        }
+        let tok = |start: usize, end: usize| Token {
+            start,
+            end,
+            is_space: false,
+        };
+        out.extend(prefixes.iter().map(|&(a, b)| tok(a, b)));
+        if lo < hi {
+            let s = &text[lo..hi];
+            if specials && self.push_special(s, lo, out) {
+            } else if self.token_match(s) {
+                out.push(tok(lo, hi));
+            } else {
+                let mut matches = Vec::new();
+                if r.infixes.may_match(s) {
+                    r.infixes.find_infixes(s, &mut matches);
+                }
+                if matches.is_empty() || r.url_match.is_match(s).unwrap_or(false) {
+                    out.push(tok(lo, hi));
+                } else {
+                    let mut at = 0;
+                    for &(a, b) in &matches {
+                        if a == 0 {
+                            // `infix_start == start_before_infixes`: an infix at the very start is skipped.
+                            continue;
+                        }
+                        if a != at {
+                            out.push(tok(lo + at, lo + a));
+                        }
+                        if a != b {
+                            out.push(tok(lo + a, lo + b));
+                        }
+                        at = b;
+                    }
+                    if at < s.len() {
+                        out.push(tok(lo + at, hi));
+                    }
+                }
+            }
+        }
+        out.extend(suffixes.iter().rev().map(|&(a, b)| tok(a, b)));
+    }
+
+    /// `_apply_special_cases`: merge token sequences that spell a special case.
+    fn apply_special_cases(&self, text: &str, tokens: &mut Vec<Token>) {
+        // All matches (start token, end token, special), as the PhraseMatcher finds them.
+        let mut matches: Vec<(usize, usize, &str)> = Vec::new();
+        for i in 0..tokens.len() {
+            let first = &text[tokens[i].start..tokens[i].end];
+            let Some(candidates) = self.special_patterns.get(first) else {
+                continue;
+            };
+            for (pattern, key) in candidates {
+                if i + pattern.len() > tokens.len() {
+                    continue;
+                }
+                let all = pattern
+                    .iter()
+                    .zip(&tokens[i..])
+                    .all(|(p, t)| **p == text[t.start..t.end]);
+                if all {
+                    matches.push((i, i + pattern.len(), key));
+                }
+            }
+        }
+        if matches.is_empty() {
+            return;
+        }
+        // `_filter_special_spans`: longest first, then leftmost; a span is kept if neither its
+        // first nor its last token was claimed by a span looked at before.
+        matches.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+        let mut seen = vec![false; tokens.len()];
+        let mut kept: Vec<(usize, usize, &str)> = Vec::new();
+        for &(s, e, key) in &matches {
+            if !seen[s] && !seen[e - 1] {
+                kept.push((s, e, key));
+            }
+            for flag in &mut seen[s..e] {
+                *flag = true;
+            }
+        }
+        kept.sort_by_key(|m| m.0);
+        kept.dedup_by_key(|m| m.0);
+        // `_retokenize_special_spans`: the span's text must itself be a special case (a match
+        // across whitespace is not), then its tokens replace the span's.
+        let mut result = Vec::with_capacity(tokens.len());
+        let mut next = kept.iter().peekable();
+        let mut i = 0;
+        while i < tokens.len() {
+            match next.peek() {
+                Some(&&(s, e, _)) if s == i => {
+                    next.next();
+                    let span = &text[tokens[s].start..tokens[e - 1].end];
+                    if !self.push_special(span, tokens[s].start, &mut result) {
+                        result.extend_from_slice(&tokens[s..e]);
+                    }
+                    i = e;
+                }
+                _ => {
+                    result.push(tokens[i]);
+                    i += 1;
+                }
+            }
+        }
+        *tokens = result;
+    }
+}
