@@ -186,3 +186,41 @@ fn tamis_dedup_minhash_runs_every_phase_and_spills_under_a_small_budget() {
     let only = dir.tamis(&["dedup", "minhash", "in", "-o", "x", "--phase", "sideways", "-q"]);
     assert_eq!(only.status.code(), Some(2));
 }
+
+#[test]
+fn eval_dedup_scores_the_clusters_of_a_generated_corpus() {
+    let dir = Dir::new();
+    for i in 0..30u64 {
+        let paragraphs: Vec<String> = (0..4).map(|p| text(5000 + i * 10 + p, 40)).collect();
+        dir.write(&format!("set/truth/{i:03}.txt"), paragraphs.join("\n").as_bytes());
+    }
+    let args = [
+        "eval",
+        "dedup",
+        "set",
+        "--originals",
+        "10",
+        "--copies",
+        "5",
+        "--json",
+        "report.json",
+        "--work",
+        "work",
+    ];
+    let output = dir.tamis(&args);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("S-curve recall"), "{stdout}");
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path("report.json")).unwrap()).unwrap();
+    assert_eq!(report["documents"], 10 * 6 + 20);
+    let at_08 = &report["scores"][0];
+    assert_eq!(at_08["threshold"], 0.8);
+    assert!(at_08["true_pairs"].as_u64().unwrap() >= 10, "{report}");
+    assert!(at_08["pair_recall"].as_f64().unwrap() >= 0.9, "{report}");
+    assert!(at_08["removed_recall"].as_f64().unwrap() >= 0.9, "{report}");
+    // The same seed gives the same corpus and the same scores.
+    let again = dir.tamis(&args);
+    assert!(again.status.success());
+    let second: Value = serde_json::from_str(&std::fs::read_to_string(dir.path("report.json")).unwrap()).unwrap();
+    assert_eq!(report["scores"], second["scores"]);
+}
