@@ -224,3 +224,31 @@ fn eval_dedup_scores_the_clusters_of_a_generated_corpus() {
     let second: Value = serde_json::from_str(&std::fs::read_to_string(dir.path("report.json")).unwrap()).unwrap();
     assert_eq!(report["scores"], second["scores"]);
 }
+
+#[test]
+fn global_files_are_removed_once_every_task_completed_unless_kept() {
+    let dir = Dir::new();
+    corpus(&dir);
+    pipeline(&dir, "out", "minhash_dedup: {}");
+    // An array job: .global/ stays while a task has not completed the run.
+    let run = |index: &str| dir.tamis(&["run", "pipeline.yaml", "-q", "--tasks", "2", "--task-index", index]);
+    for index in ["0", "1", "0", "1"] {
+        run(index);
+    }
+    assert!(dir.path("out/completions/00001").exists());
+    assert!(
+        dir.path("out/.global").exists(),
+        "removed while task 0 has not filtered"
+    );
+    assert_eq!(run("0").status.code(), Some(0));
+    assert!(!dir.path("out/.global").exists());
+    // A re-run of the completed job skips every phase and changes nothing.
+    let before = kept_ids(&dir, "out");
+    dir.run_ok(&["--tasks", "2"]);
+    assert_eq!(kept_ids(&dir, "out"), before);
+    assert!(!dir.path("out/.global").exists());
+    pipeline(&dir, "kept", "minhash_dedup: {}");
+    dir.run_ok(&["--keep-global"]);
+    assert!(dir.path("kept/.global/minhash_dedup/clusters").is_dir());
+    assert_eq!(kept_ids(&dir, "kept"), before);
+}

@@ -20,6 +20,9 @@
 //! OUTPUT/.global/done/<phase>/00003             task 3 completed the phase (commit point)
 //! ```
 //!
+//! Once every task completed the run (its completion marker), `.global/` is
+//! removed, unless `--keep-global` says otherwise.
+//!
 //! A phase of a task starts only when every task completed the phase before
 //! (the markers say so); a killed phase is redone from scratch, its outputs
 //! being deterministic. Every output is a function of the inputs, never of the
@@ -103,6 +106,11 @@ impl Runner<'_> {
                 Err(source) => Err(io_error(task, "reading the completion marker", source)),
             };
         }
+        // A task that completed the run completed every phase, even once the
+        // phases' files and markers under `.global/` are gone.
+        if matches!(self.layout.marker(task), Ok(Some(found)) if found == self.marker(count)) {
+            return Ok(true);
+        }
         let path = self.marker_path(&phases[phase], task);
         match fs::read(&path) {
             Ok(bytes) => match serde_json::from_slice::<Marker>(&bytes) {
@@ -177,7 +185,30 @@ impl Runner<'_> {
         });
         let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
         results.sort_by_key(|(index, _)| indexes.iter().position(|i| i == index));
+        if phase == last && !self.keep_global && results.iter().all(|(_, r)| r.is_ok()) {
+            if let Err(source) = self.remove_global(count) {
+                let task = indexes.first().copied().unwrap_or(0);
+                results.push((task, Err(io_error(task, "removing OUTPUT/.global", source))));
+            }
+        }
         results
+    }
+
+    /// Removes `OUTPUT/.global/` once every task of the job completed the run
+    /// (its completion marker is the commit point): nothing reads it any more,
+    /// and a re-run skips every phase of a completed task. Until then it holds
+    /// what resuming needs. Another task removing it at the same time is fine.
+    fn remove_global(&self, count: usize) -> io::Result<()> {
+        for task in 0..count {
+            match self.layout.marker(task) {
+                Ok(Some(found)) if found == self.marker(count) => {}
+                _ => return Ok(()),
+            }
+        }
+        match fs::remove_dir_all(self.global_root()) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
     }
 
     fn record_task(&self, step: &dyn GlobalStep, count: usize, task: usize) -> Result<TaskOutcome, RunError> {

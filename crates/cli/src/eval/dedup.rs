@@ -465,6 +465,7 @@ fn run_tamis(docs: &[Doc], work: &Path) -> anyhow::Result<Outcome> {
         concurrent_tasks: None,
         mem_budget: 512 << 20,
         phase: None,
+        keep_global: false,
         quiet: true,
     };
     if crate::execute(&pipeline, &run)? != ExitCode::SUCCESS {
