@@ -37,6 +37,13 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 use tamis_api::{Counters, GlobalContext, GlobalStep, Stats};
 
+/// Memory of the document pipeline of a record or filter task, outside the
+/// global step's own buffers: the binary, the reader's batches (at most 512
+/// documents or 16 MiB each, two queued and one being processed) and the
+/// writers' queues. Measured at 30–45 MB with 4 KB documents
+/// (docs/benchmarks.md, "MinHash dedup memory").
+const PIPELINE_RESERVE: usize = 48 << 20;
+
 fn task_name(task: usize) -> String {
     format!("{task:05}")
 }
@@ -73,6 +80,15 @@ impl Runner<'_> {
                 .map(String::from)
                 .collect(),
         }
+    }
+
+    /// The part of `--mem-budget` a global step's recorders and units may hold:
+    /// the budget is the task's, and [`PIPELINE_RESERVE`] of it goes to the
+    /// document pipeline around the step (at least a quarter goes to the step).
+    fn step_budget(&self) -> usize {
+        self.mem_budget
+            .saturating_sub(PIPELINE_RESERVE)
+            .max(self.mem_budget / 4)
     }
 
     fn global_root(&self) -> PathBuf {
@@ -235,7 +251,7 @@ impl Runner<'_> {
         let context = GlobalContext {
             dir: &step_dir,
             shards: &names,
-            mem_budget: self.mem_budget,
+            mem_budget: self.step_budget(),
         };
         let mut stats = Stats::for_steps(self.pipeline.step_names());
         stats.tasks = 1;
@@ -297,7 +313,7 @@ impl Runner<'_> {
         let context = GlobalContext {
             dir: &dir,
             shards: &names,
-            mem_budget: self.mem_budget,
+            mem_budget: self.step_budget(),
         };
         let name = self.phases()[phase].clone();
         let mut counters = Counters::default();
@@ -351,7 +367,7 @@ impl Runner<'_> {
         let context = GlobalContext {
             dir: &dir,
             shards: &names,
-            mem_budget: self.mem_budget,
+            mem_budget: self.step_budget(),
         };
         let staging = self
             .layout
