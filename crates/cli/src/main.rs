@@ -111,6 +111,7 @@ enum CountFormat {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args),
@@ -229,6 +230,17 @@ fn execute(pipeline: &Pipeline, args: &RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Lets a closed pipe end the process quietly (`tamis predict … | head`), as
+/// other Unix tools do, instead of `println!` panicking on the write error.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is
+    // a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 /// Draws a progress bar on stderr until told to stop.
