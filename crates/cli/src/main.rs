@@ -1,6 +1,7 @@
 //! The `tamis` command: parse arguments, wire the library crates together, print,
 //! and choose the exit code (0 done, 1 some task failed, 2 bad usage or config).
 
+mod eval;
 mod summary;
 mod tasks;
 
@@ -43,6 +44,9 @@ enum Command {
         /// The pipeline's output directory.
         output: PathBuf,
     },
+    /// Score a part of tamis against a public data set.
+    #[command(subcommand)]
+    Eval(eval::Kind),
 }
 
 #[derive(clap::Args)]
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Count { format, files } => count(format, &files),
         Command::Stats { output } => stats(&output),
+        Command::Eval(kind) => eval::run(kind),
     };
     match result {
         Ok(code) => code,

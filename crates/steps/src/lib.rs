@@ -10,6 +10,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod extract;
 pub mod line_dedup;
 
 use serde::Deserialize;
@@ -19,6 +20,8 @@ use tamis_api::{ShardStep, Step};
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum StepConfig {
+    /// Main-content extraction from HTML, with the page's metadata.
+    Extract(extract::ExtractConfig),
     /// Cross-document line deduplication within a shard (CCNet).
     LineDedup(line_dedup::LineDedupConfig),
 }
@@ -64,6 +67,7 @@ impl StepConfig {
     /// Validates the configuration and builds the step.
     pub fn build(&self) -> Result<BuiltStep, ConfigError> {
         match self {
+            StepConfig::Extract(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::LineDedup(config) => Ok(BuiltStep::Shard(Box::new(config.build()?))),
         }
     }
