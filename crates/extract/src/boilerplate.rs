@@ -82,7 +82,6 @@ const BOILER_SUBSTRINGS: &[&str] = &[
     "paywall",
     "pagination",
     "pager",
-    "widget",
     "banner",
     "menu",
     "toolbar",
@@ -184,6 +183,22 @@ const CONTENT_SUBSTRINGS: &[&str] = &[
     "blog-post",
 ];
 
+/// Prefixes of names that describe what a post is about, not what an element
+/// is (WordPress `post_class()`: `tag-barbados`, `category-sports`,
+/// `type-post`…): they sit on the article element itself.
+const TAXONOMY_PREFIXES: &[&str] = &[
+    "tag-",
+    "category-",
+    "categories-",
+    "cat-",
+    "type-",
+    "format-",
+    "status-",
+    "post-type-",
+    "postid-",
+    "hentry",
+];
+
 /// The mark of a `class` or `id` value (space-separated names).
 pub(crate) fn mark_for_names(value: &str) -> Mark {
     let mut mark = Mark::None;
@@ -192,6 +207,9 @@ pub(crate) fn mark_for_names(value: &str) -> Mark {
             continue;
         }
         let name = name.to_ascii_lowercase();
+        if TAXONOMY_PREFIXES.iter().any(|p| name.starts_with(p)) {
+            continue;
+        }
         if COMMENT_SUBSTRINGS.iter().any(|s| name.contains(s)) {
             mark = mark.combine(Mark::Comments);
         }

@@ -134,3 +134,18 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
         metadata: meta.finish(),
     })
 }
+
+/// For development: the blocks of a page with their values and paths.
+#[doc(hidden)]
+pub fn debug_blocks(html: &str) -> String {
+    let document = dom_query::Document::from(html);
+    let limits = dom::Limits {
+        max_depth: 100_000,
+        deadline: None,
+    };
+    let mut meta = metadata::MetaCollector::default();
+    match dom::flatten(&document.tree, &limits, &mut meta) {
+        Ok(dom) => select::debug(&dom, &blocks::blocks(&dom)),
+        Err(e) => e.to_string(),
+    }
+}

@@ -11,7 +11,14 @@
 //! (Kohlschütter et al. 2010, *Boilerplate detection using shallow text
 //! features*), made exact: a wrapper wins over its child only when what it adds
 //! is worth more than the chrome it adds. Inside the winner, blocks in chrome
-//! (by name), link lists and headings left without content are dropped.
+//! (by name), link lists and headings left without content are dropped; a
+//! heading just before the winner (the article's title) is kept.
+//!
+//! Name marks are hints weighed against the text they hold: a chrome-named
+//! element with more than `WRAPPER_SHARE` of the page's running text is a
+//! layout wrapper, and running text inside chrome costs its container less than
+//! link text does (`CHROME_PENALTY`), so a long comment thread does not push the
+//! selection down to a single paragraph.
 
 use crate::blocks::{Block, BlockKind};
 use crate::boilerplate::Mark;
@@ -19,11 +26,19 @@ use crate::dom::{Dom, NONE};
 
 /// Blocks shorter than this (letters and digits) are not judged on their own.
 const MIN_CHARS: u32 = 25;
+/// Weight of link text against running text.
+const LINK_PENALTY: f64 = 0.5;
+/// What running text inside chrome costs its container, per letter: less than
+/// link text, since chrome blocks are dropped from the output anyway.
+const CHROME_PENALTY: f64 = 0.6;
+/// A weak-marked element (byline, date) holding more than this share of the
+/// page's running text is a wrapper (`date-outer` around blog posts).
+const WEAK_SHARE: f64 = 0.1;
 /// A block with more link text than this share is a link list.
 const MAX_LINK_DENSITY: f32 = 0.5;
 /// A chrome-named element holding more than this share of the page's running
 /// text is a layout wrapper, not chrome.
-const WRAPPER_SHARE: f64 = 0.6;
+const WRAPPER_SHARE: f64 = 0.3;
 
 /// The value of a block for the selection, ignoring marks.
 fn value(block: &Block) -> f64 {
@@ -33,9 +48,18 @@ fn value(block: &Block) -> f64 {
         return 0.0;
     }
     if block.chars < MIN_CHARS {
-        return if density > MAX_LINK_DENSITY { -chars } else { 0.0 };
+        return if density > MAX_LINK_DENSITY {
+            -LINK_PENALTY * chars
+        } else {
+            0.0
+        };
     }
-    chars * (1.0 - 2.0 * density as f64)
+    let v = chars * (1.0 - 2.0 * density as f64);
+    if v < 0.0 {
+        LINK_PENALTY * v
+    } else {
+        v
+    }
 }
 
 /// Which blocks are the main content, in document order.
@@ -73,7 +97,8 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
             if is_chrome {
                 c = index as u32;
             }
-            if element.mark == Mark::Weak {
+            // Bylines and dates are short; a "date-outer" wrapping the posts is not.
+            if element.mark == Mark::Weak && positive[index] < WEAK_SHARE * page {
                 w = index as u32;
             }
         }
@@ -85,8 +110,10 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     let mut score = vec![0.0f64; count];
     for (block, &v) in blocks.iter().zip(&raw) {
         let owner = block.owner as usize;
+        // Chrome is dropped from the output anyway: its running text must not
+        // pull the selection towards it, but it costs nothing to enclose.
         let v = if chrome[owner] != NONE {
-            -(block.chars as f64)
+            v.min(0.0) - CHROME_PENALTY * block.chars as f64
         } else {
             v
         };
@@ -129,8 +156,26 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
             block.kind == BlockKind::Pre || block.link_density() <= MAX_LINK_DENSITY
         })
         .collect();
+    // The title often sits just outside the body's element: a heading among the
+    // few short blocks right before it is part of the article.
+    let mut title = Vec::new();
+    if let Some(&first) = inside.first() {
+        for j in (first.saturating_sub(3)..first).rev() {
+            let block = &blocks[j];
+            if block.chars >= MIN_CHARS && block.kind != BlockKind::Heading {
+                break;
+            }
+            if block.kind == BlockKind::Heading
+                && chrome[block.owner as usize] == NONE
+                && block.link_density() <= MAX_LINK_DENSITY
+            {
+                title.push(j);
+                break;
+            }
+        }
+    }
     // A heading is kept only if the block after it is.
-    let mut kept = Vec::with_capacity(inside.len());
+    let mut kept = title;
     for (position, &i) in inside.iter().enumerate() {
         if !keep[position] {
             continue;
@@ -158,4 +203,43 @@ fn accumulate(dom: &Dom, values: &mut [f64]) {
             values[parent as usize] += values[index];
         }
     }
+}
+
+/// For development: the best candidates and their scores.
+#[doc(hidden)]
+pub fn debug(dom: &Dom, blocks: &[Block]) -> String {
+    let nodes = &dom.nodes;
+    let mut score = vec![0.0f64; nodes.len()];
+    for block in blocks {
+        score[block.owner as usize] += value(block);
+    }
+    accumulate(dom, &mut score);
+    let mut out = String::new();
+    for (i, b) in blocks.iter().enumerate().take(400) {
+        let mut path = Vec::new();
+        let mut n = b.owner;
+        while n != NONE {
+            if let Some(e) = &nodes[n as usize].element {
+                path.push(format!(
+                    "{n}:{:?}{}",
+                    e.tag,
+                    if e.mark != Mark::None {
+                        format!("[{:?}]", e.mark)
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
+            n = nodes[n as usize].parent;
+        }
+        path.reverse();
+        out.push_str(&format!(
+            "{i} v={:.0} ld={:.2} {} | {}\n",
+            value(b),
+            b.link_density(),
+            path.join(">"),
+            b.text.chars().take(60).collect::<String>()
+        ));
+    }
+    out
 }
