@@ -212,27 +212,26 @@ fn read_gz(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Decodes and extracts every page; the time covers decoding and extraction only.
+/// Reads, decodes and extracts the pages one at a time (so memory holds one
+/// page); the time covers decoding and extraction only.
 fn extract_all(dir: &Path, ids: &[String], comments: bool) -> anyhow::Result<(Vec<String>, Duration)> {
-    let mut pages = Vec::with_capacity(ids.len());
-    for id in ids {
-        pages.push(read_gz(&dir.join("html").join(format!("{id}.html.gz")))?);
-    }
     let options = tamis_extract::Options {
         include_comments: comments,
         ..tamis_extract::Options::default()
     };
-    let started = Instant::now();
-    let outputs = pages
-        .into_iter()
-        .map(|bytes| {
-            let decoded = tamis_read::charset::decode(bytes, None);
-            tamis_extract::extract(&decoded.text, &options)
-                .map(|e| e.text)
-                .unwrap_or_default()
-        })
-        .collect();
-    Ok((outputs, started.elapsed()))
+    let mut spent = Duration::ZERO;
+    let mut outputs = Vec::with_capacity(ids.len());
+    for id in ids {
+        let bytes = read_gz(&dir.join("html").join(format!("{id}.html.gz")))?;
+        let started = Instant::now();
+        let decoded = tamis_read::charset::decode(bytes, None);
+        let text = tamis_extract::extract(&decoded.text, &options)
+            .map(|e| e.text)
+            .unwrap_or_default();
+        spent += started.elapsed();
+        outputs.push(text);
+    }
+    Ok((outputs, spent))
 }
 
 fn read_outputs(folder: &Path, ids: &[String]) -> Vec<String> {
