@@ -9,47 +9,49 @@
 //! styles, and reports the deepest nesting seen. It over-estimates only on pages
 //! that leave required end tags out, and never looks at a byte twice.
 
-/// Elements whose end tag may be omitted, or that have none.
-const NOT_COUNTED: &[&[u8]] = &[
-    b"p",
-    b"li",
-    b"dt",
-    b"dd",
-    b"tr",
-    b"td",
-    b"th",
-    b"thead",
-    b"tbody",
-    b"tfoot",
-    b"option",
-    b"optgroup",
-    b"colgroup",
-    b"caption",
-    b"rb",
-    b"rt",
-    b"rtc",
-    b"rp",
-    b"html",
-    b"head",
-    b"body",
-    b"br",
-    b"img",
-    b"hr",
-    b"meta",
-    b"link",
-    b"input",
-    b"area",
-    b"base",
-    b"col",
-    b"embed",
-    b"param",
-    b"source",
-    b"track",
-    b"wbr",
-    b"keygen",
-    b"frame",
-    b"image",
-];
+/// Elements whose end tag may be omitted, or that have none (lowercase).
+fn not_counted(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"p" | b"li"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"thead"
+            | b"tbody"
+            | b"tfoot"
+            | b"option"
+            | b"optgroup"
+            | b"colgroup"
+            | b"caption"
+            | b"rb"
+            | b"rt"
+            | b"rtc"
+            | b"rp"
+            | b"html"
+            | b"head"
+            | b"body"
+            | b"br"
+            | b"img"
+            | b"hr"
+            | b"meta"
+            | b"link"
+            | b"input"
+            | b"area"
+            | b"base"
+            | b"col"
+            | b"embed"
+            | b"param"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"keygen"
+            | b"frame"
+            | b"image"
+    )
+}
 
 /// The deepest nesting of elements with required end tags, stopping early once
 /// `limit` is passed.
@@ -76,15 +78,23 @@ pub(crate) fn estimate(html: &[u8], limit: usize) -> usize {
         if end == start {
             continue;
         }
-        let name = html[start..end].to_ascii_lowercase();
-        if !closing && (name == b"script" || name == b"style" || name == b"textarea" || name == b"title") {
-            let mut close = b"</".to_vec();
-            close.extend_from_slice(&name);
-            i = find_ci(html, end, &close).unwrap_or(n);
-            continue;
-        }
-        if NOT_COUNTED.contains(&name.as_slice()) {
-            continue;
+        let mut buffer = [0u8; 10];
+        let raw = &html[start..end];
+        if raw.len() <= buffer.len() {
+            let name = &mut buffer[..raw.len()];
+            name.copy_from_slice(raw);
+            name.make_ascii_lowercase();
+            let name = &*name;
+            if !closing && matches!(name, b"script" | b"style" | b"textarea" | b"title") {
+                let mut close = [0u8; 10];
+                close[..2].copy_from_slice(b"</");
+                close[2..2 + name.len()].copy_from_slice(name);
+                i = find_ci(html, end, &close[..2 + name.len()]).unwrap_or(n);
+                continue;
+            }
+            if not_counted(name) {
+                continue;
+            }
         }
         if closing {
             depth = depth.saturating_sub(1);

@@ -113,6 +113,7 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
     let first = tree.root().query(|n| n.first_child).flatten();
     let mut stack: Vec<(Option<NodeId>, u32)> = vec![(first, 0)];
     let mut visited = 0usize;
+    let mut cache = MarkCache::new();
     while let Some(frame) = stack.last_mut() {
         let Some(id) = frame.0 else {
             let (_, index) = stack.pop().unwrap_or((None, 0));
@@ -121,7 +122,7 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
         };
         let parent = frame.1;
         let (next, first_child, visit) = tree
-            .query_node(&id, |n| (n.next_sibling, n.first_child, classify(&n.data)))
+            .query_node(&id, |n| (n.next_sibling, n.first_child, classify(&n.data, &mut cache)))
             .unwrap_or((None, None, Visit::Skip));
         frame.0 = next;
         visited += 1;
@@ -214,7 +215,22 @@ enum Visit {
     Time,
 }
 
-fn classify(data: &NodeData) -> Visit {
+/// Marks of the class and id values already seen on this page: pages repeat
+/// the same few names on many elements.
+type MarkCache = std::collections::HashMap<String, Mark>;
+
+fn cached_mark(cache: &mut MarkCache, value: &str) -> Mark {
+    if let Some(mark) = cache.get(value) {
+        return *mark;
+    }
+    let mark = boilerplate::mark_for_names(value);
+    if cache.len() < 4096 {
+        cache.insert(value.to_string(), mark);
+    }
+    mark
+}
+
+fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
     let element = match data {
         NodeData::Text { .. } => return Visit::Text,
         NodeData::Element(element) => element,
@@ -256,7 +272,7 @@ fn classify(data: &NodeData) -> Visit {
     for attr in &element.attrs {
         let value: &str = &attr.value;
         match &*attr.name.local {
-            "class" | "id" => mark = mark.combine(boilerplate::mark_for_names(value)),
+            "class" | "id" => mark = mark.combine(cached_mark(cache, value)),
             "role" => mark = mark.combine(boilerplate::mark_for_role(value)),
             "itemprop" if value.eq_ignore_ascii_case("articleBody") => mark = mark.combine(Mark::Content),
             "hidden" => return Visit::Skip,
