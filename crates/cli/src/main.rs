@@ -50,9 +50,9 @@ enum Command {
     },
     /// Predict labels with a fastText model, one JSON object per input line.
     Predict(predict::PredictArgs),
-    /// Measure quality on a public data set.
+    /// Score a part of tamis against a public data set.
     #[command(subcommand)]
-    Eval(eval::EvalKind),
+    Eval(eval::Kind),
 }
 
 #[derive(clap::Args)]
@@ -119,7 +119,7 @@ fn main() -> ExitCode {
         Command::Count { format, files } => count(format, &files),
         Command::Stats { output } => stats(&output),
         Command::Predict(args) => predict::predict(args),
-        Command::Eval(kind) => eval::eval(kind),
+        Command::Eval(kind) => eval::run(kind),
     };
     match result {
         Ok(code) => code,

@@ -10,6 +10,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod extract;
 pub mod fasttext_classifier;
 mod fasttext_models;
 pub mod language;
@@ -24,6 +25,8 @@ use tamis_dedup::{ExactDedupConfig, MinhashDedupConfig};
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum StepConfig {
+    /// Main-content extraction from HTML, with the page's metadata.
+    Extract(extract::ExtractConfig),
     /// Cross-document line deduplication within a shard (CCNet).
     LineDedup(line_dedup::LineDedupConfig),
     /// Language identification with fastText (datatrove's `LanguageFilter`).
@@ -80,6 +83,7 @@ impl StepConfig {
     /// Validates the configuration and builds the step.
     pub fn build(&self) -> Result<BuiltStep, ConfigError> {
         match self {
+            StepConfig::Extract(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::LineDedup(config) => Ok(BuiltStep::Shard(Box::new(config.build()?))),
             StepConfig::Language(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::FasttextClassifier(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
