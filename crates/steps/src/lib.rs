@@ -10,7 +10,14 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod c4_badwords;
+pub mod c4_paragraph;
+pub mod c4_quality;
+pub mod fineweb_quality;
+pub mod gopher_quality;
+pub mod gopher_repetition;
 pub mod line_dedup;
+mod quality;
 
 use serde::Deserialize;
 use tamis_api::{ShardStep, Step};
@@ -21,6 +28,18 @@ use tamis_api::{ShardStep, Step};
 pub enum StepConfig {
     /// Cross-document line deduplication within a shard (CCNet).
     LineDedup(line_dedup::LineDedupConfig),
+    /// Gopher repetition rules (Rae et al. 2021; datatrove `GopherRepetitionFilter`).
+    GopherRepetition(gopher_repetition::GopherRepetitionConfig),
+    /// Gopher quality rules (Rae et al. 2021; datatrove `GopherQualityFilter`).
+    GopherQuality(gopher_quality::GopherQualityConfig),
+    /// C4 line and page rules, rewriting the text (Raffel et al. 2020; datatrove `C4QualityFilter`).
+    C4Quality(c4_quality::C4QualityConfig),
+    /// C4 bad-words filter (datatrove `C4BadWordsFilter`); lists by path.
+    C4Badwords(c4_badwords::C4BadWordsConfig),
+    /// mC4 paragraph filter (datatrove `C4ParagraphFilter`).
+    C4Paragraph(c4_paragraph::C4ParagraphConfig),
+    /// FineWeb line heuristics (Penedo et al. 2024; datatrove `FineWebQualityFilter`).
+    FinewebQuality(fineweb_quality::FineWebQualityConfig),
 }
 
 /// A step ready to run: per-document, or needing a pass over the shard first.
@@ -65,6 +84,12 @@ impl StepConfig {
     pub fn build(&self) -> Result<BuiltStep, ConfigError> {
         match self {
             StepConfig::LineDedup(config) => Ok(BuiltStep::Shard(Box::new(config.build()?))),
+            StepConfig::GopherRepetition(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::GopherQuality(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::C4Quality(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::C4Badwords(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::C4Paragraph(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::FinewebQuality(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
         }
     }
 }
