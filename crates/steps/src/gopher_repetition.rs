@@ -24,7 +24,6 @@
 
 use crate::quality::{default_language, find_duplicates, ratio};
 use serde::Deserialize;
-use std::hash::{BuildHasher, Hasher};
 use tamis_api::{Counters, Document, Reason, Step, Verdict};
 use tamis_text::pystr::{char_len, strip};
 use tamis_text::WordTokenizer;
@@ -225,52 +224,131 @@ fn split_newline_runs(text: &str, min: usize) -> Vec<&str> {
     parts
 }
 
-/// Hash of the joined n-gram (so that equal joined strings hash equally).
-fn ngram_hash(build: &foldhash::fast::FixedState, buf: &mut Vec<u8>, words: &[&str], sep: bool) -> u64 {
-    buf.clear();
-    for (k, w) in words.iter().enumerate() {
-        if sep && k > 0 {
-            buf.push(b' ');
-        }
-        buf.extend_from_slice(w.as_bytes());
-    }
-    let mut h = build.build_hasher();
-    h.write(buf);
-    h.finish()
+/// Polynomial hashes of word sequences, from prefix sums, so that an n-gram's hash costs O(1)
+/// and depends only on the joined string (`"".join` or `" ".join`), as datatrove's keys do.
+/// Equal hashes are confirmed by comparing the strings, so the counts are exact.
+struct NgramHasher<'w> {
+    words: &'w [&'w str],
+    sep: bool,
+    /// Hash of the first k words joined (each followed by the separator when `sep`).
+    prefix: Vec<u64>,
+    /// Byte length of the same.
+    len: Vec<usize>,
+    /// BASE^i for i up to the total length.
+    pow: Vec<u64>,
 }
 
-/// Equality of two n-grams as joined strings (`"".join` or `" ".join`).
-fn joined_eq(a: &[&str], b: &[&str], sep: bool) -> bool {
-    if sep {
-        return a == b || a.join(" ") == b.join(" ");
+const BASE: u64 = 0x100_0000_01b3;
+
+impl<'w> NgramHasher<'w> {
+    fn new(words: &'w [&'w str], sep: bool) -> Self {
+        let mut prefix = Vec::with_capacity(words.len() + 1);
+        let mut len = Vec::with_capacity(words.len() + 1);
+        let (mut h, mut l) = (0u64, 0usize);
+        prefix.push(h);
+        len.push(l);
+        for w in words {
+            for &b in w.as_bytes() {
+                h = h.wrapping_mul(BASE).wrapping_add(b as u64 + 1);
+            }
+            l += w.len();
+            if sep {
+                h = h.wrapping_mul(BASE).wrapping_add(b' ' as u64 + 1);
+                l += 1;
+            }
+            prefix.push(h);
+            len.push(l);
+        }
+        let mut pow = Vec::with_capacity(l + 1);
+        let mut p = 1u64;
+        for _ in 0..=l {
+            pow.push(p);
+            p = p.wrapping_mul(BASE);
+        }
+        NgramHasher {
+            words,
+            sep,
+            prefix,
+            len,
+            pow,
+        }
     }
-    a.iter().flat_map(|w| w.bytes()).eq(b.iter().flat_map(|w| w.bytes()))
+
+    fn hash(&self, i: usize, n: usize) -> u64 {
+        let span = self.len[i + n] - self.len[i];
+        self.prefix[i + n].wrapping_sub(self.prefix[i].wrapping_mul(self.pow[span]))
+    }
+
+    fn equal(&self, i: usize, j: usize, n: usize) -> bool {
+        let (a, b) = (&self.words[i..i + n], &self.words[j..j + n]);
+        if a == b {
+            return true;
+        }
+        if self.len[i + n] - self.len[i] != self.len[j + n] - self.len[j] {
+            return false;
+        }
+        if self.sep {
+            a.join(" ") == b.join(" ")
+        } else {
+            a.iter().flat_map(|w| w.bytes()).eq(b.iter().flat_map(|w| w.bytes()))
+        }
+    }
+}
+
+/// The keys are already hashes: spread their bits with one multiplication instead of hashing again.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    }
+}
+
+type KeyMap<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// Probes for the n-gram at `i`: the slot of an equal n-gram already in `table`, or a free key.
+fn probe<V>(table: &KeyMap<V>, h: &NgramHasher, i: usize, n: usize, first: impl Fn(&V) -> usize) -> (u64, bool) {
+    let mut key = h.hash(i, n);
+    loop {
+        match table.get(&key) {
+            None => return (key, false),
+            Some(v) if h.equal(first(v), i, n) => return (key, true),
+            Some(_) => key = key.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1),
+        }
+    }
 }
 
 /// `find_top_duplicate(get_n_grams(words, n))`: characters of the most frequent n-gram
 /// times its count; ties go to the first seen.
-fn top_duplicate_chars(words: &[&str], n: usize) -> Option<usize> {
+fn top_duplicate_chars(h: &NgramHasher, n: usize) -> Option<usize> {
+    let words = h.words;
     if words.len() < n {
         return None;
     }
-    let state = foldhash::fast::FixedState::with_seed(0x7a31);
-    let mut buf = Vec::new();
-    // hash -> list of (first index, count) for distinct joined strings with that hash
-    let mut counts: foldhash::HashMap<u64, Vec<(usize, usize)>> = foldhash::HashMap::default();
+    // key -> (first index, count)
+    let mut counts: KeyMap<(usize, usize)> = KeyMap::default();
+    counts.reserve(words.len());
     for i in 0..=words.len() - n {
-        let gram = &words[i..i + n];
-        let bucket = counts.entry(ngram_hash(&state, &mut buf, gram, true)).or_default();
-        match bucket
-            .iter_mut()
-            .find(|(first, _)| joined_eq(&words[*first..*first + n], gram, true))
-        {
-            Some((_, count)) => *count += 1,
-            None => bucket.push((i, 1)),
+        let (key, found) = probe(&counts, h, i, n, |v| v.0);
+        if found {
+            if let Some(v) = counts.get_mut(&key) {
+                v.1 += 1;
+            }
+        } else {
+            counts.insert(key, (i, 1));
         }
     }
     let (first, count) = counts
         .values()
-        .flatten()
         .copied()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
     let len: usize = words[first..first + n].iter().map(|w| char_len(w)).sum::<usize>() + (n - 1);
@@ -278,20 +356,22 @@ fn top_duplicate_chars(words: &[&str], n: usize) -> Option<usize> {
 }
 
 /// `find_all_duplicate(words, n)`.
-fn all_duplicate_chars(words: &[&str], n: usize) -> usize {
-    let state = foldhash::fast::FixedState::with_seed(0x5eed);
-    let mut buf = Vec::new();
-    let mut seen: foldhash::HashMap<u64, Vec<usize>> = foldhash::HashMap::default();
+fn all_duplicate_chars(h: &NgramHasher, n: usize, seen: &mut KeyMap<usize>) -> usize {
+    let words = h.words;
+    if words.len() < n {
+        return 0;
+    }
+    seen.clear();
+    seen.reserve(words.len());
     let mut repeated = 0;
     let mut idx = 0;
     while idx + n <= words.len() {
-        let gram = &words[idx..idx + n];
-        let bucket = seen.entry(ngram_hash(&state, &mut buf, gram, false)).or_default();
-        if bucket.iter().any(|&j| joined_eq(&words[j..j + n], gram, false)) {
-            repeated += gram.iter().map(|w| char_len(w)).sum::<usize>();
+        let (key, found) = probe(&seen, h, idx, n, |v| *v);
+        if found {
+            repeated += words[idx..idx + n].iter().map(|w| char_len(w)).sum::<usize>();
             idx += n;
         } else {
-            bucket.push(idx);
+            seen.insert(key, idx);
             idx += 1;
         }
     }
@@ -324,15 +404,18 @@ impl GopherRepetition {
             return Err(DupLineCharFrac);
         }
         let words = self.tokenizer.word_tokenize(text);
+        let spaced = NgramHasher::new(&words, true);
         for &(n, frac) in &c.top_n_grams {
-            if let Some(chars) = top_duplicate_chars(&words, n) {
+            if let Some(chars) = top_duplicate_chars(&spaced, n) {
                 if ratio(chars, text_len) > frac {
                     return Err(TopNGram(n));
                 }
             }
         }
+        let concatenated = NgramHasher::new(&words, false);
+        let mut seen = KeyMap::default();
         for &(n, frac) in &c.dup_n_grams {
-            if ratio(all_duplicate_chars(&words, n), text_len) > frac {
+            if ratio(all_duplicate_chars(&concatenated, n, &mut seen), text_len) > frac {
                 return Err(DuplicatedNGrams(n));
             }
         }
@@ -409,11 +492,12 @@ mod tests {
     fn concatenation_semantics() {
         // "".join: ("ab","c") equals ("a","bc").
         let words = ["ab", "c", "x", "a", "bc"];
-        assert_eq!(all_duplicate_chars(&words, 2), 3);
-        // ties go to the first n-gram seen
         assert_eq!(
-            top_duplicate_chars(&["aaa", "b", "aaa", "b", "c", "d", "c", "d"], 2),
-            Some(10)
+            all_duplicate_chars(&NgramHasher::new(&words, false), 2, &mut KeyMap::default()),
+            3
         );
+        // ties go to the first n-gram seen
+        let words = ["aaa", "b", "aaa", "b", "c", "d", "c", "d"];
+        assert_eq!(top_duplicate_chars(&NgramHasher::new(&words, true), 2), Some(10));
     }
 }
