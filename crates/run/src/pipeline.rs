@@ -210,11 +210,16 @@ impl Pipeline {
 
         let mut steps = Vec::new();
         for step in &parsed.steps {
-            let built = step
+            let expanded = step
                 .value
-                .build()
+                .expand()
                 .map_err(|err| error(&step.referenced, format!("steps: {err}")))?;
-            steps.push(built);
+            for config in expanded {
+                let built = config
+                    .build()
+                    .map_err(|err| error(&step.referenced, format!("steps: {err}")))?;
+                steps.push(built);
+            }
         }
 
         Ok(Pipeline {

@@ -366,7 +366,7 @@ fn all_duplicate_chars(h: &NgramHasher, n: usize, seen: &mut KeyMap<usize>) -> u
     let mut repeated = 0;
     let mut idx = 0;
     while idx + n <= words.len() {
-        let (key, found) = probe(&seen, h, idx, n, |v| *v);
+        let (key, found) = probe(seen, h, idx, n, |v| *v);
         if found {
             repeated += words[idx..idx + n].iter().map(|w| char_len(w)).sum::<usize>();
             idx += n;

@@ -17,7 +17,9 @@ pub mod fineweb_quality;
 pub mod gopher_quality;
 pub mod gopher_repetition;
 pub mod line_dedup;
+pub mod presets;
 mod quality;
+pub mod url_filter;
 
 use serde::Deserialize;
 use tamis_api::{ShardStep, Step};
@@ -40,6 +42,10 @@ pub enum StepConfig {
     C4Paragraph(c4_paragraph::C4ParagraphConfig),
     /// FineWeb line heuristics (Penedo et al. 2024; datatrove `FineWebQualityFilter`).
     FinewebQuality(fineweb_quality::FineWebQualityConfig),
+    /// URL block lists, banned words and subwords (datatrove `URLFilter`); lists by path.
+    UrlFilter(url_filter::UrlFilterConfig),
+    /// A named chain of the steps above (`fineweb`, `fineweb2`), expanded by [`StepConfig::expand`].
+    Preset(presets::PresetConfig),
 }
 
 /// A step ready to run: per-document, or needing a pass over the shard first.
@@ -80,9 +86,22 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl StepConfig {
-    /// Validates the configuration and builds the step.
+    /// The entries this one stands for: itself, or a preset's steps.
+    pub fn expand(&self) -> Result<Vec<StepConfig>, ConfigError> {
+        match self {
+            StepConfig::Preset(preset) => preset.expand(),
+            other => Ok(vec![other.clone()]),
+        }
+    }
+
+    /// Validates the configuration and builds the step (expand presets first).
     pub fn build(&self) -> Result<BuiltStep, ConfigError> {
         match self {
+            StepConfig::Preset(_) => Err(ConfigError {
+                step: "preset",
+                key: "name",
+                message: "a preset is expanded into steps (StepConfig::expand) before building".into(),
+            }),
             StepConfig::LineDedup(config) => Ok(BuiltStep::Shard(Box::new(config.build()?))),
             StepConfig::GopherRepetition(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::GopherQuality(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
@@ -90,6 +109,7 @@ impl StepConfig {
             StepConfig::C4Badwords(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::C4Paragraph(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::FinewebQuality(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::UrlFilter(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
         }
     }
 }

@@ -48,10 +48,13 @@ type RunTokens = Box<[(u32, u32)]>;
 /// Runs cached per thread and engine before the cache is cleared, as spaCy bounds its own.
 const RUN_CACHE_MAX: usize = 1 << 16;
 
+/// Per engine (by address): run text → its tokens.
+type RunCache = Vec<(usize, HashMap<Box<str>, RunTokens>)>;
+
 thread_local! {
     /// spaCy's per-run cache (`Tokenizer._cache`): the tokens of runs that went through the
     /// affix rules, by engine.
-    static RUN_CACHE: std::cell::RefCell<Vec<(usize, HashMap<Box<str>, RunTokens>)>> =
+    static RUN_CACHE: std::cell::RefCell<RunCache> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
