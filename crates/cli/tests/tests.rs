@@ -4,6 +4,7 @@ mod bad_input;
 mod config;
 mod formats;
 mod hay;
+mod quality;
 mod running_example;
 mod tasks;
 mod util;
