@@ -23,7 +23,10 @@ fn fineweb_preset_runs_end_to_end_on_the_example() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(steps, ["gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality"]);
+    assert_eq!(
+        steps,
+        ["gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality"]
+    );
     let kept = documents(&dir.path("out")).len();
     let removed = documents(&dir.path("out/removed")).len();
     assert_eq!(kept + removed, 36);
@@ -35,7 +38,11 @@ fn fineweb2_preset_takes_a_language() {
     let good = "Le ministre de la Défense a parlé avec son homologue pendant une heure et les deux pays ont \
                 décidé de renforcer leur coopération dans le domaine de la sécurité maritime. "
         .repeat(3);
-    let input = format!("{}{}", jsonl_line("fr-1", &good), jsonl_line("fr-2", "Accueil\nContact\nMenu"));
+    let input = format!(
+        "{}{}",
+        jsonl_line("fr-1", &good),
+        jsonl_line("fr-2", "Accueil\nContact\nMenu")
+    );
     dir.write("in.jsonl", input.as_bytes());
     dir.pipeline(
         "input: { paths: [in.jsonl], format: jsonl }\noutput: { path: out/, removed: out/removed/ }\nsteps:\n  - preset: { name: fineweb2, language: fra_Latn }\n",

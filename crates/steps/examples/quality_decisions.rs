@@ -4,6 +4,9 @@
 //! `quality_decisions decisions [BADWORDS_DIR] < docs.jsonl`: each step on each document's
 //! original text, independently; one line `{"id", "gopher_repetition": "keep"|reason, …,
 //! "c4_quality_text": …}` per document.
+//! `quality_decisions fineweb2 LANG < docs.jsonl`: the `fineweb2` preset's steps for LANG, each
+//! on each document independently; `{"id", "gopher_repetition", "fineweb_quality", "gopher_quality"}`.
+//! `quality_decisions fineweb2-table`: the bundled FineWeb-2 thresholds as JSON.
 //! `quality_decisions chain < docs.jsonl`: gopher_repetition → gopher_quality → c4_quality →
 //! fineweb_quality on each document, one line `{"id", "verdict"}` per document, and the
 //! documents per second on stderr.
@@ -43,7 +46,39 @@ fn read_docs() -> Vec<Document> {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mode = args.get(1).map(String::as_str).unwrap_or("decisions");
+    if mode == "fineweb2-table" {
+        for t in tamis_steps::presets::FINEWEB2 {
+            let v = serde_json::json!({"key": t.key, "language_score": t.language_score, "dup_line_frac": t.dup_line_frac,
+                "top_n_grams": t.top_n_grams, "dup_n_grams": t.dup_n_grams, "line_punct_thr": t.line_punct_thr,
+                "new_line_ratio": t.new_line_ratio, "min_avg_word_length": t.min_avg_word_length,
+                "max_avg_word_length": t.max_avg_word_length, "max_non_alpha_words_ratio": t.max_non_alpha_words_ratio,
+                "stopwords": t.stopwords});
+            println!("{v}");
+        }
+        return;
+    }
     let docs = read_docs();
+    if mode == "fineweb2" {
+        let preset = tamis_steps::presets::PresetConfig::Fineweb2 {
+            language: args[2].clone(),
+        };
+        let steps: Vec<_> = preset.expand().unwrap().iter().map(|c| c.build().unwrap()).collect();
+        let mut out = BufWriter::new(std::io::stdout().lock());
+        let mut counters = Counters::default();
+        for doc in docs {
+            let mut record = serde_json::Map::new();
+            record.insert("id".into(), doc.id.clone().into());
+            for step in &steps {
+                let tamis_steps::BuiltStep::Document(step) = step else {
+                    unreachable!()
+                };
+                let mut d = doc.clone();
+                record.insert(step.name().into(), verdict(step.process(&mut d, &mut counters)).into());
+            }
+            writeln!(out, "{}", serde_json::Value::Object(record)).unwrap();
+        }
+        return;
+    }
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut counters = Counters::default();
     if mode == "chain" {

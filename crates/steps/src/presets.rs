@@ -11,7 +11,8 @@
 //!   filter's configuration (its lists are not bundled); `extract` and `language` are the steps
 //!   of those names, added when they are registered (see [`FINEWEB_PENDING`]).
 //! - `fineweb2`: FineWeb-2's per-language filtering (`fineweb-2-pipeline.py` step 5 of
-//!   huggingface/fineweb-2 @05e6729, thresholds from its `configs/{lang}_{script}.yml`):
+//!   huggingface/fineweb-2 @d0defb2, thresholds from its `configs/{lang}_{script}.yml`, generated into
+//!   `fineweb2_table.rs` by `bench/quality/gen_fineweb2_presets.py`):
 //!   Gopher repetition (paragraph and line-character rules off) → FineWeb quality (short-line
 //!   rule off, `char_duplicates_ratio` 0.1) → Gopher quality with the language's stop words.
 //!   Its language-score threshold is exposed as [`Fineweb2Thresholds::language_score`] for the
@@ -77,69 +78,9 @@ pub struct Fineweb2Thresholds {
     pub stopwords: &'static [&'static str],
 }
 
-/// The bundled FineWeb-2 languages (values read from huggingface/fineweb-2 `configs/`).
-#[rustfmt::skip]
-pub const FINEWEB2: &[Fineweb2Thresholds] = &[
-    Fineweb2Thresholds { key: "fra_Latn", language_score: 0.824, dup_line_frac: 0.264,
-        top_n_grams: [0.161, 0.149, 0.134], dup_n_grams: [0.15, 0.141, 0.131, 0.121, 0.111, 0.1],
-        line_punct_thr: 0.1, new_line_ratio: 0.185, min_avg_word_length: 2.0, max_avg_word_length: 11.0,
-        max_non_alpha_words_ratio: 0.812,
-        stopwords: &["de", "la", "le", "et", "à", "en", "l'", "des", "du", "les", "est", "d'", "un", "une", "il",
-            "dans", "par", "au"] },
-    Fineweb2Thresholds { key: "deu_Latn", language_score: 0.821, dup_line_frac: 0.263,
-        top_n_grams: [0.169, 0.153, 0.137], dup_n_grams: [0.141, 0.134, 0.126, 0.117, 0.108, 0.098],
-        line_punct_thr: 0.0, new_line_ratio: 0.152, min_avg_word_length: 0.0, max_avg_word_length: 15.0,
-        max_non_alpha_words_ratio: 0.774,
-        stopwords: &["der", "und", "die", "in", "von", "im", "den", "des", "mit", "das", "er", "dem", "als", "wurde",
-            "für"] },
-    Fineweb2Thresholds { key: "spa_Latn", language_score: 0.84, dup_line_frac: 0.265,
-        top_n_grams: [0.077, 0.097, 0.112], dup_n_grams: [0.152, 0.137, 0.123, 0.114, 0.107, 0.099],
-        line_punct_thr: 0.3, new_line_ratio: 0.171, min_avg_word_length: 4.0, max_avg_word_length: 14.0,
-        max_non_alpha_words_ratio: 0.825,
-        stopwords: &["de", "la", "en", "el", "y", "a", "que", "del", "los", "se", "por", "un", "con", "una", "las",
-            "su"] },
-    Fineweb2Thresholds { key: "ita_Latn", language_score: 0.817, dup_line_frac: 0.246,
-        top_n_grams: [0.198, 0.156, 0.133], dup_n_grams: [0.144, 0.136, 0.127, 0.118, 0.109, 0.1],
-        line_punct_thr: 0.025, new_line_ratio: 0.2, min_avg_word_length: 3.0, max_avg_word_length: 21.0,
-        max_non_alpha_words_ratio: 0.807,
-        stopwords: &["di", "e", "il", "la", "in", "a", "del", "che", "è", "della", "un", "per", "nel", "l'", "con",
-            "da", "i", "una"] },
-    Fineweb2Thresholds { key: "por_Latn", language_score: 0.799, dup_line_frac: 0.325,
-        top_n_grams: [0.093, 0.117, 0.139], dup_n_grams: [0.19, 0.172, 0.154, 0.142, 0.131, 0.12],
-        line_punct_thr: 0.154, new_line_ratio: 0.23, min_avg_word_length: 3.0, max_avg_word_length: 13.0,
-        max_non_alpha_words_ratio: 0.814,
-        stopwords: &["de", "a", "e", "o", "em", "do", "da", "que", "um", "no", "uma", "com", "para", "na", "é",
-            "foi"] },
-    Fineweb2Thresholds { key: "nld_Latn", language_score: 0.689, dup_line_frac: 0.333,
-        top_n_grams: [0.093, 0.117, 0.14], dup_n_grams: [0.177, 0.16, 0.145, 0.133, 0.123, 0.112],
-        line_punct_thr: 0.238, new_line_ratio: 0.194, min_avg_word_length: 3.0, max_avg_word_length: 16.0,
-        max_non_alpha_words_ratio: 0.828,
-        stopwords: &["de", "van", "in", "het", "een", "en", "is", "op", "voor", "met", "door", "zijn", "werd", "hij",
-            "uit"] },
-    Fineweb2Thresholds { key: "pol_Latn", language_score: 0.689, dup_line_frac: 0.353,
-        top_n_grams: [0.096, 0.12, 0.144], dup_n_grams: [0.203, 0.182, 0.163, 0.15, 0.137, 0.126],
-        line_punct_thr: 0.2, new_line_ratio: 0.209, min_avg_word_length: 3.0, max_avg_word_length: 11.0,
-        max_non_alpha_words_ratio: 0.726,
-        stopwords: &["w", "i", "na", "z", "do", "się", "roku", "od", "a", "jest", "przez", "po", "jako", "oraz", "o",
-            "został", "był", "nie"] },
-    Fineweb2Thresholds { key: "rus_Cyrl", language_score: 0.9, dup_line_frac: 0.322,
-        top_n_grams: [0.184, 0.164, 0.146], dup_n_grams: [0.168, 0.156, 0.145, 0.133, 0.121, 0.109],
-        line_punct_thr: 0.231, new_line_ratio: 0.139, min_avg_word_length: 3.0, max_avg_word_length: 11.0,
-        max_non_alpha_words_ratio: 0.713,
-        stopwords: &["в", "и", "на", "с", "года", "по", "году", "из", "был", "к", "не", "от", "что", "за", "для",
-            "его", "как", "а", "он", "также", "до", "после"] },
-    Fineweb2Thresholds { key: "jpn_Jpan", language_score: 0.886, dup_line_frac: 0.375,
-        top_n_grams: [0.121, 0.129, 0.145], dup_n_grams: [0.307, 0.283, 0.264, 0.248, 0.234, 0.223],
-        line_punct_thr: 0.167, new_line_ratio: 0.162, min_avg_word_length: 1.0, max_avg_word_length: 5.0,
-        max_non_alpha_words_ratio: 0.759,
-        stopwords: &["の", "に", "を", "は", "た", "て", "が", "と", "で", "年", "し", "・", "月", "れ", "さ"] },
-    Fineweb2Thresholds { key: "cmn_Hani", language_score: 0.692, dup_line_frac: 0.287,
-        top_n_grams: [0.256, 0.201, 0.171], dup_n_grams: [0.198, 0.182, 0.167, 0.154, 0.14, 0.127],
-        line_punct_thr: 0.106, new_line_ratio: 0.178, min_avg_word_length: 1.0, max_avg_word_length: 5.0,
-        max_non_alpha_words_ratio: 0.735,
-        stopwords: &["的", "年", "在", "月", "是", "和", "日", "了", "於", "·", "為", "有", "被", "人", "中", "为", "他",
-            "與", "後", "也", "而", "由"] },
-];
+#[path = "fineweb2_table.rs"]
+mod fineweb2_table;
+pub use fineweb2_table::FINEWEB2;
 
 /// Finds a language's FineWeb-2 thresholds by `lang_script`, ISO 639-3 or ISO 639-1 code.
 pub fn fineweb2_thresholds(language: &str) -> Option<&'static Fineweb2Thresholds> {
@@ -234,7 +175,7 @@ mod tests {
         let StepConfig::GopherQuality(q) = &steps[2] else {
             panic!()
         };
-        assert_eq!(q.max_avg_word_length, Some(11.0));
+        assert_eq!(q.max_avg_word_length, Some(FINEWEB2[0].max_avg_word_length));
         assert_eq!(q.language, "fra_Latn");
         for step in &steps {
             step.build().unwrap();

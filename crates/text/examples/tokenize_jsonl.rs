@@ -31,7 +31,10 @@ fn bench() -> std::io::Result<()> {
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(&l.expect("stdin")).expect("JSONL");
-            (v["lang"].as_str().unwrap_or("en").to_string(), v["text"].as_str().unwrap_or("").to_string())
+            (
+                v["lang"].as_str().unwrap_or("en").to_string(),
+                v["text"].as_str().unwrap_or("").to_string(),
+            )
         })
         .collect();
     // Compile each language's rules before timing (once per process in a run).
@@ -44,6 +47,9 @@ fn bench() -> std::io::Result<()> {
         words += WordTokenizer::for_language(lang).word_tokenize(text).len();
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("{}", serde_json::json!({"docs": docs.len(), "words": words, "seconds": secs}));
+    println!(
+        "{}",
+        serde_json::json!({"docs": docs.len(), "words": words, "seconds": secs})
+    );
     Ok(())
 }
