@@ -234,14 +234,15 @@ struct NgramHasher<'w> {
     prefix: Vec<u64>,
     /// Byte length of the same.
     len: Vec<usize>,
-    /// BASE^i for i up to the total length.
+    /// BASE^i for i up to the longest n-gram's byte length (not the text's: a long text
+    /// would otherwise cost 8 bytes per byte).
     pow: Vec<u64>,
 }
 
 const BASE: u64 = 0x100_0000_01b3;
 
 impl<'w> NgramHasher<'w> {
-    fn new(words: &'w [&'w str], sep: bool) -> Self {
+    fn new(words: &'w [&'w str], sep: bool, max_n: usize) -> Self {
         let mut prefix = Vec::with_capacity(words.len() + 1);
         let mut len = Vec::with_capacity(words.len() + 1);
         let (mut h, mut l) = (0u64, 0usize);
@@ -259,9 +260,13 @@ impl<'w> NgramHasher<'w> {
             prefix.push(h);
             len.push(l);
         }
-        let mut pow = Vec::with_capacity(l + 1);
+        let longest = (0..words.len().saturating_sub(max_n.min(words.len())) + 1)
+            .map(|i| len[(i + max_n).min(words.len())] - len[i])
+            .max()
+            .unwrap_or(0);
+        let mut pow = Vec::with_capacity(longest + 1);
         let mut p = 1u64;
-        for _ in 0..=l {
+        for _ in 0..=longest {
             pow.push(p);
             p = p.wrapping_mul(BASE);
         }
@@ -404,7 +409,8 @@ impl GopherRepetition {
             return Err(DupLineCharFrac);
         }
         let words = self.tokenizer.word_tokenize(text);
-        let spaced = NgramHasher::new(&words, true);
+        let max_top = c.top_n_grams.iter().map(|(n, _)| *n).max().unwrap_or(1);
+        let spaced = NgramHasher::new(&words, true, max_top);
         for &(n, frac) in &c.top_n_grams {
             if let Some(chars) = top_duplicate_chars(&spaced, n) {
                 if ratio(chars, text_len) > frac {
@@ -412,7 +418,8 @@ impl GopherRepetition {
                 }
             }
         }
-        let concatenated = NgramHasher::new(&words, false);
+        let max_dup = c.dup_n_grams.iter().map(|(n, _)| *n).max().unwrap_or(1);
+        let concatenated = NgramHasher::new(&words, false, max_dup);
         let mut seen = KeyMap::default();
         for &(n, frac) in &c.dup_n_grams {
             if ratio(all_duplicate_chars(&concatenated, n, &mut seen), text_len) > frac {
@@ -493,11 +500,11 @@ mod tests {
         // "".join: ("ab","c") equals ("a","bc").
         let words = ["ab", "c", "x", "a", "bc"];
         assert_eq!(
-            all_duplicate_chars(&NgramHasher::new(&words, false), 2, &mut KeyMap::default()),
+            all_duplicate_chars(&NgramHasher::new(&words, false, 2), 2, &mut KeyMap::default()),
             3
         );
         // ties go to the first n-gram seen
         let words = ["aaa", "b", "aaa", "b", "c", "d", "c", "d"];
-        assert_eq!(top_duplicate_chars(&NgramHasher::new(&words, true), 2), Some(10));
+        assert_eq!(top_duplicate_chars(&NgramHasher::new(&words, true, 2), 2), Some(10));
     }
 }

@@ -274,6 +274,22 @@ mod tests {
     }
 
     #[test]
+    fn every_bundled_rule_set_builds_and_tokenizes() {
+        for (code, _) in BUNDLED {
+            let t = WordTokenizer {
+                engine: engine(code),
+                resolution: Resolution {
+                    rules: code,
+                    exact_words: true,
+                    exact_sentences: true,
+                },
+            };
+            let words = t.word_tokenize("Hello, world! (e-mail: a@b.com) 3.5km -- «ok» l'été.");
+            assert!(words.len() >= 8, "{code}: {words:?}");
+        }
+    }
+
+    #[test]
     fn fallback() {
         assert_eq!(WordTokenizer::for_language("rus_Cyrl").rules_language(), "ru");
         assert_eq!(WordTokenizer::for_language("eng_Latn").rules_language(), "en");
