@@ -1,5 +1,6 @@
 //! Tokenizes JSONL documents from stdin for the parity harness (`bench/quality/tokenizer_parity.py`):
 //! each input line `{"id", "lang", "text"}` gives `{"id", "words": [...], "sentences": n}`.
+//! With `--simplify`, `{"id", "simplified"}`: datatrove's `simplify_text` (`simplify_parity.py`).
 //! With `--bench`, only times `word_tokenize` over all documents (read first) and prints
 //! words per second (`bench/quality/bench_tokenizer.py`).
 
@@ -10,6 +11,7 @@ fn main() -> std::io::Result<()> {
     if std::env::args().any(|a| a == "--bench") {
         return bench();
     }
+    let simplify = std::env::args().any(|a| a == "--simplify");
     let stdin = std::io::stdin().lock();
     let mut out = BufWriter::new(std::io::stdout().lock());
     for line in stdin.lines() {
@@ -17,6 +19,11 @@ fn main() -> std::io::Result<()> {
         let doc: serde_json::Value = serde_json::from_str(&line).expect("JSONL input");
         let text = doc["text"].as_str().unwrap_or("");
         let lang = doc["lang"].as_str().unwrap_or("en");
+        if simplify {
+            let record = serde_json::json!({"id": doc["id"], "simplified": tamis_text::normalize::simplify_text(text)});
+            writeln!(out, "{record}")?;
+            continue;
+        }
         let tok = WordTokenizer::for_language(lang);
         let words = tok.word_tokenize(text);
         let record = serde_json::json!({"id": doc["id"], "words": words, "sentences": tok.sentence_count(text)});

@@ -10,6 +10,7 @@
 //!   `split_into_words`, `sentence_spans` its `span_tokenize` (spaCy `sentencizer`).
 //! - [`pystr`]: Python `str` semantics (`len`, `splitlines`, `split`, `strip`, `isalpha`…).
 //! - [`punctuation`]: datatrove's `PUNCTUATION` and `TERMINAL_PUNCTUATION` sets.
+//! - [`normalize`]: datatrove's `simplify_text` (MinHash's text normalisation).
 //!
 //! ```
 //! use tamis_text::WordTokenizer;
@@ -19,6 +20,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod normalize;
 pub mod punctuation;
 mod pyre;
 pub mod pystr;
