@@ -159,22 +159,20 @@ impl WordTokenizer {
 
     /// [`Self::tokens`] into a reused buffer.
     ///
-    /// The last text tokenized on each thread is remembered (by content hash), so steps that
+    /// The last text tokenized on each thread is remembered (compared in full), so steps that
     /// tokenize the same document one after the other (Gopher repetition, Gopher quality) pay
     /// once, like datatrove's `lru_cache` on `split_into_parts`.
     pub fn tokens_into(&self, text: &str, out: &mut Vec<Token>) {
-        use std::hash::BuildHasher;
         thread_local! {
-            static LAST: std::cell::RefCell<(usize, u64, usize, Vec<Token>)> =
-                const { std::cell::RefCell::new((0, 0, usize::MAX, Vec::new())) };
+            static LAST: std::cell::RefCell<(usize, String, Vec<Token>)> =
+                const { std::cell::RefCell::new((0, String::new(), Vec::new())) };
         }
         let engine_id = Arc::as_ptr(&self.engine) as usize;
-        let hash = foldhash::fast::FixedState::with_seed(0x7e47).hash_one(text);
         let hit = LAST.with(|last| {
             let last = last.borrow();
-            if last.0 == engine_id && last.1 == hash && last.2 == text.len() {
+            if last.0 == engine_id && last.1 == text {
                 out.clear();
-                out.extend_from_slice(&last.3);
+                out.extend_from_slice(&last.2);
                 true
             } else {
                 false
@@ -187,10 +185,10 @@ impl WordTokenizer {
         LAST.with(|last| {
             let mut last = last.borrow_mut();
             last.0 = engine_id;
-            last.1 = hash;
-            last.2 = text.len();
-            last.3.clear();
-            last.3.extend_from_slice(out);
+            last.1.clear();
+            last.1.push_str(text);
+            last.2.clear();
+            last.2.extend_from_slice(out);
         });
     }
 
