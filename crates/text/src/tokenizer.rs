@@ -40,6 +40,9 @@ pub(crate) struct Engine {
     /// Bit `len * 256 + first byte` set for the first token of every special pattern (lengths
     /// up to 31), so that most tokens skip the pattern lookup.
     pattern_starts: Vec<u64>,
+    /// The same bitmap for the special cases' keys: most runs are not special, and this
+    /// spares them the hash lookup.
+    special_starts: Vec<u64>,
 }
 
 /// Tokens of a non-whitespace run, relative to its start.
@@ -70,7 +73,14 @@ impl Engine {
             special_patterns: HashMap::default(),
             max_pattern_len: 0,
             pattern_starts: vec![0; 32 * 256 / 64],
+            special_starts: vec![0; 32 * 256 / 64],
         };
+        for key in engine.rules.specials.keys() {
+            match start_bit(key) {
+                Some(bit) => engine.special_starts[bit / 64] |= 1 << (bit % 64),
+                None => engine.special_starts.iter_mut().for_each(|w| *w = u64::MAX),
+            }
+        }
         // `add_special_case`: with faster_heuristics, only specials that affixes or infixes would
         // break up (or that hold a space) are searched for again over the token stream, as the
         // token sequence the tokenizer gives them without special cases.
@@ -201,6 +211,11 @@ impl Engine {
     }
 
     fn push_special(&self, s: &str, offset: usize, out: &mut Vec<Token>) -> bool {
+        if let Some(bit) = start_bit(s) {
+            if self.special_starts[bit / 64] & (1 << (bit % 64)) == 0 {
+                return false;
+            }
+        }
         let Some(pieces) = self.rules.specials.get(s) else {
             return false;
         };
@@ -217,7 +232,15 @@ impl Engine {
     }
 
     fn is_special(&self, s: &str, specials: bool) -> bool {
-        specials && self.rules.specials.contains_key(s)
+        if !specials {
+            return false;
+        }
+        if let Some(bit) = start_bit(s) {
+            if self.special_starts[bit / 64] & (1 << (bit % 64)) == 0 {
+                return false;
+            }
+        }
+        self.rules.specials.contains_key(s)
     }
 
     fn token_match(&self, s: &str) -> bool {
