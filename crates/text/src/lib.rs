@@ -67,14 +67,18 @@ pub fn resolve_language(lang: &str) -> Resolution {
         exact_words: false,
         exact_sentences: false,
     };
-    let lookup = |key: &str| {
+    static TABLE: OnceLock<foldhash::HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
         ASSIGNMENT
             .lines()
             .filter(|l| !l.starts_with('#'))
-            .map(|l| l.split('\t').collect::<Vec<_>>())
-            .find(|f| f.first() == Some(&key))
-            .map(|f| (f.get(1).copied().unwrap_or(""), f.get(2).copied().unwrap_or("")))
-    };
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                Some((f.next()?, (f.next().unwrap_or(""), f.next().unwrap_or(""))))
+            })
+            .collect()
+    });
+    let lookup = |key: &str| table.get(key).copied();
     let found = lookup(lang).or_else(|| lang.split(['_', '-']).next().and_then(lookup));
     match found {
         Some(("SpaCyTokenizer", arg)) => match bundled(arg) {
