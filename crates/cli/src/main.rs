@@ -50,9 +50,9 @@ enum Command {
     },
     /// Predict labels with a fastText model, one JSON object per input line.
     Predict(predict::PredictArgs),
-    /// Measure quality on a public data set.
+    /// Score a part of tamis against a public data set.
     #[command(subcommand)]
-    Eval(eval::EvalKind),
+    Eval(eval::Kind),
 }
 
 #[derive(clap::Args)]
@@ -114,6 +114,7 @@ enum CountFormat {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args),
@@ -121,7 +122,7 @@ fn main() -> ExitCode {
         Command::Count { format, files } => count(format, &files),
         Command::Stats { output } => stats(&output),
         Command::Predict(args) => predict::predict(args),
-        Command::Eval(kind) => eval::eval(kind),
+        Command::Eval(kind) => eval::run(kind),
     };
     match result {
         Ok(code) => code,
@@ -233,6 +234,17 @@ fn execute(pipeline: &Pipeline, args: &RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Lets a closed pipe end the process quietly (`tamis predict … | head`), as
+/// other Unix tools do, instead of `println!` panicking on the write error.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is
+    // a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 /// Draws a progress bar on stderr until told to stop.

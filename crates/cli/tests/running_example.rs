@@ -44,7 +44,7 @@ fn seed_keeps_its_article_and_loses_its_chrome() {
 }
 
 #[test]
-fn the_default_pipeline_keeps_the_french_pages() {
+fn the_default_pipeline_turns_the_seed_page_into_its_article() {
     let dir = Dir::new();
     let pipeline = std::fs::read_to_string(example("pipeline.yaml")).unwrap();
     let pipeline = pipeline
@@ -62,6 +62,26 @@ fn the_default_pipeline_keeps_the_french_pages() {
             doc["url"]
         );
     }
+    // From the HTML: the headline, then the article's paragraphs, and nothing else.
+    let seed = kept
+        .iter()
+        .find(|d| d["url"] == "http://french.example-news.cn/2020/0228/c31356-9663040.html")
+        .expect("the seed page is kept");
+    let lines: Vec<&str> = seed["text"].as_str().unwrap().lines().collect();
+    assert_eq!(lines[1..], SEED_ARTICLE, "{lines:#?}");
+    assert_eq!(
+        seed["metadata"]["title"].as_str().map(|t| t.contains(lines[0])),
+        Some(true)
+    );
+    for doc in &kept {
+        for chrome in SEED_CHROME {
+            assert!(
+                !doc["text"].as_str().unwrap().lines().any(|l| l == chrome),
+                "{chrome:?} in {}",
+                doc["url"]
+            );
+        }
+    }
     let removed = documents(&dir.path("out/removed"));
     let mut languages: Vec<&str> = removed
         .iter()
@@ -70,7 +90,12 @@ fn the_default_pipeline_keeps_the_french_pages() {
         .collect();
     languages.sort();
     assert_eq!(languages, ["de", "en", "en", "es", "ru", "zh"]);
-    assert_eq!(dir.stats("out")["steps"][1]["dropped"]["wrong_language"], 6);
+    let stats = dir.stats("out");
+    assert_eq!(stats["steps"][1]["dropped"]["wrong_language"], 6);
+    assert_eq!(
+        stats["steps"][2]["counters"]["lines_removed"], 30,
+        "one update line per French page"
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod dedup;
 mod formats;
 mod hay;
 mod langid;
+mod quality;
 mod running_example;
 mod tasks;
 mod util;

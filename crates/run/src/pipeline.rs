@@ -211,23 +211,28 @@ impl Pipeline {
         let mut steps = Vec::new();
         let mut global: Option<&'static str> = None;
         for step in &parsed.steps {
-            let built = step
+            let expanded = step
                 .value
-                .build()
+                .expand()
                 .map_err(|err| error(&step.referenced, format!("steps: {err}")))?;
-            if let BuiltStep::Global(this) = &built {
-                if let Some(first) = global {
-                    return Err(error(
-                        &step.referenced,
-                        format!(
-                            "steps: {} follows {first}: a pipeline holds at most one corpus-wide step",
-                            this.name()
-                        ),
-                    ));
+            for config in expanded {
+                let built = config
+                    .build()
+                    .map_err(|err| error(&step.referenced, format!("steps: {err}")))?;
+                if let BuiltStep::Global(this) = &built {
+                    if let Some(first) = global {
+                        return Err(error(
+                            &step.referenced,
+                            format!(
+                                "steps: {} follows {first}: a pipeline holds at most one corpus-wide step",
+                                this.name()
+                            ),
+                        ));
+                    }
+                    global = Some(this.name());
                 }
-                global = Some(this.name());
+                steps.push(built);
             }
-            steps.push(built);
         }
 
         Ok(Pipeline {

@@ -10,10 +10,20 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod c4_badwords;
+pub mod c4_paragraph;
+pub mod c4_quality;
+pub mod extract;
 pub mod fasttext_classifier;
 mod fasttext_models;
+pub mod fineweb_quality;
+pub mod gopher_quality;
+pub mod gopher_repetition;
 pub mod language;
 pub mod line_dedup;
+pub mod presets;
+mod quality;
+pub mod url_filter;
 
 use serde::Deserialize;
 use std::sync::Arc;
@@ -24,6 +34,8 @@ use tamis_dedup::{ExactDedupConfig, MinhashDedupConfig};
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum StepConfig {
+    /// Main-content extraction from HTML, with the page's metadata.
+    Extract(extract::ExtractConfig),
     /// Cross-document line deduplication within a shard (CCNet).
     LineDedup(line_dedup::LineDedupConfig),
     /// Language identification with fastText (datatrove's `LanguageFilter`).
@@ -34,6 +46,22 @@ pub enum StepConfig {
     ExactDedup(ExactDedupConfig),
     /// Corpus-wide MinHash LSH near-duplicate removal (datatrove's signatures).
     MinhashDedup(MinhashDedupConfig),
+    /// Gopher repetition rules (Rae et al. 2021; datatrove `GopherRepetitionFilter`).
+    GopherRepetition(gopher_repetition::GopherRepetitionConfig),
+    /// Gopher quality rules (Rae et al. 2021; datatrove `GopherQualityFilter`).
+    GopherQuality(gopher_quality::GopherQualityConfig),
+    /// C4 line and page rules, rewriting the text (Raffel et al. 2020; datatrove `C4QualityFilter`).
+    C4Quality(c4_quality::C4QualityConfig),
+    /// C4 bad-words filter (datatrove `C4BadWordsFilter`); lists by path.
+    C4Badwords(c4_badwords::C4BadWordsConfig),
+    /// mC4 paragraph filter (datatrove `C4ParagraphFilter`).
+    C4Paragraph(c4_paragraph::C4ParagraphConfig),
+    /// FineWeb line heuristics (Penedo et al. 2024; datatrove `FineWebQualityFilter`).
+    FinewebQuality(fineweb_quality::FineWebQualityConfig),
+    /// URL block lists, banned words and subwords (datatrove `URLFilter`); lists by path.
+    UrlFilter(url_filter::UrlFilterConfig),
+    /// A named chain of the steps above (`fineweb`, `fineweb2`), expanded by [`StepConfig::expand`].
+    Preset(presets::PresetConfig),
 }
 
 /// A step ready to run: per-document, or needing a pass over the shard first.
@@ -77,9 +105,18 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl StepConfig {
-    /// Validates the configuration and builds the step.
+    /// The entries this one stands for: itself, or a preset's steps.
+    pub fn expand(&self) -> Result<Vec<StepConfig>, ConfigError> {
+        match self {
+            StepConfig::Preset(preset) => preset.expand(),
+            other => Ok(vec![other.clone()]),
+        }
+    }
+
+    /// Validates the configuration and builds the step (expand presets first).
     pub fn build(&self) -> Result<BuiltStep, ConfigError> {
         match self {
+            StepConfig::Extract(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::LineDedup(config) => Ok(BuiltStep::Shard(Box::new(config.build()?))),
             StepConfig::Language(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::FasttextClassifier(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
@@ -105,6 +142,18 @@ impl StepConfig {
                     words,
                 ))))
             }
+            StepConfig::Preset(_) => Err(ConfigError {
+                step: "preset",
+                key: "name",
+                message: "a preset is expanded into steps (StepConfig::expand) before building".into(),
+            }),
+            StepConfig::GopherRepetition(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::GopherQuality(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::C4Quality(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::C4Badwords(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::C4Paragraph(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::FinewebQuality(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::UrlFilter(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
         }
     }
 }

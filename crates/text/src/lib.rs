@@ -10,6 +10,7 @@
 //!   `split_into_words`, `sentence_spans` its `span_tokenize` (spaCy `sentencizer`).
 //! - [`pystr`]: Python `str` semantics (`len`, `splitlines`, `split`, `strip`, `isalpha`…).
 //! - [`punctuation`]: datatrove's `PUNCTUATION` and `TERMINAL_PUNCTUATION` sets.
+//! - [`normalize`]: datatrove's `simplify_text` (MinHash's text normalisation).
 //!
 //! ```
 //! use tamis_text::WordTokenizer;
@@ -19,6 +20,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod normalize;
 pub mod punctuation;
 mod pyre;
 pub mod pystr;
@@ -65,14 +67,18 @@ pub fn resolve_language(lang: &str) -> Resolution {
         exact_words: false,
         exact_sentences: false,
     };
-    let lookup = |key: &str| {
+    static TABLE: OnceLock<foldhash::HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
         ASSIGNMENT
             .lines()
             .filter(|l| !l.starts_with('#'))
-            .map(|l| l.split('\t').collect::<Vec<_>>())
-            .find(|f| f.first() == Some(&key))
-            .map(|f| (f.get(1).copied().unwrap_or(""), f.get(2).copied().unwrap_or("")))
-    };
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                Some((f.next()?, (f.next().unwrap_or(""), f.next().unwrap_or(""))))
+            })
+            .collect()
+    });
+    let lookup = |key: &str| table.get(key).copied();
     let found = lookup(lang).or_else(|| lang.split(['_', '-']).next().and_then(lookup));
     match found {
         Some(("SpaCyTokenizer", arg)) => match bundled(arg) {
@@ -156,8 +162,38 @@ impl WordTokenizer {
     }
 
     /// [`Self::tokens`] into a reused buffer.
+    ///
+    /// The last text tokenized on each thread is remembered (compared in full), so steps that
+    /// tokenize the same document one after the other (Gopher repetition, Gopher quality) pay
+    /// once, like datatrove's `lru_cache` on `split_into_parts`.
     pub fn tokens_into(&self, text: &str, out: &mut Vec<Token>) {
+        thread_local! {
+            static LAST: std::cell::RefCell<(usize, String, Vec<Token>)> =
+                const { std::cell::RefCell::new((0, String::new(), Vec::new())) };
+        }
+        let engine_id = Arc::as_ptr(&self.engine) as usize;
+        let hit = LAST.with(|last| {
+            let last = last.borrow();
+            if last.0 == engine_id && last.1 == text {
+                out.clear();
+                out.extend_from_slice(&last.2);
+                true
+            } else {
+                false
+            }
+        });
+        if hit {
+            return;
+        }
         self.engine.tokenize(text, out);
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            last.0 = engine_id;
+            last.1.clear();
+            last.1.push_str(text);
+            last.2.clear();
+            last.2.extend_from_slice(out);
+        });
     }
 
     /// datatrove's `split_into_words(text, lang)`: the non-whitespace tokens' texts.
@@ -239,6 +275,22 @@ mod tests {
         // "b." is an English special case, so no sentence ends there.
         assert_eq!(t.split_into_sentences("A b. C d."), vec!["A b. C d."]);
         assert_eq!(t.split_into_sentences("One. Two"), vec!["One.", " Two"]);
+    }
+
+    #[test]
+    fn every_bundled_rule_set_builds_and_tokenizes() {
+        for (code, _) in BUNDLED {
+            let t = WordTokenizer {
+                engine: engine(code),
+                resolution: Resolution {
+                    rules: code,
+                    exact_words: true,
+                    exact_sentences: true,
+                },
+            };
+            let words = t.word_tokenize("Hello, world! (e-mail: a@b.com) 3.5km -- «ok» l'été.");
+            assert!(words.len() >= 8, "{code}: {words:?}");
+        }
     }
 
     #[test]

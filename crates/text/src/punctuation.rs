@@ -32,11 +32,16 @@ pub const TERMINAL_PUNCTUATION: &[char] = &[
 
 /// True if `c` is in datatrove's `PUNCTUATION_SET` (`PUNCTUATION` ∪ `TERMINAL_PUNCTUATION`).
 pub fn is_punctuation(c: char) -> bool {
+    is_punctuation_char(c) || is_terminal_punctuation(c)
+}
+
+/// True if `c` is in datatrove's `PUNCTUATION` string (what `simplify_text` blanks out).
+pub fn is_punctuation_char(c: char) -> bool {
     let n = c as u32;
     if n < 9 || (11..13).contains(&n) || (13..32).contains(&n) || (127..160).contains(&n) {
         return true;
     }
-    PUNCTUATION_LITERALS.contains(c) || is_terminal_punctuation(c)
+    PUNCTUATION_LITERALS.contains(c)
 }
 
 /// True if `c` is one of `TERMINAL_PUNCTUATION`.

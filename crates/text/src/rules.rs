@@ -81,10 +81,26 @@ impl Affix {
 /// A compiled prefix, suffix or infix list.
 pub(crate) struct AffixList {
     entries: Vec<Affix>,
-    /// `^(?:core_i)` (prefix, infix) or `^(?:core_i)$` (suffix), one pattern per entry.
+    /// Entries whose core has look-around inside (Catalan's `(…)(?![A-Za-z])|(…)`): the whole
+    /// entry runs on `fancy-regex` (prefix `^(?:e)`, suffix `(?:e)$`, infix `(?:e)`).
+    fancy: Vec<Option<fancy_regex::Regex>>,
+    /// `^(?:core_i)` (prefix, infix) or `^(?:core_i)$` (suffix), one pattern per entry
+    /// (a never-matching class for fancy entries).
     set: RegexSet,
-    /// Any core, unanchored (suffix: end-anchored): a cheap test that nothing can match.
-    any: Regex,
+    /// Any core, unanchored (suffix: end-anchored): a cheap test that nothing can match;
+    /// absent when some entry is fancy.
+    any: Option<Regex>,
+}
+
+/// Matches nothing (an empty class), standing in for fancy entries in the `RegexSet`.
+const NEVER: &str = r"[^\x00-\x{10FFFF}]";
+
+fn try_build(pattern: &str) -> Option<Regex> {
+    RegexBuilder::new(pattern)
+        .size_limit(SIZE_LIMIT)
+        .dfa_size_limit(SIZE_LIMIT)
+        .build()
+        .ok()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -97,23 +113,62 @@ enum Kind {
 impl AffixList {
     fn new(patterns: &[String], kind: Kind) -> AffixList {
         let mut entries = Vec::with_capacity(patterns.len());
+        let mut fancy = Vec::with_capacity(patterns.len());
         let mut set_patterns = Vec::with_capacity(patterns.len());
         let mut any = Vec::with_capacity(patterns.len());
         for p in patterns {
             let e = split_lookarounds(p);
             let core = translate(&e.core);
-            entries.push(Affix {
-                full: e.ahead.as_ref().map(|_| build(&format!("^(?:{core})$"))),
-                core: build(&format!("^(?:{core})")),
-                behind: e.behind.map(|b| build(&format!("(?:{})$", translate(&b)))),
-                ahead: e.ahead.map(|(a, pos)| (build(&format!("^(?:{})", translate(&a))), pos)),
-            });
-            set_patterns.push(match kind {
-                Kind::Suffix => format!("^(?:{core})$"),
-                _ => format!("^(?:{core})"),
-            });
-            any.push(format!("(?:{core})"));
+            let plain = (|| {
+                Some(Affix {
+                    full: match &e.ahead {
+                        Some(_) => Some(try_build(&format!("^(?:{core})$"))?),
+                        None => None,
+                    },
+                    core: try_build(&format!("^(?:{core})"))?,
+                    behind: match &e.behind {
+                        Some(b) => Some(try_build(&format!("(?:{})$", translate(b)))?),
+                        None => None,
+                    },
+                    ahead: match &e.ahead {
+                        Some((a, pos)) => Some((try_build(&format!("^(?:{})", translate(a)))?, *pos)),
+                        None => None,
+                    },
+                })
+            })();
+            match plain {
+                Some(affix) => {
+                    entries.push(affix);
+                    fancy.push(None);
+                    set_patterns.push(match kind {
+                        Kind::Suffix => format!("^(?:{core})$"),
+                        _ => format!("^(?:{core})"),
+                    });
+                    any.push(format!("(?:{core})"));
+                }
+                None => {
+                    let whole = translate(p);
+                    let pattern = match kind {
+                        Kind::Prefix => format!("^(?:{whole})"),
+                        Kind::Suffix => format!("(?:{whole})$"),
+                        Kind::Infix => format!("(?:{whole})"),
+                    };
+                    let Ok(re) = fancy_regex::Regex::new(&pattern) else {
+                        // Neither engine takes it: the entry is left out (never seen in spaCy 3.8's data).
+                        continue;
+                    };
+                    entries.push(Affix {
+                        core: build(NEVER),
+                        behind: None,
+                        ahead: None,
+                        full: None,
+                    });
+                    fancy.push(Some(re));
+                    set_patterns.push(NEVER.to_string());
+                }
+            }
         }
+        let all_plain = fancy.iter().all(Option::is_none);
         let any = match kind {
             Kind::Prefix => format!("^(?:{})", any.join("|")),
             Kind::Suffix => format!("(?:{})$", any.join("|")),
@@ -127,34 +182,63 @@ impl AffixList {
         AffixList {
             entries,
             set,
-            any: build(&any),
+            any: all_plain.then(|| build(&any)),
+            fancy,
         }
+    }
+
+    /// End (relative to `s`) of the first entry, in order, matching at byte `start` of `s`.
+    fn first_match_at(&self, s: &str, start: usize) -> Option<usize> {
+        let rest = &s[start..];
+        let matches = self.set.matches(rest);
+        if self.any.is_some() {
+            return matches
+                .iter()
+                .find_map(|i| self.entries[i].match_at(&s[..start], rest).map(|e| start + e));
+        }
+        (0..self.entries.len()).find_map(|i| match &self.fancy[i] {
+            Some(re) => match re.find_from_pos(s, start) {
+                Ok(Some(m)) if m.start() == start => Some(m.end()),
+                _ => None,
+            },
+            None if matches.matched(i) => self.entries[i].match_at(&s[..start], rest).map(|e| start + e),
+            None => None,
+        })
     }
 
     /// `prefix_search(s)`: byte length of the prefix, 0 if none.
     pub(crate) fn find_prefix(&self, s: &str) -> usize {
-        if s.is_empty() || !self.any.is_match(s) {
+        if s.is_empty() || self.any.as_ref().is_some_and(|a| !a.is_match(s)) {
             return 0;
         }
-        for i in self.set.matches(s).iter() {
-            if let Some(end) = self.entries[i].match_at("", s) {
-                return end;
-            }
-        }
-        0
+        self.first_match_at(s, 0).unwrap_or(0)
     }
 
     /// `suffix_search(s)`: byte length of the suffix, 0 if none. Python's `search` takes
     /// the leftmost start at which some entry matches through the end.
     pub(crate) fn find_suffix(&self, s: &str) -> usize {
-        let Some(first) = self.any.find(s) else { return 0 };
-        let mut start = first.start();
+        let mut start = match &self.any {
+            Some(any) => match any.find(s) {
+                Some(first) => first.start(),
+                None => return 0,
+            },
+            None => 0,
+        };
         while start < s.len() {
             let rest = &s[start..];
-            for i in self.set.matches(rest).iter() {
-                if self.entries[i].lookarounds_hold(&s[..start], "") {
-                    return s.len() - start;
-                }
+            let matches = self.set.matches(rest);
+            let hit = if self.any.is_some() {
+                matches
+                    .iter()
+                    .any(|i| self.entries[i].lookarounds_hold(&s[..start], ""))
+            } else {
+                (0..self.entries.len()).any(|i| match &self.fancy[i] {
+                    Some(re) => matches!(re.find_from_pos(s, start), Ok(Some(m)) if m.start() == start),
+                    None => matches.matched(i) && self.entries[i].lookarounds_hold(&s[..start], ""),
+                })
+            };
+            if hit {
+                return s.len() - start;
             }
             start += rest.chars().next().map_or(1, char::len_utf8);
         }
@@ -166,18 +250,16 @@ impl AffixList {
         out.clear();
         let mut pos = 0;
         while pos <= s.len() {
-            let Some(candidate) = self.any.find_at(s, pos) else {
-                return;
+            let start = match &self.any {
+                Some(any) => match any.find_at(s, pos) {
+                    Some(candidate) => candidate.start(),
+                    None => return,
+                },
+                None if pos < s.len() => pos,
+                None => return,
             };
-            let start = candidate.start();
             let rest = &s[start..];
-            let mut found = None;
-            for i in self.set.matches(rest).iter() {
-                if let Some(end) = self.entries[i].match_at(&s[..start], rest) {
-                    found = Some(start + end);
-                    break;
-                }
-            }
+            let found = self.first_match_at(s, start);
             match found {
                 Some(end) => {
                     out.push((start, end));
@@ -194,7 +276,7 @@ impl AffixList {
 
     /// True if some entry could match inside `s` (lookarounds ignored).
     pub(crate) fn may_match(&self, s: &str) -> bool {
-        self.any.is_match(s)
+        self.any.as_ref().is_none_or(|a| a.is_match(s))
     }
 }
 

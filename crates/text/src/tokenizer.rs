@@ -37,6 +37,33 @@ pub(crate) struct Engine {
     pub rules: Rules,
     pub special_patterns: SpecialPatterns,
     pub max_pattern_len: usize,
+    /// Bit `len * 256 + first byte` set for the first token of every special pattern (lengths
+    /// up to 31), so that most tokens skip the pattern lookup.
+    pattern_starts: Vec<u64>,
+    /// The same bitmap for the special cases' keys: most runs are not special, and this
+    /// spares them the hash lookup.
+    special_starts: Vec<u64>,
+}
+
+/// Tokens of a non-whitespace run, relative to its start.
+type RunTokens = Box<[(u32, u32)]>;
+
+/// Runs cached per thread and engine before the cache is cleared, as spaCy bounds its own.
+const RUN_CACHE_MAX: usize = 1 << 16;
+
+/// Per engine (by address): run text → its tokens.
+type RunCache = Vec<(usize, HashMap<Box<str>, RunTokens>)>;
+
+thread_local! {
+    /// spaCy's per-run cache (`Tokenizer._cache`): the tokens of runs that went through the
+    /// affix rules, by engine.
+    static RUN_CACHE: std::cell::RefCell<RunCache> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn start_bit(s: &str) -> Option<usize> {
+    let first = *s.as_bytes().first()? as usize;
+    (s.len() < 32).then_some(s.len() * 256 + first)
 }
 
 impl Engine {
@@ -45,7 +72,15 @@ impl Engine {
             rules,
             special_patterns: HashMap::default(),
             max_pattern_len: 0,
+            pattern_starts: vec![0; 32 * 256 / 64],
+            special_starts: vec![0; 32 * 256 / 64],
         };
+        for key in engine.rules.specials.keys() {
+            match start_bit(key) {
+                Some(bit) => engine.special_starts[bit / 64] |= 1 << (bit % 64),
+                None => engine.special_starts.iter_mut().for_each(|w| *w = u64::MAX),
+            }
+        }
         // `add_special_case`: with faster_heuristics, only specials that affixes or infixes would
         // break up (or that hold a space) are searched for again over the token stream, as the
         // token sequence the tokenizer gives them without special cases.
@@ -72,6 +107,12 @@ impl Engine {
             }
             max_len = max_len.max(texts.len());
             patterns.entry(texts[0].clone()).or_default().push((texts, key));
+        }
+        for first in patterns.keys() {
+            match start_bit(first) {
+                Some(bit) => engine.pattern_starts[bit / 64] |= 1 << (bit % 64),
+                None => engine.pattern_starts.iter_mut().for_each(|w| *w = u64::MAX),
+            }
         }
         engine.special_patterns = patterns;
         engine.max_pattern_len = max_len;
@@ -127,10 +168,54 @@ impl Engine {
             });
             return;
         }
+        if !specials {
+            self.tokenize_affixes(text, start, end, specials, out);
+            return;
+        }
+        let engine_id = self as *const Engine as usize;
+        let cached = RUN_CACHE.with(|cache| {
+            let cache = cache.borrow();
+            let map = cache.iter().find(|(id, _)| *id == engine_id).map(|(_, m)| m)?;
+            let toks = map.get(run)?;
+            out.extend(toks.iter().map(|&(a, b)| Token {
+                start: start + a as usize,
+                end: start + b as usize,
+                is_space: false,
+            }));
+            Some(())
+        });
+        if cached.is_some() {
+            return;
+        }
+        let before = out.len();
         self.tokenize_affixes(text, start, end, specials, out);
+        let toks: RunTokens = out[before..]
+            .iter()
+            .map(|t| ((t.start - start) as u32, (t.end - start) as u32))
+            .collect();
+        RUN_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let idx = match cache.iter().position(|(id, _)| *id == engine_id) {
+                Some(i) => i,
+                None => {
+                    cache.push((engine_id, HashMap::default()));
+                    cache.len() - 1
+                }
+            };
+            let map = &mut cache[idx].1;
+            if map.len() >= RUN_CACHE_MAX {
+                map.clear();
+            }
+            map.insert(Box::from(run), toks);
+        });
     }
 
     fn push_special(&self, s: &str, offset: usize, out: &mut Vec<Token>) -> bool {
+        if let Some(bit) = start_bit(s) {
+            if self.special_starts[bit / 64] & (1 << (bit % 64)) == 0 {
+                return false;
+            }
+        }
         let Some(pieces) = self.rules.specials.get(s) else {
             return false;
         };
@@ -147,7 +232,15 @@ impl Engine {
     }
 
     fn is_special(&self, s: &str, specials: bool) -> bool {
-        specials && self.rules.specials.contains_key(s)
+        if !specials {
+            return false;
+        }
+        if let Some(bit) = start_bit(s) {
+            if self.special_starts[bit / 64] & (1 << (bit % 64)) == 0 {
+                return false;
+            }
+        }
+        self.rules.specials.contains_key(s)
     }
 
     fn token_match(&self, s: &str) -> bool {
@@ -246,6 +339,11 @@ impl Engine {
         let mut matches: Vec<(usize, usize, &str)> = Vec::new();
         for i in 0..tokens.len() {
             let first = &text[tokens[i].start..tokens[i].end];
+            if let Some(bit) = start_bit(first) {
+                if self.pattern_starts[bit / 64] & (1 << (bit % 64)) == 0 {
+                    continue;
+                }
+            }
             let Some(candidates) = self.special_patterns.get(first) else {
                 continue;
             };

@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use tamis_dedup::{Minhasher, SignatureConfig};
 
 #[derive(clap::Args)]
-pub struct DedupArgs {
+pub struct Args {
     /// Data set folders holding a `truth/` folder of UTF-8 texts (or folders of `.txt` files).
     #[arg(required = true)]
     dirs: Vec<PathBuf>,
@@ -260,7 +260,7 @@ fn apply<'a>(text: &'a str, edit: Edit, vocabulary: &[&'a str], boilerplate: &[V
 
 /// The corpus, in a random order (the input order decides which document of a
 /// cluster is kept).
-fn build_corpus(texts: &[String], args: &DedupArgs) -> Vec<Doc> {
+fn build_corpus(texts: &[String], args: &Args) -> Vec<Doc> {
     let mut rng = Rng(args.seed);
     let word_counts: Vec<usize> = texts.iter().map(|t| t.split_whitespace().count()).collect();
     let vocabulary: Vec<&str> = texts.iter().flat_map(|t| t.split_whitespace()).collect();
@@ -508,7 +508,7 @@ fn table(header: &[&str]) -> Table {
     table
 }
 
-pub fn run(args: DedupArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let texts = read_texts(&args.dirs)?;
     let docs = build_corpus(&texts, &args);
     let config = SignatureConfig::default();

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use tamis_fasttext::{Model, Scratch};
 
 #[derive(clap::Args)]
-pub struct LangidArgs {
+pub struct Args {
     /// The lingua test data folder (`<kind>/<iso639-1>.txt`, `languages.tsv`).
     dir: PathBuf,
     /// A fastText model [default: the built-in lid.176.ftz].
@@ -48,7 +48,7 @@ fn model_label(iso: &str) -> &str {
     }
 }
 
-pub fn run(args: LangidArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let model: Arc<Model> = match &args.model {
         Some(path) => Arc::new(Model::load(path).with_context(|| format!("loading {}", path.display()))?),
         None => tamis_steps::language::builtin_model(),

@@ -1,25 +1,29 @@
-//! `tamis eval KIND DIR`: quality measured on a public data set, one module per
-//! kind. Each takes the data set's folder (see its README in `shared/data/`) and
-//! prints tables; nothing of the data set is kept.
+//! `tamis eval <kind> DATASET_DIR`: score a part of tamis against a public data
+//! set. One module per kind; each owns its arguments and its report, and keeps
+//! nothing of the data set.
 
 mod dedup;
+pub mod extraction;
 mod langid;
 
-use std::process::ExitCode;
-
+/// The kinds of evaluation.
 #[derive(clap::Subcommand)]
-pub enum EvalKind {
+pub enum Kind {
+    /// Main-content extraction from HTML, against the data set's truth.
+    Extraction(extraction::Args),
     /// Language identification accuracy per language on lingua's test data,
     /// next to the published accuracy of CLD2, CLD3, langid.py, Lingua and whatlang.
-    Langid(langid::LangidArgs),
+    Langid(langid::Args),
     /// Recall and precision of minhash_dedup on near-duplicates with known edits of real texts,
     /// next to the LSH S-curve.
-    Dedup(dedup::DedupArgs),
+    Dedup(dedup::Args),
 }
 
-pub fn eval(kind: EvalKind) -> anyhow::Result<ExitCode> {
+/// Runs one evaluation.
+pub fn run(kind: Kind) -> anyhow::Result<std::process::ExitCode> {
     match kind {
-        EvalKind::Langid(args) => langid::run(args),
-        EvalKind::Dedup(args) => dedup::run(args),
+        Kind::Extraction(args) => extraction::run(args),
+        Kind::Langid(args) => langid::run(args),
+        Kind::Dedup(args) => dedup::run(args),
     }
 }

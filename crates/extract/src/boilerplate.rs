@@ -1,0 +1,256 @@
+//! What an element's tag, `class`, `id` and `role` say about its content.
+//!
+//! Sites name their page chrome: `nav`, `sidebar`, `share-buttons`,
+//! `related-posts`, `cookie-banner`, `comments`. The word lists below follow the
+//! same idea as Readability's `unlikelyCandidates`/`positive`/`negative` patterns
+//! (mozilla/readability `Readability.js`) and trafilatura's pruning expressions
+//! (adbar/trafilatura `xpaths.py`, `OVERALL_DISCARD_XPATH`, `COMMENTS_XPATH`),
+//! re-derived here as word matches over class and id names.
+//!
+//! A mark is a hint, not a verdict: the main-content selection decides how much
+//! to trust it (a wrapper called `has-sidebar` around the whole page is not a
+//! sidebar).
+
+/// What the names of an element suggest, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Mark {
+    /// Nothing.
+    None,
+    /// Probably not body text (bylines, dates, tag lists, article headers):
+    /// dropped inside the main content, not held against a container.
+    Weak,
+    /// Names content (`article-body`, `entry-content`, `itemprop=articleBody`).
+    Content,
+    /// User comments: boilerplate unless comments are asked for.
+    Comments,
+    /// Page chrome: navigation, sidebars, share buttons, related links, banners.
+    Boiler,
+}
+
+impl Mark {
+    /// The stronger of two marks.
+    pub(crate) fn combine(self, other: Mark) -> Mark {
+        self.max(other)
+    }
+}
+
+/// The mark of a tag name alone.
+pub(crate) fn mark_for_tag(name: &str) -> Mark {
+    match name {
+        "nav" | "aside" | "footer" | "menu" => Mark::Boiler,
+        "header" | "address" => Mark::Weak,
+        "article" | "main" => Mark::Content,
+        _ => Mark::None,
+    }
+}
+
+/// The mark of an ARIA `role`.
+pub(crate) fn mark_for_role(role: &str) -> Mark {
+    match role.trim().to_ascii_lowercase().as_str() {
+        "navigation" | "banner" | "contentinfo" | "complementary" | "menu" | "menubar" | "search" | "dialog"
+        | "alertdialog" | "toolbar" => Mark::Boiler,
+        "main" | "article" => Mark::Content,
+        _ => Mark::None,
+    }
+}
+
+/// Substrings of a class or id name that mark page chrome.
+const BOILER_SUBSTRINGS: &[&str] = &[
+    "sidebar",
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "recommend",
+    "cookie",
+    "consent",
+    "gdpr",
+    "newsletter",
+    "subscri",
+    "breadcrumb",
+    "navbar",
+    "navigation",
+    "footer",
+    "masthead",
+    "advert",
+    "sponsor",
+    "promo",
+    "outbrain",
+    "taboola",
+    "popup",
+    "modal",
+    "paywall",
+    "pagination",
+    "pager",
+    "banner",
+    "menu",
+    "toolbar",
+    "signup",
+    "sign-up",
+    "login",
+    "skip-link",
+    "skiplink",
+    "byline",
+    "author-bio",
+    "authorbio",
+    "about-author",
+    "follow-us",
+    "followus",
+    "most-popular",
+    "mostpopular",
+    "trending",
+    "read-more",
+    "readmore",
+    "more-stories",
+    "jump-link",
+    "sr-only",
+    "screen-reader",
+    "visually-hidden",
+    "print-only",
+    "rating",
+    "copyright",
+    "disclaimer",
+    "legal",
+    "teaser",
+];
+
+/// Whole words (parts of a name split at `-`, `_` and spaces) that mark chrome.
+const BOILER_WORDS: &[&str] = &[
+    "nav",
+    "ad",
+    "ads",
+    "adv",
+    "tags",
+    "tag",
+    "tagcloud",
+    "keywords",
+    "categories",
+    "meta",
+    "tools",
+    "print",
+    "email",
+    "rss",
+    "search",
+    "header",
+    "topbar",
+    "masthead",
+    "login",
+    "skip",
+    "extra",
+    "supplemental",
+    "pagenav",
+    "crumbs",
+    "links",
+    "sitemap",
+    "secondary",
+    "aside",
+    "foot",
+];
+
+/// Whole words that suggest secondary parts of an article.
+const WEAK_WORDS: &[&str] = &[
+    "author",
+    "date",
+    "time",
+    "timestamp",
+    "published",
+    "posted",
+    "dateline",
+    "credit",
+    "credits",
+    "source",
+    "caption",
+    "wp-caption-text",
+    "info",
+    "details",
+    "subtitle",
+];
+
+/// Substrings that mark user comments.
+const COMMENT_SUBSTRINGS: &[&str] = &["comment", "disqus", "respond", "replies", "discussion"];
+
+/// Substrings that name the content.
+const CONTENT_SUBSTRINGS: &[&str] = &[
+    "article",
+    "content",
+    "entry",
+    "post-body",
+    "postbody",
+    "story",
+    "main",
+    "text",
+    "body",
+    "blog-post",
+];
+
+/// Prefixes of names that describe what a post is about, not what an element
+/// is (WordPress `post_class()`: `tag-barbados`, `category-sports`,
+/// `type-post`…): they sit on the article element itself.
+const TAXONOMY_PREFIXES: &[&str] = &[
+    "tag-",
+    "category-",
+    "categories-",
+    "cat-",
+    "type-",
+    "format-",
+    "status-",
+    "post-type-",
+    "postid-",
+    "hentry",
+];
+
+/// The mark of a `class` or `id` value (space-separated names).
+pub(crate) fn mark_for_names(value: &str) -> Mark {
+    let mut mark = Mark::None;
+    for name in value.split_ascii_whitespace() {
+        if name.len() > 64 {
+            continue;
+        }
+        let name = name.to_ascii_lowercase();
+        if TAXONOMY_PREFIXES.iter().any(|p| name.starts_with(p)) {
+            continue;
+        }
+        if COMMENT_SUBSTRINGS.iter().any(|s| name.contains(s)) {
+            mark = mark.combine(Mark::Comments);
+        }
+        if BOILER_SUBSTRINGS.iter().any(|s| name.contains(s))
+            || name.split(['-', '_']).any(|word| BOILER_WORDS.contains(&word))
+        {
+            mark = mark.combine(Mark::Boiler);
+        } else if CONTENT_SUBSTRINGS.iter().any(|s| name.contains(s)) {
+            mark = mark.combine(Mark::Content);
+        } else if name.split(['-', '_']).any(|word| WEAK_WORDS.contains(&word)) {
+            mark = mark.combine(Mark::Weak);
+        }
+    }
+    mark
+}
+
+/// Whether an inline `style` hides the element.
+pub(crate) fn style_hides(style: &str) -> bool {
+    if style.len() > 512 {
+        return false;
+    }
+    let compact: String = style
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    compact.contains("display:none") || compact.contains("visibility:hidden")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(mark_for_names("share-buttons"), Mark::Boiler);
+        assert_eq!(mark_for_names("entry-content"), Mark::Content);
+        assert_eq!(mark_for_names("post comments-area"), Mark::Comments);
+        assert_eq!(mark_for_names("post-meta"), Mark::Boiler);
+        assert_eq!(mark_for_names("canvas"), Mark::None);
+        assert_eq!(mark_for_names("author"), Mark::Weak);
+        assert!(style_hides("color: red; display : none"));
+    }
+}

@@ -1,0 +1,364 @@
+//! A compact, read-only copy of the parsed page: only what extraction looks at.
+//!
+//! The HTML is parsed by html5ever (through `dom_query`), which builds the tree
+//! the WHATWG algorithm specifies, so broken markup ends up where browsers put
+//! it. The tree is then copied once, in document order, into a flat arena:
+//! element kinds instead of names, one boilerplate mark per element, text in one
+//! shared string. Parts that never hold content (scripts, styles, forms' widgets,
+//! hidden elements, the `<head>`) are left out of the copy; the metadata they
+//! carry goes to the [`MetaCollector`] on the way.
+
+use crate::boilerplate::{self, Mark};
+use crate::metadata::MetaCollector;
+use crate::ExtractError;
+use dom_query::{NodeData, NodeId, Tree};
+use std::time::Instant;
+
+/// No node (the parent of the root).
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// What an element is, as far as layout of the text goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tag {
+    /// A block that only groups others (`div`, `section`, `body`…).
+    Block,
+    /// A paragraph.
+    P,
+    /// `h1`…`h6`.
+    Heading,
+    /// `li`, `dt`, `dd`.
+    ListItem,
+    /// `ul`, `ol`, `dl`.
+    List,
+    /// `table`, `thead`, `tbody`, `tfoot`.
+    Table,
+    /// `tr`.
+    Row,
+    /// `td`, `th`.
+    Cell,
+    /// `pre`: whitespace kept.
+    Pre,
+    /// `br`: a line break.
+    Br,
+    /// `hr`, `img`: a break between blocks, no text.
+    Break,
+    /// `a` with an `href`: its text is link text.
+    Link,
+    /// Anything else: inline text.
+    Inline,
+}
+
+impl Tag {
+    /// Whether the element starts a new block of text.
+    pub(crate) fn is_block(self) -> bool {
+        !matches!(self, Tag::Inline | Tag::Link | Tag::Br)
+    }
+}
+
+/// One element of the arena.
+#[derive(Debug, Clone)]
+pub(crate) struct Element {
+    pub tag: Tag,
+    pub mark: Mark,
+}
+
+/// A node of the arena; children follow their parent, so a subtree is the
+/// index range `index..end`.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub parent: u32,
+    pub end: u32,
+    /// `None` for text; the text is `text[text_start..text_end]` of the [`Dom`].
+    pub element: Option<Element>,
+    pub text_start: u32,
+    pub text_end: u32,
+}
+
+/// The page, flattened.
+pub(crate) struct Dom {
+    pub nodes: Vec<Node>,
+    pub text: String,
+}
+
+impl Dom {
+    /// The text of a text node.
+    pub(crate) fn text_of(&self, node: &Node) -> &str {
+        &self.text[node.text_start as usize..node.text_end as usize]
+    }
+}
+
+/// Limits applied while copying.
+pub(crate) struct Limits {
+    pub max_depth: usize,
+    pub deadline: Option<Instant>,
+}
+
+/// Copies the parsed page into a [`Dom`], collecting metadata on the way.
+pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) -> Result<Dom, ExtractError> {
+    let mut dom = Dom {
+        nodes: Vec::with_capacity(tree.len() / 2 + 1),
+        text: String::new(),
+    };
+    dom.nodes.push(Node {
+        parent: NONE,
+        end: NONE,
+        element: Some(Element {
+            tag: Tag::Block,
+            mark: Mark::None,
+        }),
+        text_start: 0,
+        text_end: 0,
+    });
+    // Each frame: the next child to visit and the arena index of the parent.
+    let first = tree.root().query(|n| n.first_child).flatten();
+    let mut stack: Vec<(Option<NodeId>, u32)> = vec![(first, 0)];
+    let mut visited = 0usize;
+    let mut cache = MarkCache::new();
+    while let Some(frame) = stack.last_mut() {
+        let Some(id) = frame.0 else {
+            let (_, index) = stack.pop().unwrap_or((None, 0));
+            dom.nodes[index as usize].end = dom.nodes.len() as u32;
+            continue;
+        };
+        let parent = frame.1;
+        let (next, first_child, visit) = tree
+            .query_node(&id, |n| (n.next_sibling, n.first_child, classify(&n.data, &mut cache)))
+            .unwrap_or((None, None, Visit::Skip));
+        frame.0 = next;
+        visited += 1;
+        if visited.is_multiple_of(4096) {
+            if let Some(deadline) = limits.deadline {
+                if Instant::now() > deadline {
+                    return Err(ExtractError::Timeout);
+                }
+            }
+        }
+        match visit {
+            Visit::Skip => {}
+            Visit::Text => {
+                tree.query_node(&id, |n| {
+                    if let NodeData::Text { contents } = &n.data {
+                        let start = dom.text.len() as u32;
+                        dom.text.push_str(contents);
+                        let index = dom.nodes.len() as u32;
+                        dom.nodes.push(Node {
+                            parent,
+                            end: index + 1,
+                            element: None,
+                            text_start: start,
+                            text_end: dom.text.len() as u32,
+                        });
+                    }
+                });
+            }
+            Visit::Metadata => {
+                tree.query_node(&id, |n| collect_metadata(tree, &n.data, first_child, meta));
+            }
+            Visit::Element(element) => {
+                if stack.len() > limits.max_depth {
+                    return Err(ExtractError::TooDeep);
+                }
+                let index = dom.nodes.len() as u32;
+                dom.nodes.push(Node {
+                    parent,
+                    end: NONE,
+                    element: Some(element),
+                    text_start: 0,
+                    text_end: 0,
+                });
+                stack.push((first_child, index));
+            }
+            Visit::Children => stack.push((first_child, parent)),
+            Visit::Html => {
+                if let Some(lang) = tree.query_node(&id, |n| attribute(&n.data, "lang")).flatten() {
+                    meta.lang(&lang);
+                }
+                stack.push((first_child, parent));
+            }
+            Visit::Time => {
+                if let Some(datetime) = tree.query_node(&id, |n| attribute(&n.data, "datetime")).flatten() {
+                    meta.time(&datetime);
+                }
+                let index = dom.nodes.len() as u32;
+                dom.nodes.push(Node {
+                    parent,
+                    end: NONE,
+                    element: Some(Element {
+                        tag: Tag::Inline,
+                        mark: Mark::None,
+                    }),
+                    text_start: 0,
+                    text_end: 0,
+                });
+                stack.push((first_child, index));
+            }
+        }
+    }
+    Ok(dom)
+}
+
+/// What to do with a node of the parsed tree.
+enum Visit {
+    /// Leave it and its subtree out.
+    Skip,
+    /// Copy the text node.
+    Text,
+    /// Read its metadata, leave it out.
+    Metadata,
+    /// Copy the element and visit its children.
+    Element(Element),
+    /// Leave the node out but visit its children (the document node).
+    Children,
+    /// `<html>`: read `lang`, visit the children.
+    Html,
+    /// `<time>`: read `datetime`, then copy as inline text.
+    Time,
+}
+
+/// Marks of the class and id values already seen on this page: pages repeat
+/// the same few names on many elements.
+type MarkCache = std::collections::HashMap<String, Mark>;
+
+fn cached_mark(cache: &mut MarkCache, value: &str) -> Mark {
+    if let Some(mark) = cache.get(value) {
+        return *mark;
+    }
+    let mark = boilerplate::mark_for_names(value);
+    if cache.len() < 4096 {
+        cache.insert(value.to_string(), mark);
+    }
+    mark
+}
+
+fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
+    let element = match data {
+        NodeData::Text { .. } => return Visit::Text,
+        NodeData::Element(element) => element,
+        NodeData::Document | NodeData::Fragment => return Visit::Children,
+        _ => return Visit::Skip,
+    };
+    let name: &str = &element.name.local;
+    let tag = match name {
+        "head" | "title" | "meta" | "link" | "script" => return Visit::Metadata,
+        "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed" | "canvas" | "select"
+        | "textarea" | "button" | "input" | "audio" | "video" | "map" | "frameset" | "dialog" | "label" => {
+            return Visit::Skip
+        }
+        "time" => return Visit::Time,
+        "html" => return Visit::Html,
+        "p" => Tag::P,
+        "h1" => Tag::Heading,
+        "h2" => Tag::Heading,
+        "h3" => Tag::Heading,
+        "h4" => Tag::Heading,
+        "h5" => Tag::Heading,
+        "h6" => Tag::Heading,
+        "li" | "dt" | "dd" => Tag::ListItem,
+        "ul" | "ol" | "dl" => Tag::List,
+        "table" | "thead" | "tbody" | "tfoot" => Tag::Table,
+        "tr" => Tag::Row,
+        "td" | "th" => Tag::Cell,
+        "pre" | "listing" | "xmp" | "plaintext" => Tag::Pre,
+        "br" => Tag::Br,
+        "hr" | "img" => Tag::Break,
+        "a" => Tag::Link,
+        "div" | "section" | "article" | "main" | "body" | "form" | "fieldset" | "address" | "figure" | "figcaption"
+        | "center" | "details" | "summary" | "hgroup" | "caption" | "blockquote" | "nav" | "aside" | "footer"
+        | "header" | "menu" | "legend" | "frame" | "noframes" | "option" | "optgroup" => Tag::Block,
+        _ => Tag::Inline,
+    };
+    let mut mark = boilerplate::mark_for_tag(name);
+    let mut has_href = false;
+    for attr in &element.attrs {
+        let value: &str = &attr.value;
+        match &*attr.name.local {
+            "class" | "id" => mark = mark.combine(cached_mark(cache, value)),
+            "role" => mark = mark.combine(boilerplate::mark_for_role(value)),
+            "itemprop" if value.eq_ignore_ascii_case("articleBody") => mark = mark.combine(Mark::Content),
+            "hidden" => return Visit::Skip,
+            "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => return Visit::Skip,
+            "style" if boilerplate::style_hides(value) => return Visit::Skip,
+            "href" => has_href = true,
+            _ => {}
+        }
+    }
+    let tag = if tag == Tag::Link && !has_href {
+        Tag::Inline
+    } else {
+        tag
+    };
+    Visit::Element(Element { tag, mark })
+}
+
+/// The value of an element's attribute.
+fn attribute(data: &NodeData, key: &str) -> Option<String> {
+    let NodeData::Element(element) = data else { return None };
+    element
+        .attrs
+        .iter()
+        .find(|a| &*a.name.local == key)
+        .map(|a| a.value.to_string())
+}
+
+/// Reads what the head elements (and `<script type=application/ld+json>`) say
+/// about the page.
+fn collect_metadata(tree: &Tree, data: &NodeData, first_child: Option<NodeId>, meta: &mut MetaCollector) {
+    let NodeData::Element(element) = data else { return };
+    let attr = |key: &str| {
+        element
+            .attrs
+            .iter()
+            .find(|a| &*a.name.local == key)
+            .map(|a| a.value.to_string())
+    };
+    match &*element.name.local {
+        "head" => {
+            // Visit the head's children for metadata only.
+            let mut child = first_child;
+            while let Some(id) = child {
+                child = tree
+                    .query_node(&id, |n| {
+                        collect_metadata(tree, &n.data, n.first_child, meta);
+                        n.next_sibling
+                    })
+                    .flatten();
+            }
+        }
+        "title" => meta.title(&text_of_children(tree, first_child)),
+        "meta" => {
+            let key = attr("property").or_else(|| attr("name")).or_else(|| attr("itemprop"));
+            if let (Some(key), Some(content)) = (key, attr("content")) {
+                meta.meta(&key, &content);
+            }
+            if let (Some(equiv), Some(content)) = (attr("http-equiv"), attr("content")) {
+                meta.meta(&equiv, &content);
+            }
+        }
+        "link" => {
+            if let (Some(rel), Some(href)) = (attr("rel"), attr("href")) {
+                meta.link(&rel, &href);
+            }
+        }
+        "script" if attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
+            meta.json_ld(&text_of_children(tree, first_child));
+        }
+        _ => {}
+    }
+}
+
+/// The text of the direct text children (enough for `<title>` and `<script>`).
+fn text_of_children(tree: &Tree, first_child: Option<NodeId>) -> String {
+    let mut text = String::new();
+    let mut child = first_child;
+    while let Some(id) = child {
+        child = tree
+            .query_node(&id, |n| {
+                if let NodeData::Text { contents } = &n.data {
+                    text.push_str(contents);
+                }
+                n.next_sibling
+            })
+            .flatten();
+    }
+    text
+}

@@ -1,0 +1,245 @@
+//! Finding the main content: the element whose text is most article-like, minus
+//! the chrome inside it.
+//!
+//! Every block gets a value: its letters and digits if it reads like running
+//! text, negative if it is mostly link text (menus, headline lists) or sits in an
+//! element named like chrome, zero if it is too short to tell (headings, dates,
+//! buttons). An element's score is the sum of the values of the blocks inside
+//! it; the main content is the highest-scoring element. This is the
+//! "best subtree" idea of Readability (score paragraphs, credit their
+//! ancestors) and of boilerplate detection by text and link density
+//! (Kohlschütter et al. 2010, *Boilerplate detection using shallow text
+//! features*), made exact: a wrapper wins over its child only when what it adds
+//! is worth more than the chrome it adds. Inside the winner, blocks in chrome
+//! (by name), link lists and headings left without content are dropped; a
+//! heading just before the winner (the article's title) is kept.
+//!
+//! Name marks are hints weighed against the text they hold: a chrome-named
+//! element with more than `WRAPPER_SHARE` of the page's running text is a
+//! layout wrapper, and running text inside chrome costs its container less than
+//! link text does (`CHROME_PENALTY`), so a long comment thread does not push the
+//! selection down to a single paragraph.
+
+use crate::blocks::{Block, BlockKind};
+use crate::boilerplate::Mark;
+use crate::dom::{Dom, NONE};
+
+/// Blocks shorter than this (letters and digits) are not judged on their own.
+const MIN_CHARS: u32 = 25;
+/// Weight of link text against running text.
+const LINK_PENALTY: f64 = 0.5;
+/// What running text inside chrome costs its container, per letter: less than
+/// link text, since chrome blocks are dropped from the output anyway.
+const CHROME_PENALTY: f64 = 0.6;
+/// A weak-marked element (byline, date) holding more than this share of the
+/// page's running text is a wrapper (`date-outer` around blog posts).
+const WEAK_SHARE: f64 = 0.1;
+/// A block with more link text than this share is a link list.
+const MAX_LINK_DENSITY: f32 = 0.5;
+/// A chrome-named element holding more than this share of the page's running
+/// text is a layout wrapper, not chrome.
+const WRAPPER_SHARE: f64 = 0.3;
+
+/// The value of a block for the selection, ignoring marks.
+fn value(block: &Block) -> f64 {
+    let chars = block.chars as f64;
+    let density = block.link_density();
+    if block.kind == BlockKind::Heading {
+        return 0.0;
+    }
+    if block.chars < MIN_CHARS {
+        return if density > MAX_LINK_DENSITY {
+            -LINK_PENALTY * chars
+        } else {
+            0.0
+        };
+    }
+    let v = chars * (1.0 - 2.0 * density as f64);
+    if v < 0.0 {
+        LINK_PENALTY * v
+    } else {
+        v
+    }
+}
+
+/// Which blocks are the main content, in document order.
+pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) -> Vec<usize> {
+    let nodes = &dom.nodes;
+    let count = nodes.len();
+    let raw: Vec<f64> = blocks.iter().map(value).collect();
+
+    // Running text under each element, to tell chrome from wrappers.
+    let mut positive = vec![0.0f64; count];
+    for (block, &v) in blocks.iter().zip(&raw) {
+        if v > 0.0 {
+            positive[block.owner as usize] += v;
+        }
+    }
+    accumulate(dom, &mut positive);
+    let page = positive[0].max(1.0);
+
+    // Nearest chrome-marked and weak-marked ancestor (or self) of each element.
+    let mut chrome = vec![NONE; count];
+    let mut weak = vec![NONE; count];
+    for index in 0..count {
+        let node = &nodes[index];
+        let (mut c, mut w) = if node.parent == NONE {
+            (NONE, NONE)
+        } else {
+            (chrome[node.parent as usize], weak[node.parent as usize])
+        };
+        if let Some(element) = &node.element {
+            let is_chrome = match element.mark {
+                Mark::Boiler => positive[index] < WRAPPER_SHARE * page,
+                Mark::Comments => !include_comments,
+                _ => false,
+            };
+            if is_chrome {
+                c = index as u32;
+            }
+            // Bylines and dates are short; a "date-outer" wrapping the posts is not.
+            if element.mark == Mark::Weak && positive[index] < WEAK_SHARE * page {
+                w = index as u32;
+            }
+        }
+        chrome[index] = c;
+        weak[index] = w;
+    }
+
+    // Scores with chrome counted against its container.
+    let mut score = vec![0.0f64; count];
+    for (block, &v) in blocks.iter().zip(&raw) {
+        let owner = block.owner as usize;
+        // Chrome is dropped from the output anyway: its running text must not
+        // pull the selection towards it, but it costs nothing to enclose.
+        let v = if chrome[owner] != NONE {
+            v.min(0.0) - CHROME_PENALTY * block.chars as f64
+        } else {
+            v
+        };
+        score[owner] += v;
+    }
+    accumulate(dom, &mut score);
+
+    let mut best = 0usize;
+    for index in 1..count {
+        if nodes[index].element.is_none() {
+            continue;
+        }
+        let (s, b) = (score[index], score[best]);
+        if s > b || (s == b && index < nodes[best].end as usize) {
+            best = index;
+        }
+    }
+    if score[best] <= 0.0 {
+        return Vec::new();
+    }
+    let (start, end) = (best as u32, nodes[best].end);
+
+    let inside: Vec<usize> = blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.owner >= start && b.owner < end)
+        .map(|(i, _)| i)
+        .collect();
+    let keep: Vec<bool> = inside
+        .iter()
+        .map(|&i| {
+            let block = &blocks[i];
+            let owner = block.owner as usize;
+            if chrome[owner] != NONE {
+                return false;
+            }
+            if weak[owner] != NONE && weak[owner] > start {
+                return false;
+            }
+            block.kind == BlockKind::Pre || block.link_density() <= MAX_LINK_DENSITY
+        })
+        .collect();
+    // The title often sits just outside the body's element: a heading among the
+    // few short blocks right before it is part of the article.
+    let mut title = Vec::new();
+    if let Some(&first) = inside.first() {
+        for j in (first.saturating_sub(3)..first).rev() {
+            let block = &blocks[j];
+            if block.chars >= MIN_CHARS && block.kind != BlockKind::Heading {
+                break;
+            }
+            if block.kind == BlockKind::Heading
+                && chrome[block.owner as usize] == NONE
+                && block.link_density() <= MAX_LINK_DENSITY
+            {
+                title.push(j);
+                break;
+            }
+        }
+    }
+    // A heading is kept only if the block after it is.
+    let mut kept = title;
+    for (position, &i) in inside.iter().enumerate() {
+        if !keep[position] {
+            continue;
+        }
+        if blocks[i].kind == BlockKind::Heading {
+            let next = inside[position + 1..]
+                .iter()
+                .zip(&keep[position + 1..])
+                .find(|(&j, _)| blocks[j].kind != BlockKind::Heading)
+                .map(|(_, &k)| k);
+            if next != Some(true) {
+                continue;
+            }
+        }
+        kept.push(i);
+    }
+    kept
+}
+
+/// Adds every element's value into its ancestors' (children follow parents).
+fn accumulate(dom: &Dom, values: &mut [f64]) {
+    for index in (1..dom.nodes.len()).rev() {
+        let parent = dom.nodes[index].parent;
+        if parent != NONE {
+            values[parent as usize] += values[index];
+        }
+    }
+}
+
+/// For development: the best candidates and their scores.
+#[doc(hidden)]
+pub fn debug(dom: &Dom, blocks: &[Block]) -> String {
+    let nodes = &dom.nodes;
+    let mut score = vec![0.0f64; nodes.len()];
+    for block in blocks {
+        score[block.owner as usize] += value(block);
+    }
+    accumulate(dom, &mut score);
+    let mut out = String::new();
+    for (i, b) in blocks.iter().enumerate().take(400) {
+        let mut path = Vec::new();
+        let mut n = b.owner;
+        while n != NONE {
+            if let Some(e) = &nodes[n as usize].element {
+                path.push(format!(
+                    "{n}:{:?}{}",
+                    e.tag,
+                    if e.mark != Mark::None {
+                        format!("[{:?}]", e.mark)
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
+            n = nodes[n as usize].parent;
+        }
+        path.reverse();
+        out.push_str(&format!(
+            "{i} v={:.0} ld={:.2} {} | {}\n",
+            value(b),
+            b.link_density(),
+            path.join(">"),
+            b.text.chars().take(60).collect::<String>()
+        ));
+    }
+    out
+}

@@ -1,0 +1,111 @@
+//! The running example (DESIGN.md): a news page whose article must come out
+//! alone, without the site's "last updated" line, its headline list or its
+//! WeChat call to action. The HTML is written for this test in the shape such
+//! news sites use, around the text of `../shared/seed/`.
+
+const SEED: &str = r#"<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8">
+<title>Les chefs de la défense américaine et turque discutent de la Syrie et de la Libye</title>
+<meta property="og:site_name" content="French.news.cn">
+<meta name="description" content="Le secrétaire américain à la Défense Mark Esper s'est entretenu jeudi avec Hulusi Akar.">
+<link rel="canonical" href="http://french.news.cn/2020-02/28/c_138825906.htm">
+<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2020-02-28T10:10:00+08:00"}</script>
+<script>var tracking = "not content";</script>
+</head><body>
+<div class="top"><div class="logo"><a href="/"><img src="logo.png" alt="logo"></a></div>
+<ul class="menu"><li><a href="/monde">Monde</a></li><li><a href="/chine">Chine</a></li><li><a href="/eco">Économie</a></li></ul></div>
+<div class="wrap">
+ <div class="info">Dernière mise à jour à 10h10 le 28/02</div>
+ <div class="main">
+  <h1>Les chefs de la défense américaine et turque discutent de la Syrie et de la Libye</h1>
+  <div id="detailContent">
+   <p>Le secrétaire américain à la Défense Mark Esper s'est entretenu jeudi par téléphone avec son homologue turc Hulusi Akar au sujet de la Syrie et de la Libye, a déclaré le Pentagone dans un communiqué.</p>
+   <p>Les deux dirigeants ont discuté des opérations du gouvernement Assad dans la province d'Idleb, dans le nord-ouest de la Syrie - opérations soutenues par la Russie et l'Iran, selon Washington - et de la crise humanitaire qui en résulte dans la région, indique le communiqué.</p>
+   <p>Au cours de la conversation téléphonique, les deux parties ont également discuté de la situation en Libye.</p>
+   <p>Washington est en train d'examiner divers moyens de travailler avec la Turquie sur ces questions, ajoute le communiqué.</p>
+   <p>L'armée syrienne a récemment lancé une offensive militaire visant à éliminer les groupes rebelles radicaux à Idleb et dans la province voisine d'Alep. La Turquie soutient quant à elle les rebelles, et a exhorté la Russie et la Syrie à respecter les termes de l'accord de Sotchi, qui impose un cessez-le-feu à Idleb.</p>
+   <p>Un peu plus tôt jeudi, le ministère turc de la Défense a annoncé que deux soldats turcs avaient été tués par une frappe aérienne à Idleb, portant à 18 le nombre de militaires turcs tués dans cette province.</p>
+  </div>
+ </div>
+ <div class="right">
+  <ul class="list">
+   <li><a href="/1">La Chine procède au plus grand ajustement de l'histoire de son espace aérien</a></li>
+   <li><a href="/2">Selon le rapport Hurun, Beijing compte le plus grand nombre de riches Chinois</a></li>
+   <li><a href="/3">Le sud du Xinjiang progresse dans la lutte contre la pauvreté</a></li>
+   <li><a href="/4">Chine : l'indice des prix à la consommation en hausse de 3% en septembre</a></li>
+   <li><a href="/5">Mise à l'eau du plus grand porte-conteneurs au monde propulsé au gaz naturel liquéfié à Shanghai</a></li>
+   <li><a href="/6">La Chine achète plus de produits aux États-Unis</a></li>
+  </ul>
+  <div class="qr"><img src="qr.png"><p>Ceux qui veulent nous rejoindre sur la messagerie WeChat, scannez le code QR ci-contre.</p></div>
+  <ul class="list">
+   <li><a href="/7">Shanghai en tête de la capacité de consommation en Chine</a></li>
+   <li><a href="/8">Le ministère de la Justice chinois lance un site en anglais</a></li>
+   <li><a href="/9">Le réseau 5G couvrira 430 millions de Chinois d'ici 2025</a></li>
+  </ul>
+ </div>
+</div>
+<div class="foot">Copyright © 2000-2020 Xinhua News Agency. Tous droits réservés.</div>
+</body></html>"#;
+
+#[test]
+fn seed_page_gives_its_article_only() {
+    let page = tamis_extract::extract(SEED, &tamis_extract::Options::default()).unwrap();
+    let mut lines: Vec<&str> = page.text.lines().collect();
+    // The article's own headline is part of the article.
+    if lines.first().is_some_and(|l| l.starts_with("Les chefs de la défense")) {
+        lines.remove(0);
+    }
+    assert_eq!(lines.len(), 6, "{}", page.text);
+    assert!(lines[0].starts_with("Le secrétaire américain à la Défense Mark Esper"));
+    assert!(lines[5].ends_with("tués dans cette province."));
+    for chrome in ["Dernière mise à jour", "WeChat", "Hurun", "Copyright", "Monde"] {
+        assert!(!page.text.contains(chrome), "{chrome} in {}", page.text);
+    }
+    let meta = page.metadata;
+    assert_eq!(meta.lang.as_deref(), Some("fr"));
+    assert_eq!(meta.date.as_deref(), Some("2020-02-28T10:10:00+08:00"));
+    assert_eq!(meta.site_name.as_deref(), Some("French.news.cn"));
+    assert_eq!(
+        meta.canonical_url.as_deref(),
+        Some("http://french.news.cn/2020-02/28/c_138825906.htm")
+    );
+    assert!(meta.title.is_some_and(|t| t.starts_with("Les chefs")));
+    assert!(meta.description.is_some());
+}
+
+#[test]
+fn structure_is_kept() {
+    let html = "<html><body><article><h2>Steps to follow in order</h2>\
+        <p>First paragraph of the article, which is long enough to count as text.</p>\
+        <ul><li>first item</li><li>second item</li></ul>\
+        <table><tr><th>name</th><th>value</th></tr><tr><td>alpha</td><td>1</td></tr></table>\
+        <pre>fn main() {\n    println!(\"hi\");\n}</pre>\
+        <p>Second paragraph of the article, again long enough to count as real text.</p></article></body></html>";
+    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    let expected = "Steps to follow in order\n\
+        First paragraph of the article, which is long enough to count as text.\n\
+        first item\nsecond item\nname | value\nalpha | 1\n\
+        fn main() {\n    println!(\"hi\");\n}\n\
+        Second paragraph of the article, again long enough to count as real text.";
+    assert_eq!(page.text, expected);
+}
+
+#[test]
+fn hostile_input_does_not_panic() {
+    let options = tamis_extract::Options::default();
+    for html in [
+        "",
+        "<",
+        "<<<>>>",
+        "<table><td><table><td>",
+        "\u{0}\u{feff}<p>x",
+        "<pre><pre></pre>",
+    ] {
+        let _ = tamis_extract::extract(html, &options);
+    }
+    let deep = "<div>".repeat(100_000);
+    assert_eq!(
+        tamis_extract::extract(&deep, &options),
+        Err(tamis_extract::ExtractError::TooDeep)
+    );
+}

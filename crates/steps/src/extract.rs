@@ -1,0 +1,224 @@
+//! `extract`: replace a page's HTML by its main content as plain text, and
+//! record the page's metadata.
+//!
+//! The WARC reader has already decoded the payload to text (charset from the
+//! HTTP header, the BOM, `<meta>`, then detection) and put the HTTP
+//! `Content-Type` in `metadata.content_type`. This step:
+//! - drops the page as `not_html` when its declared type is another type
+//!   (`application/pdf`, `image/png`…), or when the type says nothing
+//!   (`text/plain`, missing) and the text does not start like HTML
+//!   (`tamis_extract::looks_like_html`);
+//! - drops it as `too_large`, `too_deep` or `timeout` when it breaks the size
+//!   limit, the depth limit or the time budget (guard rails: one pathological
+//!   page never holds a worker for long);
+//! - drops it as `empty` when no main content is found;
+//! - otherwise sets the text to the main content (one block per line) and adds
+//!   `title`, `date`, `html_lang`, `canonical_url`, `site_name` and
+//!   `description` to the metadata when the page has them.
+//!
+//! Counters: `html_bytes` (HTML read), `text_bytes` (text written).
+
+use serde::Deserialize;
+use std::time::Duration;
+use tamis_api::{Counters, Document, Reason, Step, Verdict};
+use tamis_extract::{ExtractError, Options};
+
+const NAME: &str = "extract";
+
+/// Configuration of `extract`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExtractConfig {
+    /// Keep user comments as content.
+    pub include_comments: bool,
+    /// Pages with more bytes of HTML are dropped as `too_large` (at least 1).
+    pub max_bytes: usize,
+    /// Pages nested deeper (elements) are dropped as `too_deep` (16 to 100000).
+    pub max_depth: usize,
+    /// Work on one page stops after this many milliseconds (`timeout`); 0 = no budget.
+    pub time_budget_ms: u64,
+}
+
+impl Default for ExtractConfig {
+    fn default() -> Self {
+        let options = Options::default();
+        ExtractConfig {
+            include_comments: options.include_comments,
+            max_bytes: options.max_bytes,
+            max_depth: options.max_depth,
+            time_budget_ms: options.time_budget.map_or(0, |d| d.as_millis() as u64),
+        }
+    }
+}
+
+impl ExtractConfig {
+    /// Validates the configuration and builds the step.
+    pub fn build(&self) -> Result<Extract, crate::ConfigError> {
+        let error = |key, message: &str| crate::ConfigError {
+            step: NAME,
+            key,
+            message: message.to_string(),
+        };
+        if self.max_bytes == 0 {
+            return Err(error("max_bytes", "must be at least 1"));
+        }
+        if !(16..=100_000).contains(&self.max_depth) {
+            return Err(error("max_depth", "must be between 16 and 100000"));
+        }
+        Ok(Extract {
+            options: Options {
+                include_comments: self.include_comments,
+                max_bytes: self.max_bytes,
+                max_depth: self.max_depth,
+                time_budget: (self.time_budget_ms > 0).then(|| Duration::from_millis(self.time_budget_ms)),
+            },
+        })
+    }
+}
+
+/// Why `extract` drops a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtractReason {
+    /// Not an HTML page (by its declared type, or by its first bytes).
+    NotHtml,
+    /// Larger than `max_bytes`.
+    TooLarge,
+    /// Nested deeper than `max_depth`.
+    TooDeep,
+    /// Took longer than the time budget.
+    Timeout,
+    /// No main content found.
+    Empty,
+}
+
+impl From<ExtractReason> for Reason {
+    fn from(reason: ExtractReason) -> Reason {
+        Reason(match reason {
+            ExtractReason::NotHtml => "not_html",
+            ExtractReason::TooLarge => "too_large",
+            ExtractReason::TooDeep => "too_deep",
+            ExtractReason::Timeout => "timeout",
+            ExtractReason::Empty => "empty",
+        })
+    }
+}
+
+/// The built step.
+#[derive(Debug, Clone)]
+pub struct Extract {
+    options: Options,
+}
+
+impl Extract {
+    fn is_html(doc: &Document) -> bool {
+        let declared = doc
+            .metadata
+            .get("content_type")
+            .and_then(|v| v.as_str())
+            .and_then(tamis_extract::mime_is_html);
+        match declared {
+            Some(is_html) => is_html,
+            None => tamis_extract::looks_like_html(&doc.text),
+        }
+    }
+}
+
+impl Step for Extract {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn process(&self, doc: &mut Document, counters: &mut Counters) -> Verdict {
+        if !Self::is_html(doc) {
+            return Verdict::drop(ExtractReason::NotHtml);
+        }
+        counters.add("html_bytes", doc.text.len() as u64);
+        let page = match tamis_extract::extract(&doc.text, &self.options) {
+            Ok(page) => page,
+            Err(ExtractError::TooLarge) => return Verdict::drop(ExtractReason::TooLarge),
+            Err(ExtractError::TooDeep) => return Verdict::drop(ExtractReason::TooDeep),
+            Err(ExtractError::Timeout) => return Verdict::drop(ExtractReason::Timeout),
+        };
+        if page.text.trim().is_empty() {
+            return Verdict::drop(ExtractReason::Empty);
+        }
+        counters.add("text_bytes", page.text.len() as u64);
+        doc.text = page.text;
+        let meta = page.metadata;
+        for (key, value) in [
+            ("title", meta.title),
+            ("date", meta.date),
+            ("html_lang", meta.lang),
+            ("canonical_url", meta.canonical_url),
+            ("site_name", meta.site_name),
+            ("description", meta.description),
+        ] {
+            if let Some(value) = value {
+                doc.metadata.insert(key.into(), value.into());
+            }
+        }
+        Verdict::Keep
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(config: &ExtractConfig, doc: &mut Document) -> Verdict {
+        config.build().unwrap().process(doc, &mut Counters::default())
+    }
+
+    fn page(body: &str) -> String {
+        format!("<!DOCTYPE html><html lang=\"fr\"><head><title>T</title></head><body>{body}</body></html>")
+    }
+
+    #[test]
+    fn keeps_the_article() {
+        let mut doc = Document::new(
+            "a",
+            page("<nav><a href=/>Accueil</a></nav><article><p>Un paragraphe assez long pour être du contenu, avec des mots.</p></article>"),
+        );
+        doc.metadata.insert("content_type".into(), "text/html".into());
+        assert_eq!(run(&ExtractConfig::default(), &mut doc), Verdict::Keep);
+        assert_eq!(
+            doc.text,
+            "Un paragraphe assez long pour être du contenu, avec des mots."
+        );
+        assert_eq!(doc.metadata["html_lang"], "fr");
+        assert_eq!(doc.metadata["title"], "T");
+    }
+
+    #[test]
+    fn drop_reasons() {
+        let config = ExtractConfig::default();
+        let mut pdf = Document::new("p", "%PDF-1.4 ...");
+        pdf.metadata.insert("content_type".into(), "application/pdf".into());
+        assert_eq!(run(&config, &mut pdf), Verdict::Drop(Reason("not_html")));
+        let mut text = Document::new("t", "just some words");
+        assert_eq!(run(&config, &mut text), Verdict::Drop(Reason("not_html")));
+        let mut empty = Document::new("e", page("<nav><a href=/>Accueil</a></nav>"));
+        assert_eq!(run(&config, &mut empty), Verdict::Drop(Reason("empty")));
+        let small = ExtractConfig {
+            max_bytes: 10,
+            ..ExtractConfig::default()
+        };
+        let mut large = Document::new("l", page("<p>x</p>"));
+        assert_eq!(run(&small, &mut large), Verdict::Drop(Reason("too_large")));
+        let shallow = ExtractConfig {
+            max_depth: 16,
+            ..ExtractConfig::default()
+        };
+        let mut deep = Document::new("d", page(&"<div>".repeat(100)));
+        assert_eq!(run(&shallow, &mut deep), Verdict::Drop(Reason("too_deep")));
+    }
+
+    #[test]
+    fn config_is_checked() {
+        let bad = ExtractConfig {
+            max_depth: 2,
+            ..ExtractConfig::default()
+        };
+        assert_eq!(bad.build().unwrap_err().key, "max_depth");
+    }
+}

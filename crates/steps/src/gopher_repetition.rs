@@ -1,0 +1,510 @@
+//! `gopher_repetition`: Gopher's repetition rules (Rae et al. 2021, *Scaling Language
+//! Models: Methods, Analysis & Insights from Training Gopher*, §A.1.1, Table A1).
+//!
+//! Reference implementation: datatrove 0.10.1, `src/datatrove/pipeline/filters/gopher_repetition_filter.py`
+//! (`GopherRepetitionFilter`, `find_duplicates`, `find_top_duplicate`, `find_all_duplicate`);
+//! names, defaults, order and reasons are datatrove's. Lengths are in characters (code points),
+//! fractions are over `len(text)`.
+//!
+//! Rules, in order:
+//! - `empty`: no text;
+//! - `dup_para_frac` / `dup_para_char_frac`: paragraphs (the stripped text split on `\n{2,}`)
+//!   equal to an earlier one, as a share of paragraphs / their characters of the text;
+//! - `dup_line_frac` / `dup_line_char_frac`: the same for lines (split on `\n+`, not stripped);
+//! - `top_{n}_gram`: for each `(n, frac)` of `top_n_grams`, the most frequent word n-gram
+//!   (words joined by a space; ties go to the n-gram seen first, as `Counter.most_common`)
+//!   times its count, over the text length;
+//! - `duplicated_{n}_n_grams`: for each `(n, frac)` of `dup_n_grams`, the characters of
+//!   n-grams (words concatenated without separator) already seen, scanning left to right and
+//!   jumping past a repeated n-gram.
+//!
+//! Rules are disabled with `null` or `0` for the four fractions, an empty list for n-grams.
+//! `n` goes up to 32 (the reason strings are static).
+//! Parity: `bench/quality/filter_parity.py`, fixture test `tests/quality_parity.rs`.
+
+use crate::quality::{default_language, find_duplicates, ratio};
+use serde::Deserialize;
+use tamis_api::{Counters, Document, Reason, Step, Verdict};
+use tamis_text::pystr::{char_len, strip};
+use tamis_text::WordTokenizer;
+
+const NAME: &str = "gopher_repetition";
+const MAX_N: usize = 32;
+
+/// `top_{n}_gram` for n = 1..=32.
+const TOP_REASONS: [&str; MAX_N] = [
+    "top_1_gram",
+    "top_2_gram",
+    "top_3_gram",
+    "top_4_gram",
+    "top_5_gram",
+    "top_6_gram",
+    "top_7_gram",
+    "top_8_gram",
+    "top_9_gram",
+    "top_10_gram",
+    "top_11_gram",
+    "top_12_gram",
+    "top_13_gram",
+    "top_14_gram",
+    "top_15_gram",
+    "top_16_gram",
+    "top_17_gram",
+    "top_18_gram",
+    "top_19_gram",
+    "top_20_gram",
+    "top_21_gram",
+    "top_22_gram",
+    "top_23_gram",
+    "top_24_gram",
+    "top_25_gram",
+    "top_26_gram",
+    "top_27_gram",
+    "top_28_gram",
+    "top_29_gram",
+    "top_30_gram",
+    "top_31_gram",
+    "top_32_gram",
+];
+
+/// `duplicated_{n}_n_grams` for n = 1..=32.
+const DUP_REASONS: [&str; MAX_N] = [
+    "duplicated_1_n_grams",
+    "duplicated_2_n_grams",
+    "duplicated_3_n_grams",
+    "duplicated_4_n_grams",
+    "duplicated_5_n_grams",
+    "duplicated_6_n_grams",
+    "duplicated_7_n_grams",
+    "duplicated_8_n_grams",
+    "duplicated_9_n_grams",
+    "duplicated_10_n_grams",
+    "duplicated_11_n_grams",
+    "duplicated_12_n_grams",
+    "duplicated_13_n_grams",
+    "duplicated_14_n_grams",
+    "duplicated_15_n_grams",
+    "duplicated_16_n_grams",
+    "duplicated_17_n_grams",
+    "duplicated_18_n_grams",
+    "duplicated_19_n_grams",
+    "duplicated_20_n_grams",
+    "duplicated_21_n_grams",
+    "duplicated_22_n_grams",
+    "duplicated_23_n_grams",
+    "duplicated_24_n_grams",
+    "duplicated_25_n_grams",
+    "duplicated_26_n_grams",
+    "duplicated_27_n_grams",
+    "duplicated_28_n_grams",
+    "duplicated_29_n_grams",
+    "duplicated_30_n_grams",
+    "duplicated_31_n_grams",
+    "duplicated_32_n_grams",
+];
+
+/// Configuration of `gopher_repetition` (datatrove's `GopherRepetitionFilter` arguments).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GopherRepetitionConfig {
+    /// Maximum share of duplicated lines.
+    pub dup_line_frac: Option<f64>,
+    /// Maximum share of duplicated paragraphs.
+    pub dup_para_frac: Option<f64>,
+    /// Maximum share of the text's characters in duplicated lines.
+    pub dup_line_char_frac: Option<f64>,
+    /// Maximum share of the text's characters in duplicated paragraphs.
+    pub dup_para_char_frac: Option<f64>,
+    /// `[n, frac]` pairs: maximum share of characters in the most frequent n-gram.
+    pub top_n_grams: Vec<(usize, f64)>,
+    /// `[n, frac]` pairs: maximum share of characters in repeated n-grams.
+    pub dup_n_grams: Vec<(usize, f64)>,
+    /// Word-tokenizer language (datatrove language key).
+    pub language: String,
+}
+
+impl Default for GopherRepetitionConfig {
+    fn default() -> Self {
+        GopherRepetitionConfig {
+            dup_line_frac: Some(0.3),
+            dup_para_frac: Some(0.3),
+            dup_line_char_frac: Some(0.2),
+            dup_para_char_frac: Some(0.2),
+            top_n_grams: vec![(2, 0.2), (3, 0.18), (4, 0.16)],
+            dup_n_grams: vec![(5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10)],
+            language: default_language(),
+        }
+    }
+}
+
+/// Why `gopher_repetition` dropped a document (datatrove's reason strings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GopherRepetitionReason {
+    /// `empty`
+    Empty,
+    /// `dup_para_frac`
+    DupParaFrac,
+    /// `dup_para_char_frac`
+    DupParaCharFrac,
+    /// `dup_line_frac`
+    DupLineFrac,
+    /// `dup_line_char_frac`
+    DupLineCharFrac,
+    /// `top_{n}_gram`
+    TopNGram(usize),
+    /// `duplicated_{n}_n_grams`
+    DuplicatedNGrams(usize),
+}
+
+impl From<GopherRepetitionReason> for Reason {
+    fn from(r: GopherRepetitionReason) -> Reason {
+        use GopherRepetitionReason::*;
+        Reason(match r {
+            Empty => "empty",
+            DupParaFrac => "dup_para_frac",
+            DupParaCharFrac => "dup_para_char_frac",
+            DupLineFrac => "dup_line_frac",
+            DupLineCharFrac => "dup_line_char_frac",
+            TopNGram(n) => TOP_REASONS[n - 1],
+            DuplicatedNGrams(n) => DUP_REASONS[n - 1],
+        })
+    }
+}
+
+/// The built step.
+#[derive(Debug)]
+pub struct GopherRepetition {
+    config: GopherRepetitionConfig,
+    tokenizer: WordTokenizer,
+}
+
+impl GopherRepetitionConfig {
+    /// Validates the configuration and builds the step.
+    pub fn build(&self) -> Result<GopherRepetition, crate::ConfigError> {
+        for (key, list) in [("top_n_grams", &self.top_n_grams), ("dup_n_grams", &self.dup_n_grams)] {
+            if list.iter().any(|(n, f)| *n == 0 || *n > MAX_N || !f.is_finite()) {
+                return Err(crate::ConfigError {
+                    step: NAME,
+                    key,
+                    message: format!("each entry is [n, fraction] with 1 <= n <= {MAX_N}"),
+                });
+            }
+        }
+        Ok(GopherRepetition {
+            config: self.clone(),
+            tokenizer: WordTokenizer::for_language(&self.language),
+        })
+    }
+}
+
+fn on(v: Option<f64>) -> Option<f64> {
+    v.filter(|x| *x != 0.0)
+}
+
+/// Splits on runs of at least `min` newlines (`re.split(r"\n{2,}")`, `re.split("\n+")`).
+fn split_newline_runs(text: &str, min: usize) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let bytes = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] == b'\n' {
+            let run_start = i;
+            while i < bytes.len() && bytes[i] == b'\n' {
+                i += 1;
+            }
+            if i - run_start >= min {
+                parts.push(&text[start..run_start]);
+                start = i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// Polynomial hashes of word sequences, from prefix sums, so that an n-gram's hash costs O(1)
+/// and depends only on the joined string (`"".join` or `" ".join`), as datatrove's keys do.
+/// Equal hashes are confirmed by comparing the strings, so the counts are exact.
+struct NgramHasher<'w> {
+    words: &'w [&'w str],
+    sep: bool,
+    /// Hash of the first k words joined (each followed by the separator when `sep`).
+    prefix: Vec<u64>,
+    /// Byte length of the same.
+    len: Vec<usize>,
+    /// BASE^i for i up to the longest n-gram's byte length (not the text's: a long text
+    /// would otherwise cost 8 bytes per byte).
+    pow: Vec<u64>,
+}
+
+const BASE: u64 = 0x100_0000_01b3;
+
+impl<'w> NgramHasher<'w> {
+    fn new(words: &'w [&'w str], sep: bool, max_n: usize) -> Self {
+        let mut prefix = Vec::with_capacity(words.len() + 1);
+        let mut len = Vec::with_capacity(words.len() + 1);
+        let (mut h, mut l) = (0u64, 0usize);
+        prefix.push(h);
+        len.push(l);
+        for w in words {
+            for &b in w.as_bytes() {
+                h = h.wrapping_mul(BASE).wrapping_add(b as u64 + 1);
+            }
+            l += w.len();
+            if sep {
+                h = h.wrapping_mul(BASE).wrapping_add(b' ' as u64 + 1);
+                l += 1;
+            }
+            prefix.push(h);
+            len.push(l);
+        }
+        let longest = (0..words.len().saturating_sub(max_n.min(words.len())) + 1)
+            .map(|i| len[(i + max_n).min(words.len())] - len[i])
+            .max()
+            .unwrap_or(0);
+        let mut pow = Vec::with_capacity(longest + 1);
+        let mut p = 1u64;
+        for _ in 0..=longest {
+            pow.push(p);
+            p = p.wrapping_mul(BASE);
+        }
+        NgramHasher {
+            words,
+            sep,
+            prefix,
+            len,
+            pow,
+        }
+    }
+
+    fn hash(&self, i: usize, n: usize) -> u64 {
+        let span = self.len[i + n] - self.len[i];
+        self.prefix[i + n].wrapping_sub(self.prefix[i].wrapping_mul(self.pow[span]))
+    }
+
+    fn equal(&self, i: usize, j: usize, n: usize) -> bool {
+        let (a, b) = (&self.words[i..i + n], &self.words[j..j + n]);
+        if a == b {
+            return true;
+        }
+        if self.len[i + n] - self.len[i] != self.len[j + n] - self.len[j] {
+            return false;
+        }
+        if self.sep {
+            a.join(" ") == b.join(" ")
+        } else {
+            a.iter().flat_map(|w| w.bytes()).eq(b.iter().flat_map(|w| w.bytes()))
+        }
+    }
+}
+
+/// The keys are already hashes: spread their bits with one multiplication instead of hashing again.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    }
+}
+
+type KeyMap<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// Probes for the n-gram at `i`: the slot of an equal n-gram already in `table`, or a free key.
+fn probe<V>(table: &KeyMap<V>, h: &NgramHasher, i: usize, n: usize, first: impl Fn(&V) -> usize) -> (u64, bool) {
+    let mut key = h.hash(i, n);
+    loop {
+        match table.get(&key) {
+            None => return (key, false),
+            Some(v) if h.equal(first(v), i, n) => return (key, true),
+            Some(_) => key = key.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1),
+        }
+    }
+}
+
+/// `find_top_duplicate(get_n_grams(words, n))`: characters of the most frequent n-gram
+/// times its count; ties go to the first seen.
+fn top_duplicate_chars(h: &NgramHasher, n: usize) -> Option<usize> {
+    let words = h.words;
+    if words.len() < n {
+        return None;
+    }
+    // key -> (first index, count)
+    let mut counts: KeyMap<(usize, usize)> = KeyMap::default();
+    counts.reserve(words.len());
+    for i in 0..=words.len() - n {
+        let (key, found) = probe(&counts, h, i, n, |v| v.0);
+        if found {
+            if let Some(v) = counts.get_mut(&key) {
+                v.1 += 1;
+            }
+        } else {
+            counts.insert(key, (i, 1));
+        }
+    }
+    let (first, count) = counts
+        .values()
+        .copied()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    let len: usize = words[first..first + n].iter().map(|w| char_len(w)).sum::<usize>() + (n - 1);
+    Some(len * count)
+}
+
+/// `find_all_duplicate(words, n)`.
+fn all_duplicate_chars(h: &NgramHasher, n: usize, seen: &mut KeyMap<usize>) -> usize {
+    let words = h.words;
+    if words.len() < n {
+        return 0;
+    }
+    seen.clear();
+    seen.reserve(words.len());
+    let mut repeated = 0;
+    let mut idx = 0;
+    while idx + n <= words.len() {
+        let (key, found) = probe(seen, h, idx, n, |v| *v);
+        if found {
+            repeated += words[idx..idx + n].iter().map(|w| char_len(w)).sum::<usize>();
+            idx += n;
+        } else {
+            seen.insert(key, idx);
+            idx += 1;
+        }
+    }
+    repeated
+}
+
+impl GopherRepetition {
+    /// The decision alone, for tests and the parity harness.
+    pub fn decide(&self, text: &str) -> Result<(), GopherRepetitionReason> {
+        use GopherRepetitionReason::*;
+        let c = &self.config;
+        if text.is_empty() {
+            return Err(Empty);
+        }
+        let text_len = char_len(text);
+        let paragraphs = split_newline_runs(strip(text), 2);
+        let (dups, dup_chars) = find_duplicates(paragraphs.iter().copied());
+        if on(c.dup_para_frac).is_some_and(|m| ratio(dups, paragraphs.len()) > m) {
+            return Err(DupParaFrac);
+        }
+        if on(c.dup_para_char_frac).is_some_and(|m| ratio(dup_chars, text_len) > m) {
+            return Err(DupParaCharFrac);
+        }
+        let lines = split_newline_runs(text, 1);
+        let (dups, dup_chars) = find_duplicates(lines.iter().copied());
+        if on(c.dup_line_frac).is_some_and(|m| ratio(dups, lines.len()) > m) {
+            return Err(DupLineFrac);
+        }
+        if on(c.dup_line_char_frac).is_some_and(|m| ratio(dup_chars, text_len) > m) {
+            return Err(DupLineCharFrac);
+        }
+        let words = self.tokenizer.word_tokenize(text);
+        let max_top = c.top_n_grams.iter().map(|(n, _)| *n).max().unwrap_or(1);
+        let spaced = NgramHasher::new(&words, true, max_top);
+        for &(n, frac) in &c.top_n_grams {
+            if let Some(chars) = top_duplicate_chars(&spaced, n) {
+                if ratio(chars, text_len) > frac {
+                    return Err(TopNGram(n));
+                }
+            }
+        }
+        let max_dup = c.dup_n_grams.iter().map(|(n, _)| *n).max().unwrap_or(1);
+        let concatenated = NgramHasher::new(&words, false, max_dup);
+        let mut seen = KeyMap::default();
+        for &(n, frac) in &c.dup_n_grams {
+            if ratio(all_duplicate_chars(&concatenated, n, &mut seen), text_len) > frac {
+                return Err(DuplicatedNGrams(n));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Step for GopherRepetition {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn process(&self, doc: &mut Document, _counters: &mut Counters) -> Verdict {
+        match self.decide(&doc.text) {
+            Ok(()) => Verdict::Keep,
+            Err(reason) => Verdict::drop(reason),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use GopherRepetitionReason::*;
+
+    fn decide(text: &str) -> Result<(), GopherRepetitionReason> {
+        GopherRepetitionConfig::default().build().unwrap().decide(text)
+    }
+
+    #[test]
+    fn splits_like_python_re() {
+        assert_eq!(split_newline_runs("a\n\nb\nc\n\n\nd", 2), vec!["a", "b\nc", "d"]);
+        assert_eq!(split_newline_runs("\na\n\nb\n", 1), vec!["", "a", "b", ""]);
+    }
+
+    #[test]
+    fn each_rule() {
+        assert_eq!(decide(""), Err(Empty));
+        assert_eq!(
+            decide("Same paragraph here.\n\nSame paragraph here.\n\nOther one, longer than the others by far."),
+            Err(DupParaFrac)
+        );
+        assert_eq!(
+            decide("A fairly long paragraph that repeats itself.\n\nA fairly long paragraph that repeats itself.\n\nb\n\nc\n\nd\n\ne\n\nf"),
+            Err(DupParaCharFrac)
+        );
+        assert_eq!(decide("x\ny\nx\nz\nx"), Err(DupLineFrac));
+        assert_eq!(
+            decide("a long line that will be repeated\nb\na long line that will be repeated\nc\nd\ne\nf\ng\nh\ni"),
+            Err(DupLineCharFrac)
+        );
+        assert_eq!(
+            decide("buy now buy now buy now and more words here to dilute it"),
+            Err(TopNGram(2))
+        );
+        let no_top = GopherRepetitionConfig {
+            top_n_grams: vec![],
+            ..GopherRepetitionConfig::default()
+        };
+        assert_eq!(
+            no_top
+                .build()
+                .unwrap()
+                .decide("one two three four five six seven eight nine ten eleven one two three four five six seven"),
+            Err(DuplicatedNGrams(5))
+        );
+        // Even one n-gram counts against a short text; a kept text needs some length.
+        let varied = "Rain fell over the quiet harbour while fishermen mended nets, children chased gulls along \
+                      wet stones, and an old bell rang twice from the chapel tower before dusk settled softly.";
+        assert_eq!(decide(varied), Ok(()));
+    }
+
+    #[test]
+    fn concatenation_semantics() {
+        // "".join: ("ab","c") equals ("a","bc").
+        let words = ["ab", "c", "x", "a", "bc"];
+        assert_eq!(
+            all_duplicate_chars(&NgramHasher::new(&words, false, 2), 2, &mut KeyMap::default()),
+            3
+        );
+        // ties go to the first n-gram seen
+        let words = ["aaa", "b", "aaa", "b", "c", "d", "c", "d"];
+        assert_eq!(top_duplicate_chars(&NgramHasher::new(&words, true, 2), 2), Some(10));
+    }
+}

@@ -1,0 +1,72 @@
+//! Decision-level parity of the quality steps with datatrove 0.10.1, on the committed fixture
+//! `tests/data/quality_fixture.jsonl`: documents written by `bench/quality/make_fixture.py` to hit
+//! every rule and tokenizer edge case, with datatrove's decisions (and C4's rewritten text)
+//! recorded once by that script. CI does not run datatrove; this test replays its answers.
+
+use std::path::Path;
+use tamis_api::{Counters, Document, Step, Verdict};
+use tamis_steps::c4_badwords::C4BadWordsConfig;
+use tamis_steps::c4_paragraph::C4ParagraphConfig;
+use tamis_steps::c4_quality::C4QualityConfig;
+use tamis_steps::fineweb_quality::FineWebQualityConfig;
+use tamis_steps::gopher_quality::GopherQualityConfig;
+use tamis_steps::gopher_repetition::GopherRepetitionConfig;
+
+#[test]
+fn quality_steps_reproduce_datatrove_decisions() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let badwords: C4BadWordsConfig = serde_json::from_value(
+        serde_json::json!({"badwords_dir": data.join("badwords"), "fail_on_missing_language": false}),
+    )
+    .unwrap();
+    let steps: Vec<(&str, Box<dyn Step>)> = vec![
+        (
+            "gopher_repetition",
+            Box::new(GopherRepetitionConfig::default().build().unwrap()),
+        ),
+        (
+            "gopher_quality",
+            Box::new(GopherQualityConfig::default().build().unwrap()),
+        ),
+        ("c4_quality", Box::new(C4QualityConfig::default().build().unwrap())),
+        ("c4_paragraph", Box::new(C4ParagraphConfig::default().build().unwrap())),
+        (
+            "fineweb_quality",
+            Box::new(FineWebQualityConfig::default().build().unwrap()),
+        ),
+        ("c4_badwords", Box::new(badwords.build().unwrap())),
+    ];
+    let fixture = std::fs::read_to_string(data.join("quality_fixture.jsonl")).unwrap();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for line in fixture.lines() {
+        let rec: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = rec["id"].as_str().unwrap();
+        let text = match rec.get("repeat") {
+            Some(r) => vec![r[0].as_str().unwrap(); r[1].as_u64().unwrap() as usize].join(" "),
+            None => rec["text"].as_str().unwrap().to_string(),
+        };
+        for (name, step) in &steps {
+            let mut doc = Document::new(id, text.clone());
+            doc.metadata.insert("language".into(), rec["lang"].clone());
+            let got = match step.process(&mut doc, &mut Counters::default()) {
+                Verdict::Keep => "keep".to_string(),
+                Verdict::Drop(r) => r.as_str().to_string(),
+            };
+            let want = rec["expected"][name].as_str().unwrap();
+            checked += 1;
+            if got != want {
+                failures.push(format!("{id} {name}: datatrove {want}, tamis {got}"));
+            } else if *name == "c4_quality" && got == "keep" && doc.text != rec["c4_quality_text"].as_str().unwrap() {
+                failures.push(format!("{id} c4_quality: rewritten text differs"));
+            }
+        }
+    }
+    assert!(checked > 800, "fixture too small: {checked}");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} decisions differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
