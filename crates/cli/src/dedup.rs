@@ -91,6 +91,9 @@ pub struct RunFlags {
     /// Run only this phase (record, buckets, clusters, keepers, filter).
     #[arg(long)]
     phase: Option<String>,
+    /// Keep OUTPUT/.global/ (signatures, pairs, clusters) once the run completed.
+    #[arg(long)]
+    keep_global: bool,
     #[arg(long, short = 'q')]
     quiet: bool,
 }
@@ -151,6 +154,7 @@ pub fn run(args: DedupArgs) -> anyhow::Result<ExitCode> {
         concurrent_tasks: flags.concurrent_tasks,
         mem_budget: flags.mem_budget,
         phase: flags.phase,
+        keep_global: flags.keep_global,
         quiet: flags.quiet,
     };
     execute(&pipeline, &run)

@@ -79,6 +79,9 @@ struct RunArgs {
     /// Run only this phase of a pipeline with a corpus-wide step (record, its own phases, filter).
     #[arg(long)]
     phase: Option<String>,
+    /// Keep OUTPUT/.global/ (a corpus-wide step's signatures, pairs, clusters) once the run completed.
+    #[arg(long)]
+    keep_global: bool,
     /// No progress bar and no summary table.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -148,7 +151,8 @@ fn execute(pipeline: &Pipeline, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let progress = Arc::new(Progress::default());
     let runner = Runner::new(pipeline, workers, progress.clone())
         .context("starting the worker pool")?
-        .with_mem_budget(args.mem_budget);
+        .with_mem_budget(args.mem_budget)
+        .with_keep_global(args.keep_global);
     let phases = runner.phases();
     let selected: Vec<usize> = match &args.phase {
         None => (0..phases.len()).collect(),

@@ -186,3 +186,69 @@ fn tamis_dedup_minhash_runs_every_phase_and_spills_under_a_small_budget() {
     let only = dir.tamis(&["dedup", "minhash", "in", "-o", "x", "--phase", "sideways", "-q"]);
     assert_eq!(only.status.code(), Some(2));
 }
+
+#[test]
+fn eval_dedup_scores_the_clusters_of_a_generated_corpus() {
+    let dir = Dir::new();
+    for i in 0..30u64 {
+        let paragraphs: Vec<String> = (0..4).map(|p| text(5000 + i * 10 + p, 40)).collect();
+        dir.write(&format!("set/truth/{i:03}.txt"), paragraphs.join("\n").as_bytes());
+    }
+    let args = [
+        "eval",
+        "dedup",
+        "set",
+        "--originals",
+        "10",
+        "--copies",
+        "5",
+        "--json",
+        "report.json",
+        "--work",
+        "work",
+    ];
+    let output = dir.tamis(&args);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("S-curve recall"), "{stdout}");
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path("report.json")).unwrap()).unwrap();
+    assert_eq!(report["documents"], 10 * 6 + 20);
+    let at_08 = &report["scores"][0];
+    assert_eq!(at_08["threshold"], 0.8);
+    assert!(at_08["true_pairs"].as_u64().unwrap() >= 10, "{report}");
+    assert!(at_08["pair_recall"].as_f64().unwrap() >= 0.9, "{report}");
+    assert!(at_08["removed_recall"].as_f64().unwrap() >= 0.9, "{report}");
+    // The same seed gives the same corpus and the same scores.
+    let again = dir.tamis(&args);
+    assert!(again.status.success());
+    let second: Value = serde_json::from_str(&std::fs::read_to_string(dir.path("report.json")).unwrap()).unwrap();
+    assert_eq!(report["scores"], second["scores"]);
+}
+
+#[test]
+fn global_files_are_removed_once_every_task_completed_unless_kept() {
+    let dir = Dir::new();
+    corpus(&dir);
+    pipeline(&dir, "out", "minhash_dedup: {}");
+    // An array job: .global/ stays while a task has not completed the run.
+    let run = |index: &str| dir.tamis(&["run", "pipeline.yaml", "-q", "--tasks", "2", "--task-index", index]);
+    for index in ["0", "1", "0", "1"] {
+        run(index);
+    }
+    assert!(dir.path("out/completions/00001").exists());
+    assert!(
+        dir.path("out/.global").exists(),
+        "removed while task 0 has not filtered"
+    );
+    assert_eq!(run("0").status.code(), Some(0));
+    assert!(!dir.path("out/.global").exists());
+    // A re-run of the completed job skips every phase and changes nothing.
+    let before = kept_ids(&dir, "out");
+    dir.run_ok(&["--tasks", "2"]);
+    assert_eq!(kept_ids(&dir, "out"), before);
+    assert!(!dir.path("out/.global").exists());
+    pipeline(&dir, "kept", "minhash_dedup: {}");
+    dir.run_ok(&["--keep-global"]);
+    assert!(dir.path("kept/.global/minhash_dedup/clusters").is_dir());
+    assert_eq!(kept_ids(&dir, "kept"), before);
+}

@@ -47,14 +47,20 @@ fn seed_keeps_its_article_and_loses_its_chrome() {
 fn the_default_pipeline_turns_the_seed_page_into_its_article() {
     let dir = Dir::new();
     let pipeline = std::fs::read_to_string(example("pipeline.yaml")).unwrap();
-    let pipeline = pipeline.replace("examples/news", &example("news")).replace("out/example/", "out/");
+    let pipeline = pipeline
+        .replace("examples/news", &example("news"))
+        .replace("out/example/", "out/");
     dir.pipeline(&pipeline);
     dir.run_ok(&[]);
     let kept = documents(&dir.path("out"));
     assert_eq!(kept.len(), 30);
     for doc in &kept {
         assert_eq!(doc["metadata"]["language"], "fr", "{}", doc["url"]);
-        assert!(doc["metadata"]["language_score"].as_f64().unwrap() > 0.9, "{}", doc["url"]);
+        assert!(
+            doc["metadata"]["language_score"].as_f64().unwrap() > 0.9,
+            "{}",
+            doc["url"]
+        );
     }
     // From the HTML: the headline, then the article's paragraphs, and nothing else.
     let seed = kept
@@ -63,10 +69,17 @@ fn the_default_pipeline_turns_the_seed_page_into_its_article() {
         .expect("the seed page is kept");
     let lines: Vec<&str> = seed["text"].as_str().unwrap().lines().collect();
     assert_eq!(lines[1..], SEED_ARTICLE, "{lines:#?}");
-    assert_eq!(seed["metadata"]["title"].as_str().map(|t| t.contains(lines[0])), Some(true));
+    assert_eq!(
+        seed["metadata"]["title"].as_str().map(|t| t.contains(lines[0])),
+        Some(true)
+    );
     for doc in &kept {
         for chrome in SEED_CHROME {
-            assert!(!doc["text"].as_str().unwrap().lines().any(|l| l == chrome), "{chrome:?} in {}", doc["url"]);
+            assert!(
+                !doc["text"].as_str().unwrap().lines().any(|l| l == chrome),
+                "{chrome:?} in {}",
+                doc["url"]
+            );
         }
     }
     let removed = documents(&dir.path("out/removed"));
@@ -79,7 +92,10 @@ fn the_default_pipeline_turns_the_seed_page_into_its_article() {
     assert_eq!(languages, ["de", "en", "en", "es", "ru", "zh"]);
     let stats = dir.stats("out");
     assert_eq!(stats["steps"][1]["dropped"]["wrong_language"], 6);
-    assert_eq!(stats["steps"][2]["counters"]["lines_removed"], 30, "one update line per French page");
+    assert_eq!(
+        stats["steps"][2]["counters"]["lines_removed"], 30,
+        "one update line per French page"
+    );
 }
 
 #[test]

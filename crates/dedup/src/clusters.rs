@@ -81,11 +81,16 @@ pub fn components(nodes: &[u64], edge_files: &[PathBuf]) -> io::Result<Vec<u32>>
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "a pair names an unknown document"))
     };
     edge_files.par_iter().try_for_each(|file| -> io::Result<()> {
-        let pairs = runs::read_all(file, 2)?;
-        for pair in pairs.chunks_exact(2) {
-            union(&parent, index(pair[0])?, index(pair[1])?);
-        }
-        Ok(())
+        let mut failed = None;
+        runs::for_each(file, 2, &mut |pair| {
+            if failed.is_none() {
+                match (index(pair[0]), index(pair[1])) {
+                    (Ok(a), Ok(b)) => union(&parent, a, b),
+                    (Err(e), _) | (_, Err(e)) => failed = Some(e),
+                }
+            }
+        })?;
+        failed.map_or(Ok(()), Err)
     })?;
     Ok((0..nodes.len() as u32).map(|i| find(&parent, i)).collect())
 }

@@ -22,7 +22,6 @@ use crate::clusters::{self, ClusterDecider, Names};
 use crate::runs::{self, RunWriter};
 use crate::signature::{Minhasher, SignatureConfig};
 use crate::words::WordSplitter;
-use rayon::prelude::*;
 use serde::Deserialize;
 use std::io;
 use std::path::PathBuf;
@@ -164,47 +163,79 @@ impl MinhashDedup {
         let rows = self.config().hashes_per_bucket;
         let dir = context.dir.join("sigs").join(format!("b{bucket:03}"));
         let runs = runs::list_runs(&dir)?;
-        let mut pairs = Vec::new();
+        // Pairs go to the file as they are found: the bucket's merge holds one
+        // record per run and one group head, whatever the number of duplicates.
+        let mut pairs = runs::StreamWriter::create(&pairs_file(context, bucket))?;
+        let mut written = 0u64;
+        let mut failed = None;
         let mut first: Option<Vec<u64>> = None;
         let mut signatures = 0u64;
         runs::merge(&runs, rows + 1, &dir.join("merge"), &mut |record| {
             signatures += 1;
             let key = record[rows];
             match &first {
-                Some(group) if group[..rows] == record[..rows] => pairs.extend_from_slice(&[group[rows], key]),
+                Some(group) if group[..rows] == record[..rows] => {
+                    if failed.is_none() {
+                        failed = pairs.push(&[group[rows], key]).err();
+                    }
+                    written += 1;
+                }
                 _ => first = Some(record.to_vec()),
             }
         })?;
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        pairs.finish()?;
         let mut counters = Counters::default();
         counters.add("signatures", signatures);
-        counters.add("pairs", pairs.len() as u64 / 2);
-        runs::write_atomically(&pairs_file(context, bucket), &runs::to_bytes(&pairs))?;
+        counters.add("pairs", written);
         Ok(counters)
     }
 
     /// Phase `clusters`: connected components over every bucket's pairs.
     fn cluster(&self, context: &GlobalContext) -> io::Result<Counters> {
         let files: Vec<PathBuf> = (0..self.config().num_buckets).map(|b| pairs_file(context, b)).collect();
-        // The distinct documents named by a pair, bucket by bucket.
-        let mut nodes: Vec<u64> = Vec::new();
+        // The distinct documents named by a pair: every end, sorted externally
+        // under the memory budget, then merged without repeats.
+        let scratch = context.dir.join("nodes");
+        let mut ends = RunWriter::new(scratch.join("ends"), 1, context.mem_budget);
         for file in &files {
-            let mut ends = runs::read_all(file, 2)?;
-            ends.par_sort_unstable();
-            ends.dedup();
-            nodes = merge_sorted(&nodes, &ends);
+            let mut failed = None;
+            runs::for_each(file, 2, &mut |pair| {
+                if failed.is_none() {
+                    failed = ends.push(&pair[..1]).and_then(|()| ends.push(&pair[1..])).err();
+                }
+            })?;
+            if let Some(error) = failed {
+                return Err(error);
+            }
         }
+        let end_runs = ends.finish()?;
+        let mut nodes: Vec<u64> = Vec::new();
+        runs::merge(&end_runs, 1, &scratch.join("merge"), &mut |end| {
+            if nodes.last() != Some(&end[0]) {
+                nodes.push(end[0]);
+            }
+        })?;
+        if scratch.exists() {
+            std::fs::remove_dir_all(&scratch)?;
+        }
+        nodes.shrink_to_fit();
+        // In memory: the nodes (8 bytes each), the union-find's parents and the
+        // roots (4 + 4) and the sizes (4): 20 bytes per clustered document.
         let roots = clusters::components(&nodes, &files)?;
-        let mut sizes = vec![0u64; nodes.len()];
+        let mut sizes = vec![0u32; nodes.len()];
         for &root in &roots {
             sizes[root as usize] += 1;
         }
         let mut counters = Counters::default();
         counters.add("clustered_documents", nodes.len() as u64);
         counters.add("clusters", sizes.iter().filter(|&&s| s > 0).count() as u64);
-        counters.add("union_find_bytes", nodes.len() as u64 * 12);
+        counters.add("union_find_bytes", nodes.len() as u64 * 20);
         let records = nodes.iter().zip(&roots).map(|(&node, &root)| {
             let root = root as usize;
-            [node, nodes[root], sizes[root]]
+            [node, nodes[root], u64::from(sizes[root])]
         });
         clusters::write_cluster_files(context.dir, 0, records)?;
         Ok(counters)
@@ -213,30 +244,4 @@ impl MinhashDedup {
 
 fn pairs_file(context: &GlobalContext, bucket: usize) -> PathBuf {
     context.dir.join("pairs").join(format!("b{bucket:03}.run"))
-}
-
-/// The sorted union of two sorted, distinct sequences.
-fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }

@@ -202,6 +202,57 @@ fn merge_few(paths: &[PathBuf], width: usize, each: &mut dyn FnMut(&[u64])) -> i
     Ok(())
 }
 
+/// Calls `each` with every record of one run file, in order, reading it through
+/// a small buffer (a missing file has no record).
+pub fn for_each(path: &Path, width: usize, each: &mut dyn FnMut(&[u64])) -> io::Result<()> {
+    let mut reader = match RunReader::open(path, width) {
+        Ok(reader) => reader,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    while reader.advance()? {
+        each(&reader.record);
+    }
+    Ok(())
+}
+
+/// Writes records to a file as they come, through a temporary name renamed by
+/// [`StreamWriter::finish`]: a file of any size in a small buffer.
+pub struct StreamWriter {
+    path: PathBuf,
+    temp: PathBuf,
+    out: BufWriter<File>,
+}
+
+impl StreamWriter {
+    /// A writer that will create `path`.
+    pub fn create(path: &Path) -> io::Result<Self> {
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        let temp = PathBuf::from(format!("{}.tmp", path.display()));
+        Ok(StreamWriter {
+            path: path.to_path_buf(),
+            out: BufWriter::with_capacity(READ_BUFFER, File::create(&temp)?),
+            temp,
+        })
+    }
+
+    /// Appends one record.
+    pub fn push(&mut self, record: &[u64]) -> io::Result<()> {
+        for word in record {
+            self.out.write_all(&word.to_le_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn finish(self) -> io::Result<()> {
+        self.out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        fs::rename(self.temp, self.path)
+    }
+}
+
 /// Every record of one run file, in order (for small files: per-shard outputs).
 pub fn read_all(path: &Path, width: usize) -> io::Result<Vec<u64>> {
     let bytes = match fs::read(path) {

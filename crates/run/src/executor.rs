@@ -178,6 +178,8 @@ pub struct Runner<'p> {
     pub(crate) global: Option<(usize, &'p dyn GlobalStep, usize)>,
     /// Memory a global step's recorder or phase unit may hold before spilling.
     pub(crate) mem_budget: usize,
+    /// Keep `OUTPUT/.global/` once every task completed the run.
+    pub(crate) keep_global: bool,
 }
 
 /// Where the documents leaving a segment go.
@@ -333,12 +335,20 @@ impl<'p> Runner<'p> {
             progress,
             global,
             mem_budget: DEFAULT_MEM_BUDGET,
+            keep_global: false,
         })
     }
 
     /// Caps the memory of a global step's recorders and phase units (per task).
     pub fn with_mem_budget(mut self, bytes: usize) -> Self {
         self.mem_budget = bytes.max(1 << 20);
+        self
+    }
+
+    /// Keeps the global step's files (`OUTPUT/.global/`) after the run completed,
+    /// e.g. to inspect signatures or clusters; by default they are removed.
+    pub fn with_keep_global(mut self, keep: bool) -> Self {
+        self.keep_global = keep;
         self
     }
 

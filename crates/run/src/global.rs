@@ -20,6 +20,9 @@
 //! OUTPUT/.global/done/<phase>/00003             task 3 completed the phase (commit point)
 //! ```
 //!
+//! Once every task completed the run (its completion marker), `.global/` is
+//! removed, unless `--keep-global` says otherwise.
+//!
 //! A phase of a task starts only when every task completed the phase before
 //! (the markers say so); a killed phase is redone from scratch, its outputs
 //! being deterministic. Every output is a function of the inputs, never of the
@@ -33,6 +36,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 use tamis_api::{Counters, GlobalContext, GlobalStep, Stats};
+
+/// Memory of the document pipeline of a record or filter task, outside the
+/// global step's own buffers: the binary, the reader's batches (at most 512
+/// documents or 16 MiB each, two queued and one being processed) and the
+/// writers' queues. Measured at 30–45 MB with 4 KB documents
+/// (docs/benchmarks.md, "MinHash dedup memory").
+const PIPELINE_RESERVE: usize = 48 << 20;
 
 fn task_name(task: usize) -> String {
     format!("{task:05}")
@@ -72,6 +82,15 @@ impl Runner<'_> {
         }
     }
 
+    /// The part of `--mem-budget` a global step's recorders and units may hold:
+    /// the budget is the task's, and [`PIPELINE_RESERVE`] of it goes to the
+    /// document pipeline around the step (at least a quarter goes to the step).
+    fn step_budget(&self) -> usize {
+        self.mem_budget
+            .saturating_sub(PIPELINE_RESERVE)
+            .max(self.mem_budget / 4)
+    }
+
     fn global_root(&self) -> PathBuf {
         self.pipeline.output.join(".global")
     }
@@ -102,6 +121,11 @@ impl Runner<'_> {
                 Ok(None) => Ok(false),
                 Err(source) => Err(io_error(task, "reading the completion marker", source)),
             };
+        }
+        // A task that completed the run completed every phase, even once the
+        // phases' files and markers under `.global/` are gone.
+        if matches!(self.layout.marker(task), Ok(Some(found)) if found == self.marker(count)) {
+            return Ok(true);
         }
         let path = self.marker_path(&phases[phase], task);
         match fs::read(&path) {
@@ -177,7 +201,30 @@ impl Runner<'_> {
         });
         let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
         results.sort_by_key(|(index, _)| indexes.iter().position(|i| i == index));
+        if phase == last && !self.keep_global && results.iter().all(|(_, r)| r.is_ok()) {
+            if let Err(source) = self.remove_global(count) {
+                let task = indexes.first().copied().unwrap_or(0);
+                results.push((task, Err(io_error(task, "removing OUTPUT/.global", source))));
+            }
+        }
         results
+    }
+
+    /// Removes `OUTPUT/.global/` once every task of the job completed the run
+    /// (its completion marker is the commit point): nothing reads it any more,
+    /// and a re-run skips every phase of a completed task. Until then it holds
+    /// what resuming needs. Another task removing it at the same time is fine.
+    fn remove_global(&self, count: usize) -> io::Result<()> {
+        for task in 0..count {
+            match self.layout.marker(task) {
+                Ok(Some(found)) if found == self.marker(count) => {}
+                _ => return Ok(()),
+            }
+        }
+        match fs::remove_dir_all(self.global_root()) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
     }
 
     fn record_task(&self, step: &dyn GlobalStep, count: usize, task: usize) -> Result<TaskOutcome, RunError> {
@@ -204,7 +251,7 @@ impl Runner<'_> {
         let context = GlobalContext {
             dir: &step_dir,
             shards: &names,
-            mem_budget: self.mem_budget,
+            mem_budget: self.step_budget(),
         };
         let mut stats = Stats::for_steps(self.pipeline.step_names());
         stats.tasks = 1;
@@ -266,7 +313,7 @@ impl Runner<'_> {
         let context = GlobalContext {
             dir: &dir,
             shards: &names,
-            mem_budget: self.mem_budget,
+            mem_budget: self.step_budget(),
         };
         let name = self.phases()[phase].clone();
         let mut counters = Counters::default();
@@ -320,7 +367,7 @@ impl Runner<'_> {
         let context = GlobalContext {
             dir: &dir,
             shards: &names,
-            mem_budget: self.mem_budget,
+            mem_budget: self.step_budget(),
         };
         let staging = self
             .layout

@@ -2,6 +2,7 @@
 //! set. One module per kind; each owns its arguments and its report, and keeps
 //! nothing of the data set.
 
+mod dedup;
 pub mod extraction;
 mod langid;
 
@@ -13,6 +14,9 @@ pub enum Kind {
     /// Language identification accuracy per language on lingua's test data,
     /// next to the published accuracy of CLD2, CLD3, langid.py, Lingua and whatlang.
     Langid(langid::Args),
+    /// Recall and precision of minhash_dedup on near-duplicates with known edits of real texts,
+    /// next to the LSH S-curve.
+    Dedup(dedup::Args),
 }
 
 /// Runs one evaluation.
@@ -20,5 +24,6 @@ pub fn run(kind: Kind) -> anyhow::Result<std::process::ExitCode> {
     match kind {
         Kind::Extraction(args) => extraction::run(args),
         Kind::Langid(args) => langid::run(args),
+        Kind::Dedup(args) => dedup::run(args),
     }
 }
