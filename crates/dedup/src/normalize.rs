@@ -64,8 +64,22 @@ fn is_digit(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_digit()
     } else {
-        c.general_category() == GeneralCategory::DecimalNumber
+        // The category lookup is a search in a large table: skip it for the
+        // blocks that hold no decimal digit (below Arabic-Indic U+0660, CJK
+        // ideographs, Hangul syllables).
+        !no_digits_or_marks(c) && (c as u32) >= 0x660 && c.general_category() == GeneralCategory::DecimalNumber
     }
+}
+
+/// Whether `c` is a nonspacing mark (category Mn), with the lookup skipped for
+/// the blocks that hold none (below U+0300, CJK ideographs, Hangul syllables).
+fn is_nonspacing_mark(c: char) -> bool {
+    (c as u32) >= 0x300 && !no_digits_or_marks(c) && c.general_category() == GeneralCategory::NonspacingMark
+}
+
+/// CJK unified ideographs and Hangul syllables: no digits, no marks.
+fn no_digits_or_marks(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0xAC00..=0xD7A3)
 }
 
 /// Reusable buffers, so that normalising a document allocates nothing once warm.
@@ -93,12 +107,8 @@ impl Normalizer {
         }
         // Steps 5-6: NFD (with canonical reordering) over the whole text, marks out.
         self.lowered.clear();
-        self.lowered.extend(
-            self.collapsed
-                .chars()
-                .nfd()
-                .filter(|c| c.general_category() != GeneralCategory::NonspacingMark),
-        );
+        self.lowered
+            .extend(self.collapsed.chars().nfd().filter(|&c| !is_nonspacing_mark(c)));
         self.lowered.trim_matches(is_space)
     }
 

@@ -205,11 +205,14 @@ impl Minhasher {
         } else {
             u64::MAX
         };
-        signature.extend(self.a.iter().zip(self.b.iter()).map(|(&a, &b)| {
-            hashes.iter().fold(u64::MAX, |min, &h| {
-                min.min(mod_mersenne(h.wrapping_mul(a).wrapping_add(b)) & mask)
-            })
-        }));
+        signature.resize(self.a.len(), u64::MAX);
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("avx512dq") {
+            // SAFETY: the CPU has the features the function is compiled for.
+            unsafe { min_hashes_avx512(hashes, &self.a, &self.b, mask, signature) };
+            return true;
+        }
+        min_hashes(hashes, &self.a, &self.b, mask, signature);
         true
     }
 
@@ -268,6 +271,26 @@ impl Minhasher {
             }
         }
     }
+}
+
+/// For every permutation `i`, the least `((a[i]·h + b[i]) mod (2^61 − 1)) & mask`
+/// over the shingle hashes `h` (the multiply and add wrap at 64 bits, as
+/// datatrove's numpy uint64 arithmetic does). Permutations are the inner loop,
+/// so the compiler can run it on vector lanes.
+#[inline(always)]
+fn min_hashes(hashes: &[u64], a: &[u64], b: &[u64], mask: u64, mins: &mut [u64]) {
+    for &h in hashes {
+        for ((min, &a), &b) in mins.iter_mut().zip(a).zip(b) {
+            *min = (*min).min(mod_mersenne(h.wrapping_mul(a).wrapping_add(b)) & mask);
+        }
+    }
+}
+
+/// [`min_hashes`] compiled for AVX-512 (64-bit lane multiplies): same result.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn min_hashes_avx512(hashes: &[u64], a: &[u64], b: &[u64], mask: u64, mins: &mut [u64]) {
+    min_hashes(hashes, a, b, mask, mins)
 }
 
 #[cfg(test)]
