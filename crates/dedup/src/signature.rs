@@ -298,6 +298,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn vector_and_scalar_permutations_agree() {
+        let (a, b) = parameters(1, 112);
+        let hashes: Vec<u64> = (0..1000u64)
+            .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (i << 40))
+            .collect();
+        for mask in [u64::MAX, u64::from(u32::MAX)] {
+            let mut scalar = vec![u64::MAX; a.len()];
+            min_hashes(&hashes, &a, &b, mask, &mut scalar);
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("avx512dq") {
+                let mut vector = vec![u64::MAX; a.len()];
+                // SAFETY: the features were just detected.
+                unsafe { min_hashes_avx512(&hashes, &a, &b, mask, &mut vector) };
+                assert_eq!(vector, scalar);
+            }
+            assert!(scalar.iter().all(|&m| m < (1 << 61) - 1));
+        }
+    }
+
+    #[test]
     fn short_texts_have_no_signature() {
         let hasher = Minhasher::with_space_words(SignatureConfig::default());
         let mut sig = Vec::new();
