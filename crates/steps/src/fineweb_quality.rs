@@ -20,7 +20,7 @@
 
 use crate::quality::{default_language, find_duplicates, ratio};
 use serde::Deserialize;
-use tamis_api::{Counters, Document, Reason, Step, Verdict};
+use tamis_api::Reason;
 use tamis_text::punctuation::is_terminal_punctuation;
 use tamis_text::pystr::{char_len, strip};
 use tamis_text::WordTokenizer;
@@ -156,18 +156,7 @@ impl FineWebQuality {
     }
 }
 
-impl Step for FineWebQuality {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn process(&self, doc: &mut Document, _counters: &mut Counters) -> Verdict {
-        match self.decide(&doc.text) {
-            Ok(()) => Verdict::Keep,
-            Err(reason) => Verdict::drop(reason),
-        }
-    }
-}
+crate::quality::text_filter_step!(FineWebQuality, NAME);
 
 #[cfg(test)]
 mod tests {

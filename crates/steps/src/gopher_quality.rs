@@ -27,7 +27,7 @@
 
 use crate::quality::{default_language, ratio};
 use serde::Deserialize;
-use tamis_api::{Counters, Document, Reason, Step, Verdict};
+use tamis_api::Reason;
 use tamis_text::punctuation::is_punctuation;
 use tamis_text::pystr::{char_len, is_alpha, lstrip, rstrip, splitlines};
 use tamis_text::WordTokenizer;
@@ -251,18 +251,7 @@ impl GopherQuality {
     }
 }
 
-impl Step for GopherQuality {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn process(&self, doc: &mut Document, _counters: &mut Counters) -> Verdict {
-        match self.decide(&doc.text) {
-            Ok(()) => Verdict::Keep,
-            Err(reason) => Verdict::drop(reason),
-        }
-    }
-}
+crate::quality::text_filter_step!(GopherQuality, NAME);
 
 #[cfg(test)]
 mod tests {

@@ -24,7 +24,7 @@
 
 use crate::quality::{default_language, find_duplicates, ratio};
 use serde::Deserialize;
-use tamis_api::{Counters, Document, Reason, Step, Verdict};
+use tamis_api::Reason;
 use tamis_text::pystr::{char_len, strip};
 use tamis_text::WordTokenizer;
 
@@ -430,18 +430,7 @@ impl GopherRepetition {
     }
 }
 
-impl Step for GopherRepetition {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn process(&self, doc: &mut Document, _counters: &mut Counters) -> Verdict {
-        match self.decide(&doc.text) {
-            Ok(()) => Verdict::Keep,
-            Err(reason) => Verdict::drop(reason),
-        }
-    }
-}
+crate::quality::text_filter_step!(GopherRepetition, NAME);
 
 #[cfg(test)]
 mod tests {

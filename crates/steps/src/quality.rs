@@ -31,3 +31,28 @@ pub(crate) fn ratio(x: usize, y: usize) -> f64 {
         x as f64 / y as f64
     }
 }
+
+/// `impl Step` for a quality filter that decides from the text alone, through its
+/// `decide(&self, &str) -> Result<(), Reason>` (the reason converting into a
+/// drop reason).
+macro_rules! text_filter_step {
+    ($step:ty, $name:expr) => {
+        impl tamis_api::Step for $step {
+            fn name(&self) -> &'static str {
+                $name
+            }
+
+            fn process(
+                &self,
+                doc: &mut tamis_api::Document,
+                _counters: &mut tamis_api::Counters,
+            ) -> tamis_api::Verdict {
+                match self.decide(&doc.text) {
+                    Ok(()) => tamis_api::Verdict::Keep,
+                    Err(reason) => tamis_api::Verdict::drop(reason),
+                }
+            }
+        }
+    };
+}
+pub(crate) use text_filter_step;
