@@ -2,7 +2,7 @@
 //! for the user and run like `tamis run` (all phases here, or one task of one
 //! phase with `--phase`, `--tasks`, `--task-index`).
 
-use crate::{execute, RunArgs};
+use crate::{execute, RunFlags};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,32 +72,6 @@ pub struct DedupArgs {
     run: RunFlags,
 }
 
-/// The flags shared with `tamis run`.
-#[derive(Args)]
-pub struct RunFlags {
-    #[arg(long, short = 'w')]
-    workers: Option<usize>,
-    /// Split the inputs into this many tasks.
-    #[arg(long)]
-    tasks: Option<usize>,
-    /// Run only this task (0-based).
-    #[arg(long)]
-    task_index: Option<usize>,
-    #[arg(long)]
-    concurrent_tasks: Option<usize>,
-    /// Memory per task before spilling to disk, e.g. 512M, 4G.
-    #[arg(long, value_parser = crate::parse_bytes, default_value = "512M")]
-    mem_budget: usize,
-    /// Run only this phase (record, buckets, clusters, keepers, filter).
-    #[arg(long)]
-    phase: Option<String>,
-    /// Keep OUTPUT/.global/ (signatures, pairs, clusters) once the run completed.
-    #[arg(long)]
-    keep_global: bool,
-    #[arg(long, short = 'q')]
-    quiet: bool,
-}
-
 fn quoted(text: &str) -> String {
     serde_json::Value::from(text).to_string()
 }
@@ -145,17 +119,5 @@ fn pipeline_yaml(args: &DedupArgs) -> String {
 pub fn run(args: DedupArgs) -> anyhow::Result<ExitCode> {
     let yaml = pipeline_yaml(&args);
     let pipeline = Pipeline::parse(&yaml, "tamis dedup")?;
-    let flags = args.run;
-    let run = RunArgs {
-        pipeline: PathBuf::new(),
-        workers: flags.workers,
-        tasks: flags.tasks,
-        task_index: flags.task_index,
-        concurrent_tasks: flags.concurrent_tasks,
-        mem_budget: flags.mem_budget,
-        phase: flags.phase,
-        keep_global: flags.keep_global,
-        quiet: flags.quiet,
-    };
-    execute(&pipeline, &run)
+    execute(&pipeline, &args.run)
 }

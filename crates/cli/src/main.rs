@@ -59,6 +59,13 @@ enum Command {
 struct RunArgs {
     /// The pipeline file (YAML).
     pipeline: PathBuf,
+    #[command(flatten)]
+    flags: RunFlags,
+}
+
+/// How a pipeline runs: shared by `tamis run` and `tamis dedup`.
+#[derive(clap::Args)]
+pub struct RunFlags {
     /// Worker threads per task [default: all cores].
     #[arg(long, short = 'w')]
     workers: Option<usize>,
@@ -135,14 +142,14 @@ fn main() -> ExitCode {
 
 fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let pipeline = Pipeline::load(&args.pipeline)?;
-    execute(&pipeline, &args)
+    execute(&pipeline, &args.flags)
 }
 
 /// Exit code when a phase waits for other tasks to complete the previous one.
 const WAITING: u8 = 75;
 
 /// Runs the selected tasks of `pipeline` through every phase (or `--phase`).
-fn execute(pipeline: &Pipeline, args: &RunArgs) -> anyhow::Result<ExitCode> {
+fn execute(pipeline: &Pipeline, args: &RunFlags) -> anyhow::Result<ExitCode> {
     let selection = tasks::select(args.tasks, args.task_index)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = args.workers.unwrap_or(cores);

@@ -457,8 +457,7 @@ fn run_tamis(docs: &[Doc], work: &Path) -> anyhow::Result<Outcome> {
         quoted("removed")
     );
     let pipeline = tamis_run::Pipeline::parse(&yaml, "tamis eval dedup")?;
-    let run = crate::RunArgs {
-        pipeline: PathBuf::new(),
+    let run = crate::RunFlags {
         workers: None,
         tasks: None,
         task_index: None,
