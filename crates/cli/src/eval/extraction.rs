@@ -54,7 +54,7 @@ pub struct Args {
     /// Print one JSON object instead of tables.
     #[arg(long)]
     pub json: bool,
-    /// Print per-page scores (id, words F1) to stderr.
+    /// Print per-page scores (id, words F1, precision, recall) to stderr.
     #[arg(long)]
     pub pages: bool,
 }
@@ -103,8 +103,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if dir.join("truth").is_dir() {
         let (score, per_page) = words_metric(dir, &ids, &outputs)?;
         if args.pages {
-            for (id, f) in ids.iter().zip(per_page) {
-                eprintln!("{id}\t{f:.3}");
+            for (id, s) in ids.iter().zip(per_page) {
+                eprintln!("{id}\t{:.3}\t{:.3}\t{:.3}", s.f1, s.precision, s.recall);
             }
         }
         rows.push(("words (mean per page)".into(), score, ids.len()));
@@ -250,7 +250,7 @@ fn bag_of_words(text: &str) -> HashMap<String, u32> {
 }
 
 /// Word-level P/R/F1 per page against `truth/<id>.txt`, averaged.
-fn words_metric(dir: &Path, ids: &[String], outputs: &[String]) -> anyhow::Result<(Prf, Vec<f64>)> {
+fn words_metric(dir: &Path, ids: &[String], outputs: &[String]) -> anyhow::Result<(Prf, Vec<Prf>)> {
     let mut sum = Prf::default();
     let mut per_page = Vec::with_capacity(ids.len());
     for (id, output) in ids.iter().zip(outputs) {
@@ -260,7 +260,7 @@ fn words_metric(dir: &Path, ids: &[String], outputs: &[String]) -> anyhow::Resul
         sum.precision += s.precision;
         sum.recall += s.recall;
         sum.f1 += s.f1;
-        per_page.push(s.f1);
+        per_page.push(s);
     }
     let n = ids.len().max(1) as f64;
     Ok((
