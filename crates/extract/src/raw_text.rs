@@ -1,5 +1,7 @@
 //! Cutting out, before parsing, what extraction never reads: the contents of
-//! `<script>` and `<style>` elements and HTML comments.
+//! `<script>`, `<style>` and `<svg>` elements, HTML comments, and the attributes
+//! that neither extraction nor the parser's tree building looks at (`src`,
+//! `srcset`, `data-*`, event handlers…; see [`KEPT_ATTRIBUTES`]).
 //!
 //! On today's pages they are about a third of the bytes (inline bundles, JSON
 //! state, CSS), and html5ever pays for every one of them: its tokenizer walks
@@ -12,10 +14,11 @@
 //! (`<!-->` and `<!--->` are empty comments) or `--!>`; the contents of the
 //! other raw-text and RCDATA elements (`textarea`, `title`, `noscript`…) are
 //! stepped over unchanged, so markup-like text inside them is left alone. JSON-LD
-//! scripts are kept: the metadata reads them. Anything unterminated is left as
-//! it is for the parser.
+//! scripts are kept: the metadata reads them. Attributes are split as the
+//! tokenizer splits them (§13.2.5.32–39) and the kept ones copied verbatim.
+//! Anything unterminated is left as it is for the parser.
 
-use memchr::{memchr, memchr3, memmem};
+use memchr::{memchr, memmem};
 use std::borrow::Cow;
 
 /// What to do with an element whose contents are not markup.
@@ -27,8 +30,38 @@ enum RawText {
     Keep,
 }
 
+/// Attributes read by `dom` and `metadata`, or by html5ever's tree builder
+/// (`type` of hidden inputs in tables, `encoding`, and the `font` attributes
+/// that end foreign content); all others are dropped before parsing.
+const KEPT_ATTRIBUTES: [&[u8]; 20] = [
+    b"class",
+    b"id",
+    b"role",
+    b"itemprop",
+    b"hidden",
+    b"aria-hidden",
+    b"style",
+    b"href",
+    b"lang",
+    b"datetime",
+    b"property",
+    b"name",
+    b"content",
+    b"http-equiv",
+    b"rel",
+    b"type",
+    b"encoding",
+    b"color",
+    b"face",
+    b"size",
+];
+
+fn kept_attribute(name: &[u8]) -> bool {
+    KEPT_ATTRIBUTES.iter().any(|k| k.eq_ignore_ascii_case(name))
+}
+
 fn raw_text(name: &[u8]) -> Option<RawText> {
-    const CUT: [&[u8]; 2] = [b"script", b"style"];
+    const CUT: [&[u8]; 3] = [b"script", b"style", b"svg"];
     const KEEP: [&[u8]; 7] = [
         b"textarea",
         b"title",
@@ -47,20 +80,33 @@ fn raw_text(name: &[u8]) -> Option<RawText> {
     }
 }
 
-/// The page without script and style contents and comments (borrowed when
-/// there is nothing to cut).
+/// The output being built: `html[..copied]` has been dealt with.
+struct Writer<'a> {
+    html: &'a str,
+    out: String,
+    copied: usize,
+}
+
+impl Writer<'_> {
+    /// Copies what is pending up to `from` and skips `from..to`.
+    fn skip(&mut self, from: usize, to: usize) {
+        if self.out.capacity() == 0 {
+            self.out.reserve(self.html.len());
+        }
+        self.out.push_str(&self.html[self.copied..from]);
+        self.copied = to;
+    }
+}
+
+/// The page without script, style and svg contents, comments and unread
+/// attributes (borrowed when there is nothing to cut).
 pub(crate) fn strip(html: &str) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let n = bytes.len();
-    let mut out = String::new();
-    // `html[..copied]` has been dealt with (copied to `out` or cut).
-    let mut copied = 0;
-    let cut = |out: &mut String, from: usize, to: usize, copied: &mut usize| {
-        if out.is_empty() {
-            out.reserve(n);
-        }
-        out.push_str(&html[*copied..from]);
-        *copied = to;
+    let mut w = Writer {
+        html,
+        out: String::new(),
+        copied: 0,
     };
     let mut i = 0;
     while let Some(offset) = memchr(b'<', &bytes[i..]) {
@@ -69,7 +115,7 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
         if bytes[i..].starts_with(b"!--") {
             match comment_end(bytes, lt + 2) {
                 Some(end) => {
-                    cut(&mut out, lt, end, &mut copied);
+                    w.skip(lt, end);
                     i = end;
                     continue;
                 }
@@ -80,11 +126,27 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
             continue;
         }
         let mut name_end = i;
-        while name_end < n && bytes[name_end].is_ascii_alphanumeric() {
+        while name_end < n && !matches!(bytes[name_end], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>') {
             name_end += 1;
         }
         let name = &bytes[i..name_end];
-        let Some(tag_end) = tag_end(bytes, name_end) else { break };
+        let mut unread = false;
+        let Some((tag_end, self_closing)) = attributes(bytes, name_end, |start, end, _| {
+            unread |= !kept_attribute(&bytes[start..end]);
+        }) else {
+            break;
+        };
+        if unread {
+            w.skip(lt, tag_end);
+            w.out.push_str(&html[lt..name_end]);
+            attributes(bytes, name_end, |start, name_end, end| {
+                if kept_attribute(&bytes[start..name_end]) {
+                    w.out.push(' ');
+                    w.out.push_str(&html[start..end]);
+                }
+            });
+            w.out.push_str(if self_closing { "/>" } else { ">" });
+        }
         i = tag_end;
         if name.eq_ignore_ascii_case(b"plaintext") {
             break;
@@ -94,15 +156,15 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
             break;
         };
         if kind == RawText::Cut && !is_json_ld(&bytes[lt..tag_end]) {
-            cut(&mut out, tag_end, close, &mut copied);
+            w.skip(tag_end, close);
         }
         i = close + 2 + name.len();
     }
-    if copied == 0 {
+    if w.copied == 0 {
         return Cow::Borrowed(html);
     }
-    out.push_str(&html[copied..]);
-    Cow::Owned(out)
+    w.out.push_str(&html[w.copied..]);
+    Cow::Owned(w.out)
 }
 
 /// The end (after `>`) of the comment whose `<!` is at `from - 2`.
@@ -118,21 +180,49 @@ fn comment_end(bytes: &[u8], from: usize) -> Option<usize> {
     Some(from + end)
 }
 
-/// The end (after `>`) of a start tag whose name ends at `from`, skipping
-/// quoted attribute values.
-fn tag_end(bytes: &[u8], mut from: usize) -> Option<usize> {
+/// Reads the attributes of a start tag whose name ends at `from`, as the
+/// tokenizer does, calling `each(start, name_end, end)` for each; gives the end
+/// of the tag (after `>`) and whether it is self-closing.
+fn attributes(bytes: &[u8], mut i: usize, mut each: impl FnMut(usize, usize, usize)) -> Option<(usize, bool)> {
+    let n = bytes.len();
     loop {
-        let at = from + memchr3(b'>', b'"', b'\'', bytes.get(from..)?)?;
-        let c = bytes[at];
-        if c == b'>' {
-            return Some(at + 1);
+        while i < n && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'>') {
+                return Some((i + 2, true));
+            }
+            i += 1;
         }
-        let before = bytes[..at].iter().rev().find(|b| !b.is_ascii_whitespace());
-        if before == Some(&b'=') {
-            from = at + 1 + memchr(c, &bytes[at + 1..])? + 1;
-        } else {
-            from = at + 1;
+        if *bytes.get(i)? == b'>' {
+            return Some((i + 1, false));
         }
+        let start = i;
+        // The first character of a name may be `=`.
+        i += 1;
+        while i < n && !matches!(bytes[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>' | b'=') {
+            i += 1;
+        }
+        let name_end = i;
+        let mut j = i;
+        while j < n && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if bytes.get(j) == Some(&b'=') {
+            j += 1;
+            while j < n && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            match *bytes.get(j)? {
+                quote @ (b'"' | b'\'') => j += 1 + memchr(quote, &bytes[j + 1..])? + 1,
+                b'>' => {}
+                _ => {
+                    while j < n && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' {
+                        j += 1;
+                    }
+                }
+            }
+            i = j;
+        }
+        each(start, name_end, i);
     }
 }
 
@@ -167,10 +257,19 @@ mod tests {
     fn cuts_scripts_styles_and_comments() {
         assert_eq!(
             strip("<p>a</p><script src=x.js>var s = '<p>no</p>';</script><style>p{}</style><!-- c --><p>b</p>"),
-            "<p>a</p><script src=x.js></script><style></style><p>b</p>"
+            "<p>a</p><script></script><style></style><p>b</p>"
         );
         assert_eq!(strip("<SCRIPT>x</scripts></Script >y"), "<SCRIPT></Script >y");
         assert_eq!(strip("a<!-->b<!--->c<!-- x --!>d"), "abcd");
+        assert_eq!(strip("<svg viewBox=1><path d=M0/></svg>x"), "<svg></svg>x");
+        assert_eq!(
+            strip(r#"<img src="a.png" alt='x > y'/><a data-x=1 HREF="/b" onclick="f('>')">b</a>"#),
+            r#"<img/><a HREF="/b">b</a>"#
+        );
+        assert_eq!(
+            strip(r#"<div  class = "c"  hidden data-id=7 id=main>"#),
+            r#"<div class = "c" hidden id=main>"#
+        );
     }
 
     #[test]
@@ -178,7 +277,7 @@ mod tests {
         let kept = [
             "<p>plain</p>",
             r#"<script type="application/ld+json">{"a":1}</script>"#,
-            r#"<div title="<script>">text</div><p>more</p>"#,
+            r#"<div class="<script>">text</div><p>more</p>"#,
             "<textarea><script>x</script></textarea>",
             "<title><!-- not a comment --></title>",
             "<script>unterminated",
