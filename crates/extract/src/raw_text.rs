@@ -1,7 +1,9 @@
 //! Cutting out, before parsing, what extraction never reads: the contents of
 //! `<script>`, `<style>` and `<svg>` elements, HTML comments, and the attributes
 //! that neither extraction nor the parser's tree building looks at (`src`,
-//! `srcset`, `data-*`, event handlers…; see [`KEPT_ATTRIBUTES`]).
+//! `srcset`, `data-*`, event handlers…; see [`KEPT_ATTRIBUTES`]), down to
+//! what is read of the kept ones (`href` outside `<link>` loses its value, a
+//! `style` that does not hide the element goes).
 //!
 //! On today's pages they are about a third of the bytes (inline bundles, JSON
 //! state, CSS), and html5ever pays for every one of them: its tokenizer walks
@@ -56,8 +58,42 @@ const KEPT_ATTRIBUTES: [&[u8]; 20] = [
     b"size",
 ];
 
-fn kept_attribute(name: &[u8]) -> bool {
-    KEPT_ATTRIBUTES.iter().any(|k| k.eq_ignore_ascii_case(name))
+/// What the copy keeps of an attribute.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// The attribute as written.
+    All,
+    /// Its name only: `href` outside `<link>` (extraction asks only whether a
+    /// link has a target).
+    Name,
+    /// Nothing: unread, or a `style` that does not hide the element.
+    Nothing,
+}
+
+/// What to keep of attribute `attribute` (its source text, `name[=value]`)
+/// of element `element`, the name of the attribute ending at `name_end`.
+fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
+    let name = &attribute[..name_end];
+    if !KEPT_ATTRIBUTES.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+        return Keep::Nothing;
+    }
+    if name.eq_ignore_ascii_case(b"href") && !element.eq_ignore_ascii_case(b"link") {
+        return Keep::Name;
+    }
+    if name.eq_ignore_ascii_case(b"style") {
+        let value = attribute[name_end..]
+            .trim_ascii()
+            .strip_prefix(b"=")
+            .unwrap_or(b"")
+            .trim_ascii();
+        let value = value
+            .strip_prefix(b"\"")
+            .or_else(|| value.strip_prefix(b"'"))
+            .unwrap_or(value);
+        let hides = std::str::from_utf8(value).is_ok_and(crate::boilerplate::style_hides);
+        return if hides { Keep::All } else { Keep::Nothing };
+    }
+    Keep::All
 }
 
 fn raw_text(name: &[u8]) -> Option<RawText> {
@@ -130,19 +166,26 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
             name_end += 1;
         }
         let name = &bytes[i..name_end];
-        let mut unread = false;
-        let Some((tag_end, self_closing)) = attributes(bytes, name_end, |start, end, _| {
-            unread |= !kept_attribute(&bytes[start..end]);
+        let mut rewrite = false;
+        let Some((tag_end, self_closing)) = attributes(bytes, name_end, |start, attribute_name_end, end| {
+            rewrite |= keep(name, &bytes[start..end], attribute_name_end - start) != Keep::All;
         }) else {
             break;
         };
-        if unread {
+        if rewrite {
             w.skip(lt, tag_end);
             w.out.push_str(&html[lt..name_end]);
-            attributes(bytes, name_end, |start, name_end, end| {
-                if kept_attribute(&bytes[start..name_end]) {
-                    w.out.push(' ');
-                    w.out.push_str(&html[start..end]);
+            attributes(bytes, name_end, |start, attribute_name_end, end| {
+                match keep(name, &bytes[start..end], attribute_name_end - start) {
+                    Keep::All => {
+                        w.out.push(' ');
+                        w.out.push_str(&html[start..end]);
+                    }
+                    Keep::Name => {
+                        w.out.push(' ');
+                        w.out.push_str(&html[start..attribute_name_end]);
+                    }
+                    Keep::Nothing => {}
                 }
             });
             w.out.push_str(if self_closing { "/>" } else { ">" });
@@ -264,11 +307,15 @@ mod tests {
         assert_eq!(strip("<svg viewBox=1><path d=M0/></svg>x"), "<svg></svg>x");
         assert_eq!(
             strip(r#"<img src="a.png" alt='x > y'/><a data-x=1 HREF="/b" onclick="f('>')">b</a>"#),
-            r#"<img/><a HREF="/b">b</a>"#
+            r#"<img/><a HREF>b</a>"#
         );
         assert_eq!(
             strip(r#"<div  class = "c"  hidden data-id=7 id=main>"#),
             r#"<div class = "c" hidden id=main>"#
+        );
+        assert_eq!(
+            strip(r#"<p style="color: red">a</p><p style='display:none'>b</p><link rel=canonical href=/c>"#),
+            r#"<p>a</p><p style='display:none'>b</p><link rel=canonical href=/c>"#
         );
     }
 
