@@ -6,8 +6,9 @@ Phases (each can be run alone):
   score    score every tool's outputs with `tamis eval extraction --outputs` (the same code for all tools)
   speed    time every tool, one after the other, pinned to one core, on the same pages (the SPEED_SETS),
            reporting pages/s and peak RSS of the process
+  headtohead  tamis and resiliparse alternately, 7 rounds each, median pages/s (the close race, made robust)
 
-Usage: python bench/extract_bench.py [outputs] [score] [speed]   (default: score speed)
+Usage: python bench/extract_bench.py [outputs] [score] [speed] [headtohead]   (default: score speed)
 Env: DATA (default ../shared/data), TAMIS (default target/release/tamis), CORE (default 0).
 Peers: trafilatura 2.x and resiliparse from bench/.venv (or /work/main/bench/.venv), trafilatura 1.11 from
 bench/.venv-traf111 (bench/requirements-extract.txt), dom_smoothie and the trafilatura crate from
@@ -158,12 +159,28 @@ def speed() -> None:
         print(f"| {tool} | {pages} | {seconds:.2f} | {rate:.0f} | {base / rate:.1f} | {rss:.0f} |")
 
 
+def headtohead(rounds: int = 7) -> None:
+    """tamis and resiliparse alternately, `rounds` times each, median pages/s: on a shared machine a single
+    sub-second run is at the mercy of other jobs, and alternating spreads the noise over both tools."""
+    out = BENCH / "work" / "extract-speed"
+    rates: dict[str, list[float]] = {"tamis": [], "resiliparse": []}
+    for _ in range(rounds):
+        for tool in rates:
+            rows = run_tool(tool, out, SPEED_SETS)
+            rates[tool].append(sum(r["pages"] for r in rows) / sum(r["seconds"] for r in rows))
+    median = {tool: sorted(r)[len(r) // 2] for tool, r in rates.items()}
+    print(f"\nhead to head on {', '.join(SPEED_SETS)}, one core (taskset -c {CORE}), {rounds} alternating rounds")
+    for tool, r in rates.items():
+        print(f"{tool}: median {median[tool]:.0f} pages/s (runs: {', '.join(f'{x:.0f}' for x in r)})")
+    print(f"tamis / resiliparse = {median['tamis'] / median['resiliparse']:.2f}")
+
+
 def main() -> None:
     phases = sys.argv[1:] or ["score", "speed"]
     subprocess.run(["nproc"], check=False)
     print("load average:", open("/proc/loadavg").read().split()[:3], "(a shared machine: compare ratios)")
     for phase in phases:
-        {"outputs": outputs, "score": score, "speed": speed}[phase]()
+        {"outputs": outputs, "score": score, "speed": speed, "headtohead": headtohead}[phase]()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 mod bad_input;
 mod config;
 mod dedup;
+mod extract;
 mod formats;
 mod hay;
 mod langid;

@@ -199,25 +199,67 @@ const TAXONOMY_PREFIXES: &[&str] = &[
     "hentry",
 ];
 
+/// What a substring found in a name says.
+const BOILER: u8 = 1;
+const COMMENTS: u8 = 2;
+const CONTENT: u8 = 4;
+
+/// All the substring lists in one automaton, so a name is read once rather
+/// than once per substring (the lists' `contains` calls were the extractor's
+/// largest single cost).
+struct Substrings {
+    automaton: aho_corasick::AhoCorasick,
+    /// What each pattern, by index, marks.
+    kinds: Vec<u8>,
+}
+
+static SUBSTRINGS: std::sync::LazyLock<Substrings> = std::sync::LazyLock::new(|| {
+    let lists = [
+        (BOILER_SUBSTRINGS, BOILER),
+        (COMMENT_SUBSTRINGS, COMMENTS),
+        (CONTENT_SUBSTRINGS, CONTENT),
+    ];
+    let patterns: Vec<&str> = lists.iter().flat_map(|(list, _)| list.iter().copied()).collect();
+    let kinds = lists
+        .iter()
+        .flat_map(|(list, kind)| list.iter().map(move |_| *kind))
+        .collect();
+    let automaton = aho_corasick::AhoCorasick::new(patterns).expect("fixed patterns build");
+    Substrings { automaton, kinds }
+});
+
+/// The kinds of all the substrings in a (lowercase) name.
+fn substring_kinds(name: &str) -> u8 {
+    let substrings = &*SUBSTRINGS;
+    substrings
+        .automaton
+        .find_overlapping_iter(name)
+        .fold(0, |kinds, m| kinds | substrings.kinds[m.pattern().as_usize()])
+}
+
 /// The mark of a `class` or `id` value (space-separated names).
 pub(crate) fn mark_for_names(value: &str) -> Mark {
     let mut mark = Mark::None;
+    let mut buffer = [0u8; 64];
     for name in value.split_ascii_whitespace() {
-        if name.len() > 64 {
+        if name.len() > buffer.len() {
             continue;
         }
-        let name = name.to_ascii_lowercase();
+        let lower = &mut buffer[..name.len()];
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        // ASCII lowercasing keeps UTF-8 valid.
+        let Ok(name) = std::str::from_utf8(lower) else { continue };
         if TAXONOMY_PREFIXES.iter().any(|p| name.starts_with(p)) {
             continue;
         }
-        if COMMENT_SUBSTRINGS.iter().any(|s| name.contains(s)) {
+        let kinds = substring_kinds(name);
+        if kinds & COMMENTS != 0 {
             mark = mark.combine(Mark::Comments);
         }
-        if BOILER_SUBSTRINGS.iter().any(|s| name.contains(s))
-            || name.split(['-', '_']).any(|word| BOILER_WORDS.contains(&word))
-        {
+        if kinds & BOILER != 0 || name.split(['-', '_']).any(|word| BOILER_WORDS.contains(&word)) {
             mark = mark.combine(Mark::Boiler);
-        } else if CONTENT_SUBSTRINGS.iter().any(|s| name.contains(s)) {
+        } else if kinds & CONTENT != 0 {
             mark = mark.combine(Mark::Content);
         } else if name.split(['-', '_']).any(|word| WEAK_WORDS.contains(&word)) {
             mark = mark.combine(Mark::Weak);

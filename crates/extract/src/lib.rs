@@ -20,7 +20,7 @@
 //! assert_eq!(page.metadata.lang.as_deref(), Some("fr"));
 //! ```
 //!
-//! Pipeline: parse (`dom`, html5ever) → blocks of text (`blocks`) → the
+//! Pipeline: cut script and style contents and comments (`raw_text`) → parse (`dom`, html5ever) → blocks of text (`blocks`) → the
 //! best-scoring subtree and the chrome inside it (`select`, with the name hints
 //! of `boilerplate`) → lines. Guard rails: a size limit before parsing, a
 //! depth limit and a time budget while working; each failure is an
@@ -32,6 +32,7 @@ mod boilerplate;
 mod depth;
 mod dom;
 mod metadata;
+mod raw_text;
 mod select;
 mod sniff;
 
@@ -101,12 +102,13 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     if html.len() > options.max_bytes {
         return Err(ExtractError::TooLarge);
     }
+    let started = Instant::now();
+    let html = raw_text::strip(html);
     if depth::estimate(html.as_bytes(), options.max_depth) > options.max_depth {
         return Err(ExtractError::TooDeep);
     }
-    let started = Instant::now();
     let deadline = options.time_budget.map(|budget| started + budget);
-    let document = dom_query::Document::from(html);
+    let document = dom_query::Document::from(&*html);
     let limits = dom::Limits {
         max_depth: options.max_depth,
         deadline,

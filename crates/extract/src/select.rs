@@ -12,7 +12,9 @@
 //! features*), made exact: a wrapper wins over its child only when what it adds
 //! is worth more than the chrome it adds. Inside the winner, blocks in chrome
 //! (by name), link lists and headings left without content are dropped; a
-//! heading just before the winner (the article's title) is kept.
+//! heading just before the winner (the article's title) is kept, and so are up
+//! to two paragraphs of running text between it and the winner (the lead, often
+//! in a header block of its own).
 //!
 //! Name marks are hints weighed against the text they hold: a chrome-named
 //! element with more than `WRAPPER_SHARE` of the page's running text is a
@@ -39,6 +41,16 @@ const MAX_LINK_DENSITY: f32 = 0.5;
 /// A chrome-named element holding more than this share of the page's running
 /// text is a layout wrapper, not chrome.
 const WRAPPER_SHARE: f64 = 0.3;
+
+/// A lead paragraph before the body has at least this many letters (more
+/// than a byline or a date line)…
+const LEAD_CHARS: u32 = 100;
+/// …at most this share of link text…
+const LEAD_LINK_DENSITY: f32 = 0.2;
+/// …and sits under the selected element's ancestor this many levels up.
+const LEAD_LEVELS: usize = 3;
+/// Lead paragraphs taken before the body, at most.
+const MAX_LEADS: usize = 2;
 
 /// The value of a block for the selection, ignoring marks.
 fn value(block: &Block) -> f64 {
@@ -156,24 +168,55 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
             block.kind == BlockKind::Pre || block.link_density() <= MAX_LINK_DENSITY
         })
         .collect();
-    // The title often sits just outside the body's element: a heading among the
-    // few short blocks right before it is part of the article.
+    // The title and the lead (standfirst) often sit just outside the body's
+    // element, in a header block of their own: a heading among the few short
+    // blocks right before it, and up to two paragraphs of running text between
+    // that heading and the body, are part of the article.
+    let mut near = best;
+    for _ in 0..LEAD_LEVELS {
+        if nodes[near].parent != NONE && nodes[near].parent != 0 {
+            near = nodes[near].parent as usize;
+        }
+    }
+    let (near_start, near_end) = (near as u32, nodes[near].end);
     let mut title = Vec::new();
     if let Some(&first) = inside.first() {
-        for j in (first.saturating_sub(3)..first).rev() {
+        let mut leads = 0;
+        let mut j = first;
+        while j > 0 && first - j < 3 + 2 * leads {
+            j -= 1;
             let block = &blocks[j];
-            if block.chars >= MIN_CHARS && block.kind != BlockKind::Heading {
+            let owner = block.owner as usize;
+            if block.kind == BlockKind::Heading && chrome[owner] == NONE && block.link_density() <= MAX_LINK_DENSITY {
+                title.push(j);
                 break;
             }
-            if block.kind == BlockKind::Heading
-                && chrome[block.owner as usize] == NONE
-                && block.link_density() <= MAX_LINK_DENSITY
+            // Bylines, dates and photo captions often sit between lead and body.
+            if weak[owner] != NONE {
+                continue;
+            }
+            let comments = chrome[owner] != NONE
+                && nodes[chrome[owner] as usize]
+                    .element
+                    .as_ref()
+                    .is_some_and(|e| e.mark == Mark::Comments);
+            if leads < MAX_LEADS
+                && block.chars >= LEAD_CHARS
+                && block.link_density() <= LEAD_LINK_DENSITY
+                && !comments
+                && block.owner >= near_start
+                && block.owner < near_end
             {
                 title.push(j);
+                leads += 1;
+                continue;
+            }
+            if block.chars >= MIN_CHARS {
                 break;
             }
         }
     }
+    title.reverse();
     // A heading is kept only if the block after it is.
     let mut kept = title;
     for (position, &i) in inside.iter().enumerate() {
@@ -215,7 +258,7 @@ pub fn debug(dom: &Dom, blocks: &[Block]) -> String {
     }
     accumulate(dom, &mut score);
     let mut out = String::new();
-    for (i, b) in blocks.iter().enumerate().take(400) {
+    for (i, b) in blocks.iter().enumerate().take(20_000) {
         let mut path = Vec::new();
         let mut n = b.owner;
         while n != NONE {
@@ -238,7 +281,7 @@ pub fn debug(dom: &Dom, blocks: &[Block]) -> String {
             value(b),
             b.link_density(),
             path.join(">"),
-            b.text.chars().take(60).collect::<String>()
+            b.text.replace('\n', " ")
         ));
     }
     out

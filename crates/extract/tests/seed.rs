@@ -109,3 +109,34 @@ fn hostile_input_does_not_panic() {
         Err(tamis_extract::ExtractError::TooDeep)
     );
 }
+
+/// A lead paragraph in the article's header, outside the element that holds
+/// the body, belongs to the article; a photo caption there does not.
+#[test]
+fn lead_before_the_body_is_kept() {
+    let html = r#"<html><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<div class="story">
+ <div class="story-head">
+  <h1>Rivers rise after a week of rain</h1>
+  <p class="teaser">Three valleys were evacuated overnight as the river broke its banks in two places, the regional authorities said on Sunday morning.</p>
+  <div class="caption">Sandbags in front of the town hall on Saturday.</div>
+ </div>
+ <div class="story-body">
+  <p>The water reached the first houses shortly after midnight, and firefighters went from door to door to wake the residents who had stayed.</p>
+  <p>By morning more than four hundred people had spent the night in the school gymnasium, where volunteers served hot soup and handed out blankets.</p>
+  <p>Trains between the two largest towns of the valley were replaced by buses, and the main road to the north stayed closed all day.</p>
+  <p>Farmers on the lower fields moved their cattle to higher ground on Saturday, some with the help of neighbours who lent them trailers.</p>
+  <p>The mayor thanked the volunteers and said that the town would ask the regional government for emergency funds to repair the damage.</p>
+  <p>The weather service expects the rain to ease on Tuesday, but warned that the ground is saturated and that further flooding remains possible.</p>
+ </div>
+</div>
+<ul class="related"><li><a href="/1">Storm season starts early this year, experts say</a></li><li><a href="/2">How to protect your house from water</a></li></ul>
+</body></html>"#;
+    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    let lines: Vec<&str> = page.text.lines().collect();
+    assert_eq!(lines.len(), 8, "{}", page.text);
+    assert_eq!(lines[0], "Rivers rise after a week of rain");
+    assert!(lines[1].starts_with("Three valleys"));
+    assert!(lines[2].starts_with("The water reached"));
+}
