@@ -46,6 +46,10 @@ const WRAPPER_SHARE: f64 = 0.3;
 /// A sibling of the selected element scoring at least this share of it is part
 /// of the article too (Readability's 0.2; 0.1–0.3 measure the same).
 const SIBLING_SHARE: f64 = 0.2;
+/// A sibling of its parent must score this share of it: one level further out,
+/// only a second column of article text, not a sidebar (0.5–0.7 measure the
+/// same; 0.3 and below let in sidebars).
+const PARENT_SIBLING_SHARE: f64 = 0.6;
 
 /// A lead paragraph before the body has at least this many letters (more
 /// than a byline or a date line)…
@@ -244,28 +248,38 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     kept
 }
 
-/// The selected element and those of its siblings that score at least
-/// `SIBLING_SHARE` of it on their own, as node ranges in document order: an
-/// article split over sibling elements (a body cut by an ad slot, a second
-/// page part) is whole again without taking the parent's chrome. Readability
-/// does the same (`_grabArticle` in mozilla/readability `Readability.js`:
-/// siblings scoring ≥ 20 % of the top candidate are appended).
+/// The selected element, those of its siblings that score at least
+/// `SIBLING_SHARE` of it on their own and those of its parent's siblings that
+/// score at least `PARENT_SIBLING_SHARE` of it, as node ranges in document
+/// order: an article split over sibling elements (a body cut by an ad slot, a
+/// second column) is whole again without taking the parent's chrome.
+/// Readability does the first level (`_grabArticle` in mozilla/readability
+/// `Readability.js`: siblings scoring ≥ 20 % of the top candidate are
+/// appended); the second, stricter level is ours.
 fn with_siblings(dom: &Dom, score: &[f64], chrome: &[u32], best: usize) -> Vec<(u32, u32)> {
     let nodes = &dom.nodes;
-    let parent = nodes[best].parent;
-    if parent == NONE {
-        return vec![(best as u32, nodes[best].end)];
-    }
-    let threshold = SIBLING_SHARE * score[best];
-    let mut ranges = Vec::new();
-    let mut child = parent as usize + 1;
-    let end = nodes[parent as usize].end as usize;
-    while child < end {
-        let next = (nodes[child].end as usize).max(child + 1);
-        if child == best || (nodes[child].element.is_some() && chrome[child] == NONE && score[child] >= threshold) {
-            ranges.push((child as u32, next as u32));
+    let mut ranges = vec![(best as u32, nodes[best].end)];
+    let mut current = best;
+    for share in [SIBLING_SHARE, PARENT_SIBLING_SHARE] {
+        let parent = nodes[current].parent;
+        if parent == NONE {
+            break;
         }
-        child = next;
+        let threshold = share * score[best];
+        let mut merged = Vec::new();
+        let mut child = parent as usize + 1;
+        let end = nodes[parent as usize].end as usize;
+        while child < end {
+            let next = (nodes[child].end as usize).max(child + 1);
+            if child == current {
+                merged.append(&mut ranges);
+            } else if nodes[child].element.is_some() && chrome[child] == NONE && score[child] >= threshold {
+                merged.push((child as u32, next as u32));
+            }
+            child = next;
+        }
+        ranges = merged;
+        current = parent as usize;
     }
     ranges
 }
