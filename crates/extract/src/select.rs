@@ -14,7 +14,8 @@
 //! (by name), link lists and headings left without content are dropped; a
 //! heading just before the winner (the article's title) is kept, and so are up
 //! to two paragraphs of running text between it and the winner (the lead, often
-//! in a header block of its own).
+//! in a header block of its own). Siblings of the winner that score well on
+//! their own (an article body split by an ad slot) are merged into it.
 //!
 //! Name marks are hints weighed against the text they hold: a chrome-named
 //! element with more than `WRAPPER_SHARE` of the page's running text is a
@@ -41,6 +42,14 @@ const MAX_LINK_DENSITY: f32 = 0.5;
 /// A chrome-named element holding more than this share of the page's running
 /// text is a layout wrapper, not chrome.
 const WRAPPER_SHARE: f64 = 0.3;
+
+/// A sibling of the selected element scoring at least this share of it is part
+/// of the article too (Readability's 0.2; 0.1–0.3 measure the same).
+const SIBLING_SHARE: f64 = 0.2;
+/// A sibling of its parent must score this share of it: one level further out,
+/// only a second column of article text, not a sidebar (0.5–0.7 measure the
+/// same; 0.3 and below let in sidebars).
+const PARENT_SIBLING_SHARE: f64 = 0.6;
 
 /// A lead paragraph before the body has at least this many letters (more
 /// than a byline or a date line)…
@@ -146,12 +155,13 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     if score[best] <= 0.0 {
         return Vec::new();
     }
-    let (start, end) = (best as u32, nodes[best].end);
+    let ranges = with_siblings(dom, &score, &chrome, best);
+    let range_of = |owner: u32| ranges.iter().find(|&&(s, e)| owner >= s && owner < e).map(|&(s, _)| s);
 
     let inside: Vec<usize> = blocks
         .iter()
         .enumerate()
-        .filter(|(_, b)| b.owner >= start && b.owner < end)
+        .filter(|(_, b)| range_of(b.owner).is_some())
         .map(|(i, _)| i)
         .collect();
     let keep: Vec<bool> = inside
@@ -162,7 +172,7 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
             if chrome[owner] != NONE {
                 return false;
             }
-            if weak[owner] != NONE && weak[owner] > start {
+            if weak[owner] != NONE && range_of(block.owner).is_some_and(|start| weak[owner] > start) {
                 return false;
             }
             block.kind == BlockKind::Pre || block.link_density() <= MAX_LINK_DENSITY
@@ -238,7 +248,43 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     kept
 }
 
-/// Adds every element's value into its ancestors' (children follow parents).
+/// The selected element, those of its siblings that score at least
+/// `SIBLING_SHARE` of it on their own and those of its parent's siblings that
+/// score at least `PARENT_SIBLING_SHARE` of it, as node ranges in document
+/// order: an article split over sibling elements (a body cut by an ad slot, a
+/// second column) is whole again without taking the parent's chrome.
+/// Readability does the first level (`_grabArticle` in mozilla/readability
+/// `Readability.js`: siblings scoring ≥ 20 % of the top candidate are
+/// appended); the second, stricter level is ours.
+fn with_siblings(dom: &Dom, score: &[f64], chrome: &[u32], best: usize) -> Vec<(u32, u32)> {
+    let nodes = &dom.nodes;
+    let mut ranges = vec![(best as u32, nodes[best].end)];
+    let mut current = best;
+    for share in [SIBLING_SHARE, PARENT_SIBLING_SHARE] {
+        let parent = nodes[current].parent;
+        if parent == NONE {
+            break;
+        }
+        let threshold = share * score[best];
+        let mut merged = Vec::new();
+        let mut child = parent as usize + 1;
+        let end = nodes[parent as usize].end as usize;
+        while child < end {
+            let next = (nodes[child].end as usize).max(child + 1);
+            if child == current {
+                merged.append(&mut ranges);
+            } else if nodes[child].element.is_some() && chrome[child] == NONE && score[child] >= threshold {
+                merged.push((child as u32, next as u32));
+            }
+            child = next;
+        }
+        ranges = merged;
+        current = parent as usize;
+    }
+    ranges
+}
+
+/// Adds every element's value into its ancestors'' (children follow parents).
 fn accumulate(dom: &Dom, values: &mut [f64]) {
     for index in (1..dom.nodes.len()).rev() {
         let parent = dom.nodes[index].parent;

@@ -140,3 +140,30 @@ fn lead_before_the_body_is_kept() {
     assert!(lines[1].starts_with("Three valleys"));
     assert!(lines[2].starts_with("The water reached"));
 }
+
+/// An article body split in two sibling elements by a link list between them
+/// comes out whole, without the links.
+#[test]
+fn body_split_by_a_link_list_is_merged() {
+    let links: String = (0..10)
+        .map(|i| format!("<li><a href=\"/s/{i}\">Another story from the same section, number {i}</a></li>"))
+        .collect();
+    let html = format!(
+        r#"<html><body><div class="page">
+<div class="part-one">
+ <p>The council voted on Tuesday evening to keep the old library open for at least another five years.</p>
+ <p>More than three hundred residents had signed a letter asking for the building to be saved and repaired.</p>
+ <p>The repairs to the roof and the heating will cost about two million, to be paid over the next three budgets.</p>
+ <p>The head librarian said the staff were relieved and would extend the opening hours on Saturdays from March.</p>
+</div>
+<ul>{links}</ul>
+<div class="part-two">
+ <p>A public meeting on the plans for the reading room will be held at the town hall next month.</p>
+</div>
+</div></body></html>"#
+    );
+    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    assert!(page.text.starts_with("The council voted"), "{}", page.text);
+    assert!(page.text.ends_with("town hall next month."), "{}", page.text);
+    assert!(!page.text.contains("Another story"), "{}", page.text);
+}
