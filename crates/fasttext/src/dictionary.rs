@@ -49,6 +49,12 @@ pub(crate) struct Dictionary {
     minn: usize,
     maxn: usize,
     word_ngrams: usize,
+    /// The character n-gram rows of each word, computed once at load as
+    /// fastText's `initNgrams` does: word `i`'s are
+    /// `word_ngram_rows[word_ngram_starts[i]..word_ngram_starts[i + 1]]`.
+    /// Most tokens of real text are known words, so this skips most hashing.
+    word_ngram_starts: Vec<u32>,
+    word_ngram_rows: Vec<i32>,
 }
 
 impl Dictionary {
@@ -113,9 +119,33 @@ impl Dictionary {
             minn: usize::try_from(args.minn).unwrap_or(0),
             maxn: usize::try_from(args.maxn).unwrap_or(0),
             word_ngrams: usize::try_from(args.word_ngrams).unwrap_or(0),
+            word_ngram_starts: Vec::new(),
+            word_ngram_rows: Vec::new(),
         };
         dictionary.build_table();
+        dictionary.precompute_word_ngrams()?;
         Ok(dictionary)
+    }
+
+    /// Fills `word_ngram_starts` and `word_ngram_rows` (`Dictionary::initNgrams`).
+    fn precompute_word_ngrams(&mut self) -> Result<(), LoadError> {
+        let (mut starts, mut rows) = (vec![0u32], Vec::new());
+        let mut word = Vec::new();
+        for id in 0..self.nwords {
+            let entry = self.entry(id);
+            if self.maxn > 0 && entry != EOS {
+                word.clear();
+                word.push(b'<');
+                word.extend_from_slice(entry);
+                word.push(b'>');
+                self.add_char_ngrams(&mut rows, &word);
+            }
+            let end = u32::try_from(rows.len()).map_err(|_| LoadError::Invalid("more than 4 G word n-grams".into()))?;
+            starts.push(end);
+        }
+        self.word_ngram_starts = starts;
+        self.word_ngram_rows = rows;
+        Ok(())
     }
 
     fn build_table(&mut self) {
@@ -239,9 +269,9 @@ impl Dictionary {
     fn add_subwords(&self, rows: &mut Vec<i32>, token: &[u8], id: Option<usize>, scratch: &mut Vec<u8>) {
         if let Some(id) = id {
             rows.push(id as i32);
-            if self.maxn == 0 {
-                return;
-            }
+            let (start, end) = (self.word_ngram_starts[id], self.word_ngram_starts[id + 1]);
+            rows.extend_from_slice(&self.word_ngram_rows[start as usize..end as usize]);
+            return;
         }
         if token != EOS {
             scratch.clear();
