@@ -372,21 +372,7 @@ impl<'p> Runner<'p> {
         indexes: &[usize],
         concurrent: usize,
     ) -> Vec<(usize, Result<TaskOutcome, RunError>)> {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let results = std::sync::Mutex::new(Vec::with_capacity(indexes.len()));
-        std::thread::scope(|scope| {
-            for _ in 0..concurrent.clamp(1, indexes.len().max(1)) {
-                scope.spawn(|| {
-                    while let Some(&index) = indexes.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let result = self.run_task(count, index);
-                        results.lock().unwrap_or_else(|e| e.into_inner()).push((index, result));
-                    }
-                });
-            }
-        });
-        let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-        results.sort_by_key(|(index, _)| indexes.iter().position(|i| i == index));
-        results
+        run_concurrently(indexes, concurrent, |index| self.run_task(count, index))
     }
 
     /// Runs task `index` of `count`, unless an earlier run completed it.
@@ -785,4 +771,29 @@ fn read_batches(source: Box<dyn Iterator<Item = Record> + Send>, sender: &crossb
     if !batch.is_empty() {
         let _ = sender.send(batch);
     }
+}
+
+/// Runs `run` on each of `indexes`, `concurrent` at a time on scoped threads
+/// taking the next index as they finish; returns the results in the order of
+/// `indexes`.
+pub(crate) fn run_concurrently<R: Send>(
+    indexes: &[usize],
+    concurrent: usize,
+    run: impl Fn(usize) -> R + Sync,
+) -> Vec<(usize, R)> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::with_capacity(indexes.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..concurrent.clamp(1, indexes.len().max(1)) {
+            scope.spawn(|| {
+                while let Some(&index) = indexes.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let result = run(index);
+                    results.lock().unwrap_or_else(|e| e.into_inner()).push((index, result));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(index, _)| indexes.iter().position(|i| i == index));
+    results
 }

@@ -28,7 +28,7 @@
 //! being deterministic. Every output is a function of the inputs, never of the
 //! task count, so the documents kept are the same for any `--tasks`.
 
-use crate::executor::{Part, RunError, Runner, TaskOutcome};
+use crate::executor::{run_concurrently, Part, RunError, Runner, TaskOutcome};
 use crate::output::{write_atomically, Marker, Staging};
 use std::fs;
 use std::io;
@@ -187,20 +187,7 @@ impl Runner<'_> {
                 p => self.unit_task(step, p, count, task),
             }
         };
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let results = std::sync::Mutex::new(Vec::with_capacity(indexes.len()));
-        std::thread::scope(|scope| {
-            for _ in 0..concurrent.clamp(1, indexes.len().max(1)) {
-                scope.spawn(|| {
-                    while let Some(&index) = indexes.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let result = run(index);
-                        results.lock().unwrap_or_else(|e| e.into_inner()).push((index, result));
-                    }
-                });
-            }
-        });
-        let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-        results.sort_by_key(|(index, _)| indexes.iter().position(|i| i == index));
+        let mut results = run_concurrently(indexes, concurrent, run);
         if phase == last && !self.keep_global && results.iter().all(|(_, r)| r.is_ok()) {
             if let Err(source) = self.remove_global(count) {
                 let task = indexes.first().copied().unwrap_or(0);
