@@ -14,12 +14,12 @@
 //! Documents without the field are never duplicates (counted as `no_key`).
 
 use crate::clusters::{self, ClusterDecider, Names};
-use crate::normalize::Normalizer;
 use crate::runs::{self, RunWriter};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::io;
 use tamis_api::{Counters, Document, GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep};
+use tamis_text::normalize::Normalizer;
 
 const NAME: &str = "exact_dedup";
 const NAMES: Names = Names {

@@ -1,7 +1,7 @@
 //! Corpus-wide deduplication: exact (on normalised text or any field) and
 //! MinHash-LSH near-duplicates, with signatures bit-identical to datatrove 0.10.1.
 //!
-//! - [`normalize`], [`words`], [`permutations`], [`signature`]: from a text to
+//! - [`normalize`] (tamis-text's), [`words`], [`permutations`], [`signature`]: from a text to
 //!   its MinHash signature;
 //! - [`runs`]: external sort of fixed-width records under a memory budget;
 //! - [`clusters`]: document keys, the deterministic parallel union-find, the
@@ -13,7 +13,7 @@
 pub mod clusters;
 pub mod exact;
 pub mod minhash;
-pub mod normalize;
+pub use tamis_text::normalize;
 pub mod permutations;
 pub mod runs;
 pub mod signature;

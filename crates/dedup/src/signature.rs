@@ -1,7 +1,7 @@
 //! MinHash signatures, bit-identical to datatrove 0.10.1's `MinhashDedupSignature`
 //! (`pipeline/dedup/minhash.py`, `get_shingles` and `get_signature`):
 //!
-//! - the text is normalised ([`crate::normalize`]) and split into words
+//! - the text is normalised ([`tamis_text::normalize`]) and split into words
 //!   ([`crate::words`]);
 //! - each word n-gram, joined with single spaces, is hashed as UTF-8 — xxHash64
 //!   (seed 0), or the first 8 bytes of its SHA-1 read little-endian;
@@ -14,13 +14,13 @@
 //! With 32-bit precision the shingle hash is xxHash32 (or the first 4 bytes of
 //! the SHA-1) and every permuted value is masked to 32 bits before the minimum.
 
-use crate::normalize::Normalizer;
 use crate::permutations::{mod_mersenne, parameters};
 use crate::words::{SpaceWords, WordSplitter};
 use serde::Deserialize;
 use sha1::{Digest, Sha1};
 use std::cell::RefCell;
 use std::sync::Arc;
+use tamis_text::normalize::Normalizer;
 
 /// The hash of a shingle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
