@@ -19,7 +19,6 @@ Results go to bench/work/dedup_bench.json.
 
 import argparse
 import glob
-import io
 import json
 import os
 import re
@@ -29,7 +28,8 @@ import subprocess
 import sys
 import time
 
-import zstandard
+
+from make_inputs import first_documents
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dt_import  # noqa: E402,F401
@@ -49,19 +49,7 @@ WORK = os.path.join(ROOT, "bench", "work", "dedup")
 
 
 def subset(source, n):
-    folder = os.path.join(WORK, f"in_{n}")
-    path = os.path.join(folder, "docs.jsonl")
-    if os.path.exists(path):
-        return path
-    os.makedirs(folder, exist_ok=True)
-    with open(source, "rb") as raw, open(path + ".tmp", "w") as out:
-        reader = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(raw), encoding="utf-8")
-        for i, line in enumerate(reader):
-            if i == n:
-                break
-            out.write(line)
-    os.rename(path + ".tmp", path)
-    return path
+    return first_documents(source, n, os.path.join(WORK, f"in_{n}"))
 
 
 def lines(folder):

@@ -10,7 +10,6 @@ Results go to bench/work/dedup_memory.json.
 """
 
 import argparse
-import io
 import json
 import os
 import re
@@ -18,25 +17,14 @@ import shutil
 import subprocess
 import time
 
+from make_inputs import first_documents
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "bench", "work", "dedup")
 
 
 def subset(source, n):
-    folder = os.path.join(WORK, f"in_{n}")
-    path = os.path.join(folder, "docs.jsonl")
-    if not os.path.exists(path):
-        import zstandard
-
-        os.makedirs(folder, exist_ok=True)
-        with open(source, "rb") as raw, open(path + ".tmp", "w") as out:
-            reader = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(raw), encoding="utf-8")
-            for i, line in enumerate(reader):
-                if i == n:
-                    break
-                out.write(line)
-        os.rename(path + ".tmp", path)
-    return folder
+    return os.path.dirname(first_documents(source, n, os.path.join(WORK, f"in_{n}")))
 
 
 def main():

@@ -20,6 +20,7 @@ import datetime as dt
 import glob
 import gzip
 import hashlib
+import io
 import json
 import os
 import random
@@ -159,6 +160,24 @@ def make_jsonl(n_docs, out):
             raw += len(line)
             w.write(line)
     return {"docs": n_docs, "jsonl_bytes": raw, "jsonl_zst_bytes": os.path.getsize(out)}
+
+
+def first_documents(source, n, folder):
+    """The first `n` lines of the JSONL.zst `source` (bench.jsonl.zst), written once as plain
+    `folder/docs.jsonl`, whose path is returned; the benchmarks that need a corpus of a given
+    size share this."""
+    path = os.path.join(folder, "docs.jsonl")
+    if os.path.exists(path):
+        return path
+    os.makedirs(folder, exist_ok=True)
+    with open(source, "rb") as raw, open(path + ".tmp", "w") as out:
+        reader = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(raw), encoding="utf-8")
+        for i, line in enumerate(reader):
+            if i == n:
+                break
+            out.write(line)
+    os.rename(path + ".tmp", path)
+    return path
 
 
 def main():
