@@ -28,11 +28,9 @@ import subprocess
 import sys
 import time
 
-
-from make_inputs import first_documents
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dt_import  # noqa: E402,F401
+from make_inputs import first_documents  # noqa: E402
 from dt_import import (  # noqa: E402
     MinhashConfig,
     MinhashDedupBuckets,
