@@ -282,6 +282,11 @@ fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
             _ => {}
         }
     }
+    // `<article class="post commented">` is a post with comments, not a
+    // thread: the comment threads' own wrappers still carry the mark.
+    if mark == Mark::Comments && matches!(name, "article" | "main") {
+        mark = Mark::Content;
+    }
     let tag = if tag == Tag::Link && !has_href {
         Tag::Inline
     } else {

@@ -153,7 +153,7 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
         }
     }
     if score[best] <= 0.0 {
-        return Vec::new();
+        return short_page(blocks, &chrome);
     }
     let ranges = with_siblings(dom, &score, &chrome, best);
     let range_of = |owner: u32| ranges.iter().find(|&&(s, e)| owner >= s && owner < e).map(|&(s, _)| s);
@@ -246,6 +246,27 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
         kept.push(i);
     }
     kept
+}
+
+/// A page without a single block of running text (a short note, a page of
+/// headings and captions): what is not chrome and not a link list is its
+/// content, as trafilatura's baseline takes the whole body when its own
+/// selection finds nothing.
+fn short_page(blocks: &[Block], chrome: &[u32]) -> Vec<usize> {
+    let outside_chrome = || {
+        blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| chrome[b.owner as usize] == NONE)
+    };
+    let (chars, link_chars) = outside_chrome().fold((0, 0), |(c, l), (_, b)| (c + b.chars, l + b.link_chars));
+    if link_chars as f32 > MAX_LINK_DENSITY * chars as f32 {
+        return Vec::new();
+    }
+    outside_chrome()
+        .filter(|(_, b)| b.link_density() <= MAX_LINK_DENSITY)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The selected element, those of its siblings that score at least

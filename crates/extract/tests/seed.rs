@@ -167,3 +167,32 @@ fn body_split_by_a_link_list_is_merged() {
     assert!(page.text.ends_with("town hall next month."), "{}", page.text);
     assert!(!page.text.contains("Another story"), "{}", page.text);
 }
+
+/// A page too short to hold running text keeps what is not chrome; a page of
+/// links alone stays empty.
+#[test]
+fn short_page_keeps_its_text() {
+    let extract = |html: &str| tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    let notice = extract(
+        r#"<html><body><nav><a href="/">Home</a></nav><h2>Opening hours</h2>
+<p>Closed on Monday.</p><footer>© The Library</footer></body></html>"#,
+    );
+    assert_eq!(notice.text, "Opening hours\nClosed on Monday.");
+    let menu =
+        extract(r#"<html><body><div><a href="/a">Alpha page</a> <a href="/b">Beta page</a></div></body></html>"#);
+    assert_eq!(menu.text, "");
+}
+
+/// A post element named for having comments (`class="post commented"`) is
+/// the article, while the thread under it stays out.
+#[test]
+fn post_with_comments_is_not_a_comment_thread() {
+    let html = r#"<html><body><article class="post commented">
+<p>The council voted on Tuesday evening to keep the old library open for at least another five years.</p>
+<p>More than three hundred residents had signed a letter asking for the building to be saved and repaired.</p>
+<div class="comments"><p>I am so glad they listened to us, this library means a lot to our whole family.</p></div>
+</article></body></html>"#;
+    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    assert!(page.text.starts_with("The council voted"), "{}", page.text);
+    assert!(!page.text.contains("glad"), "{}", page.text);
+}

@@ -3,8 +3,10 @@
 //! The encoding is taken, in order, from the charset the server declared, a
 //! byte-order mark, a `<meta charset>` in the first KiB of the page, and else
 //! detected: valid UTF-8 is taken as UTF-8, anything else is guessed by
-//! `chardetng` (the detector Firefox uses). Decoding itself never fails: bytes
-//! that are invalid in the chosen encoding become U+FFFD, as browsers do.
+//! `chardetng` (the detector Firefox uses). A declared or `<meta>` charset
+//! loses to UTF-8 when the page's non-ASCII bytes are valid UTF-8. Decoding
+//! itself never fails: bytes that are invalid in the chosen encoding become
+//! U+FFFD, as browsers do.
 
 use encoding_rs::{Encoding, UTF_8};
 
@@ -76,11 +78,20 @@ pub fn decode(bytes: Vec<u8>, declared: Option<&str>) -> Decoded {
             }
         }
     };
-    if encoding == UTF_8 && source != CharsetSource::Bom {
-        return match into_string(bytes) {
-            Ok(text) => utf8(text, source),
-            Err(bytes) => decode_with(UTF_8, &bytes, source),
-        };
+    if source == CharsetSource::Bom {
+        return decode_with(encoding, &bytes, source);
+    }
+    // Non-ASCII bytes that are valid UTF-8 are UTF-8 whatever the page says:
+    // text in another encoding almost never validates, while pages re-saved
+    // as UTF-8 keep their old `<meta charset>` and servers send a default
+    // charset (trafilatura's `detect_encoding` also tries UTF-8 first).
+    if encoding == UTF_8 || !bytes.is_ascii() {
+        match into_string(bytes) {
+            Ok(text) if encoding == UTF_8 => return utf8(text, source),
+            Ok(text) => return utf8(text, CharsetSource::Detected),
+            Err(bytes) if encoding == UTF_8 => return decode_with(UTF_8, &bytes, source),
+            Err(bytes) => return decode_with(encoding, &bytes, source),
+        }
     }
     decode_with(encoding, &bytes, source)
 }
@@ -173,6 +184,18 @@ mod tests {
         let decoded = decode(page.to_vec(), None);
         assert_eq!(decoded.source, CharsetSource::Meta);
         assert!(decoded.text.ends_with("Привет"));
+    }
+
+    #[test]
+    fn valid_utf8_beats_a_stale_declaration() {
+        let page = "<html><head><meta charset=gb2312></head><p>谷歌在2014年收购的人工智能公司</p>";
+        for declared in [None, Some("gbk")] {
+            let decoded = decode(page.as_bytes().to_vec(), declared);
+            assert_eq!(decoded.text, page);
+            assert_eq!(decoded.source, CharsetSource::Detected);
+        }
+        // ASCII-only pages keep their declaration (nothing to tell them apart).
+        assert_eq!(decode(b"abc".to_vec(), Some("gbk")).encoding, "GBK");
     }
 
     #[test]
