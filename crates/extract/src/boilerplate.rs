@@ -25,6 +25,10 @@ pub(crate) enum Mark {
     Comments,
     /// Page chrome: navigation, sidebars, share buttons, related links, banners.
     Boiler,
+    /// Chrome declared by the element's tag or ARIA role (`<nav>`, `<aside>`,
+    /// `role="complementary"`): authors do not wrap articles in those, so
+    /// unlike a class name it holds however much text is inside.
+    Declared,
 }
 
 impl Mark {
@@ -37,7 +41,7 @@ impl Mark {
 /// The mark of a tag name alone.
 pub(crate) fn mark_for_tag(name: &str) -> Mark {
     match name {
-        "nav" | "aside" | "footer" | "menu" => Mark::Boiler,
+        "nav" | "aside" | "footer" | "menu" => Mark::Declared,
         "header" | "address" => Mark::Weak,
         "article" | "main" => Mark::Content,
         _ => Mark::None,
@@ -48,7 +52,7 @@ pub(crate) fn mark_for_tag(name: &str) -> Mark {
 pub(crate) fn mark_for_role(role: &str) -> Mark {
     match role.trim().to_ascii_lowercase().as_str() {
         "navigation" | "banner" | "contentinfo" | "complementary" | "menu" | "menubar" | "search" | "dialog"
-        | "alertdialog" | "toolbar" => Mark::Boiler,
+        | "alertdialog" | "toolbar" => Mark::Declared,
         "main" | "article" => Mark::Content,
         _ => Mark::None,
     }

@@ -272,7 +272,8 @@ fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
     for attr in &element.attrs {
         let value: &str = &attr.value;
         match &*attr.name.local {
-            "class" | "id" => mark = mark.combine(cached_mark(cache, value)),
+            "class" => mark = mark.combine(cached_mark(cache, value)),
+            "id" if !is_slug(value) => mark = mark.combine(cached_mark(cache, value)),
             "role" => mark = mark.combine(boilerplate::mark_for_role(value)),
             "itemprop" if value.eq_ignore_ascii_case("articleBody") => mark = mark.combine(Mark::Content),
             "hidden" => return Visit::Skip,
@@ -293,6 +294,13 @@ fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
         tag
     };
     Visit::Element(Element { tag, mark })
+}
+
+/// Whether an `id` is a heading's anchor (`sharing-with-a-single-developer`,
+/// as documentation generators and Markdown renderers write them): words of
+/// prose, not the name of a page component.
+fn is_slug(id: &str) -> bool {
+    id.split(['-', '_']).filter(|word| !word.is_empty()).count() >= 4
 }
 
 /// The value of an element's attribute.

@@ -113,6 +113,7 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
             let is_chrome = match element.mark {
                 Mark::Boiler => positive[index] < WRAPPER_SHARE * page,
                 Mark::Comments => !include_comments,
+                Mark::Declared => true,
                 _ => false,
             };
             if is_chrome {

@@ -196,3 +196,38 @@ fn post_with_comments_is_not_a_comment_thread() {
     assert!(page.text.starts_with("The council voted"), "{}", page.text);
     assert!(!page.text.contains("glad"), "{}", page.text);
 }
+
+/// A sidebar declared by its tag stays chrome even when it holds more text
+/// than the article (a live feed next to a short story).
+#[test]
+fn declared_sidebar_longer_than_the_article_stays_out() {
+    let feed: String = (0..8)
+        .map(|i| format!("<p>Live update {i}: officials said the roads in the north of the region would stay closed overnight.</p>"))
+        .collect();
+    let html = format!(
+        r#"<html><body><div class="layout"><div class="story">
+<p>The council voted on Tuesday evening to keep the old library open for at least another five years.</p>
+<p>More than three hundred residents had signed a letter asking for the building to be saved and repaired.</p>
+</div><aside>{feed}</aside></div></body></html>"#
+    );
+    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    assert!(page.text.starts_with("The council voted"), "{}", page.text);
+    assert!(!page.text.contains("Live update"), "{}", page.text);
+}
+
+/// Section ids made from headings (`id="sharing-with-a-single-developer"`)
+/// are prose: the word "sharing" in them does not make the section chrome.
+#[test]
+fn heading_anchors_are_not_component_names() {
+    let html = r#"<html><body><div class="body">
+<div class="section" id="how-it-works"><h2>How it works</h2>
+<p>The tool keeps your changes in draft while you pass them between your machines, so nothing is final too early.</p>
+<p>Drafts can be rewritten as often as needed; only publishing them makes them permanent for everybody else.</p></div>
+<div class="section" id="setting-up"><h2>Setting up</h2>
+<p>Create three repositories: one public, one for testing and one for development, each with its own settings.</p></div>
+<div class="section" id="sharing-with-a-single-developer"><h2>Sharing with a single developer</h2>
+<p>The simplest case is one developer working on two computers, a laptop and a remote test server in the lab.</p></div>
+</div></body></html>"#;
+    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    assert!(page.text.contains("The simplest case"), "{}", page.text);
+}
