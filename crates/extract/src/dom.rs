@@ -241,7 +241,10 @@ fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
     let tag = match name {
         "head" | "title" | "meta" | "link" | "script" => return Visit::Metadata,
         "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed" | "canvas" | "select"
-        | "textarea" | "button" | "input" | "audio" | "video" | "map" | "frameset" | "dialog" | "label" => {
+        | "textarea" | "button" | "input" | "audio" | "video" | "map" | "frameset" | "dialog" | "label"
+        // Figures: images with their captions and credits, as trafilatura
+        // drops them (`MANUALLY_CLEANED`).
+        | "figure" | "picture" => {
             return Visit::Skip
         }
         "time" => return Visit::Time,
@@ -262,7 +265,7 @@ fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
         "br" => Tag::Br,
         "hr" | "img" => Tag::Break,
         "a" => Tag::Link,
-        "div" | "section" | "article" | "main" | "body" | "form" | "fieldset" | "address" | "figure" | "figcaption"
+        "div" | "section" | "article" | "main" | "body" | "form" | "fieldset" | "address"
         | "center" | "details" | "summary" | "hgroup" | "caption" | "blockquote" | "nav" | "aside" | "footer"
         | "header" | "menu" | "legend" | "frame" | "noframes" | "option" | "optgroup" => Tag::Block,
         _ => Tag::Inline,

@@ -78,6 +78,7 @@ fn structure_is_kept() {
     let html = "<html><body><article><h2>Steps to follow in order</h2>\
         <p>First paragraph of the article, which is long enough to count as text.</p>\
         <ul><li>first item</li><li>second item</li></ul>\
+        <figure><img src=\"a.jpg\"><figcaption>The valley at dawn. Photo: Agency</figcaption></figure>\
         <table><tr><th>name</th><th>value</th></tr><tr><td>alpha</td><td>1</td></tr></table>\
         <pre>fn main() {\n    println!(\"hi\");\n}</pre>\
         <p>Second paragraph of the article, again long enough to count as real text.</p></article></body></html>";
