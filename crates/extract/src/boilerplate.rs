@@ -19,8 +19,11 @@ pub(crate) enum Mark {
     /// Probably not body text (bylines, dates, tag lists, article headers):
     /// dropped inside the main content, not held against a container.
     Weak,
-    /// Names content (`article-body`, `entry-content`, `itemprop=articleBody`).
+    /// Names content (`article-body`, `entry-content`).
     Content,
+    /// Declares content by tag, role or microdata (`<article>`, `<main>`,
+    /// `role="main"`, `itemprop="articleBody"`).
+    Main,
     /// User comments: boilerplate unless comments are asked for.
     Comments,
     /// Page chrome: navigation, sidebars, share buttons, related links, banners.
@@ -43,7 +46,7 @@ pub(crate) fn mark_for_tag(name: &str) -> Mark {
     match name {
         "nav" | "aside" | "footer" | "menu" => Mark::Declared,
         "header" | "address" => Mark::Weak,
-        "article" | "main" => Mark::Content,
+        "article" | "main" => Mark::Main,
         _ => Mark::None,
     }
 }
@@ -53,7 +56,7 @@ pub(crate) fn mark_for_role(role: &str) -> Mark {
     match role.trim().to_ascii_lowercase().as_str() {
         "navigation" | "banner" | "contentinfo" | "complementary" | "menu" | "menubar" | "search" | "dialog"
         | "alertdialog" | "toolbar" => Mark::Declared,
-        "main" | "article" => Mark::Content,
+        "main" | "article" => Mark::Main,
         _ => Mark::None,
     }
 }

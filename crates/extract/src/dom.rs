@@ -278,7 +278,7 @@ fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
             "class" => mark = mark.combine(cached_mark(cache, value)),
             "id" if !is_slug(value) => mark = mark.combine(cached_mark(cache, value)),
             "role" => mark = mark.combine(boilerplate::mark_for_role(value)),
-            "itemprop" if value.eq_ignore_ascii_case("articleBody") => mark = mark.combine(Mark::Content),
+            "itemprop" if value.eq_ignore_ascii_case("articleBody") => mark = mark.combine(Mark::Main),
             "hidden" => return Visit::Skip,
             "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => return Visit::Skip,
             "style" if boilerplate::style_hides(value) => return Visit::Skip,
@@ -289,7 +289,7 @@ fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
     // `<article class="post commented">` is a post with comments, not a
     // thread: the comment threads' own wrappers still carry the mark.
     if mark == Mark::Comments && matches!(name, "article" | "main") {
-        mark = Mark::Content;
+        mark = Mark::Main;
     }
     let tag = if tag == Tag::Link && !has_href {
         Tag::Inline

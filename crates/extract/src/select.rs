@@ -43,6 +43,10 @@ const MAX_LINK_DENSITY: f32 = 0.5;
 /// text is a layout wrapper, not chrome.
 const WRAPPER_SHARE: f64 = 0.3;
 
+/// Chrome declared by tag or role is a wrapper only when one piece of
+/// declared content inside holds this share of its running text.
+const DECLARED_WRAPPER_SHARE: f64 = 0.5;
+
 /// A sibling of the selected element scoring at least this share of it is part
 /// of the article too (Readability's 0.2; 0.1–0.3 measure the same).
 const SIBLING_SHARE: f64 = 0.2;
@@ -99,6 +103,20 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     accumulate(dom, &mut positive);
     let page = positive[0].max(1.0);
 
+    // The running text of the largest declared content (`<main>`,
+    // `<article>`) under each element: a `<header>` or `<aside>` mostly made
+    // of it was left unclosed by broken markup and wraps the page.
+    let mut main_inside = vec![0.0f64; count];
+    for index in (1..count).rev() {
+        if nodes[index].element.as_ref().is_some_and(|e| e.mark == Mark::Main) {
+            main_inside[index] = main_inside[index].max(positive[index]);
+        }
+        let parent = nodes[index].parent;
+        if parent != NONE {
+            main_inside[parent as usize] = main_inside[parent as usize].max(main_inside[index]);
+        }
+    }
+
     // Nearest chrome-marked and weak-marked ancestor (or self) of each element.
     let mut chrome = vec![NONE; count];
     let mut weak = vec![NONE; count];
@@ -113,7 +131,9 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
             let is_chrome = match element.mark {
                 Mark::Boiler => positive[index] < WRAPPER_SHARE * page,
                 Mark::Comments => !include_comments,
-                Mark::Declared => true,
+                Mark::Declared => {
+                    main_inside[index] == 0.0 || main_inside[index] < DECLARED_WRAPPER_SHARE * positive[index]
+                }
                 _ => false,
             };
             if is_chrome {

@@ -232,3 +232,15 @@ fn heading_anchors_are_not_component_names() {
     let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
     assert!(page.text.contains("The simplest case"), "{}", page.text);
 }
+
+/// A banner `<header>` left unclosed wraps the whole page; the `<main>` in it
+/// is still the content.
+#[test]
+fn unclosed_header_around_the_page_is_a_wrapper() {
+    let html = r#"<html><body><header role="banner"><div class="logo">Daily News</div>
+<main><p>The council voted on Tuesday evening to keep the old library open for at least another five years.</p>
+<p>More than three hundred residents had signed a letter asking for the building to be saved and repaired.</p></main>
+</body></html>"#;
+    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    assert!(page.text.starts_with("The council voted"), "{}", page.text);
+}
