@@ -235,12 +235,20 @@ static SUBSTRINGS: std::sync::LazyLock<Substrings> = std::sync::LazyLock::new(||
     Substrings { automaton, kinds }
 });
 
-/// The kinds of all the substrings in a (lowercase) name.
-fn substring_kinds(name: &str) -> u8 {
+/// The kinds of all the substrings in a name (`lower` is `original`
+/// lowercased). A match that starts a camelCase word without finishing it is
+/// not one: `APageRoot` holds no `pager`, `mostPopular` holds `mostpopular`.
+fn substring_kinds(lower: &str, original: &[u8]) -> u8 {
     let substrings = &*SUBSTRINGS;
+    let cuts_a_word = |start: usize, end: usize| {
+        let starts_a_word =
+            (start + 1..end).any(|i| original[i].is_ascii_uppercase() && original[i - 1].is_ascii_lowercase());
+        starts_a_word && original.get(end).is_some_and(|c| c.is_ascii_lowercase())
+    };
     substrings
         .automaton
-        .find_overlapping_iter(name)
+        .find_overlapping_iter(lower)
+        .filter(|m| !cuts_a_word(m.start(), m.end()))
         .fold(0, |kinds, m| kinds | substrings.kinds[m.pattern().as_usize()])
 }
 
@@ -248,7 +256,8 @@ fn substring_kinds(name: &str) -> u8 {
 pub(crate) fn mark_for_names(value: &str) -> Mark {
     let mut mark = Mark::None;
     let mut buffer = [0u8; 64];
-    for name in value.split_ascii_whitespace() {
+    for original in value.split_ascii_whitespace() {
+        let name = original;
         if name.len() > buffer.len() {
             continue;
         }
@@ -260,7 +269,7 @@ pub(crate) fn mark_for_names(value: &str) -> Mark {
         if TAXONOMY_PREFIXES.iter().any(|p| name.starts_with(p)) {
             continue;
         }
-        let kinds = substring_kinds(name);
+        let kinds = substring_kinds(name, original.as_bytes());
         if kinds & COMMENTS != 0 {
             mark = mark.combine(Mark::Comments);
         }
@@ -299,6 +308,9 @@ mod tests {
         assert_eq!(mark_for_names("post comments-area"), Mark::Comments);
         assert_eq!(mark_for_names("post-meta"), Mark::Boiler);
         assert_eq!(mark_for_names("canvas"), Mark::None);
+        assert_eq!(mark_for_names("APageRoot__Wrapper"), Mark::None);
+        assert_eq!(mark_for_names("mostPopular"), Mark::Boiler);
+        assert_eq!(mark_for_names("vltShareTools"), Mark::Boiler);
         assert_eq!(mark_for_names("author"), Mark::Weak);
         assert!(style_hides("color: red; display : none"));
     }
