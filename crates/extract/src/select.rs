@@ -101,7 +101,24 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
         }
     }
     accumulate(dom, &mut positive);
-    let page = positive[0].max(1.0);
+    // The page's running text, comment threads aside (they can dwarf the
+    // article; shares of the page are meant as shares of what could be it).
+    let mut in_comments = vec![false; count];
+    for index in 1..count {
+        let parent = nodes[index].parent as usize;
+        in_comments[index] = in_comments[parent]
+            || nodes[index]
+                .element
+                .as_ref()
+                .is_some_and(|e| e.mark == Mark::Comments && !include_comments);
+    }
+    let comment_text: f64 = blocks
+        .iter()
+        .zip(&raw)
+        .filter(|(b, &v)| v > 0.0 && in_comments[b.owner as usize])
+        .map(|(_, &v)| v)
+        .sum();
+    let page = (positive[0] - comment_text).max(1.0);
 
     // The running text of the largest declared content (`<main>`,
     // `<article>`) under each element: a `<header>` or `<aside>` mostly made
