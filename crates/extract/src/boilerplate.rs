@@ -21,8 +21,9 @@ pub(crate) enum Mark {
     Weak,
     /// Names content (`article-body`, `entry-content`).
     Content,
-    /// Declares content by tag, role or microdata (`<article>`, `<main>`,
-    /// `role="main"`, `itemprop="articleBody"`).
+    /// Declares or names the article: by tag, role or microdata (`<article>`,
+    /// `<main>`, `role="main"`, `itemprop="articleBody"`) or by a class or id
+    /// such as `entry-content` or `article-body`.
     Main,
     /// User comments: boilerplate unless comments are asked for.
     Comments,
@@ -177,18 +178,11 @@ const WEAK_WORDS: &[&str] = &[
 const COMMENT_SUBSTRINGS: &[&str] = &["comment", "disqus", "respond", "replies", "discussion"];
 
 /// Substrings that name the content.
-const CONTENT_SUBSTRINGS: &[&str] = &[
-    "article",
-    "content",
-    "entry",
-    "post-body",
-    "postbody",
-    "story",
-    "main",
-    "text",
-    "body",
-    "blog-post",
-];
+const CONTENT_SUBSTRINGS: &[&str] = &["content", "main", "text", "body"];
+
+/// Substrings that name an article, not a layout region (`content` and
+/// `main` also name the column around the sidebar).
+const ARTICLE_SUBSTRINGS: &[&str] = &["article", "entry", "post-body", "postbody", "story", "blog-post"];
 
 /// Prefixes of names that describe what a post is about, not what an element
 /// is (WordPress `post_class()`: `tag-barbados`, `category-sports`,
@@ -210,6 +204,7 @@ const TAXONOMY_PREFIXES: &[&str] = &[
 const BOILER: u8 = 1;
 const COMMENTS: u8 = 2;
 const CONTENT: u8 = 4;
+const ARTICLE: u8 = 8;
 
 /// All the substring lists in one automaton, so a name is read once rather
 /// than once per substring (the lists' `contains` calls were the extractor's
@@ -225,6 +220,7 @@ static SUBSTRINGS: std::sync::LazyLock<Substrings> = std::sync::LazyLock::new(||
         (BOILER_SUBSTRINGS, BOILER),
         (COMMENT_SUBSTRINGS, COMMENTS),
         (CONTENT_SUBSTRINGS, CONTENT),
+        (ARTICLE_SUBSTRINGS, ARTICLE),
     ];
     let patterns: Vec<&str> = lists.iter().flat_map(|(list, _)| list.iter().copied()).collect();
     let kinds = lists
@@ -275,6 +271,8 @@ pub(crate) fn mark_for_names(value: &str) -> Mark {
         }
         if kinds & BOILER != 0 || name.split(['-', '_']).any(|word| BOILER_WORDS.contains(&word)) {
             mark = mark.combine(Mark::Boiler);
+        } else if kinds & ARTICLE != 0 {
+            mark = mark.combine(Mark::Main);
         } else if kinds & CONTENT != 0 {
             mark = mark.combine(Mark::Content);
         } else if name.split(['-', '_']).any(|word| WEAK_WORDS.contains(&word)) {
@@ -304,7 +302,8 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(mark_for_names("share-buttons"), Mark::Boiler);
-        assert_eq!(mark_for_names("entry-content"), Mark::Content);
+        assert_eq!(mark_for_names("entry-content"), Mark::Main);
+        assert_eq!(mark_for_names("main-content"), Mark::Content);
         assert_eq!(mark_for_names("post comments-area"), Mark::Comments);
         assert_eq!(mark_for_names("post-meta"), Mark::Boiler);
         assert_eq!(mark_for_names("canvas"), Mark::None);

@@ -10,7 +10,9 @@
 //! ancestors) and of boilerplate detection by text and link density
 //! (Kohlschütter et al. 2010, *Boilerplate detection using shallow text
 //! features*), made exact: a wrapper wins over its child only when what it adds
-//! is worth more than the chrome it adds. Inside the winner, blocks in chrome
+//! is worth more than the chrome it adds; in a region named or declared as
+//! the article (`<article>`, `entry-content`) scores count `ARTICLE_BONUS`
+//! times, so a short post beats a longer "about" box. Inside the winner, blocks in chrome
 //! (by name), link lists and headings left without content are dropped; a
 //! heading just before the winner (the article's title) is kept, and so are up
 //! to two paragraphs of running text between it and the winner (the lead, often
@@ -46,6 +48,12 @@ const WRAPPER_SHARE: f64 = 0.3;
 /// Chrome declared by tag or role is a wrapper only when one piece of
 /// declared content inside holds this share of its running text.
 const DECLARED_WRAPPER_SHARE: f64 = 0.5;
+
+/// What being in an element declared or named as the article (`<article>`,
+/// `class="entry-content"`) multiplies a candidate's score by when the
+/// best is chosen: trafilatura looks for such elements first, Readability
+/// weighs class names too. 4 to 6 measure the same.
+const ARTICLE_BONUS: f64 = 5.0;
 
 /// A sibling of the selected element scoring at least this share of it is part
 /// of the article too (Readability's 0.2; 0.1–0.3 measure the same).
@@ -180,12 +188,27 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     }
     accumulate(dom, &mut score);
 
+    // Elements in an article-named region compete with their scores
+    // multiplied: the article wins over a sidebar's longer "about" box, while
+    // inside the article scores alone decide how much of it to take.
+    let mut in_article = vec![false; count];
+    for index in 1..count {
+        in_article[index] = in_article[nodes[index].parent as usize]
+            || nodes[index].element.as_ref().is_some_and(|e| e.mark == Mark::Main);
+    }
+    let rank = |index: usize| {
+        if in_article[index] && score[index] > 0.0 {
+            score[index] * ARTICLE_BONUS
+        } else {
+            score[index]
+        }
+    };
     let mut best = 0usize;
     for index in 1..count {
         if nodes[index].element.is_none() {
             continue;
         }
-        let (s, b) = (score[index], score[best]);
+        let (s, b) = (rank(index), rank(best));
         if s > b || (s == b && index < nodes[best].end as usize) {
             best = index;
         }
@@ -193,7 +216,8 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     if score[best] <= 0.0 {
         return short_page(blocks, &chrome);
     }
-    let ranges = with_siblings(dom, &score, &chrome, best);
+    let ranks: Vec<f64> = (0..count).map(rank).collect();
+    let ranges = with_siblings(dom, &ranks, &chrome, best);
     let range_of = |owner: u32| ranges.iter().find(|&&(s, e)| owner >= s && owner < e).map(|&(s, _)| s);
 
     let inside: Vec<usize> = blocks
@@ -315,7 +339,7 @@ fn short_page(blocks: &[Block], chrome: &[u32]) -> Vec<usize> {
 /// Readability does the first level (`_grabArticle` in mozilla/readability
 /// `Readability.js`: siblings scoring ≥ 20 % of the top candidate are
 /// appended); the second, stricter level is ours.
-fn with_siblings(dom: &Dom, score: &[f64], chrome: &[u32], best: usize) -> Vec<(u32, u32)> {
+fn with_siblings(dom: &Dom, rank: &[f64], chrome: &[u32], best: usize) -> Vec<(u32, u32)> {
     let nodes = &dom.nodes;
     let mut ranges = vec![(best as u32, nodes[best].end)];
     let mut current = best;
@@ -324,7 +348,7 @@ fn with_siblings(dom: &Dom, score: &[f64], chrome: &[u32], best: usize) -> Vec<(
         if parent == NONE {
             break;
         }
-        let threshold = share * score[best];
+        let threshold = share * rank[best];
         let mut merged = Vec::new();
         let mut child = parent as usize + 1;
         let end = nodes[parent as usize].end as usize;
@@ -332,7 +356,7 @@ fn with_siblings(dom: &Dom, score: &[f64], chrome: &[u32], best: usize) -> Vec<(
             let next = (nodes[child].end as usize).max(child + 1);
             if child == current {
                 merged.append(&mut ranges);
-            } else if nodes[child].element.is_some() && chrome[child] == NONE && score[child] >= threshold {
+            } else if nodes[child].element.is_some() && chrome[child] == NONE && rank[child] >= threshold {
                 merged.push((child as u32, next as u32));
             }
             child = next;

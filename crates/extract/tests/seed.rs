@@ -244,3 +244,22 @@ fn unclosed_header_around_the_page_is_a_wrapper() {
     let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
     assert!(page.text.starts_with("The council voted"), "{}", page.text);
 }
+
+/// A short post in an article-named element wins over a longer block of plain
+/// text elsewhere on the page (a site's "about" box).
+#[test]
+fn short_article_beats_a_longer_about_box() {
+    let html = r#"<html><body><div class="wrap">
+<div class="column"><div class="entry-content"><p>The new lens is in stock for the first time at two shops in the United States today.</p>
+<p>Only two of them are left, and the price is the same as in Europe.</p></div></div>
+<div class="column"><div class="box"><h3>About</h3><p>Our site is a resource for photographers from novice to advanced. We bring you useful information,
+inspiration, technique, showcases and much more every single day. Do you have a technique or a tip? We would love to hear from you,
+write to us and become one of our many contributors from all over the world.</p></div></div>
+</div></body></html>"#;
+    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    assert_eq!(
+        page.text,
+        "The new lens is in stock for the first time at two shops in the United States today.\n\
+         Only two of them are left, and the price is the same as in Europe."
+    );
+}
