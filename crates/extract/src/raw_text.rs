@@ -1,5 +1,5 @@
 //! Cutting out, before parsing, what extraction never reads: the contents of
-//! `<script>`, `<style>` and `<svg>` elements, HTML comments, and the attributes
+//! `<script>`, `<style>`, `<svg>` and `<noscript>` elements, HTML comments, and the attributes
 //! that neither extraction nor the parser's tree building looks at (`src`,
 //! `srcset`, `data-*`, event handlers…; see [`KEPT_ATTRIBUTES`]), down to
 //! what is read of the kept ones (`href` outside `<link>` loses its value, a
@@ -14,7 +14,7 @@
 //! an attribute is not a tag; raw text ends at the first `</name` followed by
 //! whitespace, `/` or `>`, whatever its case; a comment ends at the first `-->`
 //! (`<!-->` and `<!--->` are empty comments) or `--!>`; the contents of the
-//! other raw-text and RCDATA elements (`textarea`, `title`, `noscript`…) are
+//! other raw-text and RCDATA elements (`textarea`, `title`, `iframe`…) are
 //! stepped over unchanged, so markup-like text inside them is left alone. JSON-LD
 //! scripts are kept: the metadata reads them. Attributes are split as the
 //! tokenizer splits them (§13.2.5.32–39) and the kept ones copied verbatim.
@@ -97,16 +97,11 @@ fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
 }
 
 fn raw_text(name: &[u8]) -> Option<RawText> {
-    const CUT: [&[u8]; 3] = [b"script", b"style", b"svg"];
-    const KEEP: [&[u8]; 7] = [
-        b"textarea",
-        b"title",
-        b"xmp",
-        b"iframe",
-        b"noembed",
-        b"noframes",
-        b"noscript",
-    ];
+    // `noscript` too: browsers run scripts, so they read its contents as raw
+    // text, while the parser here builds them as markup, where an unclosed
+    // `<div>` inside swallows the rest of the page.
+    const CUT: [&[u8]; 4] = [b"script", b"style", b"svg", b"noscript"];
+    const KEEP: [&[u8]; 6] = [b"textarea", b"title", b"xmp", b"iframe", b"noembed", b"noframes"];
     if CUT.iter().any(|n| n.eq_ignore_ascii_case(name)) {
         Some(RawText::Cut)
     } else if KEEP.iter().any(|n| n.eq_ignore_ascii_case(name)) {
@@ -305,6 +300,10 @@ mod tests {
         assert_eq!(strip("<SCRIPT>x</scripts></Script >y"), "<SCRIPT></Script >y");
         assert_eq!(strip("a<!-->b<!--->c<!-- x --!>d"), "abcd");
         assert_eq!(strip("<svg viewBox=1><path d=M0/></svg>x"), "<svg></svg>x");
+        assert_eq!(
+            strip("<noscript><div id=n></noscript><p>x</p>"),
+            "<noscript></noscript><p>x</p>"
+        );
         assert_eq!(
             strip(r#"<img src="a.png" alt='x > y'/><a data-x=1 HREF="/b" onclick="f('>')">b</a>"#),
             r#"<img/><a HREF>b</a>"#
