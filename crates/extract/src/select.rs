@@ -46,8 +46,9 @@ const MAX_LINK_DENSITY: f32 = 0.5;
 const WRAPPER_SHARE: f64 = 0.3;
 
 /// Chrome declared by tag or role is a wrapper only when one piece of
-/// declared content inside holds this share of its running text.
-const DECLARED_WRAPPER_SHARE: f64 = 0.5;
+/// declared content inside holds this share of its running text (an article
+/// is rarely less inside a wrapper, a teaser rarely more inside a sidebar).
+const DECLARED_WRAPPER_SHARE: f64 = 0.3;
 
 /// What being in an element declared or named as the article (`<article>`,
 /// `class="entry-content"`) multiplies a candidate's score by when the
@@ -129,7 +130,7 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     let page = (positive[0] - comment_text).max(1.0);
 
     // The running text of the largest declared content (`<main>`,
-    // `<article>`) under each element: a `<header>` or `<aside>` mostly made
+    // `<article>`) under each element: a `<header>` or `<aside>` made largely
     // of it was left unclosed by broken markup and wraps the page.
     let mut main_inside = vec![0.0f64; count];
     for index in (1..count).rev() {
