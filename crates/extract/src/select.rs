@@ -290,17 +290,19 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
         }
     }
     title.reverse();
-    // A heading is kept only if the block after it is.
+    // A heading or a short line ("Read more:", "Source: X") is kept only if
+    // the text it introduces is: before a dropped link list or at the very
+    // end, it belongs to the chrome.
     let mut kept = title;
     for (position, &i) in inside.iter().enumerate() {
         if !keep[position] {
             continue;
         }
-        if blocks[i].kind == BlockKind::Heading {
+        if is_label(&blocks[i]) {
             let next = inside[position + 1..]
                 .iter()
                 .zip(&keep[position + 1..])
-                .find(|(&j, _)| blocks[j].kind != BlockKind::Heading)
+                .find(|(&j, _)| !is_label(&blocks[j]))
                 .map(|(_, &k)| k);
             if next != Some(true) {
                 continue;
@@ -330,6 +332,13 @@ fn short_page(blocks: &[Block], chrome: &[u32]) -> Vec<usize> {
         .filter(|(_, b)| b.link_density() <= MAX_LINK_DENSITY)
         .map(|(i, _)| i)
         .collect()
+}
+
+/// Whether a block only labels what follows: a heading, or a line too short
+/// to be judged on its own that is not a list item, a table row or code.
+fn is_label(block: &Block) -> bool {
+    block.kind == BlockKind::Heading
+        || (block.chars < MIN_CHARS && !matches!(block.kind, BlockKind::Pre | BlockKind::ListItem | BlockKind::Row))
 }
 
 /// The selected element, those of its siblings that score at least

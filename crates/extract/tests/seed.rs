@@ -263,3 +263,23 @@ write to us and become one of our many contributors from all over the world.</p>
          Only two of them are left, and the price is the same as in Europe."
     );
 }
+
+/// A short line that introduces a dropped link list ("More on this:") goes
+/// with it; one that introduces kept text stays.
+#[test]
+fn labels_go_with_what_they_introduce() {
+    let links: String = (0..2)
+        .map(|i| format!("<li><a href=\"/s/{i}\">Another story from the same section, number {i}</a></li>"))
+        .collect();
+    let html = format!(
+        r#"<html><body><article>
+<p>The council voted on Tuesday evening to keep the old library open for at least another five years.</p>
+<div>What happens next:</div>
+<p>More than three hundred residents had signed a letter asking for the building to be saved and repaired.</p>
+<div>More on this:</div><ul>{links}</ul>
+</article></body></html>"#
+    );
+    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    assert!(page.text.contains("What happens next:"), "{}", page.text);
+    assert!(!page.text.contains("More on this"), "{}", page.text);
+}
