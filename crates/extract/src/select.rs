@@ -45,10 +45,11 @@ const MAX_LINK_DENSITY: f32 = 0.5;
 /// text is a layout wrapper, not chrome.
 const WRAPPER_SHARE: f64 = 0.3;
 
-/// Chrome declared by tag or role is a wrapper only when one piece of
-/// declared content inside holds this share of its running text (an article
-/// is rarely less inside a wrapper, a teaser rarely more inside a sidebar).
-const DECLARED_WRAPPER_SHARE: f64 = 0.3;
+/// Chrome declared by tag or role, or a comment thread, is a wrapper only
+/// when one piece of declared content inside holds this share of its running
+/// text (an article is rarely less inside a wrapper, a teaser or a comment
+/// rarely more inside a sidebar or a thread).
+const ARTICLE_WRAPPER_SHARE: f64 = 0.3;
 
 /// What being in an element declared or named as the article (`<article>`,
 /// `class="entry-content"`) multiplies a candidate's score by when the
@@ -143,6 +144,11 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
         }
     }
 
+    // Comment threads and declared chrome do not hold articles: one that does
+    // is a wrapper (unclosed, or named for a state like `has-comments`).
+    let wraps_article =
+        |index: usize| main_inside[index] > 0.0 && main_inside[index] >= ARTICLE_WRAPPER_SHARE * positive[index];
+
     // Nearest chrome-marked and weak-marked ancestor (or self) of each element.
     let mut chrome = vec![NONE; count];
     let mut weak = vec![NONE; count];
@@ -156,10 +162,8 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
         if let Some(element) = &node.element {
             let is_chrome = match element.mark {
                 Mark::Boiler => positive[index] < WRAPPER_SHARE * page,
-                Mark::Comments => !include_comments,
-                Mark::Declared => {
-                    main_inside[index] == 0.0 || main_inside[index] < DECLARED_WRAPPER_SHARE * positive[index]
-                }
+                Mark::Comments => !include_comments && !wraps_article(index),
+                Mark::Declared => !wraps_article(index),
                 _ => false,
             };
             if is_chrome {
