@@ -12,17 +12,21 @@
 //! features*), made exact: a wrapper wins over its child only when what it adds
 //! is worth more than the chrome it adds; in a region named or declared as
 //! the article (`<article>`, `entry-content`) scores count `ARTICLE_BONUS`
-//! times, so a short post beats a longer "about" box. Inside the winner, blocks in chrome
-//! (by name), link lists and headings left without content are dropped; a
-//! heading just before the winner (the article's title) is kept, and so are up
-//! to two paragraphs of running text between it and the winner (the lead, often
-//! in a header block of its own). Siblings of the winner that score well on
-//! their own (an article body split by an ad slot) are merged into it.
+//! times, so a short post beats a longer "about" box. Inside the winner,
+//! blocks in chrome (by name), link lists, and headings and short lines left
+//! without the content they introduce are dropped; a heading just before the
+//! winner (the article's title) is kept, and so are up to two paragraphs of
+//! running text between it and the winner (the lead, often in a header block
+//! of its own). Siblings of the winner that score well on their own (an
+//! article body split by an ad slot) are merged into it. A page without any
+//! running text keeps what is neither chrome nor links.
 //!
 //! Name marks are hints weighed against the text they hold: a chrome-named
 //! element with more than `WRAPPER_SHARE` of the page's running text is a
-//! layout wrapper, and running text inside chrome costs its container less than
-//! link text does (`CHROME_PENALTY`), so a long comment thread does not push the
+//! layout wrapper, as is declared chrome (`<aside>`) or a comment-named
+//! element made largely of declared article content (broken markup, state
+//! names), and running text inside chrome costs its container less than link
+//! text does (`CHROME_PENALTY`), so a long comment thread does not push the
 //! selection down to a single paragraph.
 
 use crate::blocks::{Block, BlockKind};
@@ -113,15 +117,7 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     accumulate(dom, &mut positive);
     // The page's running text, comment threads aside (they can dwarf the
     // article; shares of the page are meant as shares of what could be it).
-    let mut in_comments = vec![false; count];
-    for index in 1..count {
-        let parent = nodes[index].parent as usize;
-        in_comments[index] = in_comments[parent]
-            || nodes[index]
-                .element
-                .as_ref()
-                .is_some_and(|e| e.mark == Mark::Comments && !include_comments);
-    }
+    let in_comments = within(dom, |mark| mark == Mark::Comments && !include_comments);
     let comment_text: f64 = blocks
         .iter()
         .zip(&raw)
@@ -196,33 +192,29 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     // Elements in an article-named region compete with their scores
     // multiplied: the article wins over a sidebar's longer "about" box, while
     // inside the article scores alone decide how much of it to take.
-    let mut in_article = vec![false; count];
-    for index in 1..count {
-        in_article[index] = in_article[nodes[index].parent as usize]
-            || nodes[index].element.as_ref().is_some_and(|e| e.mark == Mark::Main);
-    }
-    let rank = |index: usize| {
-        if in_article[index] && score[index] > 0.0 {
-            score[index] * ARTICLE_BONUS
-        } else {
-            score[index]
-        }
-    };
+    let in_article = within(dom, |mark| mark == Mark::Main);
+    let rank: Vec<f64> = (0..count)
+        .map(|index| {
+            if in_article[index] && score[index] > 0.0 {
+                score[index] * ARTICLE_BONUS
+            } else {
+                score[index]
+            }
+        })
+        .collect();
     let mut best = 0usize;
     for index in 1..count {
         if nodes[index].element.is_none() {
             continue;
         }
-        let (s, b) = (rank(index), rank(best));
-        if s > b || (s == b && index < nodes[best].end as usize) {
+        if rank[index] > rank[best] || (rank[index] == rank[best] && index < nodes[best].end as usize) {
             best = index;
         }
     }
     if score[best] <= 0.0 {
         return short_page(blocks, &chrome);
     }
-    let ranks: Vec<f64> = (0..count).map(rank).collect();
-    let ranges = with_siblings(dom, &ranks, &chrome, best);
+    let ranges = with_siblings(dom, &rank, &chrome, best);
     let range_of = |owner: u32| ranges.iter().find(|&&(s, e)| owner >= s && owner < e).map(|&(s, _)| s);
 
     let inside: Vec<usize> = blocks
@@ -379,6 +371,17 @@ fn with_siblings(dom: &Dom, rank: &[f64], chrome: &[u32], best: usize) -> Vec<(u
         current = parent as usize;
     }
     ranges
+}
+
+/// Whether each node is an element whose mark passes `test`, or inside one.
+fn within(dom: &Dom, test: impl Fn(Mark) -> bool) -> Vec<bool> {
+    let nodes = &dom.nodes;
+    let mut inside = vec![false; nodes.len()];
+    for index in 1..nodes.len() {
+        inside[index] =
+            inside[nodes[index].parent as usize] || nodes[index].element.as_ref().is_some_and(|e| test(e.mark));
+    }
+    inside
 }
 
 /// Adds every element's value into its ancestors'' (children follow parents).
