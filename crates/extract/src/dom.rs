@@ -1,17 +1,18 @@
 //! A compact, read-only copy of the parsed page: only what extraction looks at.
 //!
-//! The HTML is parsed by html5ever (through `dom_query`), which builds the tree
-//! the WHATWG algorithm specifies, so broken markup ends up where browsers put
-//! it. The tree is then copied once, in document order, into a flat arena:
-//! element kinds instead of names, one boilerplate mark per element, text in one
-//! shared string. Parts that never hold content (scripts, styles, forms' widgets,
+//! The HTML is parsed by html5ever into our own linked tree ([`crate::sink`]),
+//! the tree the WHATWG algorithm specifies, so broken markup ends up where
+//! browsers put it. The tree is then laid out once, in document order, into a
+//! flat arena: element kinds instead of names, one boilerplate mark per element
+//! (both decided when the parser created the element), text in one shared string. Parts that never hold content (scripts, styles, forms' widgets,
 //! hidden elements, the `<head>`) are left out of the copy; the metadata they
 //! carry goes to the [`MetaCollector`] on the way.
 
 use crate::boilerplate::{self, Mark};
 use crate::metadata::MetaCollector;
+use crate::sink::{Data, Tree, NIL};
 use crate::ExtractError;
-use dom_query::{NodeData, NodeId, Tree};
+use html5ever::Attribute;
 use std::time::Instant;
 
 /// No node (the parent of the root).
@@ -56,7 +57,7 @@ impl Tag {
 }
 
 /// One element of the arena.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Element {
     pub tag: Tag,
     pub mark: Mark,
@@ -93,10 +94,10 @@ pub(crate) struct Limits {
     pub deadline: Option<Instant>,
 }
 
-/// Copies the parsed page into a [`Dom`], collecting metadata on the way.
+/// Lays the parsed page out into a [`Dom`], collecting metadata on the way.
 pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) -> Result<Dom, ExtractError> {
     let mut dom = Dom {
-        nodes: Vec::with_capacity(tree.len() / 2 + 1),
+        nodes: Vec::with_capacity(tree.nodes.len() / 2 + 1),
         text: String::new(),
     };
     dom.nodes.push(Node {
@@ -110,21 +111,19 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
         text_end: 0,
     });
     // Each frame: the next child to visit and the arena index of the parent.
-    let first = tree.root().query(|n| n.first_child).flatten();
-    let mut stack: Vec<(Option<NodeId>, u32)> = vec![(first, 0)];
+    let mut stack: Vec<(u32, u32)> = vec![(tree.nodes[0].first_child, 0)];
     let mut visited = 0usize;
-    let mut cache = MarkCache::new();
     while let Some(frame) = stack.last_mut() {
-        let Some(id) = frame.0 else {
-            let (_, index) = stack.pop().unwrap_or((None, 0));
+        let id = frame.0;
+        if id == NIL {
+            let (_, index) = stack.pop().unwrap_or((NIL, 0));
             dom.nodes[index as usize].end = dom.nodes.len() as u32;
             continue;
-        };
+        }
         let parent = frame.1;
-        let (next, first_child, visit) = tree
-            .query_node(&id, |n| (n.next_sibling, n.first_child, classify(&n.data, &mut cache)))
-            .unwrap_or((None, None, Visit::Skip));
-        frame.0 = next;
+        let node = &tree.nodes[id as usize];
+        frame.0 = node.next;
+        let first_child = node.first_child;
         visited += 1;
         if visited.is_multiple_of(4096) {
             if let Some(deadline) = limits.deadline {
@@ -133,27 +132,30 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
                 }
             }
         }
-        match visit {
-            Visit::Skip => {}
-            Visit::Text => {
-                tree.query_node(&id, |n| {
-                    if let NodeData::Text { contents } = &n.data {
-                        let start = dom.text.len() as u32;
-                        dom.text.push_str(contents);
-                        let index = dom.nodes.len() as u32;
-                        dom.nodes.push(Node {
-                            parent,
-                            end: index + 1,
-                            element: None,
-                            text_start: start,
-                            text_end: dom.text.len() as u32,
-                        });
-                    }
+        let element = match &node.data {
+            Data::Text(contents) => {
+                let start = dom.text.len() as u32;
+                dom.text.push_str(contents);
+                let index = dom.nodes.len() as u32;
+                dom.nodes.push(Node {
+                    parent,
+                    end: index + 1,
+                    element: None,
+                    text_start: start,
+                    text_end: dom.text.len() as u32,
                 });
+                continue;
             }
-            Visit::Metadata => {
-                tree.query_node(&id, |n| collect_metadata(tree, &n.data, first_child, meta));
+            Data::Element(e) => &tree.elements[*e as usize],
+            Data::Document | Data::Fragment => {
+                stack.push((first_child, parent));
+                continue;
             }
+            Data::Other => continue,
+        };
+        match element.visit {
+            Visit::Skip => {}
+            Visit::Metadata => collect_metadata(tree, id, meta),
             Visit::Element(element) => {
                 if stack.len() > limits.max_depth {
                     return Err(ExtractError::TooDeep);
@@ -168,16 +170,15 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
                 });
                 stack.push((first_child, index));
             }
-            Visit::Children => stack.push((first_child, parent)),
             Visit::Html => {
-                if let Some(lang) = tree.query_node(&id, |n| attribute(&n.data, "lang")).flatten() {
-                    meta.lang(&lang);
+                if let Some(lang) = attribute(&element.attrs, "lang") {
+                    meta.lang(lang);
                 }
                 stack.push((first_child, parent));
             }
             Visit::Time => {
-                if let Some(datetime) = tree.query_node(&id, |n| attribute(&n.data, "datetime")).flatten() {
-                    meta.time(&datetime);
+                if let Some(datetime) = attribute(&element.attrs, "datetime") {
+                    meta.time(datetime);
                 }
                 let index = dom.nodes.len() as u32;
                 dom.nodes.push(Node {
@@ -197,18 +198,15 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
     Ok(dom)
 }
 
-/// What to do with a node of the parsed tree.
-enum Visit {
+/// What to do with an element of the parsed tree.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Visit {
     /// Leave it and its subtree out.
     Skip,
-    /// Copy the text node.
-    Text,
     /// Read its metadata, leave it out.
     Metadata,
     /// Copy the element and visit its children.
     Element(Element),
-    /// Leave the node out but visit its children (the document node).
-    Children,
     /// `<html>`: read `lang`, visit the children.
     Html,
     /// `<time>`: read `datetime`, then copy as inline text.
@@ -217,7 +215,7 @@ enum Visit {
 
 /// Marks of the class and id values already seen on this page: pages repeat
 /// the same few names on many elements.
-type MarkCache = std::collections::HashMap<String, Mark>;
+pub(crate) type MarkCache = std::collections::HashMap<String, Mark>;
 
 fn cached_mark(cache: &mut MarkCache, value: &str) -> Mark {
     if let Some(mark) = cache.get(value) {
@@ -230,14 +228,9 @@ fn cached_mark(cache: &mut MarkCache, value: &str) -> Mark {
     mark
 }
 
-fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
-    let element = match data {
-        NodeData::Text { .. } => return Visit::Text,
-        NodeData::Element(element) => element,
-        NodeData::Document | NodeData::Fragment => return Visit::Children,
-        _ => return Visit::Skip,
-    };
-    let name: &str = &element.name.local;
+/// What to do with an element named `name` (its local name, whatever its
+/// namespace) with these attributes.
+pub(crate) fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
     let tag = match name {
         "head" | "title" | "meta" | "link" | "script" => return Visit::Metadata,
         "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed" | "canvas" | "select"
@@ -272,7 +265,7 @@ fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
     };
     let mut mark = boilerplate::mark_for_tag(name);
     let mut has_href = false;
-    for attr in &element.attrs {
+    for attr in attrs {
         let value: &str = &attr.value;
         match &*attr.name.local {
             "class" => mark = mark.combine(cached_mark(cache, value)),
@@ -306,53 +299,39 @@ fn is_slug(id: &str) -> bool {
     id.split(['-', '_']).filter(|word| !word.is_empty()).count() >= 4
 }
 
-/// The value of an element's attribute.
-fn attribute(data: &NodeData, key: &str) -> Option<String> {
-    let NodeData::Element(element) = data else { return None };
-    element
-        .attrs
-        .iter()
-        .find(|a| &*a.name.local == key)
-        .map(|a| a.value.to_string())
+/// The value of an element's attribute (by local name).
+fn attribute<'a>(attrs: &'a [Attribute], key: &str) -> Option<&'a str> {
+    attrs.iter().find(|a| &*a.name.local == key).map(|a| &*a.value)
 }
 
 /// Reads what the head elements (and `<script type=application/ld+json>`) say
 /// about the page.
-fn collect_metadata(tree: &Tree, data: &NodeData, first_child: Option<NodeId>, meta: &mut MetaCollector) {
-    let NodeData::Element(element) = data else { return };
-    let attr = |key: &str| {
-        element
-            .attrs
-            .iter()
-            .find(|a| &*a.name.local == key)
-            .map(|a| a.value.to_string())
-    };
-    match &*element.name.local {
+fn collect_metadata(tree: &Tree, id: u32, meta: &mut MetaCollector) {
+    let Some(element) = tree.element(id) else { return };
+    let attr = |key: &str| attribute(&element.attrs, key);
+    let first_child = tree.nodes[id as usize].first_child;
+    match &*element.name().local {
         "head" => {
             // Visit the head's children for metadata only.
             let mut child = first_child;
-            while let Some(id) = child {
-                child = tree
-                    .query_node(&id, |n| {
-                        collect_metadata(tree, &n.data, n.first_child, meta);
-                        n.next_sibling
-                    })
-                    .flatten();
+            while child != NIL {
+                collect_metadata(tree, child, meta);
+                child = tree.nodes[child as usize].next;
             }
         }
         "title" => meta.title(&text_of_children(tree, first_child)),
         "meta" => {
             let key = attr("property").or_else(|| attr("name")).or_else(|| attr("itemprop"));
             if let (Some(key), Some(content)) = (key, attr("content")) {
-                meta.meta(&key, &content);
+                meta.meta(key, content);
             }
             if let (Some(equiv), Some(content)) = (attr("http-equiv"), attr("content")) {
-                meta.meta(&equiv, &content);
+                meta.meta(equiv, content);
             }
         }
         "link" => {
             if let (Some(rel), Some(href)) = (attr("rel"), attr("href")) {
-                meta.link(&rel, &href);
+                meta.link(rel, href);
             }
         }
         "script" if attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
@@ -363,18 +342,15 @@ fn collect_metadata(tree: &Tree, data: &NodeData, first_child: Option<NodeId>, m
 }
 
 /// The text of the direct text children (enough for `<title>` and `<script>`).
-fn text_of_children(tree: &Tree, first_child: Option<NodeId>) -> String {
+fn text_of_children(tree: &Tree, first_child: u32) -> String {
     let mut text = String::new();
     let mut child = first_child;
-    while let Some(id) = child {
-        child = tree
-            .query_node(&id, |n| {
-                if let NodeData::Text { contents } = &n.data {
-                    text.push_str(contents);
-                }
-                n.next_sibling
-            })
-            .flatten();
+    while child != NIL {
+        let node = &tree.nodes[child as usize];
+        if let Data::Text(contents) = &node.data {
+            text.push_str(contents);
+        }
+        child = node.next;
     }
     text
 }

@@ -1,0 +1,377 @@
+//! The tree html5ever builds, kept as small as extraction allows.
+//!
+//! html5ever's tree builder runs the WHATWG algorithm (adoption agency, foster
+//! parenting, reparenting) on a tree it asks a [`TreeSink`] to keep; nodes move
+//! after they are created, so the tree is linked (parent, children, siblings by
+//! index) and only laid out in document order once parsing is over
+//! ([`crate::dom::flatten`]). Each element is classified once, when it is
+//! created, from its name and attributes; the attributes themselves are kept
+//! only where metadata reads them later or where the parser may add more
+//! (`<html>`, `<body>`). The sink's behaviour (text merging, moves) follows the
+//! trait's contract in markup5ever 0.40 `interface/tree_builder.rs`.
+
+use crate::dom::{classify, MarkCache, Visit};
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilderOpts, TreeSink};
+use html5ever::{Attribute, ParseOpts, QualName};
+use std::borrow::Cow;
+use std::cell::{Ref, RefCell};
+
+/// No node.
+pub(crate) const NIL: u32 = u32::MAX;
+
+/// What a node of the parsed tree is.
+pub(crate) enum Data {
+    Document,
+    /// A template's contents, outside the document.
+    Fragment,
+    /// An index into [`Tree::elements`].
+    Element(u32),
+    Text(StrTendril),
+    /// Comments, the doctype, processing instructions: kept as nodes because
+    /// they separate text nodes.
+    Other,
+}
+
+/// A node, linked to its relatives by index.
+pub(crate) struct TreeNode {
+    pub parent: u32,
+    pub first_child: u32,
+    pub last_child: u32,
+    pub prev: u32,
+    pub next: u32,
+    pub data: Data,
+}
+
+impl TreeNode {
+    fn new(data: Data) -> Self {
+        TreeNode {
+            parent: NIL,
+            first_child: NIL,
+            last_child: NIL,
+            prev: NIL,
+            next: NIL,
+            data,
+        }
+    }
+}
+
+/// What is kept of an element.
+pub(crate) struct ElementData {
+    name: QualName,
+    /// What [`crate::dom::flatten`] does with it, decided at creation.
+    pub visit: Visit,
+    /// The attributes, only for elements that need them later (see [`keeps_attributes`]).
+    pub attrs: Vec<Attribute>,
+    template_contents: u32,
+    annotation_xml_integration_point: bool,
+}
+
+impl ElementData {
+    pub(crate) fn name(&self) -> &QualName {
+        &self.name
+    }
+}
+
+/// The parsed page. Node 0 is the document.
+pub(crate) struct Tree {
+    pub nodes: Vec<TreeNode>,
+    pub elements: Vec<ElementData>,
+}
+
+impl Tree {
+    /// The element behind a node, if it is one.
+    pub(crate) fn element(&self, id: u32) -> Option<&ElementData> {
+        match self.nodes[id as usize].data {
+            Data::Element(e) => Some(&self.elements[e as usize]),
+            _ => None,
+        }
+    }
+
+    fn push(&mut self, data: Data) -> u32 {
+        self.nodes.push(TreeNode::new(data));
+        (self.nodes.len() - 1) as u32
+    }
+
+    fn node(&mut self, id: u32) -> &mut TreeNode {
+        &mut self.nodes[id as usize]
+    }
+
+    /// Appends text to a text node; false if the node is not text.
+    fn merge_text(&mut self, id: u32, text: &StrTendril) -> bool {
+        if id == NIL {
+            return false;
+        }
+        match &mut self.node(id).data {
+            Data::Text(contents) => {
+                contents.push_tendril(text);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn detach(&mut self, id: u32) {
+        let node = self.node(id);
+        let (parent, prev, next) = (node.parent, node.prev, node.next);
+        if parent == NIL && prev == NIL && next == NIL {
+            return;
+        }
+        node.parent = NIL;
+        node.prev = NIL;
+        node.next = NIL;
+        if parent != NIL {
+            let parent = self.node(parent);
+            if parent.first_child == id {
+                parent.first_child = next;
+            }
+            if parent.last_child == id {
+                parent.last_child = prev;
+            }
+        }
+        if prev != NIL {
+            self.node(prev).next = next;
+        }
+        if next != NIL {
+            self.node(next).prev = prev;
+        }
+    }
+
+    fn append_child(&mut self, parent: u32, child: u32) {
+        self.detach(child);
+        let last = self.node(parent).last_child;
+        if last == NIL {
+            self.node(parent).first_child = child;
+        } else {
+            self.node(last).next = child;
+        }
+        self.node(parent).last_child = child;
+        let node = self.node(child);
+        node.prev = last;
+        node.parent = parent;
+    }
+
+    fn insert_before(&mut self, sibling: u32, new: u32) {
+        self.detach(new);
+        let node = self.node(sibling);
+        let (parent, prev) = (node.parent, node.prev);
+        node.prev = new;
+        let node = self.node(new);
+        node.parent = parent;
+        node.prev = prev;
+        node.next = sibling;
+        if parent != NIL && self.node(parent).first_child == sibling {
+            self.node(parent).first_child = new;
+        }
+        if prev != NIL {
+            self.node(prev).next = new;
+        }
+    }
+
+    fn reparent_children(&mut self, from: u32, to: u32) {
+        let node = self.node(from);
+        let (first, last) = (node.first_child, node.last_child);
+        node.first_child = NIL;
+        node.last_child = NIL;
+        if first == NIL || last == NIL {
+            return;
+        }
+        let old_last = self.node(to).last_child;
+        if old_last == NIL {
+            self.node(to).first_child = first;
+        } else {
+            self.node(old_last).next = first;
+            self.node(first).prev = old_last;
+        }
+        self.node(to).last_child = last;
+        let mut child = first;
+        while child != NIL {
+            let node = self.node(child);
+            node.parent = to;
+            child = node.next;
+        }
+    }
+}
+
+/// Elements whose attributes are read after creation: by metadata, or again
+/// because the parser adds the attributes of a stray second `<html>` or
+/// `<body>` tag to the first (html5ever 0.40 `tree_builder/rules.rs`, the only
+/// callers of `add_attrs_if_missing`).
+fn keeps_attributes(name: &str) -> bool {
+    matches!(name, "html" | "body" | "time" | "meta" | "link" | "script")
+}
+
+/// The [`TreeSink`] html5ever builds into.
+struct Sink {
+    tree: RefCell<Tree>,
+    cache: RefCell<MarkCache>,
+}
+
+/// Parses a page.
+pub(crate) fn parse(html: &str) -> Tree {
+    let mut nodes = Vec::with_capacity(html.len() / 32 + 16);
+    nodes.push(TreeNode::new(Data::Document));
+    let sink = Sink {
+        tree: RefCell::new(Tree {
+            nodes,
+            elements: Vec::with_capacity(html.len() / 64 + 16),
+        }),
+        cache: RefCell::new(MarkCache::default()),
+    };
+    // As `dom_query` 0.29 `Document::from` parsed: scripting off, so
+    // `<noscript>` contents are parsed as markup.
+    let opts = ParseOpts {
+        tree_builder: TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::parse_document(sink, opts).one(html)
+}
+
+impl TreeSink for Sink {
+    type Handle = u32;
+    type Output = Tree;
+    type ElemName<'a> = Ref<'a, QualName>;
+
+    fn finish(self) -> Tree {
+        self.tree.into_inner()
+    }
+
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+
+    fn get_document(&self) -> u32 {
+        0
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a u32) -> Ref<'a, QualName> {
+        Ref::map(self.tree.borrow(), |tree| {
+            &tree
+                .element(*target)
+                .expect("the tree builder asks names of elements only")
+                .name
+        })
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> u32 {
+        let visit = classify(&name.local, &attrs, &mut self.cache.borrow_mut());
+        let attrs = if keeps_attributes(&name.local) {
+            attrs
+        } else {
+            Vec::new()
+        };
+        let mut tree = self.tree.borrow_mut();
+        let index = tree.elements.len() as u32;
+        let id = tree.push(Data::Element(index));
+        // The template's contents stay outside the document, parentless.
+        let template_contents = if flags.template { tree.push(Data::Fragment) } else { NIL };
+        tree.elements.push(ElementData {
+            name,
+            visit,
+            attrs,
+            template_contents,
+            annotation_xml_integration_point: flags.mathml_annotation_xml_integration_point,
+        });
+        id
+    }
+
+    fn create_comment(&self, _text: StrTendril) -> u32 {
+        self.tree.borrow_mut().push(Data::Other)
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> u32 {
+        self.tree.borrow_mut().push(Data::Other)
+    }
+
+    fn append(&self, parent: &u32, child: NodeOrText<u32>) {
+        let mut tree = self.tree.borrow_mut();
+        match child {
+            NodeOrText::AppendNode(id) => tree.append_child(*parent, id),
+            NodeOrText::AppendText(text) => {
+                let last = tree.nodes[*parent as usize].last_child;
+                if !tree.merge_text(last, &text) {
+                    let id = tree.push(Data::Text(text));
+                    tree.append_child(*parent, id);
+                }
+            }
+        }
+    }
+
+    fn append_based_on_parent_node(&self, element: &u32, prev_element: &u32, child: NodeOrText<u32>) {
+        let has_parent = self.tree.borrow().nodes[*element as usize].parent != NIL;
+        if has_parent {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    fn append_doctype_to_document(&self, _name: StrTendril, _public_id: StrTendril, _system_id: StrTendril) {
+        let mut tree = self.tree.borrow_mut();
+        let id = tree.push(Data::Other);
+        tree.append_child(0, id);
+    }
+
+    fn get_template_contents(&self, target: &u32) -> u32 {
+        self.tree
+            .borrow()
+            .element(*target)
+            .map(|e| e.template_contents)
+            .filter(|&id| id != NIL)
+            .expect("the tree builder asks template contents of templates only")
+    }
+
+    fn same_node(&self, x: &u32, y: &u32) -> bool {
+        x == y
+    }
+
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, sibling: &u32, new_node: NodeOrText<u32>) {
+        let mut tree = self.tree.borrow_mut();
+        match new_node {
+            NodeOrText::AppendNode(id) => tree.insert_before(*sibling, id),
+            NodeOrText::AppendText(text) => {
+                let prev = tree.nodes[*sibling as usize].prev;
+                if !tree.merge_text(prev, &text) {
+                    let id = tree.push(Data::Text(text));
+                    tree.insert_before(*sibling, id);
+                }
+            }
+        }
+    }
+
+    fn add_attrs_if_missing(&self, target: &u32, attrs: Vec<Attribute>) {
+        let mut tree = self.tree.borrow_mut();
+        let Data::Element(index) = tree.nodes[*target as usize].data else {
+            return;
+        };
+        let element = &mut tree.elements[index as usize];
+        if !keeps_attributes(&element.name.local) {
+            return;
+        }
+        let known = element.attrs.len();
+        for attr in attrs {
+            if !element.attrs[..known].iter().any(|a| a.name == attr.name) {
+                element.attrs.push(attr);
+            }
+        }
+        element.visit = classify(&element.name.local, &element.attrs, &mut self.cache.borrow_mut());
+    }
+
+    fn remove_from_parent(&self, target: &u32) {
+        self.tree.borrow_mut().detach(*target);
+    }
+
+    fn reparent_children(&self, node: &u32, new_parent: &u32) {
+        self.tree.borrow_mut().reparent_children(*node, *new_parent);
+    }
+
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &u32) -> bool {
+        self.tree
+            .borrow()
+            .element(*handle)
+            .is_some_and(|e| e.annotation_xml_integration_point)
+    }
+}
