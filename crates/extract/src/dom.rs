@@ -215,7 +215,7 @@ pub(crate) enum Visit {
 
 /// Marks of the class and id values already seen on this page: pages repeat
 /// the same few names on many elements.
-pub(crate) type MarkCache = std::collections::HashMap<String, Mark>;
+pub(crate) type MarkCache = std::collections::HashMap<String, Mark, foldhash::fast::RandomState>;
 
 fn cached_mark(cache: &mut MarkCache, value: &str) -> Mark {
     if let Some(mark) = cache.get(value) {
