@@ -3,10 +3,11 @@
 //! The HTML is parsed by html5ever into our own linked tree ([`crate::sink`]),
 //! the tree the WHATWG algorithm specifies, so broken markup ends up where
 //! browsers put it. The tree is then laid out once, in document order, into a
-//! flat arena: element kinds instead of names, one boilerplate mark per element
-//! (both decided when the parser created the element), text in one shared string. Parts that never hold content (scripts, styles, forms' widgets,
-//! hidden elements, the `<head>`) are left out of the copy; the metadata they
-//! carry goes to the [`MetaCollector`] on the way.
+//! flat arena: element kinds instead of names, one boilerplate mark per element,
+//! text in one shared string (the parser's text buffer, kept as it is). Parts
+//! that never hold content (scripts, styles, forms' widgets, hidden elements,
+//! the `<head>`) are left out of the arena; the metadata they carry goes to the
+//! [`MetaCollector`] on the way.
 
 use crate::boilerplate::{self, Mark};
 use crate::metadata::MetaCollector;
@@ -95,11 +96,15 @@ pub(crate) struct Limits {
 }
 
 /// Lays the parsed page out into a [`Dom`], collecting metadata on the way.
-pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) -> Result<Dom, ExtractError> {
+///
+/// The text stays where the parser wrote it: the arena's text nodes point into
+/// the tree's text buffer, which becomes the [`Dom`]'s.
+pub(crate) fn flatten(mut tree: Tree, limits: &Limits, meta: &mut MetaCollector) -> Result<Dom, ExtractError> {
     let mut dom = Dom {
         nodes: Vec::with_capacity(tree.nodes.len() / 2 + 1),
-        text: String::new(),
+        text: std::mem::take(&mut tree.text),
     };
+    let tree = &tree;
     dom.nodes.push(Node {
         parent: NONE,
         end: NONE,
@@ -110,6 +115,21 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
         text_start: 0,
         text_end: 0,
     });
+    // Taken out of the thread's cache for the walk, put back on every return.
+    let mut cache = MARK_CACHE.take();
+    let result = walk(tree, limits, meta, &mut dom, &mut cache);
+    MARK_CACHE.set(cache);
+    result.map(|()| dom)
+}
+
+/// The walk of [`flatten`], in document order.
+fn walk(
+    tree: &Tree,
+    limits: &Limits,
+    meta: &mut MetaCollector,
+    dom: &mut Dom,
+    cache: &mut MarkCache,
+) -> Result<(), ExtractError> {
     // Each frame: the next child to visit and the arena index of the parent.
     let mut stack: Vec<(u32, u32)> = vec![(tree.nodes[0].first_child, 0)];
     let mut visited = 0usize;
@@ -133,9 +153,20 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
             }
         }
         let element = match &node.data {
-            Data::Text(contents) => {
+            Data::Text(start, end) => {
+                let index = dom.nodes.len() as u32;
+                dom.nodes.push(Node {
+                    parent,
+                    end: index + 1,
+                    element: None,
+                    text_start: *start,
+                    text_end: *end,
+                });
+                continue;
+            }
+            Data::MovedText(moved) => {
                 let start = dom.text.len() as u32;
-                dom.text.push_str(contents);
+                dom.text.push_str(&tree.moved[*moved as usize]);
                 let index = dom.nodes.len() as u32;
                 dom.nodes.push(Node {
                     parent,
@@ -153,9 +184,9 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
             }
             Data::Other => continue,
         };
-        match element.visit {
+        match classify(&element.name().local, &element.attrs, cache) {
             Visit::Skip => {}
-            Visit::Metadata => collect_metadata(tree, id, meta),
+            Visit::Metadata => collect_metadata(tree, &dom.text, id, meta),
             Visit::Element(element) => {
                 if stack.len() > limits.max_depth {
                     return Err(ExtractError::TooDeep);
@@ -195,7 +226,7 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
             }
         }
     }
-    Ok(dom)
+    Ok(())
 }
 
 /// What to do with an element of the parsed tree.
@@ -213,16 +244,30 @@ pub(crate) enum Visit {
     Time,
 }
 
-/// Marks of the class and id values already seen on this page: pages repeat
-/// the same few names on many elements.
-pub(crate) type MarkCache = std::collections::HashMap<String, Mark, foldhash::fast::RandomState>;
+/// Marks of the class and id values already seen: pages repeat the same few
+/// names on many elements, and pages of one site (or one CMS) the same names.
+/// A mark depends on the value alone, so the cache lives as long as the thread.
+type MarkCache = std::collections::HashMap<String, Mark, foldhash::fast::RandomState>;
+
+thread_local! {
+    static MARK_CACHE: std::cell::Cell<MarkCache> = std::cell::Cell::new(MarkCache::default());
+}
+
+/// Entries the cache holds before it starts again (about a megabyte).
+const MARK_CACHE_ENTRIES: usize = 16_384;
+
+/// Values longer than this are not cached (they rarely repeat).
+const MARK_CACHE_VALUE_BYTES: usize = 128;
 
 fn cached_mark(cache: &mut MarkCache, value: &str) -> Mark {
     if let Some(mark) = cache.get(value) {
         return *mark;
     }
     let mark = boilerplate::mark_for_names(value);
-    if cache.len() < 4096 {
+    if value.len() <= MARK_CACHE_VALUE_BYTES {
+        if cache.len() >= MARK_CACHE_ENTRIES {
+            cache.clear();
+        }
         cache.insert(value.to_string(), mark);
     }
     mark
@@ -230,7 +275,7 @@ fn cached_mark(cache: &mut MarkCache, value: &str) -> Mark {
 
 /// What to do with an element named `name` (its local name, whatever its
 /// namespace) with these attributes.
-pub(crate) fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
+fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
     let tag = match name {
         "head" | "title" | "meta" | "link" | "script" => return Visit::Metadata,
         "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed" | "canvas" | "select"
@@ -306,7 +351,7 @@ fn attribute<'a>(attrs: &'a [Attribute], key: &str) -> Option<&'a str> {
 
 /// Reads what the head elements (and `<script type=application/ld+json>`) say
 /// about the page.
-fn collect_metadata(tree: &Tree, id: u32, meta: &mut MetaCollector) {
+fn collect_metadata(tree: &Tree, text: &str, id: u32, meta: &mut MetaCollector) {
     let Some(element) = tree.element(id) else { return };
     let attr = |key: &str| attribute(&element.attrs, key);
     let first_child = tree.nodes[id as usize].first_child;
@@ -315,11 +360,11 @@ fn collect_metadata(tree: &Tree, id: u32, meta: &mut MetaCollector) {
             // Visit the head's children for metadata only.
             let mut child = first_child;
             while child != NIL {
-                collect_metadata(tree, child, meta);
+                collect_metadata(tree, text, child, meta);
                 child = tree.nodes[child as usize].next;
             }
         }
-        "title" => meta.title(&text_of_children(tree, first_child)),
+        "title" => meta.title(&text_of_children(tree, text, first_child)),
         "meta" => {
             let key = attr("property").or_else(|| attr("name")).or_else(|| attr("itemprop"));
             if let (Some(key), Some(content)) = (key, attr("content")) {
@@ -335,22 +380,24 @@ fn collect_metadata(tree: &Tree, id: u32, meta: &mut MetaCollector) {
             }
         }
         "script" if attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
-            meta.json_ld(&text_of_children(tree, first_child));
+            meta.json_ld(&text_of_children(tree, text, first_child));
         }
         _ => {}
     }
 }
 
 /// The text of the direct text children (enough for `<title>` and `<script>`).
-fn text_of_children(tree: &Tree, first_child: u32) -> String {
-    let mut text = String::new();
+fn text_of_children(tree: &Tree, text: &str, first_child: u32) -> String {
+    let mut out = String::new();
     let mut child = first_child;
     while child != NIL {
         let node = &tree.nodes[child as usize];
-        if let Data::Text(contents) = &node.data {
-            text.push_str(contents);
+        match node.data {
+            Data::Text(start, end) => out.push_str(&text[start as usize..end as usize]),
+            Data::MovedText(index) => out.push_str(&tree.moved[index as usize]),
+            _ => {}
         }
         child = node.next;
     }
-    text
+    out
 }

@@ -118,8 +118,7 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
         return Err(ExtractError::Timeout);
     }
     let mut meta = metadata::MetaCollector::default();
-    let dom = dom::flatten(&tree, &limits, &mut meta)?;
-    drop(tree);
+    let dom = dom::flatten(tree, &limits, &mut meta)?;
     let blocks = blocks::blocks(&dom);
     let kept = select::main_content(&dom, &blocks, options.include_comments);
     if deadline.is_some_and(|d| Instant::now() > d) {
@@ -147,7 +146,7 @@ pub fn debug_blocks(html: &str) -> String {
         deadline: None,
     };
     let mut meta = metadata::MetaCollector::default();
-    match dom::flatten(&tree, &limits, &mut meta) {
+    match dom::flatten(tree, &limits, &mut meta) {
         Ok(dom) => select::debug(&dom, &blocks::blocks(&dom)),
         Err(e) => e.to_string(),
     }

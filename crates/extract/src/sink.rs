@@ -4,13 +4,13 @@
 //! parenting, reparenting) on a tree it asks a [`TreeSink`] to keep; nodes move
 //! after they are created, so the tree is linked (parent, children, siblings by
 //! index) and only laid out in document order once parsing is over
-//! ([`crate::dom::flatten`]). Each element is classified once, when it is
-//! created, from its name and attributes; the attributes themselves are kept
-//! only where metadata reads them later or where the parser may add more
-//! (`<html>`, `<body>`). The sink's behaviour (text merging, moves) follows the
-//! trait's contract in markup5ever 0.40 `interface/tree_builder.rs`.
+//! ([`crate::dom::flatten`]), which classifies the elements it reaches (those
+//! inside skipped subtrees, such as `<svg>` icons, never are). Text goes to one
+//! buffer as the parser appends it, not one string per node. The sink's
+//! behaviour (text merging, moves) follows the trait's contract in markup5ever
+//! 0.40 `interface/tree_builder.rs` and matches what `dom_query` 0.29 (used
+//! before) did, so the parsed tree, and the extraction, are unchanged.
 
-use crate::dom::{classify, MarkCache, Visit};
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilderOpts, TreeSink};
 use html5ever::{Attribute, ParseOpts, QualName};
@@ -27,7 +27,10 @@ pub(crate) enum Data {
     Fragment,
     /// An index into [`Tree::elements`].
     Element(u32),
-    Text(StrTendril),
+    /// Text at `start..end` of [`Tree::text`].
+    Text(u32, u32),
+    /// Text that grew after other text was added behind it: [`Tree::moved`]`[index]`.
+    MovedText(u32),
     /// Comments, the doctype, processing instructions: kept as nodes because
     /// they separate text nodes.
     Other,
@@ -59,9 +62,6 @@ impl TreeNode {
 /// What is kept of an element.
 pub(crate) struct ElementData {
     name: QualName,
-    /// What [`crate::dom::flatten`] does with it, decided at creation.
-    pub visit: Visit,
-    /// The attributes, only for elements that need them later (see [`keeps_attributes`]).
     pub attrs: Vec<Attribute>,
     template_contents: u32,
     annotation_xml_integration_point: bool,
@@ -77,6 +77,12 @@ impl ElementData {
 pub(crate) struct Tree {
     pub nodes: Vec<TreeNode>,
     pub elements: Vec<ElementData>,
+    /// The text of the text nodes, in the order the parser appended it; a text
+    /// node that grows while it is the last one written grows in place.
+    pub text: String,
+    /// Text nodes that grew after later text was written (text merged into an
+    /// earlier node, as foster parenting does).
+    pub moved: Vec<String>,
 }
 
 impl Tree {
@@ -98,17 +104,33 @@ impl Tree {
     }
 
     /// Appends text to a text node; false if the node is not text.
-    fn merge_text(&mut self, id: u32, text: &StrTendril) -> bool {
+    fn merge_text(&mut self, id: u32, text: &str) -> bool {
         if id == NIL {
             return false;
         }
-        match &mut self.node(id).data {
-            Data::Text(contents) => {
-                contents.push_tendril(text);
-                true
+        match self.nodes[id as usize].data {
+            Data::Text(start, end) if end as usize == self.text.len() => {
+                self.text.push_str(text);
+                self.node(id).data = Data::Text(start, self.text.len() as u32);
             }
-            _ => false,
+            Data::Text(start, end) => {
+                let mut moved = String::with_capacity((end - start) as usize + text.len());
+                moved.push_str(&self.text[start as usize..end as usize]);
+                moved.push_str(text);
+                self.moved.push(moved);
+                self.node(id).data = Data::MovedText((self.moved.len() - 1) as u32);
+            }
+            Data::MovedText(index) => self.moved[index as usize].push_str(text),
+            _ => return false,
         }
+        true
+    }
+
+    /// A new, parentless text node.
+    fn push_text(&mut self, text: &str) -> u32 {
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        self.push(Data::Text(start, self.text.len() as u32))
     }
 
     fn detach(&mut self, id: u32) {
@@ -193,18 +215,9 @@ impl Tree {
     }
 }
 
-/// Elements whose attributes are read after creation: by metadata, or again
-/// because the parser adds the attributes of a stray second `<html>` or
-/// `<body>` tag to the first (html5ever 0.40 `tree_builder/rules.rs`, the only
-/// callers of `add_attrs_if_missing`).
-fn keeps_attributes(name: &str) -> bool {
-    matches!(name, "html" | "body" | "time" | "meta" | "link" | "script")
-}
-
 /// The [`TreeSink`] html5ever builds into.
 struct Sink {
     tree: RefCell<Tree>,
-    cache: RefCell<MarkCache>,
 }
 
 /// Parses a page.
@@ -215,8 +228,9 @@ pub(crate) fn parse(html: &str) -> Tree {
         tree: RefCell::new(Tree {
             nodes,
             elements: Vec::with_capacity(html.len() / 64 + 16),
+            text: String::with_capacity(html.len() / 4),
+            moved: Vec::new(),
         }),
-        cache: RefCell::new(MarkCache::default()),
     };
     // As `dom_query` 0.29 `Document::from` parsed: scripting off, so
     // `<noscript>` contents are parsed as markup.
@@ -255,12 +269,6 @@ impl TreeSink for Sink {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> u32 {
-        let visit = classify(&name.local, &attrs, &mut self.cache.borrow_mut());
-        let attrs = if keeps_attributes(&name.local) {
-            attrs
-        } else {
-            Vec::new()
-        };
         let mut tree = self.tree.borrow_mut();
         let index = tree.elements.len() as u32;
         let id = tree.push(Data::Element(index));
@@ -268,7 +276,6 @@ impl TreeSink for Sink {
         let template_contents = if flags.template { tree.push(Data::Fragment) } else { NIL };
         tree.elements.push(ElementData {
             name,
-            visit,
             attrs,
             template_contents,
             annotation_xml_integration_point: flags.mathml_annotation_xml_integration_point,
@@ -291,7 +298,7 @@ impl TreeSink for Sink {
             NodeOrText::AppendText(text) => {
                 let last = tree.nodes[*parent as usize].last_child;
                 if !tree.merge_text(last, &text) {
-                    let id = tree.push(Data::Text(text));
+                    let id = tree.push_text(&text);
                     tree.append_child(*parent, id);
                 }
             }
@@ -335,7 +342,7 @@ impl TreeSink for Sink {
             NodeOrText::AppendText(text) => {
                 let prev = tree.nodes[*sibling as usize].prev;
                 if !tree.merge_text(prev, &text) {
-                    let id = tree.push(Data::Text(text));
+                    let id = tree.push_text(&text);
                     tree.insert_before(*sibling, id);
                 }
             }
@@ -348,16 +355,12 @@ impl TreeSink for Sink {
             return;
         };
         let element = &mut tree.elements[index as usize];
-        if !keeps_attributes(&element.name.local) {
-            return;
-        }
         let known = element.attrs.len();
         for attr in attrs {
             if !element.attrs[..known].iter().any(|a| a.name == attr.name) {
                 element.attrs.push(attr);
             }
         }
-        element.visit = classify(&element.name.local, &element.attrs, &mut self.cache.borrow_mut());
     }
 
     fn remove_from_parent(&self, target: &u32) {
