@@ -62,6 +62,7 @@ impl TreeNode {
 /// What is kept of an element.
 pub(crate) struct ElementData {
     name: QualName,
+    /// All its attributes, as the parser gave them.
     pub attrs: Vec<Attribute>,
     template_contents: u32,
     annotation_xml_integration_point: bool,
@@ -376,5 +377,47 @@ impl TreeSink for Sink {
             .borrow()
             .element(*handle)
             .is_some_and(|e| e.annotation_xml_integration_point)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dom::{flatten, Limits};
+    use crate::metadata::MetaCollector;
+
+    /// The text nodes of a page, in document order.
+    fn texts(html: &str) -> Vec<String> {
+        let limits = Limits {
+            max_depth: 512,
+            deadline: None,
+        };
+        let dom = flatten(super::parse(html), &limits, &mut MetaCollector::default()).unwrap();
+        dom.nodes
+            .iter()
+            .filter(|n| n.element.is_none())
+            .map(|n| dom.text_of(n).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn foster_parented_text_merges_before_the_table() {
+        // `b` is moved before the table and merged into `a`, after `x` was written.
+        assert_eq!(texts("<table>a<td>x</td>b</table>"), ["ab", "x"]);
+    }
+
+    #[test]
+    fn misnested_formatting_is_reparented() {
+        assert_eq!(texts("<p>1<b>2<i>3</b>4</i>5</p>"), ["1", "2", "3", "4", "5"]);
+        assert_eq!(texts("<b>1<p>2</b>3</p>"), ["1", "2", "3"]);
+    }
+
+    #[test]
+    fn comments_separate_text_and_entities_join_it() {
+        assert_eq!(texts("<p>a &amp; b<!-- c -->d</p>"), ["a & b", "d"]);
+    }
+
+    #[test]
+    fn template_contents_stay_out() {
+        assert_eq!(texts("<template><p>t</p></template><p>p</p>"), ["p"]);
     }
 }
