@@ -1,17 +1,19 @@
 //! A compact, read-only copy of the parsed page: only what extraction looks at.
 //!
-//! The HTML is parsed by html5ever (through `dom_query`), which builds the tree
-//! the WHATWG algorithm specifies, so broken markup ends up where browsers put
-//! it. The tree is then copied once, in document order, into a flat arena:
-//! element kinds instead of names, one boilerplate mark per element, text in one
-//! shared string. Parts that never hold content (scripts, styles, forms' widgets,
-//! hidden elements, the `<head>`) are left out of the copy; the metadata they
-//! carry goes to the [`MetaCollector`] on the way.
+//! The HTML is parsed by html5ever into our own linked tree ([`crate::sink`]),
+//! the tree the WHATWG algorithm specifies, so broken markup ends up where
+//! browsers put it. The tree is then laid out once, in document order, into a
+//! flat arena: element kinds instead of names, one boilerplate mark per element,
+//! text in one shared string (the parser's text buffer, kept as it is). Parts
+//! that never hold content (scripts, styles, forms' widgets, hidden elements,
+//! the `<head>`) are left out of the arena; the metadata they carry goes to the
+//! [`MetaCollector`] on the way.
 
 use crate::boilerplate::{self, Mark};
 use crate::metadata::MetaCollector;
+use crate::sink::{Data, Tree, NIL};
 use crate::ExtractError;
-use dom_query::{NodeData, NodeId, Tree};
+use html5ever::Attribute;
 use std::time::Instant;
 
 /// No node (the parent of the root).
@@ -56,7 +58,7 @@ impl Tag {
 }
 
 /// One element of the arena.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Element {
     pub tag: Tag,
     pub mark: Mark,
@@ -93,12 +95,16 @@ pub(crate) struct Limits {
     pub deadline: Option<Instant>,
 }
 
-/// Copies the parsed page into a [`Dom`], collecting metadata on the way.
-pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) -> Result<Dom, ExtractError> {
+/// Lays the parsed page out into a [`Dom`], collecting metadata on the way.
+///
+/// The text stays where the parser wrote it: the arena's text nodes point into
+/// the tree's text buffer, which becomes the [`Dom`]'s.
+pub(crate) fn flatten(mut tree: Tree, limits: &Limits, meta: &mut MetaCollector) -> Result<Dom, ExtractError> {
     let mut dom = Dom {
-        nodes: Vec::with_capacity(tree.len() / 2 + 1),
-        text: String::new(),
+        nodes: Vec::with_capacity(tree.nodes.len() / 2 + 1),
+        text: std::mem::take(&mut tree.text),
     };
+    let tree = &tree;
     dom.nodes.push(Node {
         parent: NONE,
         end: NONE,
@@ -109,22 +115,35 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
         text_start: 0,
         text_end: 0,
     });
+    // Taken out of the thread's cache for the walk, put back on every return.
+    let mut cache = MARK_CACHE.take();
+    let result = walk(tree, limits, meta, &mut dom, &mut cache);
+    MARK_CACHE.set(cache);
+    result.map(|()| dom)
+}
+
+/// The walk of [`flatten`], in document order.
+fn walk(
+    tree: &Tree,
+    limits: &Limits,
+    meta: &mut MetaCollector,
+    dom: &mut Dom,
+    cache: &mut MarkCache,
+) -> Result<(), ExtractError> {
     // Each frame: the next child to visit and the arena index of the parent.
-    let first = tree.root().query(|n| n.first_child).flatten();
-    let mut stack: Vec<(Option<NodeId>, u32)> = vec![(first, 0)];
+    let mut stack: Vec<(u32, u32)> = vec![(tree.nodes[0].first_child, 0)];
     let mut visited = 0usize;
-    let mut cache = MarkCache::new();
     while let Some(frame) = stack.last_mut() {
-        let Some(id) = frame.0 else {
-            let (_, index) = stack.pop().unwrap_or((None, 0));
+        let id = frame.0;
+        if id == NIL {
+            let (_, index) = stack.pop().unwrap_or((NIL, 0));
             dom.nodes[index as usize].end = dom.nodes.len() as u32;
             continue;
-        };
+        }
         let parent = frame.1;
-        let (next, first_child, visit) = tree
-            .query_node(&id, |n| (n.next_sibling, n.first_child, classify(&n.data, &mut cache)))
-            .unwrap_or((None, None, Visit::Skip));
-        frame.0 = next;
+        let node = &tree.nodes[id as usize];
+        frame.0 = node.next;
+        let first_child = node.first_child;
         visited += 1;
         if visited.is_multiple_of(4096) {
             if let Some(deadline) = limits.deadline {
@@ -133,27 +152,41 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
                 }
             }
         }
-        match visit {
-            Visit::Skip => {}
-            Visit::Text => {
-                tree.query_node(&id, |n| {
-                    if let NodeData::Text { contents } = &n.data {
-                        let start = dom.text.len() as u32;
-                        dom.text.push_str(contents);
-                        let index = dom.nodes.len() as u32;
-                        dom.nodes.push(Node {
-                            parent,
-                            end: index + 1,
-                            element: None,
-                            text_start: start,
-                            text_end: dom.text.len() as u32,
-                        });
-                    }
+        let element = match &node.data {
+            Data::Text(start, end) => {
+                let index = dom.nodes.len() as u32;
+                dom.nodes.push(Node {
+                    parent,
+                    end: index + 1,
+                    element: None,
+                    text_start: *start,
+                    text_end: *end,
                 });
+                continue;
             }
-            Visit::Metadata => {
-                tree.query_node(&id, |n| collect_metadata(tree, &n.data, first_child, meta));
+            Data::MovedText(moved) => {
+                let start = dom.text.len() as u32;
+                dom.text.push_str(&tree.moved[*moved as usize]);
+                let index = dom.nodes.len() as u32;
+                dom.nodes.push(Node {
+                    parent,
+                    end: index + 1,
+                    element: None,
+                    text_start: start,
+                    text_end: dom.text.len() as u32,
+                });
+                continue;
             }
+            Data::Element(e) => &tree.elements[*e as usize],
+            Data::Document | Data::Fragment => {
+                stack.push((first_child, parent));
+                continue;
+            }
+            Data::Other => continue,
+        };
+        match classify(&element.name().local, &element.attrs, cache) {
+            Visit::Skip => {}
+            Visit::Metadata => collect_metadata(tree, &dom.text, id, meta),
             Visit::Element(element) => {
                 if stack.len() > limits.max_depth {
                     return Err(ExtractError::TooDeep);
@@ -168,16 +201,15 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
                 });
                 stack.push((first_child, index));
             }
-            Visit::Children => stack.push((first_child, parent)),
             Visit::Html => {
-                if let Some(lang) = tree.query_node(&id, |n| attribute(&n.data, "lang")).flatten() {
-                    meta.lang(&lang);
+                if let Some(lang) = attribute(&element.attrs, "lang") {
+                    meta.lang(lang);
                 }
                 stack.push((first_child, parent));
             }
             Visit::Time => {
-                if let Some(datetime) = tree.query_node(&id, |n| attribute(&n.data, "datetime")).flatten() {
-                    meta.time(&datetime);
+                if let Some(datetime) = attribute(&element.attrs, "datetime") {
+                    meta.time(datetime);
                 }
                 let index = dom.nodes.len() as u32;
                 dom.nodes.push(Node {
@@ -194,50 +226,56 @@ pub(crate) fn flatten(tree: &Tree, limits: &Limits, meta: &mut MetaCollector) ->
             }
         }
     }
-    Ok(dom)
+    Ok(())
 }
 
-/// What to do with a node of the parsed tree.
-enum Visit {
+/// What to do with an element of the parsed tree.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Visit {
     /// Leave it and its subtree out.
     Skip,
-    /// Copy the text node.
-    Text,
     /// Read its metadata, leave it out.
     Metadata,
     /// Copy the element and visit its children.
     Element(Element),
-    /// Leave the node out but visit its children (the document node).
-    Children,
     /// `<html>`: read `lang`, visit the children.
     Html,
     /// `<time>`: read `datetime`, then copy as inline text.
     Time,
 }
 
-/// Marks of the class and id values already seen on this page: pages repeat
-/// the same few names on many elements.
-type MarkCache = std::collections::HashMap<String, Mark>;
+/// Marks of the class and id values already seen: pages repeat the same few
+/// names on many elements, and pages of one site (or one CMS) the same names.
+/// A mark depends on the value alone, so the cache lives as long as the thread.
+type MarkCache = std::collections::HashMap<String, Mark, foldhash::fast::RandomState>;
+
+thread_local! {
+    static MARK_CACHE: std::cell::Cell<MarkCache> = std::cell::Cell::new(MarkCache::default());
+}
+
+/// Entries the cache holds before it starts again (about a megabyte).
+const MARK_CACHE_ENTRIES: usize = 16_384;
+
+/// Values longer than this are not cached (they rarely repeat).
+const MARK_CACHE_VALUE_BYTES: usize = 128;
 
 fn cached_mark(cache: &mut MarkCache, value: &str) -> Mark {
     if let Some(mark) = cache.get(value) {
         return *mark;
     }
     let mark = boilerplate::mark_for_names(value);
-    if cache.len() < 4096 {
+    if value.len() <= MARK_CACHE_VALUE_BYTES {
+        if cache.len() >= MARK_CACHE_ENTRIES {
+            cache.clear();
+        }
         cache.insert(value.to_string(), mark);
     }
     mark
 }
 
-fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
-    let element = match data {
-        NodeData::Text { .. } => return Visit::Text,
-        NodeData::Element(element) => element,
-        NodeData::Document | NodeData::Fragment => return Visit::Children,
-        _ => return Visit::Skip,
-    };
-    let name: &str = &element.name.local;
+/// What to do with an element named `name` (its local name, whatever its
+/// namespace) with these attributes.
+fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
     let tag = match name {
         "head" | "title" | "meta" | "link" | "script" => return Visit::Metadata,
         "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed" | "canvas" | "select"
@@ -272,7 +310,7 @@ fn classify(data: &NodeData, cache: &mut MarkCache) -> Visit {
     };
     let mut mark = boilerplate::mark_for_tag(name);
     let mut has_href = false;
-    for attr in &element.attrs {
+    for attr in attrs {
         let value: &str = &attr.value;
         match &*attr.name.local {
             "class" => mark = mark.combine(cached_mark(cache, value)),
@@ -306,75 +344,60 @@ fn is_slug(id: &str) -> bool {
     id.split(['-', '_']).filter(|word| !word.is_empty()).count() >= 4
 }
 
-/// The value of an element's attribute.
-fn attribute(data: &NodeData, key: &str) -> Option<String> {
-    let NodeData::Element(element) = data else { return None };
-    element
-        .attrs
-        .iter()
-        .find(|a| &*a.name.local == key)
-        .map(|a| a.value.to_string())
+/// The value of an element's attribute (by local name).
+fn attribute<'a>(attrs: &'a [Attribute], key: &str) -> Option<&'a str> {
+    attrs.iter().find(|a| &*a.name.local == key).map(|a| &*a.value)
 }
 
 /// Reads what the head elements (and `<script type=application/ld+json>`) say
 /// about the page.
-fn collect_metadata(tree: &Tree, data: &NodeData, first_child: Option<NodeId>, meta: &mut MetaCollector) {
-    let NodeData::Element(element) = data else { return };
-    let attr = |key: &str| {
-        element
-            .attrs
-            .iter()
-            .find(|a| &*a.name.local == key)
-            .map(|a| a.value.to_string())
-    };
-    match &*element.name.local {
+fn collect_metadata(tree: &Tree, text: &str, id: u32, meta: &mut MetaCollector) {
+    let Some(element) = tree.element(id) else { return };
+    let attr = |key: &str| attribute(&element.attrs, key);
+    let first_child = tree.nodes[id as usize].first_child;
+    match &*element.name().local {
         "head" => {
             // Visit the head's children for metadata only.
             let mut child = first_child;
-            while let Some(id) = child {
-                child = tree
-                    .query_node(&id, |n| {
-                        collect_metadata(tree, &n.data, n.first_child, meta);
-                        n.next_sibling
-                    })
-                    .flatten();
+            while child != NIL {
+                collect_metadata(tree, text, child, meta);
+                child = tree.nodes[child as usize].next;
             }
         }
-        "title" => meta.title(&text_of_children(tree, first_child)),
+        "title" => meta.title(&text_of_children(tree, text, first_child)),
         "meta" => {
             let key = attr("property").or_else(|| attr("name")).or_else(|| attr("itemprop"));
             if let (Some(key), Some(content)) = (key, attr("content")) {
-                meta.meta(&key, &content);
+                meta.meta(key, content);
             }
             if let (Some(equiv), Some(content)) = (attr("http-equiv"), attr("content")) {
-                meta.meta(&equiv, &content);
+                meta.meta(equiv, content);
             }
         }
         "link" => {
             if let (Some(rel), Some(href)) = (attr("rel"), attr("href")) {
-                meta.link(&rel, &href);
+                meta.link(rel, href);
             }
         }
         "script" if attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
-            meta.json_ld(&text_of_children(tree, first_child));
+            meta.json_ld(&text_of_children(tree, text, first_child));
         }
         _ => {}
     }
 }
 
 /// The text of the direct text children (enough for `<title>` and `<script>`).
-fn text_of_children(tree: &Tree, first_child: Option<NodeId>) -> String {
-    let mut text = String::new();
+fn text_of_children(tree: &Tree, text: &str, first_child: u32) -> String {
+    let mut out = String::new();
     let mut child = first_child;
-    while let Some(id) = child {
-        child = tree
-            .query_node(&id, |n| {
-                if let NodeData::Text { contents } = &n.data {
-                    text.push_str(contents);
-                }
-                n.next_sibling
-            })
-            .flatten();
+    while child != NIL {
+        let node = &tree.nodes[child as usize];
+        match node.data {
+            Data::Text(start, end) => out.push_str(&text[start as usize..end as usize]),
+            Data::MovedText(index) => out.push_str(&tree.moved[index as usize]),
+            _ => {}
+        }
+        child = node.next;
     }
-    text
+    out
 }

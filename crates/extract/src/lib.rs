@@ -34,6 +34,7 @@ mod dom;
 mod metadata;
 mod raw_text;
 mod select;
+mod sink;
 mod sniff;
 
 pub use metadata::PageMetadata;
@@ -108,7 +109,7 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
         return Err(ExtractError::TooDeep);
     }
     let deadline = options.time_budget.map(|budget| started + budget);
-    let document = dom_query::Document::from(&*html);
+    let tree = sink::parse(&html);
     let limits = dom::Limits {
         max_depth: options.max_depth,
         deadline,
@@ -117,8 +118,7 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
         return Err(ExtractError::Timeout);
     }
     let mut meta = metadata::MetaCollector::default();
-    let dom = dom::flatten(&document.tree, &limits, &mut meta)?;
-    drop(document);
+    let dom = dom::flatten(tree, &limits, &mut meta)?;
     let blocks = blocks::blocks(&dom);
     let kept = select::main_content(&dom, &blocks, options.include_comments);
     if deadline.is_some_and(|d| Instant::now() > d) {
@@ -140,13 +140,13 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
 /// For development: the blocks of a page with their values and paths.
 #[doc(hidden)]
 pub fn debug_blocks(html: &str) -> String {
-    let document = dom_query::Document::from(html);
+    let tree = sink::parse(html);
     let limits = dom::Limits {
         max_depth: 100_000,
         deadline: None,
     };
     let mut meta = metadata::MetaCollector::default();
-    match dom::flatten(&document.tree, &limits, &mut meta) {
+    match dom::flatten(tree, &limits, &mut meta) {
         Ok(dom) => select::debug(&dom, &blocks::blocks(&dom)),
         Err(e) => e.to_string(),
     }

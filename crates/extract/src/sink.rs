@@ -1,0 +1,423 @@
+//! The tree html5ever builds, kept as small as extraction allows.
+//!
+//! html5ever's tree builder runs the WHATWG algorithm (adoption agency, foster
+//! parenting, reparenting) on a tree it asks a [`TreeSink`] to keep; nodes move
+//! after they are created, so the tree is linked (parent, children, siblings by
+//! index) and only laid out in document order once parsing is over
+//! ([`crate::dom::flatten`]), which classifies the elements it reaches (those
+//! inside skipped subtrees, such as `<svg>` icons, never are). Text goes to one
+//! buffer as the parser appends it, not one string per node. The sink's
+//! behaviour (text merging, moves) follows the trait's contract in markup5ever
+//! 0.40 `interface/tree_builder.rs` and matches what `dom_query` 0.29 (used
+//! before) did, so the parsed tree, and the extraction, are unchanged.
+
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilderOpts, TreeSink};
+use html5ever::{Attribute, ParseOpts, QualName};
+use std::borrow::Cow;
+use std::cell::{Ref, RefCell};
+
+/// No node.
+pub(crate) const NIL: u32 = u32::MAX;
+
+/// What a node of the parsed tree is.
+pub(crate) enum Data {
+    Document,
+    /// A template's contents, outside the document.
+    Fragment,
+    /// An index into [`Tree::elements`].
+    Element(u32),
+    /// Text at `start..end` of [`Tree::text`].
+    Text(u32, u32),
+    /// Text that grew after other text was added behind it: [`Tree::moved`]`[index]`.
+    MovedText(u32),
+    /// Comments, the doctype, processing instructions: kept as nodes because
+    /// they separate text nodes.
+    Other,
+}
+
+/// A node, linked to its relatives by index.
+pub(crate) struct TreeNode {
+    pub parent: u32,
+    pub first_child: u32,
+    pub last_child: u32,
+    pub prev: u32,
+    pub next: u32,
+    pub data: Data,
+}
+
+impl TreeNode {
+    fn new(data: Data) -> Self {
+        TreeNode {
+            parent: NIL,
+            first_child: NIL,
+            last_child: NIL,
+            prev: NIL,
+            next: NIL,
+            data,
+        }
+    }
+}
+
+/// What is kept of an element.
+pub(crate) struct ElementData {
+    name: QualName,
+    /// All its attributes, as the parser gave them.
+    pub attrs: Vec<Attribute>,
+    template_contents: u32,
+    annotation_xml_integration_point: bool,
+}
+
+impl ElementData {
+    pub(crate) fn name(&self) -> &QualName {
+        &self.name
+    }
+}
+
+/// The parsed page. Node 0 is the document.
+pub(crate) struct Tree {
+    pub nodes: Vec<TreeNode>,
+    pub elements: Vec<ElementData>,
+    /// The text of the text nodes, in the order the parser appended it; a text
+    /// node that grows while it is the last one written grows in place.
+    pub text: String,
+    /// Text nodes that grew after later text was written (text merged into an
+    /// earlier node, as foster parenting does).
+    pub moved: Vec<String>,
+}
+
+impl Tree {
+    /// The element behind a node, if it is one.
+    pub(crate) fn element(&self, id: u32) -> Option<&ElementData> {
+        match self.nodes[id as usize].data {
+            Data::Element(e) => Some(&self.elements[e as usize]),
+            _ => None,
+        }
+    }
+
+    fn push(&mut self, data: Data) -> u32 {
+        self.nodes.push(TreeNode::new(data));
+        (self.nodes.len() - 1) as u32
+    }
+
+    fn node(&mut self, id: u32) -> &mut TreeNode {
+        &mut self.nodes[id as usize]
+    }
+
+    /// Appends text to a text node; false if the node is not text.
+    fn merge_text(&mut self, id: u32, text: &str) -> bool {
+        if id == NIL {
+            return false;
+        }
+        match self.nodes[id as usize].data {
+            Data::Text(start, end) if end as usize == self.text.len() => {
+                self.text.push_str(text);
+                self.node(id).data = Data::Text(start, self.text.len() as u32);
+            }
+            Data::Text(start, end) => {
+                let mut moved = String::with_capacity((end - start) as usize + text.len());
+                moved.push_str(&self.text[start as usize..end as usize]);
+                moved.push_str(text);
+                self.moved.push(moved);
+                self.node(id).data = Data::MovedText((self.moved.len() - 1) as u32);
+            }
+            Data::MovedText(index) => self.moved[index as usize].push_str(text),
+            _ => return false,
+        }
+        true
+    }
+
+    /// A new, parentless text node.
+    fn push_text(&mut self, text: &str) -> u32 {
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        self.push(Data::Text(start, self.text.len() as u32))
+    }
+
+    fn detach(&mut self, id: u32) {
+        let node = self.node(id);
+        let (parent, prev, next) = (node.parent, node.prev, node.next);
+        if parent == NIL && prev == NIL && next == NIL {
+            return;
+        }
+        node.parent = NIL;
+        node.prev = NIL;
+        node.next = NIL;
+        if parent != NIL {
+            let parent = self.node(parent);
+            if parent.first_child == id {
+                parent.first_child = next;
+            }
+            if parent.last_child == id {
+                parent.last_child = prev;
+            }
+        }
+        if prev != NIL {
+            self.node(prev).next = next;
+        }
+        if next != NIL {
+            self.node(next).prev = prev;
+        }
+    }
+
+    fn append_child(&mut self, parent: u32, child: u32) {
+        self.detach(child);
+        let last = self.node(parent).last_child;
+        if last == NIL {
+            self.node(parent).first_child = child;
+        } else {
+            self.node(last).next = child;
+        }
+        self.node(parent).last_child = child;
+        let node = self.node(child);
+        node.prev = last;
+        node.parent = parent;
+    }
+
+    fn insert_before(&mut self, sibling: u32, new: u32) {
+        self.detach(new);
+        let node = self.node(sibling);
+        let (parent, prev) = (node.parent, node.prev);
+        node.prev = new;
+        let node = self.node(new);
+        node.parent = parent;
+        node.prev = prev;
+        node.next = sibling;
+        if parent != NIL && self.node(parent).first_child == sibling {
+            self.node(parent).first_child = new;
+        }
+        if prev != NIL {
+            self.node(prev).next = new;
+        }
+    }
+
+    fn reparent_children(&mut self, from: u32, to: u32) {
+        let node = self.node(from);
+        let (first, last) = (node.first_child, node.last_child);
+        node.first_child = NIL;
+        node.last_child = NIL;
+        if first == NIL || last == NIL {
+            return;
+        }
+        let old_last = self.node(to).last_child;
+        if old_last == NIL {
+            self.node(to).first_child = first;
+        } else {
+            self.node(old_last).next = first;
+            self.node(first).prev = old_last;
+        }
+        self.node(to).last_child = last;
+        let mut child = first;
+        while child != NIL {
+            let node = self.node(child);
+            node.parent = to;
+            child = node.next;
+        }
+    }
+}
+
+/// The [`TreeSink`] html5ever builds into.
+struct Sink {
+    tree: RefCell<Tree>,
+}
+
+/// Parses a page.
+pub(crate) fn parse(html: &str) -> Tree {
+    let mut nodes = Vec::with_capacity(html.len() / 32 + 16);
+    nodes.push(TreeNode::new(Data::Document));
+    let sink = Sink {
+        tree: RefCell::new(Tree {
+            nodes,
+            elements: Vec::with_capacity(html.len() / 64 + 16),
+            text: String::with_capacity(html.len() / 4),
+            moved: Vec::new(),
+        }),
+    };
+    // As `dom_query` 0.29 `Document::from` parsed: scripting off, so
+    // `<noscript>` contents are parsed as markup.
+    let opts = ParseOpts {
+        tree_builder: TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::parse_document(sink, opts).one(html)
+}
+
+impl TreeSink for Sink {
+    type Handle = u32;
+    type Output = Tree;
+    type ElemName<'a> = Ref<'a, QualName>;
+
+    fn finish(self) -> Tree {
+        self.tree.into_inner()
+    }
+
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+
+    fn get_document(&self) -> u32 {
+        0
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a u32) -> Ref<'a, QualName> {
+        Ref::map(self.tree.borrow(), |tree| {
+            &tree
+                .element(*target)
+                .expect("the tree builder asks names of elements only")
+                .name
+        })
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> u32 {
+        let mut tree = self.tree.borrow_mut();
+        let index = tree.elements.len() as u32;
+        let id = tree.push(Data::Element(index));
+        // The template's contents stay outside the document, parentless.
+        let template_contents = if flags.template { tree.push(Data::Fragment) } else { NIL };
+        tree.elements.push(ElementData {
+            name,
+            attrs,
+            template_contents,
+            annotation_xml_integration_point: flags.mathml_annotation_xml_integration_point,
+        });
+        id
+    }
+
+    fn create_comment(&self, _text: StrTendril) -> u32 {
+        self.tree.borrow_mut().push(Data::Other)
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> u32 {
+        self.tree.borrow_mut().push(Data::Other)
+    }
+
+    fn append(&self, parent: &u32, child: NodeOrText<u32>) {
+        let mut tree = self.tree.borrow_mut();
+        match child {
+            NodeOrText::AppendNode(id) => tree.append_child(*parent, id),
+            NodeOrText::AppendText(text) => {
+                let last = tree.nodes[*parent as usize].last_child;
+                if !tree.merge_text(last, &text) {
+                    let id = tree.push_text(&text);
+                    tree.append_child(*parent, id);
+                }
+            }
+        }
+    }
+
+    fn append_based_on_parent_node(&self, element: &u32, prev_element: &u32, child: NodeOrText<u32>) {
+        let has_parent = self.tree.borrow().nodes[*element as usize].parent != NIL;
+        if has_parent {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    fn append_doctype_to_document(&self, _name: StrTendril, _public_id: StrTendril, _system_id: StrTendril) {
+        let mut tree = self.tree.borrow_mut();
+        let id = tree.push(Data::Other);
+        tree.append_child(0, id);
+    }
+
+    fn get_template_contents(&self, target: &u32) -> u32 {
+        self.tree
+            .borrow()
+            .element(*target)
+            .map(|e| e.template_contents)
+            .filter(|&id| id != NIL)
+            .expect("the tree builder asks template contents of templates only")
+    }
+
+    fn same_node(&self, x: &u32, y: &u32) -> bool {
+        x == y
+    }
+
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, sibling: &u32, new_node: NodeOrText<u32>) {
+        let mut tree = self.tree.borrow_mut();
+        match new_node {
+            NodeOrText::AppendNode(id) => tree.insert_before(*sibling, id),
+            NodeOrText::AppendText(text) => {
+                let prev = tree.nodes[*sibling as usize].prev;
+                if !tree.merge_text(prev, &text) {
+                    let id = tree.push_text(&text);
+                    tree.insert_before(*sibling, id);
+                }
+            }
+        }
+    }
+
+    fn add_attrs_if_missing(&self, target: &u32, attrs: Vec<Attribute>) {
+        let mut tree = self.tree.borrow_mut();
+        let Data::Element(index) = tree.nodes[*target as usize].data else {
+            return;
+        };
+        let element = &mut tree.elements[index as usize];
+        let known = element.attrs.len();
+        for attr in attrs {
+            if !element.attrs[..known].iter().any(|a| a.name == attr.name) {
+                element.attrs.push(attr);
+            }
+        }
+    }
+
+    fn remove_from_parent(&self, target: &u32) {
+        self.tree.borrow_mut().detach(*target);
+    }
+
+    fn reparent_children(&self, node: &u32, new_parent: &u32) {
+        self.tree.borrow_mut().reparent_children(*node, *new_parent);
+    }
+
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &u32) -> bool {
+        self.tree
+            .borrow()
+            .element(*handle)
+            .is_some_and(|e| e.annotation_xml_integration_point)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dom::{flatten, Limits};
+    use crate::metadata::MetaCollector;
+
+    /// The text nodes of a page, in document order.
+    fn texts(html: &str) -> Vec<String> {
+        let limits = Limits {
+            max_depth: 512,
+            deadline: None,
+        };
+        let dom = flatten(super::parse(html), &limits, &mut MetaCollector::default()).unwrap();
+        dom.nodes
+            .iter()
+            .filter(|n| n.element.is_none())
+            .map(|n| dom.text_of(n).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn foster_parented_text_merges_before_the_table() {
+        // `b` is moved before the table and merged into `a`, after `x` was written.
+        assert_eq!(texts("<table>a<td>x</td>b</table>"), ["ab", "x"]);
+    }
+
+    #[test]
+    fn misnested_formatting_is_reparented() {
+        assert_eq!(texts("<p>1<b>2<i>3</b>4</i>5</p>"), ["1", "2", "3", "4", "5"]);
+        assert_eq!(texts("<b>1<p>2</b>3</p>"), ["1", "2", "3"]);
+    }
+
+    #[test]
+    fn comments_separate_text_and_entities_join_it() {
+        assert_eq!(texts("<p>a &amp; b<!-- c -->d</p>"), ["a & b", "d"]);
+    }
+
+    #[test]
+    fn template_contents_stay_out() {
+        assert_eq!(texts("<template><p>t</p></template><p>p</p>"), ["p"]);
+    }
+}
