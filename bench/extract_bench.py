@@ -9,7 +9,8 @@ Phases (each can be run alone):
   headtohead  tamis and resiliparse alternately, 7 rounds each, median pages/s (the close race, made robust)
 
 Usage: python bench/extract_bench.py [outputs] [score] [speed] [headtohead]   (default: score speed)
-Env: DATA (default ../shared/data), TAMIS (default target/release/tamis), CORE (default 0).
+Env: DATA (default ../shared/data), TAMIS (default target/release/tamis), CORE (default 0), SPEED=all (time
+all seven sets instead of three).
 Peers: trafilatura 2.x and resiliparse from bench/.venv (or /work/main/bench/.venv), trafilatura 1.11 from
 bench/.venv-traf111 (bench/requirements-extract.txt), dom_smoothie and the trafilatura crate from
 bench/extract_rs_peers (built here).
@@ -36,7 +37,10 @@ SETS = [
     "readability-testpages",
     "daniel-multilingual",
 ]
-SPEED_SETS = ["scrapinghub-aeb", "cleanportaleval", "readability-testpages"]
+# The speed phase's pages: three sets (346 pages, quick) or, with SPEED=all, all
+# seven (4,441 pages: tamis runs for seconds rather than a fraction of one, so
+# the machine's noise weighs less).
+SPEED_SETS = SETS if os.environ.get("SPEED") == "all" else ["scrapinghub-aeb", "cleanportaleval", "readability-testpages"]
 
 
 def venv(name: str) -> str:
