@@ -253,12 +253,11 @@ pub(crate) fn mark_for_names(value: &str) -> Mark {
     let mut mark = Mark::None;
     let mut buffer = [0u8; 64];
     for original in value.split_ascii_whitespace() {
-        let name = original;
-        if name.len() > buffer.len() {
+        if original.len() > buffer.len() {
             continue;
         }
-        let lower = &mut buffer[..name.len()];
-        lower.copy_from_slice(name.as_bytes());
+        let lower = &mut buffer[..original.len()];
+        lower.copy_from_slice(original.as_bytes());
         lower.make_ascii_lowercase();
         // ASCII lowercasing keeps UTF-8 valid.
         let Ok(name) = std::str::from_utf8(lower) else { continue };
