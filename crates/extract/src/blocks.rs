@@ -33,9 +33,6 @@ pub(crate) struct Block {
     pub chars: u32,
     /// Letters and digits inside links.
     pub link_chars: u32,
-    /// Sentence punctuation marks (Latin and CJK).
-    #[allow(dead_code)]
-    pub punctuation: u32,
 }
 
 impl Block {
@@ -55,7 +52,6 @@ struct Open {
     text: String,
     chars: u32,
     link_chars: u32,
-    punctuation: u32,
     space: bool,
 }
 
@@ -66,7 +62,6 @@ impl Open {
             text: String::new(),
             chars: 0,
             link_chars: 0,
-            punctuation: 0,
             space: false,
         }
     }
@@ -93,11 +88,6 @@ impl Open {
                 if in_link {
                     self.link_chars += 1;
                 }
-            } else if matches!(
-                c,
-                '.' | ',' | ';' | ':' | '!' | '?' | '。' | '，' | '、' | '；' | '：' | '！' | '？'
-            ) {
-                self.punctuation += 1;
             }
         }
     }
@@ -112,178 +102,183 @@ impl Open {
 
 /// Cuts the page into blocks, in document order.
 pub(crate) fn blocks(dom: &Dom) -> Vec<Block> {
-    let nodes = &dom.nodes;
-    // Rows whose cells hold only inline content are written as one line.
-    let mut holds_blocks = vec![false; nodes.len()];
-    for index in (1..nodes.len()).rev() {
-        let node = &nodes[index];
-        let parent = node.parent;
-        if parent == NONE {
-            continue;
-        }
-        let blockish = node
-            .element
-            .as_ref()
-            .is_some_and(|e| e.tag.is_block() && !matches!(e.tag, Tag::Cell | Tag::Break));
-        if blockish || holds_blocks[index] {
-            holds_blocks[parent as usize] = true;
-        }
-    }
-
-    let mut out = Vec::new();
-    // Open elements: (index, end, is block boundary, is link, starts pre, flat row).
+    let mut cutter = Cutter {
+        dom,
+        holds_blocks: holds_blocks(dom),
+        out: Vec::new(),
+        owners: vec![0],
+        links: 0,
+        pre: 0,
+        flat_rows: 0,
+        open: Open::new(0),
+    };
+    // Open elements: (index, end of subtree).
     let mut stack: Vec<(u32, u32)> = Vec::new();
-    let mut owners: Vec<u32> = vec![0];
-    let mut links = 0u32;
-    let mut pre = 0u32;
-    let mut flat_rows = 0u32;
-    let mut open = Open::new(0);
-    for (index, node) in nodes.iter().enumerate() {
+    for (index, node) in dom.nodes.iter().enumerate() {
         let index = index as u32;
         while let Some(&(top, end)) = stack.last() {
             if index < end {
                 break;
             }
             stack.pop();
-            close(
-                dom,
-                top,
-                &mut open,
-                &mut out,
-                &mut owners,
-                &mut links,
-                &mut pre,
-                &mut flat_rows,
-                &holds_blocks,
-            );
+            cutter.leave(top);
         }
         let Some(element) = &node.element else {
-            let text = dom.text_of(node);
-            open.push_text(text, links > 0, pre > 0);
+            let (in_link, in_pre) = (cutter.links > 0, cutter.pre > 0);
+            cutter.open.push_text(dom.text_of(node), in_link, in_pre);
             continue;
         };
         if index == 0 {
             continue;
         }
         stack.push((index, node.end));
-        match element.tag {
-            Tag::Link => links += 1,
-            Tag::Br => open.line_break(),
-            Tag::Inline => {}
-            Tag::Cell if flat_rows > 0 && pre == 0 => {
-                if !open.text.is_empty() {
-                    open.text.push_str(" | ");
-                    open.space = false;
-                }
-            }
-            _ if pre > 0 => {
-                if element.tag == Tag::Pre {
-                    pre += 1;
-                }
-            }
-            tag => {
-                flush(&mut open, &mut out, dom);
-                if tag == Tag::Row && !holds_blocks[index as usize] {
-                    flat_rows += 1;
-                }
-                if tag == Tag::Pre {
-                    pre += 1;
-                }
-                if tag != Tag::Break {
-                    owners.push(index);
-                }
-                open = Open::new(*owners.last().unwrap_or(&0));
-            }
-        }
+        cutter.enter(index, element.tag);
     }
     while let Some((top, _)) = stack.pop() {
-        close(
-            dom,
-            top,
-            &mut open,
-            &mut out,
-            &mut owners,
-            &mut links,
-            &mut pre,
-            &mut flat_rows,
-            &holds_blocks,
-        );
+        cutter.leave(top);
     }
-    flush(&mut open, &mut out, dom);
-    out
+    cutter.flush();
+    cutter.out
 }
 
-#[allow(clippy::too_many_arguments)]
-fn close(
-    dom: &Dom,
-    index: u32,
-    open: &mut Open,
-    out: &mut Vec<Block>,
-    owners: &mut Vec<u32>,
-    links: &mut u32,
-    pre: &mut u32,
-    flat_rows: &mut u32,
-    holds_blocks: &[bool],
-) {
-    let Some(element) = &dom.nodes[index as usize].element else {
-        return;
-    };
-    match element.tag {
-        Tag::Link => *links = links.saturating_sub(1),
-        Tag::Br | Tag::Inline | Tag::Break => {}
-        Tag::Cell if *flat_rows > 0 && *pre == 0 => {}
-        _ if *pre > 0 && element.tag != Tag::Pre => {}
-        tag => {
-            if tag == Tag::Pre {
-                *pre -= 1;
-                if *pre > 0 {
-                    return;
-                }
-            }
-            flush(open, out, dom);
-            if tag == Tag::Row && !holds_blocks[index as usize] {
-                *flat_rows = flat_rows.saturating_sub(1);
-            }
-            if owners.len() > 1 {
-                owners.pop();
-            }
-            *open = Open::new(*owners.last().unwrap_or(&0));
+/// Which elements hold block-level elements: rows that do not are written
+/// as one line.
+fn holds_blocks(dom: &Dom) -> Vec<bool> {
+    let nodes = &dom.nodes;
+    let mut holds = vec![false; nodes.len()];
+    for index in (1..nodes.len()).rev() {
+        let parent = nodes[index].parent;
+        if parent == NONE {
+            continue;
+        }
+        let blockish = nodes[index]
+            .element
+            .as_ref()
+            .is_some_and(|e| e.tag.is_block() && !matches!(e.tag, Tag::Cell | Tag::Break));
+        if blockish || holds[index] {
+            holds[parent as usize] = true;
         }
     }
+    holds
 }
 
-fn flush(open: &mut Open, out: &mut Vec<Block>, dom: &Dom) {
-    if open.chars == 0 && open.text.trim().is_empty() {
-        open.text.clear();
+/// The state of the walk over the arena.
+struct Cutter<'a> {
+    dom: &'a Dom,
+    holds_blocks: Vec<bool>,
+    out: Vec<Block>,
+    /// Block-level elements open around the text, innermost last.
+    owners: Vec<u32>,
+    /// Links, `pre` elements and one-line rows open around the text.
+    links: u32,
+    pre: u32,
+    flat_rows: u32,
+    open: Open,
+}
+
+impl Cutter<'_> {
+    fn is_flat_row(&self, index: u32, tag: Tag) -> bool {
+        tag == Tag::Row && !self.holds_blocks[index as usize]
+    }
+
+    /// A new block, owned by the innermost open block-level element.
+    fn start_block(&mut self) {
+        self.open = Open::new(*self.owners.last().unwrap_or(&0));
+    }
+
+    fn enter(&mut self, index: u32, tag: Tag) {
+        match tag {
+            Tag::Link => self.links += 1,
+            Tag::Br => self.open.line_break(),
+            Tag::Inline => {}
+            Tag::Cell if self.flat_rows > 0 && self.pre == 0 => {
+                if !self.open.text.is_empty() {
+                    self.open.text.push_str(" | ");
+                    self.open.space = false;
+                }
+            }
+            _ if self.pre > 0 => {
+                if tag == Tag::Pre {
+                    self.pre += 1;
+                }
+            }
+            _ => {
+                self.flush();
+                if self.is_flat_row(index, tag) {
+                    self.flat_rows += 1;
+                }
+                if tag == Tag::Pre {
+                    self.pre += 1;
+                }
+                if tag != Tag::Break {
+                    self.owners.push(index);
+                }
+                self.start_block();
+            }
+        }
+    }
+
+    fn leave(&mut self, index: u32) {
+        let Some(element) = &self.dom.nodes[index as usize].element else {
+            return;
+        };
+        match element.tag {
+            Tag::Link => self.links = self.links.saturating_sub(1),
+            Tag::Br | Tag::Inline | Tag::Break => {}
+            Tag::Cell if self.flat_rows > 0 && self.pre == 0 => {}
+            tag if self.pre > 0 && tag != Tag::Pre => {}
+            tag => {
+                if tag == Tag::Pre {
+                    self.pre -= 1;
+                    if self.pre > 0 {
+                        return;
+                    }
+                }
+                self.flush();
+                if self.is_flat_row(index, tag) {
+                    self.flat_rows = self.flat_rows.saturating_sub(1);
+                }
+                if self.owners.len() > 1 {
+                    self.owners.pop();
+                }
+                self.start_block();
+            }
+        }
+    }
+
+    /// Ends the open block, keeping it if it holds any text.
+    fn flush(&mut self) {
+        let open = &mut self.open;
+        if open.chars == 0 && open.text.trim().is_empty() {
+            open.text.clear();
+            open.space = false;
+            return;
+        }
+        let owner = open.owner;
+        let kind = match self.dom.nodes[owner as usize].element.as_ref().map(|e| e.tag) {
+            Some(Tag::P) => BlockKind::Paragraph,
+            Some(Tag::Heading) => BlockKind::Heading,
+            Some(Tag::ListItem) => BlockKind::ListItem,
+            Some(Tag::Row) => BlockKind::Row,
+            Some(Tag::Pre) => BlockKind::Pre,
+            _ => BlockKind::Other,
+        };
+        let mut text = std::mem::take(&mut open.text);
+        let trimmed = text.trim_end().len();
+        text.truncate(trimmed);
+        if kind != BlockKind::Pre {
+            let lead = text.len() - text.trim_start().len();
+            text.drain(..lead);
+        }
+        self.out.push(Block {
+            owner,
+            kind,
+            text,
+            chars: open.chars,
+            link_chars: open.link_chars,
+        });
+        open.chars = 0;
+        open.link_chars = 0;
         open.space = false;
-        return;
     }
-    let owner = open.owner;
-    let kind = match dom.nodes[owner as usize].element.as_ref().map(|e| e.tag) {
-        Some(Tag::P) => BlockKind::Paragraph,
-        Some(Tag::Heading) => BlockKind::Heading,
-        Some(Tag::ListItem) => BlockKind::ListItem,
-        Some(Tag::Row) => BlockKind::Row,
-        Some(Tag::Pre) => BlockKind::Pre,
-        _ => BlockKind::Other,
-    };
-    let mut text = std::mem::take(&mut open.text);
-    let trimmed = text.trim_end().len();
-    text.truncate(trimmed);
-    if kind != BlockKind::Pre {
-        let lead = text.len() - text.trim_start().len();
-        text.drain(..lead);
-    }
-    out.push(Block {
-        owner,
-        kind,
-        text,
-        chars: open.chars,
-        link_chars: open.link_chars,
-        punctuation: open.punctuation,
-    });
-    open.chars = 0;
-    open.link_chars = 0;
-    open.punctuation = 0;
-    open.space = false;
 }
