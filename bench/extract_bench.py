@@ -22,21 +22,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from extract_peers import SETS  # the seven extraction sets, one list for both scripts
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 DATA = Path(os.environ.get("DATA", ROOT.parent / "shared" / "data"))
 TAMIS = Path(os.environ.get("TAMIS", ROOT / "target" / "release" / "tamis"))
 CORE = os.environ.get("CORE", "0")
 WORK = BENCH / "work" / "extract"
-SETS = [
-    "scrapinghub-aeb",
-    "trafilatura-eval",
-    "cleaneval",
-    "cleanportaleval",
-    "dragnet",
-    "readability-testpages",
-    "daniel-multilingual",
-]
 # The speed phase's pages: three sets (346 pages, quick) or, with SPEED=all, all
 # seven (4,441 pages: tamis runs for seconds rather than a fraction of one, so
 # the machine's noise weighs less).
