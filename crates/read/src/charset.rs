@@ -86,12 +86,15 @@ pub fn decode(bytes: Vec<u8>, declared: Option<&str>) -> Decoded {
     // as UTF-8 keep their old `<meta charset>` and servers send a default
     // charset (trafilatura's `detect_encoding` also tries UTF-8 first).
     if encoding == UTF_8 || !bytes.is_ascii() {
-        match into_string(bytes) {
-            Ok(text) if encoding == UTF_8 => return utf8(text, source),
-            Ok(text) => return utf8(text, CharsetSource::Detected),
-            Err(bytes) if encoding == UTF_8 => return decode_with(UTF_8, &bytes, source),
-            Err(bytes) => return decode_with(encoding, &bytes, source),
-        }
+        let source_of_utf8 = if encoding == UTF_8 {
+            source
+        } else {
+            CharsetSource::Detected
+        };
+        return match into_string(bytes) {
+            Ok(text) => utf8(text, source_of_utf8),
+            Err(bytes) => decode_with(encoding, &bytes, source),
+        };
     }
     decode_with(encoding, &bytes, source)
 }
