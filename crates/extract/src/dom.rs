@@ -328,7 +328,7 @@ fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
     // thread: the comment threads' own wrappers still carry the mark. And a
     // page has one `<main>`, its main content, whatever its names say
     // (`id="skip-main"` is the target of a skip link).
-    if (mark == Mark::Comments && matches!(name, "article" | "main")) || (name == "main" && mark > Mark::Main) {
+    if (name == "article" && mark == Mark::Comments) || (name == "main" && mark > Mark::Main) {
         mark = Mark::Main;
     }
     let tag = if tag == Tag::Link && !has_href {
