@@ -215,7 +215,15 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
         return short_page(blocks, &chrome);
     }
     let ranges = with_siblings(dom, &rank, &chrome, best);
-    let range_of = |owner: u32| ranges.iter().find(|&&(s, e)| owner >= s && owner < e).map(|&(s, _)| s);
+    // The ranges are disjoint and in document order: a binary search finds
+    // the one around a block (a flat page can merge thousands of siblings).
+    let range_of = |owner: u32| {
+        let after = ranges.partition_point(|&(start, _)| start <= owner);
+        ranges[..after]
+            .last()
+            .filter(|&&(_, end)| owner < end)
+            .map(|&(start, _)| start)
+    };
 
     let inside: Vec<usize> = blocks
         .iter()
@@ -289,23 +297,24 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     // A heading or a short line ("Read more:", "Source: X") is kept only if
     // the text it introduces is: before a dropped link list or at the very
     // end, it belongs to the chrome.
-    let mut kept = title;
-    for (position, &i) in inside.iter().enumerate() {
-        if !keep[position] {
-            continue;
+    // One pass from the end: whether the next block that is not a label is
+    // kept (a long run of labels costs no more than the run).
+    let mut introduces_kept = vec![false; inside.len()];
+    let mut next_kept = false;
+    for (position, &i) in inside.iter().enumerate().rev() {
+        introduces_kept[position] = next_kept;
+        if !is_label(&blocks[i]) {
+            next_kept = keep[position];
         }
-        if is_label(&blocks[i]) {
-            let next = inside[position + 1..]
-                .iter()
-                .zip(&keep[position + 1..])
-                .find(|(&j, _)| !is_label(&blocks[j]))
-                .map(|(_, &k)| k);
-            if next != Some(true) {
-                continue;
-            }
-        }
-        kept.push(i);
     }
+    let mut kept = title;
+    kept.extend(
+        inside
+            .iter()
+            .enumerate()
+            .filter(|&(position, &i)| keep[position] && (!is_label(&blocks[i]) || introduces_kept[position]))
+            .map(|(_, &i)| i),
+    );
     kept
 }
 
