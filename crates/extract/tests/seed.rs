@@ -146,9 +146,7 @@ fn lead_before_the_body_is_kept() {
 /// comes out whole, without the links.
 #[test]
 fn body_split_by_a_link_list_is_merged() {
-    let links: String = (0..10)
-        .map(|i| format!("<li><a href=\"/s/{i}\">Another story from the same section, number {i}</a></li>"))
-        .collect();
+    let links = link_list(10);
     let html = format!(
         r#"<html><body><div class="page">
 <div class="part-one">
@@ -268,9 +266,7 @@ write to us and become one of our many contributors from all over the world.</p>
 /// with it; one that introduces kept text stays.
 #[test]
 fn labels_go_with_what_they_introduce() {
-    let links: String = (0..2)
-        .map(|i| format!("<li><a href=\"/s/{i}\">Another story from the same section, number {i}</a></li>"))
-        .collect();
+    let links = link_list(2);
     let html = format!(
         r#"<html><body><article>
 <p>The council voted on Tuesday evening to keep the old library open for at least another five years.</p>
@@ -282,4 +278,11 @@ fn labels_go_with_what_they_introduce() {
     let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
     assert!(page.text.contains("What happens next:"), "{}", page.text);
     assert!(!page.text.contains("More on this"), "{}", page.text);
+}
+
+/// `count` list items, each a link to another story: a headline list.
+fn link_list(count: usize) -> String {
+    (0..count)
+        .map(|i| format!("<li><a href=\"/s/{i}\">Another story from the same section, number {i}</a></li>"))
+        .collect()
 }
