@@ -30,8 +30,9 @@ pub(crate) enum Mark {
     /// Page chrome: navigation, sidebars, share buttons, related links, banners.
     Boiler,
     /// Chrome declared by the element's tag or ARIA role (`<nav>`, `<aside>`,
-    /// `role="complementary"`): authors do not wrap articles in those, so
-    /// unlike a class name it holds however much text is inside.
+    /// `role="complementary"`) or by a name that is just the tag's word
+    /// (`id="sidebar"`): authors do not wrap articles in those, so unlike other
+    /// class names it holds however much text is inside.
     Declared,
 }
 
@@ -122,6 +123,11 @@ const BOILER_SUBSTRINGS: &[&str] = &[
     "teaser",
 ];
 
+/// Names that are, whole, what a chrome tag says (`id="sidebar"` is an
+/// `<aside>`, `class="footer"` a `<footer>`): declared, unlike names that only
+/// contain the word (`content-sidebar-wrap`, `has-footer`).
+const DECLARING_NAMES: &[&str] = &["sidebar", "footer"];
+
 /// Whole words (parts of a name split at `-`, `_` and spaces) that mark chrome.
 const BOILER_WORDS: &[&str] = &[
     "nav",
@@ -181,7 +187,8 @@ const COMMENT_SUBSTRINGS: &[&str] = &["comment", "disqus", "respond", "replies",
 const CONTENT_SUBSTRINGS: &[&str] = &["content", "main", "text", "body"];
 
 /// Substrings that name an article, not a layout region (`content` and
-/// `main` also name the column around the sidebar).
+/// `main` also name the column around the sidebar). `entry` covers the hAtom
+/// microformat's `hentry`, which WordPress puts on every post.
 const ARTICLE_SUBSTRINGS: &[&str] = &["article", "entry", "post-body", "postbody", "story", "blog-post"];
 
 /// Prefixes of names that describe what a post is about, not what an element
@@ -197,7 +204,6 @@ const TAXONOMY_PREFIXES: &[&str] = &[
     "status-",
     "post-type-",
     "postid-",
-    "hentry",
 ];
 
 /// What a substring found in a name says.
@@ -268,7 +274,9 @@ pub(crate) fn mark_for_names(value: &str) -> Mark {
         if kinds & COMMENTS != 0 {
             mark = mark.combine(Mark::Comments);
         }
-        if kinds & BOILER != 0 || name.split(['-', '_']).any(|word| BOILER_WORDS.contains(&word)) {
+        if DECLARING_NAMES.contains(&name) {
+            mark = mark.combine(Mark::Declared);
+        } else if kinds & BOILER != 0 || name.split(['-', '_']).any(|word| BOILER_WORDS.contains(&word)) {
             mark = mark.combine(Mark::Boiler);
         } else if kinds & ARTICLE != 0 {
             mark = mark.combine(Mark::Main);
@@ -310,6 +318,9 @@ mod tests {
         assert_eq!(mark_for_names("mostPopular"), Mark::Boiler);
         assert_eq!(mark_for_names("vltShareTools"), Mark::Boiler);
         assert_eq!(mark_for_names("author"), Mark::Weak);
+        assert_eq!(mark_for_names("sidebar"), Mark::Declared);
+        assert_eq!(mark_for_names("content-sidebar-wrap"), Mark::Boiler);
+        assert_eq!(mark_for_names("post hentry"), Mark::Main);
         assert!(style_hides("color: red; display : none"));
     }
 }

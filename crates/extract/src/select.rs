@@ -412,6 +412,7 @@ pub fn debug(dom: &Dom, blocks: &[Block]) -> String {
         score[block.owner as usize] += value(block);
     }
     accumulate(dom, &mut score);
+    let kept: std::collections::HashSet<usize> = main_content(dom, blocks, false).into_iter().collect();
     let mut out = String::new();
     for (i, b) in blocks.iter().enumerate().take(20_000) {
         let mut path = Vec::new();
@@ -432,7 +433,8 @@ pub fn debug(dom: &Dom, blocks: &[Block]) -> String {
         }
         path.reverse();
         out.push_str(&format!(
-            "{i} v={:.0} ld={:.2} {} | {}\n",
+            "{}{i} v={:.0} ld={:.2} {} | {}\n",
+            if kept.contains(&i) { "*" } else { "" },
             value(b),
             b.link_density(),
             path.join(">"),
