@@ -45,6 +45,10 @@ const CHROME_PENALTY: f64 = 0.6;
 const WEAK_SHARE: f64 = 0.1;
 /// A block with more link text than this share is a link list.
 const MAX_LINK_DENSITY: f32 = 0.5;
+/// A block of at least this many letters (not a heading) is prose with links
+/// unless its link text reaches `PROSE_MAX_LINK_DENSITY`.
+const PROSE_CHARS: u32 = 100;
+const PROSE_MAX_LINK_DENSITY: f32 = 0.8;
 /// A chrome-named element holding more than this share of the page's running
 /// text is a layout wrapper, not chrome.
 const WRAPPER_SHARE: f64 = 0.3;
@@ -242,7 +246,7 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
             if weak[owner] != NONE && range_of(block.owner).is_some_and(|start| weak[owner] > start) {
                 return false;
             }
-            block.kind == BlockKind::Pre || block.link_density() <= MAX_LINK_DENSITY
+            block.kind == BlockKind::Pre || !is_link_list(block)
         })
         .collect();
     // The title and the lead (standfirst) often sit just outside the body's
@@ -264,7 +268,7 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
             j -= 1;
             let block = &blocks[j];
             let owner = block.owner as usize;
-            if block.kind == BlockKind::Heading && chrome[owner] == NONE && block.link_density() <= MAX_LINK_DENSITY {
+            if block.kind == BlockKind::Heading && chrome[owner] == NONE && !is_link_list(block) {
                 title.push(j);
                 break;
             }
@@ -334,9 +338,22 @@ fn short_page(blocks: &[Block], chrome: &[u32]) -> Vec<usize> {
         return Vec::new();
     }
     outside_chrome()
-        .filter(|(_, b)| b.link_density() <= MAX_LINK_DENSITY)
+        .filter(|(_, b)| !is_link_list(b))
         .map(|(i, _)| i)
         .collect()
+}
+
+/// Whether a block is links rather than text: more link text than
+/// `MAX_LINK_DENSITY`, or, once it is long enough to be prose with many links
+/// (a paragraph of names, each linked), more than `PROSE_MAX_LINK_DENSITY`
+/// (trafilatura's `link_density_test` removes only short link-dense elements).
+fn is_link_list(block: &Block) -> bool {
+    let density = block.link_density();
+    if block.chars >= PROSE_CHARS && block.kind != BlockKind::Heading {
+        density >= PROSE_MAX_LINK_DENSITY
+    } else {
+        density > MAX_LINK_DENSITY
+    }
 }
 
 /// Whether a block only labels what follows: a heading, or a line too short
