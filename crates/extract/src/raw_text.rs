@@ -16,7 +16,8 @@
 //! (`<!-->` and `<!--->` are empty comments) or `--!>`; the contents of the
 //! other raw-text and RCDATA elements (`textarea`, `title`, `iframe`…) are
 //! stepped over unchanged, so markup-like text inside them is left alone. JSON-LD
-//! scripts are kept: the metadata reads them. Attributes are split as the
+//! scripts are kept: the metadata reads them; markup templates
+//! (`<script type="text/template"><p>…`) are opened, their contents parsed. Attributes are split as the
 //! tokenizer splits them (§13.2.5.32–39) and the kept ones copied verbatim.
 //! Anything unterminated is left as it is for the parser.
 
@@ -167,6 +168,12 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
         }) else {
             break;
         };
+        if name.eq_ignore_ascii_case(b"script") && is_markup_template(&bytes[lt..tag_end], &bytes[tag_end..]) {
+            // The stray `</script>` that follows is ignored by the parser.
+            w.skip(lt, tag_end);
+            i = tag_end;
+            continue;
+        }
         if rewrite {
             w.skip(lt, tag_end);
             w.out.push_str(&html[lt..name_end]);
@@ -283,6 +290,17 @@ fn closing_tag(bytes: &[u8], mut from: usize, name: &[u8]) -> Option<usize> {
     }
 }
 
+/// Whether a `<script>` start tag and what follows it are markup the page's
+/// scripts insert (`type="text/template"` starting with a tag, as Blogger
+/// serves its posts): what a reader sees, so it is parsed as markup. JSON
+/// templates and other types measured worse.
+fn is_markup_template(tag: &[u8], contents: &[u8]) -> bool {
+    let contents = contents.trim_ascii_start();
+    contents.first() == Some(&b'<')
+        && contents.get(1).is_some_and(u8::is_ascii_alphabetic)
+        && memmem::find(&tag.to_ascii_lowercase(), b"text/template").is_some()
+}
+
 fn is_json_ld(tag: &[u8]) -> bool {
     tag.windows(7).any(|w| w.eq_ignore_ascii_case(b"ld+json"))
 }
@@ -300,6 +318,10 @@ mod tests {
         assert_eq!(strip("<SCRIPT>x</scripts></Script >y"), "<SCRIPT></Script >y");
         assert_eq!(strip("a<!-->b<!--->c<!-- x --!>d"), "abcd");
         assert_eq!(strip("<svg viewBox=1><path d=M0/></svg>x"), "<svg></svg>x");
+        assert_eq!(
+            strip("<script type='text/template'>\n<p>post</p></script><script type=text/template>{\"a\":1}</script>"),
+            "\n<p>post</p></script><script type=text/template></script>"
+        );
         assert_eq!(
             strip("<noscript><div id=n></noscript><p>x</p>"),
             "<noscript></noscript><p>x</p>"
