@@ -83,7 +83,9 @@ const DISTRUST_FACTOR: f64 = 4.0;
 const LEAD_CHARS: u32 = 100;
 /// …at most this share of link text…
 const LEAD_LINK_DENSITY: f32 = 0.2;
-/// …and sits under the selected element's ancestor this many levels up.
+/// …and sits under the selected element's ancestor this many levels up, or
+/// anywhere in the nearest element declared as the article around that
+/// ancestor (the article's `<header>`).
 const LEAD_LEVELS: usize = 3;
 /// Lead paragraphs taken before the body, at most.
 const MAX_LEADS: usize = 2;
@@ -290,6 +292,14 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
         if nodes[near].parent != NONE && nodes[near].parent != 0 {
             near = nodes[near].parent as usize;
         }
+    }
+    let mut ancestor = best;
+    while ancestor != 0 && ancestor != NONE as usize {
+        if ancestor < near && nodes[ancestor].element.as_ref().is_some_and(|e| e.mark == Mark::Main) {
+            near = ancestor;
+            break;
+        }
+        ancestor = nodes[ancestor].parent as usize;
     }
     let (near_start, near_end) = (near as u32, nodes[near].end);
     let mut title = Vec::new();
