@@ -305,8 +305,9 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
     let mut title = Vec::new();
     if let Some(&first) = inside.first() {
         let mut leads = 0;
+        let mut passed = 0;
         let mut j = first;
-        while j > 0 && first - j < 3 + 2 * leads {
+        while j > 0 && first - j < 3 + 2 * leads + passed {
             j -= 1;
             let block = &blocks[j];
             let owner = block.owner as usize;
@@ -314,8 +315,10 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
                 title.push(j);
                 break;
             }
-            // Bylines, dates and photo captions often sit between lead and body.
-            if weak[owner] != NONE {
+            // Bylines, dates, photo captions, share bars and "read also"
+            // boxes often sit between title, lead and body: passed over.
+            if weak[owner] != NONE || (chrome[owner] != NONE && is_link_list(block)) {
+                passed += 1;
                 continue;
             }
             let comments = chrome[owner] != NONE
