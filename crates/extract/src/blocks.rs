@@ -55,6 +55,8 @@ struct Open {
     space: bool,
 }
 
+const SOFT_HYPHEN: char = '\u{ad}';
+
 impl Open {
     fn new(owner: u32) -> Self {
         Open {
@@ -68,6 +70,10 @@ impl Open {
 
     fn push_text(&mut self, text: &str, in_link: bool, keep_whitespace: bool) {
         for c in text.chars() {
+            // A soft hyphen (`&shy;`) only marks where a word may break.
+            if c == SOFT_HYPHEN {
+                continue;
+            }
             if keep_whitespace {
                 if c == '\r' {
                     continue;

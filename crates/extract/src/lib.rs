@@ -131,6 +131,11 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
         }
         text.push_str(&blocks[index].text);
     }
+    // Composed as trafilatura's output is (NFC): the same words, the same
+    // code points, whatever the page's editor produced.
+    if unicode_normalization::is_nfc_quick(text.chars()) != unicode_normalization::IsNormalized::Yes {
+        text = unicode_normalization::UnicodeNormalization::nfc(text.as_str()).collect();
+    }
     Ok(Extraction {
         text,
         metadata: meta.finish(),
