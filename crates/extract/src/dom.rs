@@ -282,7 +282,9 @@ fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
         | "textarea" | "button" | "input" | "audio" | "video" | "map" | "frameset" | "dialog" | "label"
         // Figures: images with their captions and credits, as trafilatura
         // drops them (`MANUALLY_CLEANED`).
-        | "figure" | "picture" => {
+        | "figure" | "picture"
+        // Ruby annotations (furigana over kanji): the base text is the text.
+        | "rt" | "rp" => {
             return Visit::Skip
         }
         "time" => return Visit::Time,

@@ -280,6 +280,43 @@ fn labels_go_with_what_they_introduce() {
     assert!(!page.text.contains("More on this"), "{}", page.text);
 }
 
+/// Furigana, soft hyphens and decomposed accents are not what a reader reads.
+#[test]
+fn text_is_what_a_reader_reads() {
+    let html = "<html><body><article>\
+        <p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための法律ができて、親が子どもをたたくことは禁止されました。</p>\
+        <p>Der St. Mag&shy;da&shy;le&shy;ner ist ein leichter Rotwein aus Su\u{308}dtirol, der im Keller gut reift.</p>\
+        </article></body></html>";
+    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    assert_eq!(
+        page.text,
+        "子どもへの虐待をなくすための法律ができて、親が子どもをたたくことは禁止されました。\n\
+         Der St. Magdalener ist ein leichter Rotwein aus Südtirol, der im Keller gut reift."
+    );
+}
+
+/// An article whose sections a site names like chrome (`Section--Ads`: the
+/// section may hold ads) is still found, by the selection that ignores names.
+#[test]
+fn article_in_chrome_named_sections_is_found() {
+    let section = |n: usize| {
+        format!(
+            r#"<section class="Report__Section Report__Section--Ads"><h2>Part {n}</h2>
+<p>Part {n} of the test report describes how the grill heats up, how long the steak takes and what it tastes like.</p></section>"#
+        )
+    };
+    let sections: String = (1..=5).map(section).collect();
+    let html = format!(
+        r#"<html><body><div class="top">Grills and more</div><article class="Report">{sections}</article>
+<div class="box"><p>Sign up to our weekly mail.</p></div></body></html>"#
+    );
+    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    for n in 1..=5 {
+        assert!(page.text.contains(&format!("Part {n} of the test report")), "{}", page.text);
+    }
+    assert!(!page.text.contains("Sign up"), "{}", page.text);
+}
+
 /// `count` list items, each a link to another story: a headline list.
 fn link_list(count: usize) -> String {
     (0..count)
