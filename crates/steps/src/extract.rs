@@ -11,7 +11,9 @@
 //! - drops it as `too_large`, `too_deep` or `timeout` when it breaks the size
 //!   limit, the depth limit or the time budget (guard rails: one pathological
 //!   page never holds a worker for long);
-//! - drops it as `empty` when no main content is found;
+//! - drops it as `empty` when no main content is found, and as
+//!   `extract_failed` if the extractor panics (a bug: the page is lost, not
+//!   the worker);
 //! - otherwise sets the text to the main content (one block per line) and adds
 //!   `title`, `date`, `html_lang`, `canonical_url`, `site_name` and
 //!   `description` to the metadata when the page has them.
@@ -89,6 +91,8 @@ pub enum ExtractReason {
     Timeout,
     /// No main content found.
     Empty,
+    /// The extractor panicked (a bug, reported on stderr by the panic hook).
+    Failed,
 }
 
 impl From<ExtractReason> for Reason {
@@ -99,6 +103,7 @@ impl From<ExtractReason> for Reason {
             ExtractReason::TooDeep => "too_deep",
             ExtractReason::Timeout => "timeout",
             ExtractReason::Empty => "empty",
+            ExtractReason::Failed => "extract_failed",
         })
     }
 }
@@ -133,11 +138,15 @@ impl Step for Extract {
             return Verdict::drop(ExtractReason::NotHtml);
         }
         counters.add("html_bytes", doc.text.len() as u64);
-        let page = match tamis_extract::extract(&doc.text, &self.options) {
-            Ok(page) => page,
-            Err(ExtractError::TooLarge) => return Verdict::drop(ExtractReason::TooLarge),
-            Err(ExtractError::TooDeep) => return Verdict::drop(ExtractReason::TooDeep),
-            Err(ExtractError::Timeout) => return Verdict::drop(ExtractReason::Timeout),
+        // A bug in the extractor or the parser must cost one page, not the
+        // worker and the rest of its shard.
+        let extracted = std::panic::catch_unwind(|| tamis_extract::extract(&doc.text, &self.options));
+        let page = match extracted {
+            Ok(Ok(page)) => page,
+            Ok(Err(ExtractError::TooLarge)) => return Verdict::drop(ExtractReason::TooLarge),
+            Ok(Err(ExtractError::TooDeep)) => return Verdict::drop(ExtractReason::TooDeep),
+            Ok(Err(ExtractError::Timeout)) => return Verdict::drop(ExtractReason::Timeout),
+            Err(_) => return Verdict::drop(ExtractReason::Failed),
         };
         if page.text.trim().is_empty() {
             return Verdict::drop(ExtractReason::Empty);
