@@ -13,13 +13,16 @@
 //! is worth more than the chrome it adds; in a region named or declared as
 //! the article (`<article>`, `entry-content`) scores count `ARTICLE_BONUS`
 //! times, so a short post beats a longer "about" box. Inside the winner,
-//! blocks in chrome (by name), link lists, and headings and short lines left
-//! without the content they introduce are dropped; a heading just before the
+//! blocks in chrome (by name), link lists, teaser cards (`<article>`s that
+//! open with a linked title), and headings and short lines left without the
+//! content they introduce are dropped; a heading just before the
 //! winner (the article's title) is kept, and so are up to two paragraphs of
 //! running text between it and the winner (the lead, often in a header block
 //! of its own). Siblings of the winner that score well on their own (an
 //! article body split by an ad slot) are merged into it. A page without any
-//! running text keeps what is neither chrome nor links.
+//! running text keeps what is neither chrome nor links. When a second
+//! selection that ignores chrome-like class names finds several times the
+//! text, names misled the first and the second is taken.
 //!
 //! Name marks are hints weighed against the text they hold: a chrome-named
 //! element with more than `WRAPPER_SHARE` of the page's running text is a
@@ -77,6 +80,13 @@ const PARENT_SIBLING_SHARE: f64 = 0.6;
 /// to be taken instead (3 to 5 measure the same; trafilatura's 2 cost
 /// daniel-multilingual 0.001).
 const DISTRUST_FACTOR: f64 = 4.0;
+
+/// A teaser card holds less than this share of the selected element's
+/// running text (0.2 to 0.4 measure the same; without a bound, blog posts whose
+/// title links to themselves were dropped)…
+const TEASER_SHARE: f64 = 0.4;
+/// …and all cards together less than this share (more: a listing page).
+const TEASERS_SHARE: f64 = 0.5;
 
 /// A lead paragraph before the body has at least this many letters (more
 /// than a byline or a date line)…
@@ -269,12 +279,16 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
         .filter(|(_, b)| range_of(b.owner).is_some())
         .map(|(i, _)| i)
         .collect();
+    let teaser = teaser_cards(dom, blocks, &inside, &positive, best);
     let keep: Vec<bool> = inside
         .iter()
         .map(|&i| {
             let block = &blocks[i];
             let owner = block.owner as usize;
             if chrome[owner] != NONE {
+                return false;
+            }
+            if teaser[owner] {
                 return false;
             }
             if weak[owner] != NONE && range_of(block.owner).is_some_and(|start| weak[owner] > start) {
@@ -365,6 +379,49 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
             .map(|(_, &i)| i),
     );
     kept
+}
+
+/// Which nodes are in a teaser card: an element declared or named as an
+/// article, inside the selection but not around its best element, that opens
+/// with a linked heading ("related posts" rendered as `<article>`s, each a
+/// linked title and an excerpt). A card holding `TEASER_SHARE` of the best
+/// element's running text is a post in its own right, and a selection made
+/// `TEASERS_SHARE` of cards is a listing page, whose cards are its content.
+fn teaser_cards(dom: &Dom, blocks: &[Block], inside: &[usize], positive: &[f64], best: usize) -> Vec<bool> {
+    let nodes = &dom.nodes;
+    // The nearest article element below the best one, around each node.
+    let mut card = vec![NONE; nodes.len()];
+    for index in best + 1..nodes.len() {
+        let is_article = nodes[index].element.as_ref().is_some_and(|e| e.mark == Mark::Main);
+        card[index] = if is_article {
+            index as u32
+        } else {
+            card[nodes[index].parent as usize]
+        };
+    }
+    // A card's first block decides.
+    let mut is_teaser = vec![None; nodes.len()];
+    for &i in inside {
+        let block = &blocks[i];
+        let c = card[block.owner as usize];
+        if c != NONE && is_teaser[c as usize].is_none() {
+            is_teaser[c as usize] = Some(
+                block.kind == BlockKind::Heading
+                    && is_link_list(block)
+                    && positive[c as usize] < TEASER_SHARE * positive[best],
+            );
+        }
+    }
+    let teasers: f64 = (0..nodes.len())
+        .filter(|&c| is_teaser[c] == Some(true))
+        .map(|c| positive[c])
+        .sum();
+    if teasers >= TEASERS_SHARE * positive[best] {
+        return vec![false; nodes.len()];
+    }
+    card.iter()
+        .map(|&c| c != NONE && is_teaser[c as usize] == Some(true))
+        .collect()
 }
 
 /// A page without a single block of running text (a short note, a page of

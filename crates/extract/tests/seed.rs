@@ -317,6 +317,29 @@ fn article_in_chrome_named_sections_is_found() {
     assert!(!page.text.contains("Sign up"), "{}", page.text);
 }
 
+/// "Related posts" rendered as `<article>` cards (a linked title and an
+/// excerpt) inside the post's column are not part of the post.
+#[test]
+fn teaser_cards_are_not_the_article() {
+    let card = |n: usize| {
+        format!(
+            r#"<article class="card"><h3><a href="/p/{n}">Another post, number {n}</a></h3>
+<p>The first lines of another post, shown here to tempt the reader into reading more of it.</p></article>"#
+        )
+    };
+    let cards: String = (1..=3).map(card).collect();
+    let paragraph = "The harbour was quiet on Sunday morning when the first boats came back with their catch from the night.";
+    let html = format!(
+        r#"<html><body><div class="column"><div class="post"><h1>At the harbour</h1>
+<p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></div>
+<h2>Related posts</h2>{cards}</div></body></html>"#
+    );
+    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    assert!(page.text.contains("At the harbour"), "{}", page.text);
+    assert!(page.text.contains("first boats came back"), "{}", page.text);
+    assert!(!page.text.contains("first lines of another post"), "{}", page.text);
+}
+
 /// `count` list items, each a link to another story: a headline list.
 fn link_list(count: usize) -> String {
     (0..count)
