@@ -34,7 +34,7 @@
 
 use crate::blocks::{Block, BlockKind};
 use crate::boilerplate::Mark;
-use crate::dom::{Dom, NONE};
+use crate::dom::{Dom, Tag, NONE};
 
 /// Blocks shorter than this (letters and digits) are not judged on their own.
 const MIN_CHARS: u32 = 25;
@@ -87,6 +87,11 @@ const DISTRUST_FACTOR: f64 = 4.0;
 const TEASER_SHARE: f64 = 0.4;
 /// …and all cards together less than this share (more: a listing page).
 const TEASERS_SHARE: f64 = 0.5;
+
+/// A sibling paragraph longer than this (letters) joins the selection if its
+/// link density is under `PROSE_PARAGRAPH_LINK_DENSITY`.
+const PROSE_PARAGRAPH_CHARS: u32 = 80;
+const PROSE_PARAGRAPH_LINK_DENSITY: f32 = 0.25;
 
 /// A lead paragraph before the body has at least this many letters (more
 /// than a byline or a date line)…
@@ -262,7 +267,16 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
     if score[best] <= 0.0 {
         return short_page(blocks, &chrome);
     }
-    let ranges = with_siblings(dom, &rank, &chrome, best);
+    // Paragraphs that read as prose join the selection as siblings whatever
+    // their score (a short sentence is worth little but belongs to the text).
+    let mut prose = vec![false; count];
+    for block in blocks {
+        let owner = block.owner as usize;
+        if nodes[owner].element.as_ref().is_some_and(|e| e.tag == Tag::P) {
+            prose[owner] = is_prose(block);
+        }
+    }
+    let ranges = with_siblings(dom, &rank, &chrome, &prose, best);
     // The ranges are disjoint and in document order: a binary search finds
     // the one around a block (a flat page can merge thousands of siblings).
     let range_of = |owner: u32| {
@@ -458,6 +472,19 @@ fn is_link_list(block: &Block) -> bool {
     }
 }
 
+/// Whether a paragraph reads as prose: long with few links, or a linkless
+/// sentence (Readability's test for sibling paragraphs in `_grabArticle`:
+/// over 80 characters and link density under 0.25, or shorter, without
+/// links and with a full stop; other scripts' sentence ends added).
+fn is_prose(block: &Block) -> bool {
+    let density = block.link_density();
+    if block.chars > PROSE_PARAGRAPH_CHARS {
+        return density < PROSE_PARAGRAPH_LINK_DENSITY;
+    }
+    let text = block.text.trim_end();
+    block.chars > 0 && density == 0.0 && (text.contains(". ") || text.ends_with(['.', '!', '?', '。', '！', '？', '…']))
+}
+
 /// Whether a block only labels what follows: a heading, or a line too short
 /// to be judged on its own that is not a list item, a table row or code.
 fn is_label(block: &Block) -> bool {
@@ -472,8 +499,9 @@ fn is_label(block: &Block) -> bool {
 /// second column) is whole again without taking the parent's chrome.
 /// Readability does the first level (`_grabArticle` in mozilla/readability
 /// `Readability.js`: siblings scoring ≥ 20 % of the top candidate are
-/// appended); the second, stricter level is ours.
-fn with_siblings(dom: &Dom, rank: &[f64], chrome: &[u32], best: usize) -> Vec<(u32, u32)> {
+/// appended, and `prose` paragraphs whatever their score); the second,
+/// stricter level is ours.
+fn with_siblings(dom: &Dom, rank: &[f64], chrome: &[u32], prose: &[bool], best: usize) -> Vec<(u32, u32)> {
     let nodes = &dom.nodes;
     let mut ranges = vec![(best as u32, nodes[best].end)];
     let mut current = best;
@@ -490,7 +518,10 @@ fn with_siblings(dom: &Dom, rank: &[f64], chrome: &[u32], best: usize) -> Vec<(u
             let next = (nodes[child].end as usize).max(child + 1);
             if child == current {
                 merged.append(&mut ranges);
-            } else if nodes[child].element.is_some() && chrome[child] == NONE && rank[child] >= threshold {
+            } else if nodes[child].element.is_some()
+                && chrome[child] == NONE
+                && (rank[child] >= threshold || (share == SIBLING_SHARE && prose[child]))
+            {
                 merged.push((child as u32, next as u32));
             }
             child = next;

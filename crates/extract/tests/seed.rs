@@ -312,7 +312,11 @@ fn article_in_chrome_named_sections_is_found() {
     );
     let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
     for n in 1..=5 {
-        assert!(page.text.contains(&format!("Part {n} of the test report")), "{}", page.text);
+        assert!(
+            page.text.contains(&format!("Part {n} of the test report")),
+            "{}",
+            page.text
+        );
     }
     assert!(!page.text.contains("Sign up"), "{}", page.text);
 }
@@ -328,7 +332,8 @@ fn teaser_cards_are_not_the_article() {
         )
     };
     let cards: String = (1..=3).map(card).collect();
-    let paragraph = "The harbour was quiet on Sunday morning when the first boats came back with their catch from the night.";
+    let paragraph =
+        "The harbour was quiet on Sunday morning when the first boats came back with their catch from the night.";
     let html = format!(
         r#"<html><body><div class="column"><div class="post"><h1>At the harbour</h1>
 <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></div>
