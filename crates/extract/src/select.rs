@@ -38,6 +38,9 @@ use crate::dom::{Dom, Tag, NONE};
 
 /// Blocks shorter than this (letters and digits) are not judged on their own.
 const MIN_CHARS: u32 = 25;
+/// A heading this long (letters) is a paragraph set in heading type and
+/// counts as text (150 to 200 measure the same).
+const LONG_HEADING_CHARS: u32 = 150;
 /// Weight of link text against running text.
 const LINK_PENALTY: f64 = 0.5;
 /// What running text inside chrome costs its container, per letter: less than
@@ -109,7 +112,7 @@ const MAX_LEADS: usize = 2;
 fn value(block: &Block) -> f64 {
     let chars = block.chars as f64;
     let density = block.link_density();
-    if block.kind == BlockKind::Heading {
+    if block.kind == BlockKind::Heading && block.chars < LONG_HEADING_CHARS {
         return 0.0;
     }
     if block.chars < MIN_CHARS {
