@@ -71,6 +71,10 @@ const ARTICLE_WRAPPER_SHARE: f64 = 0.3;
 /// weighs class names too. 4 to 6 measure the same.
 const ARTICLE_BONUS: f64 = 5.0;
 
+/// The same for a region named as content (`content`, `main`, `text`),
+/// which also names the column around a sidebar (1.3 to 2 measure the same).
+const CONTENT_BONUS: f64 = 1.5;
+
 /// A sibling of the selected element scoring at least this share of it is part
 /// of the article too (Readability's 0.2; 0.1–0.3 measure the same).
 const SIBLING_SHARE: f64 = 0.2;
@@ -247,12 +251,16 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
 
     // Elements in an article-named region compete with their scores
     // multiplied: the article wins over a sidebar's longer "about" box, while
-    // inside the article scores alone decide how much of it to take.
+    // inside the article scores alone decide how much of it to take. A region
+    // named as content (`main-content`) is weaker evidence.
     let in_article = within(dom, |mark| mark == Mark::Main);
+    let in_content = within(dom, |mark| mark == Mark::Content);
     let rank: Vec<f64> = (0..count)
         .map(|index| {
             if in_article[index] && score[index] > 0.0 {
                 score[index] * ARTICLE_BONUS
+            } else if in_content[index] && score[index] > 0.0 {
+                score[index] * CONTENT_BONUS
             } else {
                 score[index]
             }
