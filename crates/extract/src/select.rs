@@ -145,9 +145,14 @@ fn value(block: &Block) -> f64 {
 /// times the text.
 pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) -> Vec<usize> {
     let trusting = select(dom, blocks, include_comments, Names::Trusted);
-    let distrusting = select(dom, blocks, include_comments, Names::Distrusted);
     let chars = |kept: &[usize]| kept.iter().map(|&i| blocks[i].chars as f64).sum::<f64>();
-    if chars(&distrusting) > DISTRUST_FACTOR * chars(&trusting) {
+    let enough = DISTRUST_FACTOR * chars(&trusting);
+    // The second selection cannot find more than the page holds.
+    if blocks.iter().map(|b| b.chars as f64).sum::<f64>() <= enough {
+        return trusting;
+    }
+    let distrusting = select(dom, blocks, include_comments, Names::Distrusted);
+    if chars(&distrusting) > enough {
         distrusting
     } else {
         trusting
