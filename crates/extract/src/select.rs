@@ -3,7 +3,7 @@
 //!
 //! Every block gets a value: its letters and digits if it reads like running
 //! text, negative if it is mostly link text (menus, headline lists) or sits in an
-//! element named like chrome, zero if it is too short to tell (headings, dates,
+//! element named like chrome, zero if it is too short to tell (headings under `LONG_HEADING_CHARS`, dates,
 //! buttons). An element's score is the sum of the values of the blocks inside
 //! it; the main content is the highest-scoring element. This is the
 //! "best subtree" idea of Readability (score paragraphs, credit their
@@ -52,9 +52,9 @@ const WEAK_SHARE: f64 = 0.1;
 /// A block with more link text than this share is a link list.
 const MAX_LINK_DENSITY: f32 = 0.5;
 /// A block of at least this many letters (not a heading) is prose with links
-/// unless its link text reaches `PROSE_MAX_LINK_DENSITY`.
-const PROSE_CHARS: u32 = 100;
-const PROSE_MAX_LINK_DENSITY: f32 = 0.8;
+/// unless its link text reaches `LINKED_PROSE_MAX_LINK_DENSITY`.
+const LINKED_PROSE_CHARS: u32 = 100;
+const LINKED_PROSE_MAX_LINK_DENSITY: f32 = 0.8;
 /// A chrome-named element holding more than this share of the page's running
 /// text is a layout wrapper, not chrome.
 const WRAPPER_SHARE: f64 = 0.3;
@@ -477,12 +477,12 @@ fn short_page(blocks: &[Block], chrome: &[u32]) -> Vec<usize> {
 
 /// Whether a block is links rather than text: more link text than
 /// `MAX_LINK_DENSITY`, or, once it is long enough to be prose with many links
-/// (a paragraph of names, each linked), more than `PROSE_MAX_LINK_DENSITY`
+/// (a paragraph of names, each linked), more than `LINKED_PROSE_MAX_LINK_DENSITY`
 /// (trafilatura's `link_density_test` removes only short link-dense elements).
 fn is_link_list(block: &Block) -> bool {
     let density = block.link_density();
-    if block.chars >= PROSE_CHARS && block.kind != BlockKind::Heading {
-        density >= PROSE_MAX_LINK_DENSITY
+    if block.chars >= LINKED_PROSE_CHARS && block.kind != BlockKind::Heading {
+        density >= LINKED_PROSE_MAX_LINK_DENSITY
     } else {
         density > MAX_LINK_DENSITY
     }
