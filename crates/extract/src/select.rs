@@ -147,8 +147,14 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     let trusting = select(dom, blocks, include_comments, Names::Trusted);
     let chars = |kept: &[usize]| kept.iter().map(|&i| blocks[i].chars as f64).sum::<f64>();
     let enough = DISTRUST_FACTOR * chars(&trusting);
-    // The second selection cannot find more than the page holds.
-    if blocks.iter().map(|b| b.chars as f64).sum::<f64>() <= enough {
+    // The second selection keeps no link lists: it cannot find more than the
+    // page's other blocks hold.
+    let could_find: f64 = blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Pre || !is_link_list(b))
+        .map(|b| b.chars as f64)
+        .sum();
+    if could_find <= enough {
         return trusting;
     }
     let distrusting = select(dom, blocks, include_comments, Names::Distrusted);
