@@ -19,7 +19,7 @@ pub(crate) enum Mark {
     /// Probably not body text (bylines, dates, tag lists, article headers):
     /// dropped inside the main content, not held against a container.
     Weak,
-    /// Names content (`article-body`, `entry-content`).
+    /// Names content, or the column around it (`main-content`, `post-text`).
     Content,
     /// Declares or names the article: by tag, role or microdata (`<article>`,
     /// `<main>`, `role="main"`, `itemprop="articleBody"`) or by a class or id

@@ -87,6 +87,18 @@ impl Dom {
     pub(crate) fn text_of(&self, node: &Node) -> &str {
         &self.text[node.text_start as usize..node.text_end as usize]
     }
+
+    /// A text node under `parent` for `text[start..end]`.
+    fn push_text(&mut self, parent: u32, start: u32, end: u32) {
+        let index = self.nodes.len() as u32;
+        self.nodes.push(Node {
+            parent,
+            end: index + 1,
+            element: None,
+            text_start: start,
+            text_end: end,
+        });
+    }
 }
 
 /// Limits applied while copying.
@@ -154,27 +166,13 @@ fn walk(
         }
         let element = match &node.data {
             Data::Text(start, end) => {
-                let index = dom.nodes.len() as u32;
-                dom.nodes.push(Node {
-                    parent,
-                    end: index + 1,
-                    element: None,
-                    text_start: *start,
-                    text_end: *end,
-                });
+                dom.push_text(parent, *start, *end);
                 continue;
             }
             Data::MovedText(moved) => {
                 let start = dom.text.len() as u32;
                 dom.text.push_str(&tree.moved[*moved as usize]);
-                let index = dom.nodes.len() as u32;
-                dom.nodes.push(Node {
-                    parent,
-                    end: index + 1,
-                    element: None,
-                    text_start: start,
-                    text_end: dom.text.len() as u32,
-                });
+                dom.push_text(parent, start, dom.text.len() as u32);
                 continue;
             }
             Data::Element(e) => &tree.elements[*e as usize],

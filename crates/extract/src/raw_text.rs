@@ -298,11 +298,15 @@ fn is_markup_template(tag: &[u8], contents: &[u8]) -> bool {
     let contents = contents.trim_ascii_start();
     contents.first() == Some(&b'<')
         && contents.get(1).is_some_and(u8::is_ascii_alphabetic)
-        && memmem::find(&tag.to_ascii_lowercase(), b"text/template").is_some()
+        && contains_ignoring_case(tag, b"text/template")
 }
 
 fn is_json_ld(tag: &[u8]) -> bool {
-    tag.windows(7).any(|w| w.eq_ignore_ascii_case(b"ld+json"))
+    contains_ignoring_case(tag, b"ld+json")
+}
+
+fn contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]

@@ -344,7 +344,7 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
         }
     }
     let mut ancestor = best;
-    while ancestor != 0 && ancestor != NONE as usize {
+    while ancestor != 0 {
         if ancestor < near && nodes[ancestor].element.as_ref().is_some_and(|e| e.mark == Mark::Main) {
             near = ancestor;
             break;

@@ -134,6 +134,12 @@ impl Tree {
         self.push(Data::Text(start, self.text.len() as u32))
     }
 
+    /// Text that lands next to `neighbour`: merged into it if it is a text
+    /// node, else a new text node for the caller to attach.
+    fn text_beside(&mut self, neighbour: u32, text: &str) -> Option<u32> {
+        (!self.merge_text(neighbour, text)).then(|| self.push_text(text))
+    }
+
     fn detach(&mut self, id: u32) {
         let node = self.node(id);
         let (parent, prev, next) = (node.parent, node.prev, node.next);
@@ -298,8 +304,7 @@ impl TreeSink for Sink {
             NodeOrText::AppendNode(id) => tree.append_child(*parent, id),
             NodeOrText::AppendText(text) => {
                 let last = tree.nodes[*parent as usize].last_child;
-                if !tree.merge_text(last, &text) {
-                    let id = tree.push_text(&text);
+                if let Some(id) = tree.text_beside(last, &text) {
                     tree.append_child(*parent, id);
                 }
             }
@@ -342,8 +347,7 @@ impl TreeSink for Sink {
             NodeOrText::AppendNode(id) => tree.insert_before(*sibling, id),
             NodeOrText::AppendText(text) => {
                 let prev = tree.nodes[*sibling as usize].prev;
-                if !tree.merge_text(prev, &text) {
-                    let id = tree.push_text(&text);
+                if let Some(id) = tree.text_beside(prev, &text) {
                     tree.insert_before(*sibling, id);
                 }
             }
