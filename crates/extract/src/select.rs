@@ -93,7 +93,7 @@ const DISTRUST_FACTOR: f64 = 4.0;
 /// title links to themselves were dropped)…
 const TEASER_SHARE: f64 = 0.4;
 /// …and all cards together less than this share (more: a listing page).
-const TEASERS_SHARE: f64 = 0.5;
+const TEASERS_SHARE: f64 = 0.7;
 
 /// A sibling paragraph longer than this (letters) joins the selection if its
 /// link density is under `PROSE_PARAGRAPH_LINK_DENSITY`.
@@ -315,7 +315,7 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
         .filter(|(_, b)| range_of(b.owner).is_some())
         .map(|(i, _)| i)
         .collect();
-    let teaser = teaser_cards(dom, blocks, &inside, &positive, best);
+    let teaser = teaser_cards(dom, blocks, &inside, &chrome, &positive, best);
     let keep: Vec<bool> = inside
         .iter()
         .map(|&i| {
@@ -417,47 +417,82 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
     kept
 }
 
-/// Which nodes are in a teaser card: an element declared or named as an
-/// article, inside the selection but not around its best element, that opens
-/// with a linked heading ("related posts" rendered as `<article>`s, each a
-/// linked title and an excerpt). A card holding `TEASER_SHARE` of the best
-/// element's running text is a post in its own right, and a selection made
+/// Which nodes are in a teaser card ("related posts", "more on this topic"):
+/// an element inside the selection, after the article's first paragraph and
+/// not around its best element, that is either declared or named as an
+/// article and opens with a linked heading, or one of several siblings that
+/// each open with a linked heading (labels, chrome and short lines before it
+/// aside) and hold no heading that is not a link (slides: a kicker, a linked
+/// title, an excerpt). A card holding `TEASER_SHARE` of the best element's
+/// running text is a post in its own right, and a selection made
 /// `TEASERS_SHARE` of cards is a listing page, whose cards are its content.
-fn teaser_cards(dom: &Dom, blocks: &[Block], inside: &[usize], positive: &[f64], best: usize) -> Vec<bool> {
+fn teaser_cards(
+    dom: &Dom,
+    blocks: &[Block],
+    inside: &[usize],
+    chrome: &[u32],
+    positive: &[f64],
+    best: usize,
+) -> Vec<bool> {
     let nodes = &dom.nodes;
-    // The nearest article element below the best one, around each node.
-    let mut card = vec![NONE; nodes.len()];
-    for index in best + 1..nodes.len() {
-        let is_article = nodes[index].element.as_ref().is_some_and(|e| e.mark == Mark::Main);
-        card[index] = if is_article {
-            index as u32
-        } else {
-            card[nodes[index].parent as usize]
-        };
-    }
-    // A card's first block decides.
-    let mut is_teaser = vec![None; nodes.len()];
+    // For each element after the best one: whether its first block is a
+    // linked heading, and whether its first block that is neither chrome nor
+    // too short to judge is; and how many headings in it are not links.
+    let mut first_linked = vec![None; nodes.len()];
+    let mut opens_linked = vec![None; nodes.len()];
+    let mut plain_headings = vec![0u32; nodes.len()];
     for &i in inside {
         let block = &blocks[i];
-        let c = card[block.owner as usize];
-        if c != NONE && is_teaser[c as usize].is_none() {
-            is_teaser[c as usize] = Some(
-                block.kind == BlockKind::Heading
-                    && is_link_list(block)
-                    && positive[c as usize] < TEASER_SHARE * positive[best],
-            );
+        let linked = block.kind == BlockKind::Heading && is_link_list(block);
+        let mut n = block.owner as usize;
+        while n > best && first_linked[n].is_none() {
+            first_linked[n] = Some(linked);
+            n = nodes[n].parent as usize;
+        }
+        if chrome[block.owner as usize] != NONE || (block.kind != BlockKind::Heading && block.chars < MIN_CHARS) {
+            continue;
+        }
+        if block.kind == BlockKind::Heading && !linked {
+            plain_headings[block.owner as usize] += 1;
+        }
+        let mut n = block.owner as usize;
+        while n > best && opens_linked[n].is_none() {
+            opens_linked[n] = Some(linked);
+            n = nodes[n].parent as usize;
         }
     }
-    let teasers: f64 = (0..nodes.len())
-        .filter(|&c| is_teaser[c] == Some(true))
+    accumulate(dom, &mut plain_headings);
+    // Teasers follow the article: none before its first paragraph.
+    let body = inside
+        .iter()
+        .map(|&i| &blocks[i])
+        .find(|b| chrome[b.owner as usize] == NONE && value(b) > 0.0)
+        .map_or(nodes.len(), |b| b.owner as usize);
+    let small = |index: usize| index > body && positive[index] < TEASER_SHARE * positive[best];
+    let slide = |index: usize| plain_headings[index] == 0 && opens_linked[index] == Some(true) && small(index);
+    let mut slides = vec![0u32; nodes.len()];
+    for index in best + 1..nodes.len() {
+        if nodes[index].element.is_some() && slide(index) {
+            slides[nodes[index].parent as usize] += 1;
+        }
+    }
+    // The nearest card below the best element, around each node.
+    let mut card = vec![NONE; nodes.len()];
+    for index in best + 1..nodes.len() {
+        let parent = nodes[index].parent as usize;
+        let is_article = nodes[index].element.as_ref().is_some_and(|e| e.mark == Mark::Main);
+        let is_card =
+            (is_article && first_linked[index] == Some(true) && small(index)) || (slide(index) && slides[parent] >= 2);
+        card[index] = if is_card { index as u32 } else { card[parent] };
+    }
+    let teasers: f64 = (best + 1..nodes.len())
+        .filter(|&c| card[c] == c as u32 && card[nodes[c].parent as usize] == NONE)
         .map(|c| positive[c])
         .sum();
     if teasers >= TEASERS_SHARE * positive[best] {
         return vec![false; nodes.len()];
     }
-    card.iter()
-        .map(|&c| c != NONE && is_teaser[c as usize] == Some(true))
-        .collect()
+    card.iter().map(|&c| c != NONE).collect()
 }
 
 /// A page without a single block of running text (a short note, a page of
@@ -566,7 +601,7 @@ fn within(dom: &Dom, test: impl Fn(Mark) -> bool) -> Vec<bool> {
 }
 
 /// Adds every element's value into its ancestors'' (children follow parents).
-fn accumulate(dom: &Dom, values: &mut [f64]) {
+fn accumulate<T: Copy + std::ops::AddAssign>(dom: &Dom, values: &mut [T]) {
     for index in (1..dom.nodes.len()).rev() {
         let parent = dom.nodes[index].parent;
         if parent != NONE {

@@ -345,6 +345,32 @@ fn teaser_cards_are_not_the_article() {
     assert!(!page.text.contains("first lines of another post"), "{}", page.text);
 }
 
+/// "More on this topic" as a row of plain `<div>` slides, each a label, a
+/// linked title and an excerpt, after the article: dropped like `<article>`
+/// cards, while a linked title above the article's own header is not.
+#[test]
+fn teaser_slides_are_not_the_article() {
+    let slide = |n: usize| {
+        format!(
+            r#"<div class="slide"><div class="kicker">News</div><h3><a href="/n/{n}">Another story, number {n}</a></h3>
+<p>The first lines of another story, shown here to tempt the reader into reading more of it.</p></div>"#
+        )
+    };
+    let slides: String = (1..=3).map(slide).collect();
+    let paragraph =
+        "The vineyards on the lake shore were harvested early this year after a dry and unusually warm summer.";
+    let html = format!(
+        r#"<html><body><div class="page"><div class="head"><h4><a href="/wine">Wine</a></h4><h1>An early harvest</h1></div>
+<div class="text"><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></div>
+<h2>More on this topic</h2><div class="row">{slides}</div></div></body></html>"#
+    );
+    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    assert!(page.text.contains("An early harvest"), "{}", page.text);
+    assert!(page.text.contains("harvested early"), "{}", page.text);
+    assert!(!page.text.contains("first lines of another story"), "{}", page.text);
+    assert!(!page.text.contains("More on this topic"), "{}", page.text);
+}
+
 /// `count` list items, each a link to another story: a headline list.
 fn link_list(count: usize) -> String {
     (0..count)
