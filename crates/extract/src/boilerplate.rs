@@ -29,6 +29,9 @@ pub(crate) enum Mark {
     Comments,
     /// Page chrome: navigation, sidebars, share buttons, related links, banners.
     Boiler,
+    /// Overlays and prompts (dialogs, login forms, cookie and newsletter
+    /// prompts): chrome whatever the page's other names say.
+    Overlay,
     /// Chrome declared by the element's tag or ARIA role (`<nav>`, `<aside>`,
     /// `role="complementary"`) or by a name that is just the tag's word
     /// (`id="sidebar"`): authors do not wrap articles in those, so unlike other
@@ -71,11 +74,6 @@ const BOILER_SUBSTRINGS: &[&str] = &[
     "social",
     "related",
     "recommend",
-    "cookie",
-    "consent",
-    "gdpr",
-    "newsletter",
-    "subscri",
     "breadcrumb",
     "navbar",
     "navigation",
@@ -86,17 +84,11 @@ const BOILER_SUBSTRINGS: &[&str] = &[
     "promo",
     "outbrain",
     "taboola",
-    "popup",
-    "modal",
-    "paywall",
     "pagination",
     "pager",
     "banner",
     "menu",
     "toolbar",
-    "signup",
-    "sign-up",
-    "login",
     "skip-link",
     "skiplink",
     "byline",
@@ -121,6 +113,25 @@ const BOILER_SUBSTRINGS: &[&str] = &[
     "disclaimer",
     "legal",
     "teaser",
+];
+
+/// Substrings of a class or id name that mark overlays and prompts: dialogs,
+/// login and sign-up forms, cookie, newsletter and paywall prompts. Unlike
+/// other chrome words they never name a part of an article (`Section--Ads`),
+/// so they count even when those are not trusted.
+const OVERLAY_SUBSTRINGS: &[&str] = &[
+    "cookie",
+    "consent",
+    "gdpr",
+    "newsletter",
+    "subscri",
+    "popup",
+    "modal",
+    "paywall",
+    "signup",
+    "sign-up",
+    "login",
+    "dialog",
 ];
 
 /// Names that are, whole, what a chrome tag says (`id="sidebar"` is an
@@ -148,7 +159,6 @@ const BOILER_WORDS: &[&str] = &[
     "header",
     "topbar",
     "masthead",
-    "login",
     "skip",
     "extra",
     "supplemental",
@@ -211,6 +221,7 @@ const BOILER: u8 = 1;
 const COMMENTS: u8 = 2;
 const CONTENT: u8 = 4;
 const ARTICLE: u8 = 8;
+const OVERLAY: u8 = 16;
 
 /// All the substring lists in one automaton, so a name is read once rather
 /// than once per substring (the lists' `contains` calls were the extractor's
@@ -224,6 +235,7 @@ struct Substrings {
 static SUBSTRINGS: std::sync::LazyLock<Substrings> = std::sync::LazyLock::new(|| {
     let lists = [
         (BOILER_SUBSTRINGS, BOILER),
+        (OVERLAY_SUBSTRINGS, OVERLAY),
         (COMMENT_SUBSTRINGS, COMMENTS),
         (CONTENT_SUBSTRINGS, CONTENT),
         (ARTICLE_SUBSTRINGS, ARTICLE),
@@ -276,6 +288,8 @@ pub(crate) fn mark_for_names(value: &str) -> Mark {
         }
         if DECLARING_NAMES.contains(&name) {
             mark = mark.combine(Mark::Declared);
+        } else if kinds & OVERLAY != 0 {
+            mark = mark.combine(Mark::Overlay);
         } else if kinds & BOILER != 0 || name.split(['-', '_']).any(|word| BOILER_WORDS.contains(&word)) {
             mark = mark.combine(Mark::Boiler);
         } else if kinds & ARTICLE != 0 {
@@ -319,6 +333,8 @@ mod tests {
         assert_eq!(mark_for_names("vltShareTools"), Mark::Boiler);
         assert_eq!(mark_for_names("author"), Mark::Weak);
         assert_eq!(mark_for_names("sidebar"), Mark::Declared);
+        assert_eq!(mark_for_names("b-dialog x-dialog-login"), Mark::Overlay);
+        assert_eq!(mark_for_names("cookie-banner"), Mark::Overlay);
         assert_eq!(mark_for_names("content-sidebar-wrap"), Mark::Boiler);
         assert_eq!(mark_for_names("post hentry"), Mark::Main);
         assert!(style_hides("color: red; display : none"));

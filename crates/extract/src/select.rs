@@ -165,7 +165,8 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     }
 }
 
-/// Whether chrome-like class and id names (`Mark::Boiler`) count.
+/// Whether chrome-like class and id names (`Mark::Boiler`) count (overlay
+/// names, `Mark::Overlay`, always do).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Names {
     Trusted,
@@ -229,6 +230,7 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
         if let Some(element) = &node.element {
             let is_chrome = match element.mark {
                 Mark::Boiler => names == Names::Trusted && positive[index] < WRAPPER_SHARE * page,
+                Mark::Overlay => positive[index] < WRAPPER_SHARE * page,
                 Mark::Comments => !include_comments && !wraps_article(index),
                 Mark::Declared => !wraps_article(index),
                 _ => false,

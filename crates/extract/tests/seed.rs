@@ -371,6 +371,29 @@ fn teaser_slides_are_not_the_article() {
     assert!(!page.text.contains("More on this topic"), "{}", page.text);
 }
 
+/// When names mislead (article sections named `section--ads`), the selection
+/// that ignores chrome-like names still leaves out a login dialog, however
+/// much text its error messages hold.
+#[test]
+fn dialogs_stay_chrome_when_names_mislead() {
+    let paragraph = "The ferry to the islands will run twice a day again from Monday, the shipping company announced.";
+    let message =
+        |n: usize| format!("<p>Sorry, this password does not meet the rules, message number {n} of the form.</p>");
+    let messages: String = (1..=10).map(message).collect();
+    let note =
+        "<p>Our newsroom is independent and funded by its readers, who can support it from one euro a month.</p>";
+    let html = format!(
+        r#"<html><body><div class="page"><h1>Ferries return</h1>
+<div class="section--ads"><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></div>
+<aside>{}</aside>
+<div class="dialog-login"><h2>Log in</h2>{messages}</div></div></body></html>"#,
+        note.repeat(30)
+    );
+    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    assert!(page.text.contains("ferry to the islands"), "{}", page.text);
+    assert!(!page.text.contains("password"), "{}", page.text);
+}
+
 /// `count` list items, each a link to another story: a headline list.
 fn link_list(count: usize) -> String {
     (0..count)
