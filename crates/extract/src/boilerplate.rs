@@ -303,6 +303,15 @@ pub(crate) fn mark_for_names(value: &str) -> Mark {
     mark
 }
 
+/// Whether a `class` value names a photo caption or credit
+/// (`wp-caption-text`, `credits`, `copyright`).
+pub(crate) fn names_caption(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    ["caption", "credit", "copyright"]
+        .iter()
+        .any(|word| lower.contains(word))
+}
+
 /// Whether an inline `style` hides the element.
 pub(crate) fn style_hides(style: &str) -> bool {
     if style.len() > 512 {
@@ -337,6 +346,8 @@ mod tests {
         assert_eq!(mark_for_names("cookie-banner"), Mark::Overlay);
         assert_eq!(mark_for_names("content-sidebar-wrap"), Mark::Boiler);
         assert_eq!(mark_for_names("post hentry"), Mark::Main);
+        assert!(names_caption("rte-paragraph__caption"));
+        assert!(!names_caption("lead"));
         assert!(style_hides("color: red; display : none"));
     }
 }

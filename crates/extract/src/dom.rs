@@ -48,12 +48,16 @@ pub(crate) enum Tag {
     Link,
     /// Anything else: inline text.
     Inline,
+    /// Inline text named as a photo caption or credit (`<span
+    /// class="credits">`): left out when short, as trafilatura leaves out
+    /// figures.
+    Caption,
 }
 
 impl Tag {
     /// Whether the element starts a new block of text.
     pub(crate) fn is_block(self) -> bool {
-        !matches!(self, Tag::Inline | Tag::Link | Tag::Br)
+        !matches!(self, Tag::Inline | Tag::Caption | Tag::Link | Tag::Br)
     }
 }
 
@@ -86,6 +90,16 @@ impl Dom {
     /// The text of a text node.
     pub(crate) fn text_of(&self, node: &Node) -> &str {
         &self.text[node.text_start as usize..node.text_end as usize]
+    }
+
+    /// Bytes of text in the subtree of the element at `index`.
+    pub(crate) fn text_len(&self, index: u32) -> usize {
+        let node = &self.nodes[index as usize];
+        self.nodes[index as usize + 1..node.end as usize]
+            .iter()
+            .filter(|n| n.element.is_none())
+            .map(|n| (n.text_end - n.text_start) as usize)
+            .sum()
     }
 
     /// A text node under `parent` for `text[start..end]`.
@@ -333,6 +347,11 @@ fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
     }
     let tag = if tag == Tag::Link && !has_href {
         Tag::Inline
+    } else if tag == Tag::Inline
+        && matches!(mark, Mark::Weak | Mark::Boiler)
+        && attribute(attrs, "class").is_some_and(boilerplate::names_caption)
+    {
+        Tag::Caption
     } else {
         tag
     };

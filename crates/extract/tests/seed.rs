@@ -394,6 +394,24 @@ fn dialogs_stay_chrome_when_names_mislead() {
     assert!(!page.text.contains("password"), "{}", page.text);
 }
 
+/// Photo credits and captions set inline (`<span class="credits">`) are left
+/// out of the paragraph around them, unless the name is misused on a long
+/// passage of the article.
+#[test]
+fn inline_credits_are_left_out() {
+    let paragraph = "The new bridge over the river opened on Saturday after three years of work and many delays.";
+    let long_caption = "So are you better off than you were four years ago? It is the question both candidates ask, and the one our producer put to people in the street all week, from the station to the market. ".repeat(3);
+    let html = format!(
+        r#"<html><body><article><h1>Bridge opens</h1>
+<p><span class="image-credits">Photo: Jane Doe / Agency</span> {paragraph}</p><p>{paragraph}</p><p>{paragraph}</p>
+<p class="intro"><span class="wp-caption-text">{long_caption}</span></p></article></body></html>"#
+    );
+    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    assert!(page.text.contains("The new bridge"), "{}", page.text);
+    assert!(!page.text.contains("Jane Doe"), "{}", page.text);
+    assert!(page.text.contains("better off"), "{}", page.text);
+}
+
 /// `count` list items, each a link to another story: a headline list.
 fn link_list(count: usize) -> String {
     (0..count)
