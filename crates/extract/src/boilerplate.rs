@@ -95,6 +95,8 @@ const BOILER_SUBSTRINGS: &[&str] = &[
     "author-bio",
     "authorbio",
     "about-author",
+    "author-box",
+    "authorbox",
     "follow-us",
     "followus",
     "most-popular",
@@ -111,6 +113,8 @@ const BOILER_SUBSTRINGS: &[&str] = &[
     "rating",
     "copyright",
     "disclaimer",
+    "disclosure",
+    "affiliate",
     "legal",
     "teaser",
 ];
@@ -191,7 +195,7 @@ const WEAK_WORDS: &[&str] = &[
 ];
 
 /// Substrings that mark user comments.
-const COMMENT_SUBSTRINGS: &[&str] = &["comment", "disqus", "respond", "replies", "discussion"];
+const COMMENT_SUBSTRINGS: &[&str] = &["comment", "kommentar", "disqus", "respond", "replies", "discussion"];
 
 /// Substrings that name the content.
 const CONTENT_SUBSTRINGS: &[&str] = &["content", "main", "text", "body"];
@@ -344,6 +348,9 @@ mod tests {
         assert_eq!(mark_for_names("sidebar"), Mark::Declared);
         assert_eq!(mark_for_names("b-dialog x-dialog-login"), Mark::Overlay);
         assert_eq!(mark_for_names("cookie-banner"), Mark::Overlay);
+        assert_eq!(mark_for_names("editorial-disclosure"), Mark::Boiler);
+        assert_eq!(mark_for_names("mvp-author-box-text"), Mark::Boiler);
+        assert_eq!(mark_for_names("kommentarModul"), Mark::Comments);
         assert_eq!(mark_for_names("content-sidebar-wrap"), Mark::Boiler);
         assert_eq!(mark_for_names("post hentry"), Mark::Main);
         assert!(names_caption("rte-paragraph__caption"));
