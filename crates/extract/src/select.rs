@@ -446,22 +446,14 @@ fn teaser_cards(
     for &i in inside {
         let block = &blocks[i];
         let linked = block.kind == BlockKind::Heading && is_link_list(block);
-        let mut n = block.owner as usize;
-        while n > best && first_linked[n].is_none() {
-            first_linked[n] = Some(linked);
-            n = nodes[n].parent as usize;
-        }
+        set_first(&mut first_linked, dom, block.owner, best, linked);
         if chrome[block.owner as usize] != NONE || (block.kind != BlockKind::Heading && block.chars < MIN_CHARS) {
             continue;
         }
         if block.kind == BlockKind::Heading && !linked {
             plain_headings[block.owner as usize] += 1;
         }
-        let mut n = block.owner as usize;
-        while n > best && opens_linked[n].is_none() {
-            opens_linked[n] = Some(linked);
-            n = nodes[n].parent as usize;
-        }
+        set_first(&mut opens_linked, dom, block.owner, best, linked);
     }
     accumulate(dom, &mut plain_headings);
     // Teasers follow the article: none before its first paragraph.
@@ -495,6 +487,16 @@ fn teaser_cards(
         return vec![false; nodes.len()];
     }
     card.iter().map(|&c| c != NONE).collect()
+}
+
+/// Records `value` for the element `owner` and its ancestors after `best`
+/// that have none yet: each keeps what its first block said.
+fn set_first(first: &mut [Option<bool>], dom: &Dom, owner: u32, best: usize, value: bool) {
+    let mut n = owner as usize;
+    while n > best && first[n].is_none() {
+        first[n] = Some(value);
+        n = dom.nodes[n].parent as usize;
+    }
 }
 
 /// A page without a single block of running text (a short note, a page of
