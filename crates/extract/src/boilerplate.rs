@@ -114,6 +114,8 @@ const BOILER_SUBSTRINGS: &[&str] = &[
     "copyright",
     "disclaimer",
     "disclosure",
+    "metadata",
+    "donat",
     "affiliate",
     "legal",
     "teaser",
@@ -350,6 +352,7 @@ mod tests {
         assert_eq!(mark_for_names("cookie-banner"), Mark::Overlay);
         assert_eq!(mark_for_names("editorial-disclosure"), Mark::Boiler);
         assert_eq!(mark_for_names("mvp-author-box-text"), Mark::Boiler);
+        assert_eq!(mark_for_names("article-donation-CTA"), Mark::Boiler);
         assert_eq!(mark_for_names("kommentarModul"), Mark::Comments);
         assert_eq!(mark_for_names("content-sidebar-wrap"), Mark::Boiler);
         assert_eq!(mark_for_names("post hentry"), Mark::Main);
