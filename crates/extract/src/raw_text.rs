@@ -19,7 +19,9 @@
 //! scripts are kept: the metadata reads them; markup templates
 //! (`<script type="text/template"><p>…`) are opened, their contents parsed. Attributes are split as the
 //! tokenizer splits them (§13.2.5.32–39) and the kept ones copied verbatim.
-//! Anything unterminated is left as it is for the parser.
+//! Anything unterminated is left as it is for the parser. The whitespace that
+//! opens the text after a tag (indentation, mostly) becomes one space until a
+//! `<pre>` or `<listing>` opens (see [`Writer::collapse_whitespace`]).
 
 use memchr::{memchr, memmem};
 use std::borrow::Cow;
@@ -117,6 +119,9 @@ struct Writer<'a> {
     html: &'a str,
     out: String,
     copied: usize,
+    /// Whether whitespace after tags is still collapsed: not once a `<pre>`
+    /// or `<listing>` has opened, where it is kept as written.
+    collapse: bool,
 }
 
 impl Writer<'_> {
@@ -128,6 +133,32 @@ impl Writer<'_> {
         self.out.push_str(&self.html[self.copied..from]);
         self.copied = to;
     }
+
+    /// Writes the whitespace that starts the text at `from` (just after a
+    /// tag) as one space; gives where the whitespace ends.
+    ///
+    /// Indentation between tags is a large share of a page's text, and the
+    /// tokenizer emits a leading newline as a token of its own. Outside
+    /// `<pre>` and `<listing>` (whose first newline the tree builder drops
+    /// and whose whitespace the text keeps), the tree builder and the blocks
+    /// only ask whether text is whitespace, never which or how much.
+    fn collapse_whitespace(&mut self, from: usize) -> usize {
+        let bytes = self.html.as_bytes();
+        let mut end = from;
+        while end < bytes.len() && bytes[end].is_ascii_whitespace() {
+            end += 1;
+        }
+        if self.collapse && end > from && &bytes[from..end] != b" " {
+            self.skip(from, end);
+            self.out.push(' ');
+        }
+        end
+    }
+}
+
+/// Whether a byte ends a tag name (§13.2.5.8).
+fn is_tag_name_end(c: u8) -> bool {
+    c.is_ascii_whitespace() || c == b'/' || c == b'>'
 }
 
 /// The page without script, style and svg contents, comments and unread
@@ -139,6 +170,7 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
         html,
         out: String::new(),
         copied: 0,
+        collapse: true,
     };
     let mut i = 0;
     while let Some(offset) = memchr(b'<', &bytes[i..]) {
@@ -154,11 +186,23 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
                 None => break,
             }
         }
+        if bytes.get(i) == Some(&b'/') && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+            // An end tag: read (and dropped) by the tokenizer like a start tag.
+            let mut name_end = i + 1;
+            while name_end < n && !is_tag_name_end(bytes[name_end]) {
+                name_end += 1;
+            }
+            let Some((tag_end, _)) = attributes(bytes, name_end, |_, _, _| {}) else {
+                break;
+            };
+            i = w.collapse_whitespace(tag_end);
+            continue;
+        }
         if !bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
         let mut name_end = i;
-        while name_end < n && !matches!(bytes[name_end], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>') {
+        while name_end < n && !is_tag_name_end(bytes[name_end]) {
             name_end += 1;
         }
         let name = &bytes[i..name_end];
@@ -192,11 +236,16 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
             });
             w.out.push_str(if self_closing { "/>" } else { ">" });
         }
-        i = tag_end;
         if name.eq_ignore_ascii_case(b"plaintext") {
             break;
         }
-        let Some(kind) = raw_text(name) else { continue };
+        if name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing") {
+            w.collapse = false;
+        }
+        let Some(kind) = raw_text(name) else {
+            i = w.collapse_whitespace(tag_end);
+            continue;
+        };
         let Some(close) = closing_tag(bytes, tag_end, name) else {
             break;
         };
@@ -342,6 +391,19 @@ mod tests {
             strip(r#"<p style="color: red">a</p><p style='display:none'>b</p><link rel=canonical href=/c>"#),
             r#"<p>a</p><p style='display:none'>b</p><link rel=canonical href=/c>"#
         );
+    }
+
+    #[test]
+    fn collapses_whitespace_after_tags_until_a_pre() {
+        assert_eq!(
+            strip("<div>\n  <p class=a>\r\n\tText  here</p>\n</div> <b>x</b>"),
+            "<div> <p class=a> Text  here</p> </div> <b>x</b>"
+        );
+        assert_eq!(
+            strip("<p>\n a</p><PRE>\n  code\n</pre>\n<p>\n b</p>"),
+            "<p> a</p><PRE>\n  code\n</pre>\n<p>\n b</p>"
+        );
+        assert_eq!(strip("<title>\n t\n</title>\n<p>"), "<title>\n t\n</title>\n<p>");
     }
 
     #[test]
