@@ -291,15 +291,20 @@ pub(crate) fn mark_for_names(value: &str) -> Mark {
 
 /// Whether an inline `style` hides the element.
 pub(crate) fn style_hides(style: &str) -> bool {
-    if style.len() > 512 {
+    const LONGEST: usize = 512;
+    if style.len() > LONGEST {
         return false;
     }
-    let compact: String = style
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    compact.contains("display:none") || compact.contains("visibility:hidden")
+    // Compacted on the stack: called on every `style` attribute of the page.
+    let mut buffer = [0u8; LONGEST];
+    let mut len = 0;
+    for &c in style.as_bytes().iter().filter(|c| !c.is_ascii_whitespace()) {
+        buffer[len] = c.to_ascii_lowercase();
+        len += 1;
+    }
+    let compact = &buffer[..len];
+    memchr::memmem::find(compact, b"display:none").is_some()
+        || memchr::memmem::find(compact, b"visibility:hidden").is_some()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Cutting out, before parsing, what extraction never reads: the contents of
 //! `<script>`, `<style>`, `<svg>` and `<noscript>` elements, HTML comments, and the attributes
 //! that neither extraction nor the parser's tree building looks at (`src`,
-//! `srcset`, `data-*`, event handlers…; see [`KEPT_ATTRIBUTES`]), down to
+//! `srcset`, `data-*`, event handlers…; see [`is_kept_attribute`]), down to
 //! what is read of the kept ones (`href` outside `<link>` loses its value, a
 //! `style` that does not hide the element goes).
 //!
@@ -37,29 +37,35 @@ enum RawText {
 
 /// Attributes read by `dom` and `metadata`, or by html5ever's tree builder
 /// (`type` of hidden inputs in tables, `encoding`, and the `font` attributes
-/// that end foreign content); all others are dropped before parsing.
-const KEPT_ATTRIBUTES: [&[u8]; 20] = [
-    b"class",
-    b"id",
-    b"role",
-    b"itemprop",
-    b"hidden",
-    b"aria-hidden",
-    b"style",
-    b"href",
-    b"lang",
-    b"datetime",
-    b"property",
-    b"name",
-    b"content",
-    b"http-equiv",
-    b"rel",
-    b"type",
-    b"encoding",
-    b"color",
-    b"face",
-    b"size",
-];
+/// that end foreign content), lowercase; all others are dropped before parsing.
+fn is_kept_attribute(lowercase_name: &[u8]) -> bool {
+    matches!(
+        lowercase_name,
+        b"class"
+            | b"id"
+            | b"role"
+            | b"itemprop"
+            | b"hidden"
+            | b"aria-hidden"
+            | b"style"
+            | b"href"
+            | b"lang"
+            | b"datetime"
+            | b"property"
+            | b"name"
+            | b"content"
+            | b"http-equiv"
+            | b"rel"
+            | b"type"
+            | b"encoding"
+            | b"color"
+            | b"face"
+            | b"size"
+    )
+}
+
+/// The longest name [`is_kept_attribute`] keeps.
+const LONGEST_KEPT_ATTRIBUTE: usize = b"aria-hidden".len();
 
 /// What the copy keeps of an attribute.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -77,13 +83,20 @@ enum Keep {
 /// of element `element`, the name of the attribute ending at `name_end`.
 fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
     let name = &attribute[..name_end];
-    if !KEPT_ATTRIBUTES.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+    if name.len() > LONGEST_KEPT_ATTRIBUTE {
         return Keep::Nothing;
     }
-    if name.eq_ignore_ascii_case(b"href") && !element.eq_ignore_ascii_case(b"link") {
+    let mut buffer = [0u8; LONGEST_KEPT_ATTRIBUTE];
+    let name = &mut buffer[..name.len()];
+    name.copy_from_slice(&attribute[..name_end]);
+    name.make_ascii_lowercase();
+    if !is_kept_attribute(name) {
+        return Keep::Nothing;
+    }
+    if name == b"href" && !element.eq_ignore_ascii_case(b"link") {
         return Keep::Name;
     }
-    if name.eq_ignore_ascii_case(b"style") {
+    if name == b"style" {
         let value = attribute[name_end..]
             .trim_ascii()
             .strip_prefix(b"=")
@@ -172,6 +185,8 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
         copied: 0,
         collapse: true,
     };
+    // The attributes of the current start tag: (start, name end, end, what to keep).
+    let mut kept: Vec<(usize, usize, usize, Keep)> = Vec::new();
     let mut i = 0;
     while let Some(offset) = memchr(b'<', &bytes[i..]) {
         let lt = i + offset;
@@ -206,12 +221,14 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
             name_end += 1;
         }
         let name = &bytes[i..name_end];
-        let mut rewrite = false;
+        kept.clear();
         let Some((tag_end, self_closing)) = attributes(bytes, name_end, |start, attribute_name_end, end| {
-            rewrite |= keep(name, &bytes[start..end], attribute_name_end - start) != Keep::All;
+            let keep = keep(name, &bytes[start..end], attribute_name_end - start);
+            kept.push((start, attribute_name_end, end, keep));
         }) else {
             break;
         };
+        let rewrite = kept.iter().any(|&(.., keep)| keep != Keep::All);
         if name.eq_ignore_ascii_case(b"script") && is_markup_template(&bytes[lt..tag_end], &bytes[tag_end..]) {
             // The stray `</script>` that follows is ignored by the parser.
             w.skip(lt, tag_end);
@@ -221,8 +238,8 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
         if rewrite {
             w.skip(lt, tag_end);
             w.out.push_str(&html[lt..name_end]);
-            attributes(bytes, name_end, |start, attribute_name_end, end| {
-                match keep(name, &bytes[start..end], attribute_name_end - start) {
+            for &(start, attribute_name_end, end, keep) in &kept {
+                match keep {
                     Keep::All => {
                         w.out.push(' ');
                         w.out.push_str(&html[start..end]);
@@ -233,7 +250,7 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
                     }
                     Keep::Nothing => {}
                 }
-            });
+            }
             w.out.push_str(if self_closing { "/>" } else { ">" });
         }
         if name.eq_ignore_ascii_case(b"plaintext") {
