@@ -49,6 +49,7 @@ impl Block {
 /// A block being filled.
 struct Open {
     owner: u32,
+    /// The text so far; its buffer is reused from block to block.
     text: String,
     chars: u32,
     link_chars: u32,
@@ -187,9 +188,10 @@ impl Cutter<'_> {
         tag == Tag::Row && !self.holds_blocks[index as usize]
     }
 
-    /// A new block, owned by the innermost open block-level element.
+    /// A new block, owned by the innermost open block-level element (the
+    /// open one was just flushed, so it is empty).
     fn start_block(&mut self) {
-        self.open = Open::new(*self.owners.last().unwrap_or(&0));
+        self.open.owner = *self.owners.last().unwrap_or(&0);
     }
 
     fn enter(&mut self, index: u32, tag: Tag) {
@@ -269,20 +271,20 @@ impl Cutter<'_> {
             Some(Tag::Pre) => BlockKind::Pre,
             _ => BlockKind::Other,
         };
-        let mut text = std::mem::take(&mut open.text);
-        let trimmed = text.trim_end().len();
-        text.truncate(trimmed);
-        if kind != BlockKind::Pre {
-            let lead = text.len() - text.trim_start().len();
-            text.drain(..lead);
-        }
+        let end = open.text.trim_end().len();
+        let start = if kind == BlockKind::Pre {
+            0
+        } else {
+            end - open.text[..end].trim_start().len()
+        };
         self.out.push(Block {
             owner,
             kind,
-            text,
+            text: open.text[start..end].to_string(),
             chars: open.chars,
             link_chars: open.link_chars,
         });
+        open.text.clear();
         open.chars = 0;
         open.link_chars = 0;
         open.space = false;
