@@ -21,8 +21,10 @@
 //! tokenizer splits them (§13.2.5.32–39) and the kept ones copied verbatim.
 //! Anything unterminated is left as it is for the parser. The whitespace that
 //! opens the text after a tag (indentation, mostly) becomes one space until a
-//! `<pre>` or `<listing>` opens (see [`Writer::collapse_whitespace`]).
+//! `<pre>` or `<listing>` opens (see [`Writer::collapse_whitespace`]). The
+//! tags read on the way are counted for the depth estimate ([`Depth`]).
 
+use crate::depth::Depth;
 use memchr::{memchr, memmem};
 use std::borrow::Cow;
 
@@ -176,7 +178,7 @@ fn is_tag_name_end(c: u8) -> bool {
 
 /// The page without script, style and svg contents, comments and unread
 /// attributes (borrowed when there is nothing to cut).
-pub(crate) fn strip(html: &str) -> Cow<'_, str> {
+pub(crate) fn strip<'a>(html: &'a str, depth: &mut Depth) -> Cow<'a, str> {
     let bytes = html.as_bytes();
     let n = bytes.len();
     let mut w = Writer {
@@ -210,6 +212,7 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
             let Some((tag_end, _)) = attributes(bytes, name_end, |_, _, _| {}) else {
                 break;
             };
+            depth.end_tag(&bytes[i + 1..name_end]);
             i = w.collapse_whitespace(tag_end);
             continue;
         }
@@ -260,6 +263,7 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
             w.collapse = false;
         }
         let Some(kind) = raw_text(name) else {
+            depth.start_tag(name, self_closing);
             i = w.collapse_whitespace(tag_end);
             continue;
         };
@@ -377,7 +381,12 @@ fn contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::strip;
+    use crate::depth::Depth;
+    use std::borrow::Cow;
+
+    fn strip(html: &str) -> Cow<'_, str> {
+        super::strip(html, &mut Depth::default())
+    }
 
     #[test]
     fn cuts_scripts_styles_and_comments() {
@@ -438,6 +447,6 @@ mod tests {
         for html in kept {
             assert_eq!(strip(html), html);
         }
-        assert!(matches!(strip("<p>x</p>"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(strip("<p>x</p>"), Cow::Borrowed(_)));
     }
 }
