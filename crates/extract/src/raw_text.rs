@@ -1,9 +1,10 @@
 //! Cutting out, before parsing, what extraction never reads: the contents of
 //! `<script>`, `<style>`, `<svg>` and `<noscript>` elements, HTML comments, and the attributes
 //! that neither extraction nor the parser's tree building looks at (`src`,
-//! `srcset`, `data-*`, event handlers…; see [`is_kept_attribute`]), down to
-//! what is read of the kept ones (`href` outside `<link>` loses its value, a
-//! `style` that does not hide the element goes).
+//! `srcset`, `data-*`, event handlers, `rel` outside `<link>`…; see
+//! [`is_kept_attribute`]), down to what is read of the kept ones (`href`
+//! outside `<link>` loses its value, a `style` that does not hide the element
+//! goes).
 //!
 //! On today's pages they are about a third of the bytes (inline bundles, JSON
 //! state, CSS), and html5ever pays for every one of them: its tokenizer walks
@@ -37,33 +38,24 @@ enum RawText {
     Keep,
 }
 
-/// Attributes read by `dom` and `metadata`, or by html5ever's tree builder
-/// (`type` of hidden inputs in tables, `encoding`, and the `font` attributes
-/// that end foreign content), lowercase; all others are dropped before parsing.
-fn is_kept_attribute(lowercase_name: &[u8]) -> bool {
-    matches!(
-        lowercase_name,
-        b"class"
-            | b"id"
-            | b"role"
-            | b"itemprop"
-            | b"hidden"
-            | b"aria-hidden"
-            | b"style"
-            | b"href"
-            | b"lang"
-            | b"datetime"
-            | b"property"
-            | b"name"
-            | b"content"
-            | b"http-equiv"
-            | b"rel"
-            | b"type"
-            | b"encoding"
-            | b"color"
-            | b"face"
-            | b"size"
-    )
+/// Whether attribute `lowercase_name` of element `element` is read by `dom`
+/// and `metadata`, or by html5ever's tree builder (`type` of hidden inputs in
+/// tables, `encoding`, and the `font` attributes that end foreign content);
+/// all others are dropped before parsing.
+fn is_kept_attribute(element: &[u8], lowercase_name: &[u8]) -> bool {
+    let on = |tag: &[u8]| element.eq_ignore_ascii_case(tag);
+    match lowercase_name {
+        // Read on every element.
+        b"class" | b"id" | b"role" | b"itemprop" | b"hidden" | b"aria-hidden" | b"style" | b"href" => true,
+        b"lang" => on(b"html"),
+        b"datetime" => on(b"time"),
+        b"property" | b"name" | b"content" | b"http-equiv" => on(b"meta"),
+        b"rel" => on(b"link"),
+        b"type" => on(b"script") || on(b"input"),
+        b"encoding" => on(b"annotation-xml"),
+        b"color" | b"face" | b"size" => on(b"font"),
+        _ => false,
+    }
 }
 
 /// The longest name [`is_kept_attribute`] keeps.
@@ -92,7 +84,7 @@ fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
     let name = &mut buffer[..name.len()];
     name.copy_from_slice(&attribute[..name_end]);
     name.make_ascii_lowercase();
-    if !is_kept_attribute(name) {
+    if !is_kept_attribute(element, name) {
         return Keep::Nothing;
     }
     if name == b"href" && !element.eq_ignore_ascii_case(b"link") {
@@ -416,6 +408,10 @@ mod tests {
         assert_eq!(
             strip(r#"<p style="color: red">a</p><p style='display:none'>b</p><link rel=canonical href=/c>"#),
             r#"<p>a</p><p style='display:none'>b</p><link rel=canonical href=/c>"#
+        );
+        assert_eq!(
+            strip(r#"<a rel=nofollow href=/x lang=en>x</a><META name=a content=b><time datetime=2020>"#),
+            r#"<a href>x</a><META name=a content=b><time datetime=2020>"#
         );
     }
 
