@@ -143,58 +143,64 @@ const OVERLAY_SUBSTRINGS: &[&str] = &[
 /// Names that are, whole, what a chrome tag says (`id="sidebar"` is an
 /// `<aside>`, `class="footer"` a `<footer>`): declared, unlike names that only
 /// contain the word (`content-sidebar-wrap`, `has-footer`).
-const DECLARING_NAMES: &[&str] = &["sidebar", "footer"];
+const DECLARING_NAMES: &[&[u8]] = &[b"sidebar", b"footer"];
 
 /// Whole words (parts of a name split at `-`, `_` and spaces) that mark chrome.
-const BOILER_WORDS: &[&str] = &[
-    "nav",
-    "ad",
-    "ads",
-    "adv",
-    "tags",
-    "tag",
-    "tagcloud",
-    "keywords",
-    "categories",
-    "meta",
-    "tools",
-    "print",
-    "email",
-    "rss",
-    "search",
-    "header",
-    "topbar",
-    "masthead",
-    "skip",
-    "extra",
-    "supplemental",
-    "pagenav",
-    "crumbs",
-    "links",
-    "sitemap",
-    "secondary",
-    "aside",
-    "foot",
-];
+fn is_boiler_word(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"nav"
+            | b"ad"
+            | b"ads"
+            | b"adv"
+            | b"tags"
+            | b"tag"
+            | b"tagcloud"
+            | b"keywords"
+            | b"categories"
+            | b"meta"
+            | b"tools"
+            | b"print"
+            | b"email"
+            | b"rss"
+            | b"search"
+            | b"header"
+            | b"topbar"
+            | b"masthead"
+            | b"skip"
+            | b"extra"
+            | b"supplemental"
+            | b"pagenav"
+            | b"crumbs"
+            | b"links"
+            | b"sitemap"
+            | b"secondary"
+            | b"aside"
+            | b"foot"
+    )
+}
 
 /// Whole words that suggest secondary parts of an article.
-const WEAK_WORDS: &[&str] = &[
-    "author",
-    "date",
-    "time",
-    "timestamp",
-    "published",
-    "posted",
-    "dateline",
-    "credit",
-    "credits",
-    "source",
-    "caption",
-    "wp-caption-text",
-    "info",
-    "details",
-    "subtitle",
-];
+fn is_weak_word(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"author"
+            | b"date"
+            | b"time"
+            | b"timestamp"
+            | b"published"
+            | b"posted"
+            | b"dateline"
+            | b"credit"
+            | b"credits"
+            | b"source"
+            | b"caption"
+            | b"wp-caption-text"
+            | b"info"
+            | b"details"
+            | b"subtitle"
+    )
+}
 
 /// Substrings that mark user comments.
 const COMMENT_SUBSTRINGS: &[&str] = &["comment", "kommentar", "disqus", "respond", "replies", "discussion"];
@@ -210,16 +216,16 @@ const ARTICLE_SUBSTRINGS: &[&str] = &["article", "entry", "post-body", "postbody
 /// Prefixes of names that describe what a post is about, not what an element
 /// is (WordPress `post_class()`: `tag-barbados`, `category-sports`,
 /// `type-post`…): they sit on the article element itself.
-const TAXONOMY_PREFIXES: &[&str] = &[
-    "tag-",
-    "category-",
-    "categories-",
-    "cat-",
-    "type-",
-    "format-",
-    "status-",
-    "post-type-",
-    "postid-",
+const TAXONOMY_PREFIXES: &[&[u8]] = &[
+    b"tag-",
+    b"category-",
+    b"categories-",
+    b"cat-",
+    b"type-",
+    b"format-",
+    b"status-",
+    b"post-type-",
+    b"postid-",
 ];
 
 /// What a substring found in a name says.
@@ -258,7 +264,7 @@ static SUBSTRINGS: std::sync::LazyLock<Substrings> = std::sync::LazyLock::new(||
 /// The kinds of all the substrings in a name (`lower` is `original`
 /// lowercased). A match that starts a camelCase word without finishing it is
 /// not one: `APageRoot` holds no `pager`, `mostPopular` holds `mostpopular`.
-fn substring_kinds(lower: &str, original: &[u8]) -> u8 {
+fn substring_kinds(lower: &[u8], original: &[u8]) -> u8 {
     let substrings = &*SUBSTRINGS;
     let cuts_a_word = |start: usize, end: usize| {
         let starts_a_word =
@@ -280,11 +286,10 @@ pub(crate) fn mark_for_names(value: &str) -> Mark {
         if original.len() > buffer.len() {
             continue;
         }
-        let lower = &mut buffer[..original.len()];
-        lower.copy_from_slice(original.as_bytes());
-        lower.make_ascii_lowercase();
-        // ASCII lowercasing keeps UTF-8 valid.
-        let Ok(name) = std::str::from_utf8(lower) else { continue };
+        let name = &mut buffer[..original.len()];
+        name.copy_from_slice(original.as_bytes());
+        name.make_ascii_lowercase();
+        let name = &*name;
         if TAXONOMY_PREFIXES.iter().any(|p| name.starts_with(p)) {
             continue;
         }
@@ -292,17 +297,18 @@ pub(crate) fn mark_for_names(value: &str) -> Mark {
         if kinds & COMMENTS != 0 {
             mark = mark.combine(Mark::Comments);
         }
+        let mut words = name.split(|&c| c == b'-' || c == b'_');
         if DECLARING_NAMES.contains(&name) {
             mark = mark.combine(Mark::Declared);
         } else if kinds & OVERLAY != 0 {
             mark = mark.combine(Mark::Overlay);
-        } else if kinds & BOILER != 0 || name.split(['-', '_']).any(|word| BOILER_WORDS.contains(&word)) {
+        } else if kinds & BOILER != 0 || words.clone().any(is_boiler_word) {
             mark = mark.combine(Mark::Boiler);
         } else if kinds & ARTICLE != 0 {
             mark = mark.combine(Mark::Main);
         } else if kinds & CONTENT != 0 {
             mark = mark.combine(Mark::Content);
-        } else if name.split(['-', '_']).any(|word| WEAK_WORDS.contains(&word)) {
+        } else if words.any(is_weak_word) {
             mark = mark.combine(Mark::Weak);
         }
     }
@@ -320,15 +326,20 @@ pub(crate) fn names_caption(value: &str) -> bool {
 
 /// Whether an inline `style` hides the element.
 pub(crate) fn style_hides(style: &str) -> bool {
-    if style.len() > 512 {
+    const LONGEST: usize = 512;
+    if style.len() > LONGEST {
         return false;
     }
-    let compact: String = style
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    compact.contains("display:none") || compact.contains("visibility:hidden")
+    // Compacted on the stack: called on every `style` attribute of the page.
+    let mut buffer = [0u8; LONGEST];
+    let mut len = 0;
+    for &c in style.as_bytes().iter().filter(|c| !c.is_ascii_whitespace()) {
+        buffer[len] = c.to_ascii_lowercase();
+        len += 1;
+    }
+    let compact = &buffer[..len];
+    memchr::memmem::find(compact, b"display:none").is_some()
+        || memchr::memmem::find(compact, b"visibility:hidden").is_some()
 }
 
 #[cfg(test)]

@@ -3,11 +3,12 @@
 //! html5ever's tree builder checks "has an element in scope" by walking the
 //! stack of open elements on many start tags, so a page of 100,000 nested
 //! `<div>`s costs quadratic time inside the parser, where no time budget can
-//! interrupt it. This scan counts start and end tags of elements whose end tag
-//! is required (`div`, `span`, `section`, `a`…), skipping void elements and
-//! those whose end tag may be omitted (`p`, `li`, `td`…), comments, scripts and
-//! styles, and reports the deepest nesting seen. It over-estimates only on pages
-//! that leave required end tags out, and never looks at a byte twice.
+//! interrupt it. The estimate counts start and end tags of elements whose end
+//! tag is required (`div`, `span`, `section`, `a`…), skipping void elements and
+//! those whose end tag may be omitted (`p`, `li`, `td`…), and reports the
+//! deepest nesting seen. It over-estimates only on pages that leave required
+//! end tags out. The tags are those [`crate::raw_text::strip`] reads anyway
+//! (outside comments and raw text), so the page is not scanned a second time.
 
 /// Elements whose end tag may be omitted, or that have none (lowercase).
 fn not_counted(name: &[u8]) -> bool {
@@ -53,93 +54,66 @@ fn not_counted(name: &[u8]) -> bool {
     )
 }
 
-/// The deepest nesting of elements with required end tags, stopping early once
-/// `limit` is passed.
-pub(crate) fn estimate(html: &[u8], limit: usize) -> usize {
-    let mut depth = 0usize;
-    let mut deepest = 0usize;
-    let mut i = 0;
-    let n = html.len();
-    while let Some(offset) = memchr(b'<', &html[i..]) {
-        i += offset + 1;
-        if i >= n {
-            break;
-        }
-        if html[i..].starts_with(b"!--") {
-            i = find(html, i + 3, b"-->").unwrap_or(n);
-            continue;
-        }
-        let closing = html[i] == b'/';
-        let start = if closing { i + 1 } else { i };
-        let mut end = start;
-        while end < n && html[end].is_ascii_alphanumeric() {
-            end += 1;
-        }
-        if end == start {
-            continue;
-        }
-        let mut buffer = [0u8; 10];
-        let raw = &html[start..end];
-        if raw.len() <= buffer.len() {
-            let name = &mut buffer[..raw.len()];
-            name.copy_from_slice(raw);
-            name.make_ascii_lowercase();
-            let name = &*name;
-            if !closing && matches!(name, b"script" | b"style" | b"textarea" | b"title") {
-                let mut close = [0u8; 10];
-                close[..2].copy_from_slice(b"</");
-                close[2..2 + name.len()].copy_from_slice(name);
-                i = find_ci(html, end, &close[..2 + name.len()]).unwrap_or(n);
-                continue;
-            }
-            if not_counted(name) {
-                continue;
-            }
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else {
-            let tag_end = memchr(b'>', &html[end..]).map_or(n, |o| end + o);
-            if tag_end > end && html[tag_end - 1] == b'/' {
-                continue;
-            }
-            depth += 1;
-            deepest = deepest.max(depth);
-            if deepest > limit {
-                return deepest;
-            }
-        }
-        i = end;
+/// Whether tags named `name` (as written) count.
+fn counted(name: &[u8]) -> bool {
+    let mut buffer = [0u8; 8];
+    if name.len() > buffer.len() {
+        return true;
     }
-    deepest
+    let lower = &mut buffer[..name.len()];
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    !not_counted(lower)
 }
 
-use memchr::memchr;
-
-fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(haystack.get(from..)?, needle).map(|p| from + p + needle.len())
+/// The nesting seen so far.
+#[derive(Default)]
+pub(crate) struct Depth {
+    open: usize,
+    deepest: usize,
 }
 
-fn find_ci(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| from + p + needle.len())
+impl Depth {
+    /// A start tag (not one of an element whose contents are raw text, which
+    /// do not nest).
+    pub(crate) fn start_tag(&mut self, name: &[u8], self_closing: bool) {
+        if !self_closing && counted(name) {
+            self.open += 1;
+            self.deepest = self.deepest.max(self.open);
+        }
+    }
+
+    pub(crate) fn end_tag(&mut self, name: &[u8]) {
+        if counted(name) {
+            self.open = self.open.saturating_sub(1);
+        }
+    }
+
+    /// The deepest nesting of elements with required end tags.
+    pub(crate) fn deepest(&self) -> usize {
+        self.deepest
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::Depth;
+
+    fn estimate(html: &str) -> usize {
+        let mut depth = Depth::default();
+        crate::raw_text::strip(html, &mut depth);
+        depth.deepest()
+    }
 
     #[test]
     fn depth() {
-        assert_eq!(estimate(b"<div><p>a<div>b</div></div>", 100), 2);
+        assert_eq!(estimate("<div><p>a<div>b</div></div>"), 2);
         assert_eq!(
-            estimate(b"<div><br/><img><!-- <div><div> --><script>'<div>'</script></div>", 100),
+            estimate("<div><br/><img><!-- <div><div> --><script>'<div>'</script></div>"),
             1
         );
-        assert!(estimate("<div>".repeat(1000).as_bytes(), 100) > 100);
-        assert_eq!(estimate(b"<ul><li>a<li>b</ul>", 100), 1);
+        assert_eq!(estimate(&"<div>".repeat(1000)), 1000);
+        assert_eq!(estimate("<ul><li>a<li>b</ul>"), 1);
+        assert_eq!(estimate("<DIV><Span>a</span></Div><section><div/></section>"), 2);
     }
 }

@@ -104,8 +104,9 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
         return Err(ExtractError::TooLarge);
     }
     let started = Instant::now();
-    let html = raw_text::strip(html);
-    if depth::estimate(html.as_bytes(), options.max_depth) > options.max_depth {
+    let mut depth = depth::Depth::default();
+    let html = raw_text::strip(html, &mut depth);
+    if depth.deepest() > options.max_depth {
         return Err(ExtractError::TooDeep);
     }
     let deadline = options.time_budget.map(|budget| started + budget);

@@ -1,9 +1,10 @@
 //! Cutting out, before parsing, what extraction never reads: the contents of
 //! `<script>`, `<style>`, `<svg>` and `<noscript>` elements, HTML comments, and the attributes
 //! that neither extraction nor the parser's tree building looks at (`src`,
-//! `srcset`, `data-*`, event handlers…; see [`KEPT_ATTRIBUTES`]), down to
-//! what is read of the kept ones (`href` outside `<link>` loses its value, a
-//! `style` that does not hide the element goes).
+//! `srcset`, `data-*`, event handlers, `rel` outside `<link>`…; see
+//! [`is_kept_attribute`]), down to what is read of the kept ones (`href`
+//! outside `<link>` loses its value, a `style` that does not hide the element
+//! goes).
 //!
 //! On today's pages they are about a third of the bytes (inline bundles, JSON
 //! state, CSS), and html5ever pays for every one of them: its tokenizer walks
@@ -19,8 +20,12 @@
 //! scripts are kept: the metadata reads them; markup templates
 //! (`<script type="text/template"><p>…`) are opened, their contents parsed. Attributes are split as the
 //! tokenizer splits them (§13.2.5.32–39) and the kept ones copied verbatim.
-//! Anything unterminated is left as it is for the parser.
+//! Anything unterminated is left as it is for the parser. The whitespace that
+//! opens the text after a tag (indentation, mostly) becomes one space until a
+//! `<pre>` or `<listing>` opens (see [`Writer::collapse_whitespace`]). The
+//! tags read on the way are counted for the depth estimate ([`Depth`]).
 
+use crate::depth::Depth;
 use memchr::{memchr, memmem};
 use std::borrow::Cow;
 
@@ -33,31 +38,28 @@ enum RawText {
     Keep,
 }
 
-/// Attributes read by `dom` and `metadata`, or by html5ever's tree builder
-/// (`type` of hidden inputs in tables, `encoding`, and the `font` attributes
-/// that end foreign content); all others are dropped before parsing.
-const KEPT_ATTRIBUTES: [&[u8]; 20] = [
-    b"class",
-    b"id",
-    b"role",
-    b"itemprop",
-    b"hidden",
-    b"aria-hidden",
-    b"style",
-    b"href",
-    b"lang",
-    b"datetime",
-    b"property",
-    b"name",
-    b"content",
-    b"http-equiv",
-    b"rel",
-    b"type",
-    b"encoding",
-    b"color",
-    b"face",
-    b"size",
-];
+/// Whether attribute `lowercase_name` of element `element` is read by `dom`
+/// and `metadata`, or by html5ever's tree builder (`type` of hidden inputs in
+/// tables, `encoding`, and the `font` attributes that end foreign content);
+/// all others are dropped before parsing.
+fn is_kept_attribute(element: &[u8], lowercase_name: &[u8]) -> bool {
+    let on = |tag: &[u8]| element.eq_ignore_ascii_case(tag);
+    match lowercase_name {
+        // Read on every element.
+        b"class" | b"id" | b"role" | b"itemprop" | b"hidden" | b"aria-hidden" | b"style" | b"href" => true,
+        b"lang" => on(b"html"),
+        b"datetime" => on(b"time"),
+        b"property" | b"name" | b"content" | b"http-equiv" => on(b"meta"),
+        b"rel" => on(b"link"),
+        b"type" => on(b"script") || on(b"input"),
+        b"encoding" => on(b"annotation-xml"),
+        b"color" | b"face" | b"size" => on(b"font"),
+        _ => false,
+    }
+}
+
+/// The longest name [`is_kept_attribute`] keeps.
+const LONGEST_KEPT_ATTRIBUTE: usize = b"aria-hidden".len();
 
 /// What the copy keeps of an attribute.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -75,13 +77,20 @@ enum Keep {
 /// of element `element`, the name of the attribute ending at `name_end`.
 fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
     let name = &attribute[..name_end];
-    if !KEPT_ATTRIBUTES.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+    if name.len() > LONGEST_KEPT_ATTRIBUTE {
         return Keep::Nothing;
     }
-    if name.eq_ignore_ascii_case(b"href") && !element.eq_ignore_ascii_case(b"link") {
+    let mut buffer = [0u8; LONGEST_KEPT_ATTRIBUTE];
+    let name = &mut buffer[..name.len()];
+    name.copy_from_slice(&attribute[..name_end]);
+    name.make_ascii_lowercase();
+    if !is_kept_attribute(element, name) {
+        return Keep::Nothing;
+    }
+    if name == b"href" && !element.eq_ignore_ascii_case(b"link") {
         return Keep::Name;
     }
-    if name.eq_ignore_ascii_case(b"style") {
+    if name == b"style" {
         let value = attribute[name_end..]
             .trim_ascii()
             .strip_prefix(b"=")
@@ -117,6 +126,9 @@ struct Writer<'a> {
     html: &'a str,
     out: String,
     copied: usize,
+    /// Whether whitespace after tags is still collapsed: not once a `<pre>`
+    /// or `<listing>` has opened, where it is kept as written.
+    collapse: bool,
 }
 
 impl Writer<'_> {
@@ -128,18 +140,47 @@ impl Writer<'_> {
         self.out.push_str(&self.html[self.copied..from]);
         self.copied = to;
     }
+
+    /// Writes the whitespace that starts the text at `from` (just after a
+    /// tag) as one space; gives where the whitespace ends.
+    ///
+    /// Indentation between tags is a large share of a page's text, and the
+    /// tokenizer emits a leading newline as a token of its own. Outside
+    /// `<pre>` and `<listing>` (whose first newline the tree builder drops
+    /// and whose whitespace the text keeps), the tree builder and the blocks
+    /// only ask whether text is whitespace, never which or how much.
+    fn collapse_whitespace(&mut self, from: usize) -> usize {
+        let bytes = self.html.as_bytes();
+        let mut end = from;
+        while end < bytes.len() && bytes[end].is_ascii_whitespace() {
+            end += 1;
+        }
+        if self.collapse && end > from && &bytes[from..end] != b" " {
+            self.skip(from, end);
+            self.out.push(' ');
+        }
+        end
+    }
+}
+
+/// Whether a byte ends a tag name (§13.2.5.8).
+fn is_tag_name_end(c: u8) -> bool {
+    c.is_ascii_whitespace() || c == b'/' || c == b'>'
 }
 
 /// The page without script, style and svg contents, comments and unread
 /// attributes (borrowed when there is nothing to cut).
-pub(crate) fn strip(html: &str) -> Cow<'_, str> {
+pub(crate) fn strip<'a>(html: &'a str, depth: &mut Depth) -> Cow<'a, str> {
     let bytes = html.as_bytes();
     let n = bytes.len();
     let mut w = Writer {
         html,
         out: String::new(),
         copied: 0,
+        collapse: true,
     };
+    // The attributes of the current start tag: (start, name end, end, what to keep).
+    let mut kept: Vec<(usize, usize, usize, Keep)> = Vec::new();
     let mut i = 0;
     while let Some(offset) = memchr(b'<', &bytes[i..]) {
         let lt = i + offset;
@@ -154,20 +195,35 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
                 None => break,
             }
         }
+        if bytes.get(i) == Some(&b'/') && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+            // An end tag: read (and dropped) by the tokenizer like a start tag.
+            let mut name_end = i + 1;
+            while name_end < n && !is_tag_name_end(bytes[name_end]) {
+                name_end += 1;
+            }
+            let Some((tag_end, _)) = attributes(bytes, name_end, |_, _, _| {}) else {
+                break;
+            };
+            depth.end_tag(&bytes[i + 1..name_end]);
+            i = w.collapse_whitespace(tag_end);
+            continue;
+        }
         if !bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
         let mut name_end = i;
-        while name_end < n && !matches!(bytes[name_end], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>') {
+        while name_end < n && !is_tag_name_end(bytes[name_end]) {
             name_end += 1;
         }
         let name = &bytes[i..name_end];
-        let mut rewrite = false;
+        kept.clear();
         let Some((tag_end, self_closing)) = attributes(bytes, name_end, |start, attribute_name_end, end| {
-            rewrite |= keep(name, &bytes[start..end], attribute_name_end - start) != Keep::All;
+            let keep = keep(name, &bytes[start..end], attribute_name_end - start);
+            kept.push((start, attribute_name_end, end, keep));
         }) else {
             break;
         };
+        let rewrite = kept.iter().any(|&(.., keep)| keep != Keep::All);
         if name.eq_ignore_ascii_case(b"script") && is_markup_template(&bytes[lt..tag_end], &bytes[tag_end..]) {
             // The stray `</script>` that follows is ignored by the parser.
             w.skip(lt, tag_end);
@@ -177,8 +233,8 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
         if rewrite {
             w.skip(lt, tag_end);
             w.out.push_str(&html[lt..name_end]);
-            attributes(bytes, name_end, |start, attribute_name_end, end| {
-                match keep(name, &bytes[start..end], attribute_name_end - start) {
+            for &(start, attribute_name_end, end, keep) in &kept {
+                match keep {
                     Keep::All => {
                         w.out.push(' ');
                         w.out.push_str(&html[start..end]);
@@ -189,14 +245,20 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
                     }
                     Keep::Nothing => {}
                 }
-            });
+            }
             w.out.push_str(if self_closing { "/>" } else { ">" });
         }
-        i = tag_end;
         if name.eq_ignore_ascii_case(b"plaintext") {
             break;
         }
-        let Some(kind) = raw_text(name) else { continue };
+        if name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing") {
+            w.collapse = false;
+        }
+        let Some(kind) = raw_text(name) else {
+            depth.start_tag(name, self_closing);
+            i = w.collapse_whitespace(tag_end);
+            continue;
+        };
         let Some(close) = closing_tag(bytes, tag_end, name) else {
             break;
         };
@@ -311,7 +373,12 @@ fn contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::strip;
+    use crate::depth::Depth;
+    use std::borrow::Cow;
+
+    fn strip(html: &str) -> Cow<'_, str> {
+        super::strip(html, &mut Depth::default())
+    }
 
     #[test]
     fn cuts_scripts_styles_and_comments() {
@@ -342,6 +409,23 @@ mod tests {
             strip(r#"<p style="color: red">a</p><p style='display:none'>b</p><link rel=canonical href=/c>"#),
             r#"<p>a</p><p style='display:none'>b</p><link rel=canonical href=/c>"#
         );
+        assert_eq!(
+            strip(r#"<a rel=nofollow href=/x lang=en>x</a><META name=a content=b><time datetime=2020>"#),
+            r#"<a href>x</a><META name=a content=b><time datetime=2020>"#
+        );
+    }
+
+    #[test]
+    fn collapses_whitespace_after_tags_until_a_pre() {
+        assert_eq!(
+            strip("<div>\n  <p class=a>\r\n\tText  here</p>\n</div> <b>x</b>"),
+            "<div> <p class=a> Text  here</p> </div> <b>x</b>"
+        );
+        assert_eq!(
+            strip("<p>\n a</p><PRE>\n  code\n</pre>\n<p>\n b</p>"),
+            "<p> a</p><PRE>\n  code\n</pre>\n<p>\n b</p>"
+        );
+        assert_eq!(strip("<title>\n t\n</title>\n<p>"), "<title>\n t\n</title>\n<p>");
     }
 
     #[test]
@@ -359,6 +443,6 @@ mod tests {
         for html in kept {
             assert_eq!(strip(html), html);
         }
-        assert!(matches!(strip("<p>x</p>"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(strip("<p>x</p>"), Cow::Borrowed(_)));
     }
 }
