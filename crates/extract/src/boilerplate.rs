@@ -195,7 +195,6 @@ fn is_weak_word(word: &[u8]) -> bool {
             | b"credits"
             | b"source"
             | b"caption"
-            | b"wp-caption-text"
             | b"info"
             | b"details"
             | b"subtitle"
