@@ -30,3 +30,10 @@ PY
 if [[ ! -d .venv-xxhash3/xxhash ]]; then
   "$VENV/bin/pip" install -q --disable-pip-version-check --target .venv-xxhash3 "xxhash==3.6.0"
 fi
+
+# Extraction benchmark (bench/extract_bench.py): trafilatura 1.11, the version datatrove pins, lives beside
+# trafilatura 2 in a venv of its own.
+if [[ ! -x .venv-traf111/bin/python ]]; then
+  "$PY" -m venv .venv-traf111
+  .venv-traf111/bin/pip install -q --disable-pip-version-check -r requirements-extract.txt
+fi
