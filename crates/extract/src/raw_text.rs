@@ -255,7 +255,7 @@ pub(crate) fn strip<'a>(html: &'a str, depth: &mut Depth) -> Cow<'a, str> {
             w.collapse = false;
         }
         let Some(kind) = raw_text(name) else {
-            depth.start_tag(name, self_closing);
+            depth.start_tag(name);
             i = w.collapse_whitespace(tag_end);
             continue;
         };
