@@ -141,13 +141,20 @@ impl StepRef<'_> {
         }
     }
 
+    /// Runs the step on `doc`. A step that panics drops the document as
+    /// [`PANIC`] instead of ending the worker: one bad document must not end a
+    /// run (the panic message still goes to stderr).
     fn process(&self, ordinal: u64, doc: &mut Document, counters: &mut Counters) -> Verdict {
-        match self {
+        let run = || match self {
             StepRef::Document(step) => step.process(doc, counters),
             StepRef::Global(_, decider) => decider.decide(ordinal, doc, counters),
-        }
+        };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or(Verdict::Drop(PANIC))
     }
 }
+
+/// The drop reason of a document on which a step panicked.
+const PANIC: Reason = Reason("panic");
 
 /// What summarises the documents leaving a segment.
 #[derive(Clone, Copy)]
@@ -796,4 +803,33 @@ pub(crate) fn run_concurrently<R: Send>(
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     results.sort_by_key(|(index, _)| indexes.iter().position(|i| i == index));
     results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Panics on documents that say "boom".
+    struct Fragile;
+
+    impl Step for Fragile {
+        fn name(&self) -> &'static str {
+            "fragile"
+        }
+
+        fn process(&self, doc: &mut Document, _: &mut Counters) -> Verdict {
+            assert!(!doc.text.contains("boom"), "fragile step hit a bomb");
+            Verdict::Keep
+        }
+    }
+
+    #[test]
+    fn a_panicking_step_drops_the_document_and_the_next_one_goes_on() {
+        let step = StepRef::Document(&Fragile);
+        let mut counters = Counters::default();
+        let mut bad = Document::new("a", "boom");
+        assert_eq!(step.process(0, &mut bad, &mut counters), Verdict::Drop(PANIC));
+        let mut good = Document::new("b", "fine");
+        assert_eq!(step.process(1, &mut good, &mut counters), Verdict::Keep);
+    }
 }
