@@ -317,10 +317,9 @@ pub(crate) fn mark_for_names(value: &str) -> Mark {
 /// Whether a `class` value names a photo caption or credit
 /// (`wp-caption-text`, `credits`, `copyright`).
 pub(crate) fn names_caption(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    ["caption", "credit", "copyright"]
+    [b"caption".as_slice(), b"credit", b"copyright"]
         .iter()
-        .any(|word| lower.contains(word))
+        .any(|word| crate::raw_text::contains_ignoring_case(value.as_bytes(), word))
 }
 
 /// Whether an inline `style` hides the element.

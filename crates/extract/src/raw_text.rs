@@ -367,7 +367,8 @@ fn is_json_ld(tag: &[u8]) -> bool {
     contains_ignoring_case(tag, b"ld+json")
 }
 
-fn contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
+/// Whether `needle` (ASCII) occurs in `haystack`, whatever the case.
+pub(crate) fn contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 

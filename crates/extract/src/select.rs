@@ -13,8 +13,9 @@
 //! is worth more than the chrome it adds; in a region named or declared as
 //! the article (`<article>`, `entry-content`) scores count `ARTICLE_BONUS`
 //! times, so a short post beats a longer "about" box. Inside the winner,
-//! blocks in chrome (by name), link lists, teaser cards (`<article>`s that
-//! open with a linked title), and headings and short lines left without the
+//! blocks in chrome (by name), link lists, teaser cards (`<article>`s or
+//! rows of sibling slides that open with a linked title, after the article's
+//! first paragraph), and headings and short lines left without the
 //! content they introduce are dropped; a heading just before the
 //! winner (the article's title) is kept, and so are up to two paragraphs of
 //! running text between it and the winner (the lead, often in a header block

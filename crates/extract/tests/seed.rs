@@ -49,7 +49,7 @@ const SEED: &str = r#"<!DOCTYPE html>
 
 #[test]
 fn seed_page_gives_its_article_only() {
-    let page = tamis_extract::extract(SEED, &tamis_extract::Options::default()).unwrap();
+    let page = extract(SEED);
     let mut lines: Vec<&str> = page.text.lines().collect();
     // The article's own headline is part of the article.
     if lines.first().is_some_and(|l| l.starts_with("Les chefs de la défense")) {
@@ -82,7 +82,7 @@ fn structure_is_kept() {
         <table><tr><th>name</th><th>value</th></tr><tr><td>alpha</td><td>1</td></tr></table>\
         <pre>fn main() {\n    println!(\"hi\");\n}</pre>\
         <p>Second paragraph of the article, again long enough to count as real text.</p></article></body></html>";
-    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(html);
     let expected = "Steps to follow in order\n\
         First paragraph of the article, which is long enough to count as text.\n\
         first item\nsecond item\nname | value\nalpha | 1\n\
@@ -136,7 +136,7 @@ fn lead_before_the_body_is_kept() {
 </div>
 <ul class="related"><li><a href="/1">Storm season starts early this year, experts say</a></li><li><a href="/2">How to protect your house from water</a></li></ul>
 </body></html>"#;
-    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(html);
     let lines: Vec<&str> = page.text.lines().collect();
     assert_eq!(lines.len(), 8, "{}", page.text);
     assert_eq!(lines[0], "Rivers rise after a week of rain");
@@ -163,7 +163,7 @@ fn body_split_by_a_link_list_is_merged() {
 </div>
 </div></body></html>"#
     );
-    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(&html);
     assert!(page.text.starts_with("The council voted"), "{}", page.text);
     assert!(page.text.ends_with("town hall next month."), "{}", page.text);
     assert!(!page.text.contains("Another story"), "{}", page.text);
@@ -173,7 +173,7 @@ fn body_split_by_a_link_list_is_merged() {
 /// links alone stays empty.
 #[test]
 fn short_page_keeps_its_text() {
-    let extract = |html: &str| tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    let extract = |html: &str| extract(html);
     let notice = extract(
         r#"<html><body><nav><a href="/">Home</a></nav><h2>Opening hours</h2>
 <p>Closed on Monday.</p><footer>© The Library</footer></body></html>"#,
@@ -193,7 +193,7 @@ fn post_with_comments_is_not_a_comment_thread() {
 <p>More than three hundred residents had signed a letter asking for the building to be saved and repaired.</p>
 <div class="comments"><p>I am so glad they listened to us, this library means a lot to our whole family.</p></div>
 </article></body></html>"#;
-    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(html);
     assert!(page.text.starts_with("The council voted"), "{}", page.text);
     assert!(!page.text.contains("glad"), "{}", page.text);
 }
@@ -211,7 +211,7 @@ fn declared_sidebar_longer_than_the_article_stays_out() {
 <p>More than three hundred residents had signed a letter asking for the building to be saved and repaired.</p>
 </div><aside>{feed}</aside></div></body></html>"#
     );
-    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(&html);
     assert!(page.text.starts_with("The council voted"), "{}", page.text);
     assert!(!page.text.contains("Live update"), "{}", page.text);
 }
@@ -229,7 +229,7 @@ fn heading_anchors_are_not_component_names() {
 <div class="section" id="sharing-with-a-single-developer"><h2>Sharing with a single developer</h2>
 <p>The simplest case is one developer working on two computers, a laptop and a remote test server in the lab.</p></div>
 </div></body></html>"#;
-    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(html);
     assert!(page.text.contains("The simplest case"), "{}", page.text);
 }
 
@@ -241,7 +241,7 @@ fn unclosed_header_around_the_page_is_a_wrapper() {
 <main><p>The council voted on Tuesday evening to keep the old library open for at least another five years.</p>
 <p>More than three hundred residents had signed a letter asking for the building to be saved and repaired.</p></main>
 </body></html>"#;
-    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(html);
     assert!(page.text.starts_with("The council voted"), "{}", page.text);
 }
 
@@ -256,7 +256,7 @@ fn short_article_beats_a_longer_about_box() {
 inspiration, technique, showcases and much more every single day. Do you have a technique or a tip? We would love to hear from you,
 write to us and become one of our many contributors from all over the world.</p></div></div>
 </div></body></html>"#;
-    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(html);
     assert_eq!(
         page.text,
         "The new lens is in stock for the first time at two shops in the United States today.\n\
@@ -277,7 +277,7 @@ fn labels_go_with_what_they_introduce() {
 <div>More on this:</div><ul>{links}</ul>
 </article></body></html>"#
     );
-    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(&html);
     assert!(page.text.contains("What happens next:"), "{}", page.text);
     assert!(!page.text.contains("More on this"), "{}", page.text);
 }
@@ -289,7 +289,7 @@ fn text_is_what_a_reader_reads() {
         <p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための法律ができて、親が子どもをたたくことは禁止されました。</p>\
         <p>Der St. Mag&shy;da&shy;le&shy;ner ist ein leichter Rotwein aus Su\u{308}dtirol, der im Keller gut reift.</p>\
         </article></body></html>";
-    let page = tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(html);
     assert_eq!(
         page.text,
         "子どもへの虐待をなくすための法律ができて、親が子どもをたたくことは禁止されました。\n\
@@ -312,7 +312,7 @@ fn article_in_chrome_named_sections_is_found() {
         r#"<html><body><div class="top">Grills and more</div><article class="Report">{sections}</article>
 <div class="box"><p>Sign up to our weekly mail.</p></div></body></html>"#
     );
-    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(&html);
     for n in 1..=5 {
         assert!(
             page.text.contains(&format!("Part {n} of the test report")),
@@ -341,7 +341,7 @@ fn teaser_cards_are_not_the_article() {
 <p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></div>
 <h2>Related posts</h2>{cards}</div></body></html>"#
     );
-    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(&html);
     assert!(page.text.contains("At the harbour"), "{}", page.text);
     assert!(page.text.contains("first boats came back"), "{}", page.text);
     assert!(!page.text.contains("first lines of another post"), "{}", page.text);
@@ -366,7 +366,7 @@ fn teaser_slides_are_not_the_article() {
 <div class="text"><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></div>
 <h2>More on this topic</h2><div class="row">{slides}</div></div></body></html>"#
     );
-    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(&html);
     assert!(page.text.contains("An early harvest"), "{}", page.text);
     assert!(page.text.contains("harvested early"), "{}", page.text);
     assert!(!page.text.contains("first lines of another story"), "{}", page.text);
@@ -391,7 +391,7 @@ fn dialogs_stay_chrome_when_names_mislead() {
 <div class="dialog-login"><h2>Log in</h2>{messages}</div></div></body></html>"#,
         note.repeat(30)
     );
-    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(&html);
     assert!(page.text.contains("ferry to the islands"), "{}", page.text);
     assert!(!page.text.contains("password"), "{}", page.text);
 }
@@ -408,10 +408,15 @@ fn inline_credits_are_left_out() {
 <p><span class="image-credits">Photo: Jane Doe / Agency</span> {paragraph}</p><p>{paragraph}</p><p>{paragraph}</p>
 <p class="intro"><span class="wp-caption-text">{long_caption}</span></p></article></body></html>"#
     );
-    let page = tamis_extract::extract(&html, &tamis_extract::Options::default()).unwrap();
+    let page = extract(&html);
     assert!(page.text.contains("The new bridge"), "{}", page.text);
     assert!(!page.text.contains("Jane Doe"), "{}", page.text);
     assert!(page.text.contains("better off"), "{}", page.text);
+}
+
+/// The extraction of `html` with the default options.
+fn extract(html: &str) -> tamis_extract::Extraction {
+    tamis_extract::extract(html, &tamis_extract::Options::default()).unwrap()
 }
 
 /// `count` list items, each a link to another story: a headline list.
