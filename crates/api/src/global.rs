@@ -1,13 +1,20 @@
 use crate::{Counters, Document, Verdict};
 use std::io;
 use std::path::Path;
+use tamis_io::Location;
 
 /// Where a [`GlobalStep`] keeps its files, and what it may use.
 #[derive(Debug, Clone, Copy)]
 pub struct GlobalContext<'a> {
-    /// The step's own directory: recorders write their files here (a staging
-    /// copy that the runner moves into place), phases read and write here.
-    pub dir: &'a Path,
+    /// The step's own directory, on the job's shared storage (local, or
+    /// `s3://…` when tasks run on several machines): recorders and phases
+    /// write their files here, each file whole ([`Location::create`] then
+    /// commit, never renamed), under names that depend on the inputs only,
+    /// so that a unit redone after a crash rewrites the same files.
+    pub dir: &'a Location,
+    /// A local directory for this unit's temporary files (external-sort
+    /// merges), private to the process and removed by the runner afterwards.
+    pub scratch: &'a Path,
     /// The names of all input shards, in input order: shard `i` is `shards[i]`.
     pub shards: &'a [String],
     /// Memory a recorder or a phase unit may hold before it spills to disk.

@@ -1,7 +1,8 @@
 //! The extension API of tamis: what flows through a pipeline and what a step is.
 //!
 //! Data flows `reader → Document stream → Step → … → writer`. This crate holds the
-//! types that every stage agrees on, and nothing that does I/O:
+//! types that every stage agrees on, and nothing that does I/O (a corpus-wide
+//! step is handed its directory on [`tamis_io`] storage):
 //!
 //! - [`Document`]: one unit of text with its `id`, `url` and JSON `metadata`;
 //! - [`Step`]: a per-document stage that keeps, drops (with a [`Reason`]) or edits;
