@@ -72,6 +72,14 @@ pub trait Step: Send + Sync {
 
     /// Decides about `doc`, possibly editing its text and metadata first.
     fn process(&self, doc: &mut Document, counters: &mut Counters) -> Verdict;
+
+    /// The reasons that say the step could not handle the document (too large,
+    /// too slow, not text), as opposed to a decision about its content. The
+    /// removed output keeps only a short prefix of such documents: their text
+    /// can be anything, and as large as the input allows.
+    fn failures(&self) -> &'static [Reason] {
+        &[]
+    }
 }
 
 /// A stage that needs a first pass over the whole shard before it can decide,

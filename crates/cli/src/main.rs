@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tamis_run::{Pipeline, Progress, Runner};
+use tamis_run::{JobOptions, Pipeline, Progress};
 
 #[derive(Parser)]
 #[command(
@@ -37,16 +37,16 @@ enum Command {
         /// Input format.
         #[arg(long, value_enum, default_value = "warc")]
         format: CountFormat,
-        /// Files to read.
+        /// Files to read (paths or URLs).
         #[arg(required = true)]
-        files: Vec<PathBuf>,
+        files: Vec<String>,
     },
     /// Deduplicate JSONL files (exact or MinHash), all phases here or one task of one phase.
     Dedup(dedup::DedupArgs),
     /// Merge the stats of the completed tasks in OUTPUT into OUTPUT/stats.json.
     Stats {
-        /// The pipeline's output directory.
-        output: PathBuf,
+        /// The pipeline's output directory (a path or a URL).
+        output: String,
     },
     /// Predict labels with a fastText model, one JSON object per input line.
     Predict(predict::PredictArgs),
@@ -145,99 +145,83 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     execute(&pipeline, &args.flags)
 }
 
-/// Exit code when a phase waits for other tasks to complete the previous one.
+/// Exit code when a phase waits for other tasks to complete the previous one,
+/// or tasks are being run by another process.
 const WAITING: u8 = 75;
 
-/// Runs the selected tasks of `pipeline` through every phase (or `--phase`).
+/// Runs the selected tasks of `pipeline` through every phase (or `--phase`)
+/// and chooses the exit code: 0 every task complete, 1 a task failed (running
+/// again redoes it), 2 a task belongs to another job, 75 waiting for tasks
+/// that run elsewhere.
 fn execute(pipeline: &Pipeline, args: &RunFlags) -> anyhow::Result<ExitCode> {
     let selection = tasks::select(args.tasks, args.task_index)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = args.workers.unwrap_or(cores);
     let indexes = selection.indexes();
-    let concurrent = args.concurrent_tasks.unwrap_or(cores).min(indexes.len());
-    let progress = Arc::new(Progress::default());
-    let runner = Runner::new(pipeline, workers, progress.clone())
-        .context("starting the worker pool")?
-        .with_mem_budget(args.mem_budget)
-        .with_keep_global(args.keep_global);
-    let phases = runner.phases();
-    let selected: Vec<usize> = match &args.phase {
-        None => (0..phases.len()).collect(),
-        Some(name) => match phases.iter().position(|p| p == name) {
-            Some(phase) => vec![phase],
-            None => anyhow::bail!("--phase {name}: this pipeline's phases are {}", phases.join(", ")),
-        },
+    let options = JobOptions {
+        tasks: selection.count,
+        workers: args.workers.unwrap_or(cores),
+        concurrent: args.concurrent_tasks.unwrap_or(cores).clamp(1, indexes.len().max(1)),
+        indexes,
+        mem_budget: args.mem_budget,
+        phase: args.phase.clone(),
+        keep_global: args.keep_global,
     };
+    let progress = Arc::new(Progress::default());
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = show.then(|| progress_bar(progress.clone()));
-
-    let (mut failed, mut skipped) = (0, 0);
-    let mut waiting = None;
-    for phase in selected {
-        if phase > 0 {
-            let missing = runner.phase_missing(phase - 1, selection.count)?;
-            if !missing.is_empty() {
-                waiting = Some((phase, missing));
-                break;
-            }
-        }
-        let last = phase + 1 == phases.len();
-        for (index, result) in runner.run_phase(phase, selection.count, &indexes, concurrent) {
-            match result {
-                Ok(outcome) if outcome.skipped => {
-                    if last {
-                        skipped += 1;
-                    }
-                    if phases.len() == 1 {
-                        eprintln!("tamis: task {index} was already complete, skipped");
-                    }
-                }
-                Ok(_) => {}
-                Err(err) => {
-                    failed += 1;
-                    eprintln!("tamis: error: {err}");
-                }
-            }
-        }
-        if failed > 0 {
-            break;
-        }
-    }
+    let report = tamis_run::run_job(pipeline, &options, progress);
     if let Some((bar, stop)) = bar {
         stop.store(1, Ordering::Relaxed);
         let _ = bar.join();
     }
-    if let Some((phase, missing)) = waiting {
+    let report = match report {
+        Ok(report) => report,
+        Err(err @ tamis_run::JobError::UnknownPhase(..)) => return Err(err.into()),
+        Err(err) => {
+            eprintln!("tamis: error: {err}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    for (_, err) in &report.failed {
+        eprintln!("tamis: error: {err}");
+    }
+    for (index, holder) in &report.busy {
+        eprintln!("tamis: task {index} is being run by another process: {holder}");
+    }
+    for index in &report.skipped {
+        eprintln!("tamis: task {index} was already complete, skipped");
+    }
+    if let Some((phase, previous, missing)) = &report.waiting {
         let shown: Vec<String> = missing.iter().take(10).map(usize::to_string).collect();
         eprintln!(
-            "tamis: phase {} waits for phase {} of {} task(s) (tasks {}{}); run this command again once they are done",
-            phases[phase],
-            phases[phase - 1],
+            "tamis: phase {phase} waits for phase {previous} of {} task(s) (tasks {}{}); run this command again once they are done",
             missing.len(),
             shown.join(", "),
             if missing.len() > 10 { ", …" } else { "" }
         );
-        return Ok(ExitCode::from(WAITING));
     }
-    let total = match runner.merge_stats() {
-        Ok(total) => total,
-        Err(err) if failed > 0 => {
-            eprintln!("tamis: error: merging task stats: {err}");
-            return Ok(ExitCode::from(1));
+    if let Some(stats) = &report.stats {
+        if !args.quiet {
+            eprintln!("{}", summary::table(stats));
+            eprintln!(
+                "tamis: {} of {} tasks complete ({} skipped, {} failed); stats in {}",
+                stats.tasks,
+                selection.count,
+                report.skipped.len(),
+                report.failed.len(),
+                pipeline.output.join("stats.json")
+            );
         }
-        Err(err) => return Err(err).context("merging task stats"),
-    };
-    if !args.quiet {
-        eprintln!("{}", summary::table(&total));
-        eprintln!(
-            "tamis: {} of {} tasks complete ({skipped} skipped, {failed} failed); stats in {}",
-            total.tasks,
-            selection.count,
-            pipeline.output.join("stats.json").display()
-        );
+        for warning in &report.warnings {
+            eprintln!("tamis: warning: {warning}");
+        }
     }
-    Ok(if failed > 0 {
+    Ok(if report.failed.iter().any(|(_, err)| err.is_configuration()) {
+        ExitCode::from(2)
+    } else if !report.failed.is_empty() {
         ExitCode::from(1)
+    } else if report.waiting.is_some() || !report.busy.is_empty() {
+        ExitCode::from(WAITING)
     } else {
         ExitCode::SUCCESS
     })
@@ -280,7 +264,7 @@ fn progress_bar(progress: Arc<Progress>) -> (std::thread::JoinHandle<()>, Arc<At
     (handle, stop)
 }
 
-fn count(format: CountFormat, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+fn count(format: CountFormat, files: &[String]) -> anyhow::Result<ExitCode> {
     let format = match format {
         CountFormat::Warc => tamis_read::Format::Warc,
         CountFormat::Jsonl => tamis_read::Format::Jsonl,
@@ -290,8 +274,9 @@ fn count(format: CountFormat, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let (mut documents, mut skipped, mut errors, mut text_bytes) = (0u64, 0u64, 0u64, 0u64);
     for file in files {
-        anyhow::ensure!(file.is_file(), "{}: no such file", file.display());
-        for record in tamis_read::open(file, format, &options, bytes.clone()) {
+        let file = tamis_io::Location::parse(file)?;
+        let stored = file.open()?;
+        for record in tamis_read::open_reader(stored, file.to_string(), format, &options, bytes.clone()) {
             let document = match record {
                 tamis_read::Record::Document(doc) => doc.decode(),
                 tamis_read::Record::Skipped(_) => {
@@ -324,16 +309,16 @@ fn count(format: CountFormat, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn stats(output: &std::path::Path) -> anyhow::Result<ExitCode> {
+fn stats(output: &str) -> anyhow::Result<ExitCode> {
+    let output = tamis_io::Location::parse(output)?;
+    let layout = tamis_run::output::Layout::new(output.clone(), None);
     anyhow::ensure!(
-        output.join("completions").is_dir(),
-        "{} holds no completed task (no completions/ folder)",
-        output.display()
+        !layout.completed_tasks()?.is_empty(),
+        "{output} holds no completed task (nothing in completions/)"
     );
-    let layout = tamis_run::output::Layout::new(output, None);
     let merged = layout
         .merge_stats()
-        .with_context(|| format!("merging stats in {}", output.display()))?;
+        .with_context(|| format!("merging stats in {output}"))?;
     println!("{}", serde_json::to_string_pretty(&merged)?);
     Ok(ExitCode::SUCCESS)
 }

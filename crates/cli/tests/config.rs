@@ -67,19 +67,17 @@ fn a_task_index_out_of_range_is_rejected() {
 }
 
 #[test]
-fn an_output_that_cannot_be_written_fails_the_task_not_the_config() {
+fn an_output_below_a_file_is_a_configuration_error_naming_the_file() {
     let dir = Dir::new();
     dir.write("a.jsonl", b"{\"text\": \"x\"}\n");
     dir.write("blocker", b"a file where the output's parent should be");
-    dir.pipeline("input: { paths: [a.jsonl], format: jsonl }\noutput: { path: blocker/out/ }\n");
-    let output = dir.tamis(&["run", "pipeline.yaml", "--quiet"]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(String::from_utf8_lossy(&output.stderr).contains("blocker/out/"));
+    for output in ["blocker/out/", "blocker/"] {
+        dir.pipeline(&format!("input: {{ paths: [a.jsonl], format: jsonl }}\noutput: {{ path: {output} }}\n"));
+        let run = dir.tamis(&["run", "pipeline.yaml", "--quiet"]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("pipeline.yaml:2:") && stderr.contains("blocker is a file"), "{stderr}");
+    }
 }
 
 #[test]

@@ -112,8 +112,9 @@ fn a_rerun_skips_completed_tasks_and_refuses_another_job() {
     // Same output directory, different pipeline: refused, nothing overwritten.
     dir.pipeline("input: { paths: [in/], format: jsonl }\noutput: { path: out/, format: jsonl.gz }\n");
     let output = dir.tamis(&["run", "pipeline.yaml", "--tasks", "2", "--quiet"]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("different job"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "running again cannot help: {stderr}");
+    assert!(stderr.contains("different job") && stderr.contains("write to a new output directory"), "{stderr}");
 }
 
 #[test]

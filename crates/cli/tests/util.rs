@@ -97,8 +97,10 @@ pub fn read_text(path: &Path) -> String {
 
 /// The document files directly in `dir`, sorted by name.
 pub fn jsonl_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_file() && p.to_string_lossy().contains(".jsonl"))
         .collect();

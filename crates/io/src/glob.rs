@@ -13,8 +13,9 @@ use std::io;
 
 const WILDCARDS: &[char] = &['*', '?', '['];
 
-/// The files `pattern` names, sorted; matching nothing is a `NotFound` error.
-pub fn expand(pattern: &str) -> io::Result<Vec<Location>> {
+/// The files `pattern` names, with their sizes, sorted; matching nothing is
+/// a `NotFound` error.
+pub fn expand(pattern: &str) -> io::Result<Vec<(Location, u64)>> {
     let mut files = match pattern.find(WILDCARDS) {
         None => file_or_directory(&Location::parse(pattern)?)?,
         Some(first) => {
@@ -27,7 +28,7 @@ pub fn expand(pattern: &str) -> io::Result<Vec<Location>> {
         }
     };
     files.sort();
-    files.dedup();
+    files.dedup_by(|a, b| a.0 == b.0);
     if files.is_empty() {
         return Err(io::Error::new(
             io::ErrorKind::NotFound,
@@ -55,17 +56,16 @@ fn compile(pattern: &str) -> io::Result<::glob::Pattern> {
 }
 
 /// A file, or every visible file below a directory.
-fn file_or_directory(location: &Location) -> io::Result<Vec<Location>> {
+fn file_or_directory(location: &Location) -> io::Result<Vec<(Location, u64)>> {
     match location.size() {
-        Ok(_) => return Ok(vec![location.clone()]),
+        Ok(size) => return Ok(vec![(location.clone(), size)]),
         Err(e) if e.kind() == io::ErrorKind::NotFound || location.local_path().is_some_and(|p| p.is_dir()) => {}
         Err(e) => return Err(e),
     }
     let files = location.list()?;
     Ok(files
         .into_iter()
-        .map(|(file, _)| file)
-        .filter(|file| !is_hidden_below(location, file))
+        .filter(|(file, _)| !is_hidden_below(location, file))
         .collect())
 }
 
@@ -75,7 +75,7 @@ fn is_hidden_below(dir: &Location, file: &Location) -> bool {
 }
 
 /// Matches `segments` below `dir`, adding the files found to `found`.
-fn walk(dir: &Location, segments: &[&str], found: &mut Vec<Location>) -> io::Result<()> {
+fn walk(dir: &Location, segments: &[&str], found: &mut Vec<(Location, u64)>) -> io::Result<()> {
     let Some((segment, rest)) = segments.split_first() else {
         return Ok(());
     };
@@ -83,14 +83,14 @@ fn walk(dir: &Location, segments: &[&str], found: &mut Vec<Location>) -> io::Res
         let pattern = compile(&segments.join("/"))?;
         // `**/x` also matches `x` directly in `dir`.
         let direct = compile(&rest.join("/"))?;
-        for (file, _) in dir.list()? {
+        for (file, size) in dir.list()? {
             let relative = file
                 .key()
                 .strip_prefix(dir.key())
                 .unwrap_or(file.key())
                 .trim_start_matches('/');
             if pattern.matches_with(relative, options()) || direct.matches_with(relative, options()) {
-                found.push(file);
+                found.push((file, size));
             }
         }
         return Ok(());
@@ -98,8 +98,10 @@ fn walk(dir: &Location, segments: &[&str], found: &mut Vec<Location>) -> io::Res
     if !segment.contains(WILDCARDS) {
         let next = dir.join(segment);
         if rest.is_empty() {
-            if next.exists()? {
-                found.push(next);
+            match next.size() {
+                Ok(size) => found.push((next, size)),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
             }
             return Ok(());
         }
@@ -111,8 +113,7 @@ fn walk(dir: &Location, segments: &[&str], found: &mut Vec<Location>) -> io::Res
         found.extend(
             files
                 .into_iter()
-                .map(|(file, _)| file)
-                .filter(|file| pattern.matches_with(file.file_name(), options())),
+                .filter(|(file, _)| pattern.matches_with(file.file_name(), options())),
         );
         return Ok(());
     }
@@ -137,7 +138,7 @@ mod tests {
         expand(&format!("{root}/{pattern}"))
             .unwrap()
             .into_iter()
-            .map(|l| l.to_string().strip_prefix(&prefix).unwrap().to_string())
+            .map(|(l, _)| l.to_string().strip_prefix(&prefix).unwrap().to_string())
             .collect()
     }
 

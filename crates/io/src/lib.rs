@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 pub mod conformance;
+pub mod failpoint;
 pub mod glob;
 pub mod local;
 mod location;
@@ -100,6 +101,14 @@ pub trait Storage: Send + Sync + fmt::Debug {
     /// Takes the lock `key` for `owner` (a line saying who holds it), or fails
     /// with `WouldBlock` and a message naming the holder. Held until dropped.
     fn lock(&self, key: &str, owner: &str) -> io::Result<Box<dyn Lock>>;
+
+    /// Uploads in `dir` that a killed process left unfinished, as `(the name
+    /// they were to have, their key)`: files to delete before writing those
+    /// names again. Object stores keep no such thing in sight (an unfinished
+    /// multipart upload is invisible), so the default is none.
+    fn abandoned_uploads(&self, _dir: &str) -> io::Result<Vec<(String, String)>> {
+        Ok(Vec::new())
+    }
 
     /// The file's path, when the store is the local file system.
     fn local_path(&self, _key: &str) -> Option<PathBuf> {

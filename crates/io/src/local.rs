@@ -27,7 +27,13 @@ fn path(key: &str) -> &Path {
 }
 
 fn is_temporary(name: &str) -> bool {
-    name.starts_with('.') && name.contains(TEMP_MARK) && name.ends_with(".tmp")
+    final_name(name).is_some()
+}
+
+/// The name the temporary file `name` of an upload was to be renamed to.
+fn final_name(name: &str) -> Option<&str> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    inner.rsplit_once(TEMP_MARK).map(|(name, _)| name)
 }
 
 fn join_key(dir: &str, name: &str) -> String {
@@ -181,6 +187,22 @@ impl Storage for LocalStorage {
         file.set_len(0)?;
         file.write_all_at(owner.as_bytes(), 0)?;
         Ok(Box::new(LocalLock { _file: file }))
+    }
+
+    fn abandoned_uploads(&self, dir: &str) -> io::Result<Vec<(String, String)>> {
+        let read = match fs::read_dir(path(dir)) {
+            Ok(read) => read,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut found = Vec::new();
+        for entry in read {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            if let Some(target) = final_name(&name) {
+                found.push((target.to_string(), join_key(dir, &name)));
+            }
+        }
+        Ok(found)
     }
 
     fn local_path(&self, key: &str) -> Option<PathBuf> {

@@ -165,6 +165,13 @@ impl Location {
         (Location::new(self.store.clone(), entry.key), entry.size)
     }
 
+    /// Uploads in this directory that a killed process left unfinished: the
+    /// name each was to have, and the leftover itself (to delete).
+    pub fn abandoned_uploads(&self) -> io::Result<Vec<(String, Location)>> {
+        let found = self.store.abandoned_uploads(&self.key).map_err(|e| self.error(e))?;
+        Ok(found.into_iter().map(|(name, key)| (name, Location::new(self.store.clone(), key))).collect())
+    }
+
     /// Deletes the file, if there is one.
     pub fn delete(&self) -> io::Result<()> {
         self.store.delete(&self.key).map_err(|e| self.error(e))

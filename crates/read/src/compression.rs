@@ -107,8 +107,14 @@ impl Locator {
 /// Opens `path`, detects its codec and returns the decompressed stream.
 /// `bytes_read` counts the stored bytes consumed.
 pub fn open(path: &Path, bytes_read: Arc<AtomicU64>) -> io::Result<Decompressed> {
+    open_reader(Box::new(File::open(path)?), bytes_read)
+}
+
+/// Detects the codec of the stored bytes `source` gives and returns the
+/// decompressed stream. `bytes_read` counts the stored bytes consumed.
+pub fn open_reader(source: Box<dyn Read + Send>, bytes_read: Arc<AtomicU64>) -> io::Result<Decompressed> {
     let file = CountingReader {
-        inner: File::open(path)?,
+        inner: source,
         count: bytes_read.clone(),
     };
     let mut buffered = BufReader::with_capacity(READ_BUFFER, file);
@@ -162,7 +168,7 @@ struct MemberStart {
     stored: u64,
 }
 
-type Buffered = BufReader<CountingReader<File>>;
+type Buffered = BufReader<CountingReader<Box<dyn Read + Send>>>;
 
 /// Reads gzip members one after another as one stream, logging where each
 /// starts. Unlike `flate2::read::MultiGzDecoder`, a truncated last member is an

@@ -28,6 +28,8 @@ pub enum ReadErrorKind {
     BadJson,
     /// A JSONL object without a string in the text field.
     MissingText,
+    /// Decoding the record panicked (a bug): the record is lost, the run goes on.
+    DecodePanic,
 }
 
 impl ReadErrorKind {
@@ -58,6 +60,7 @@ impl ReadErrorKind {
             ReadErrorKind::InvalidUtf8 => "invalid_utf8",
             ReadErrorKind::BadJson => "bad_json",
             ReadErrorKind::MissingText => "missing_text",
+            ReadErrorKind::DecodePanic => "decode_panic",
         }
     }
 }

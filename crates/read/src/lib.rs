@@ -93,12 +93,31 @@ pub fn open(
     bytes_read: Arc<AtomicU64>,
 ) -> Box<dyn Iterator<Item = Record> + Send> {
     let source = path.display().to_string();
-    let input = match compression::open(path, bytes_read) {
+    match std::fs::File::open(path) {
+        Ok(file) => open_reader(Box::new(file), source, format, options, bytes_read),
+        Err(err) => open_failed(&source, &err),
+    }
+}
+
+/// A reader that reports that `source` could not be opened: one record error,
+/// so that callers have one path for all failures.
+pub fn open_failed(source: &str, err: &std::io::Error) -> Box<dyn Iterator<Item = Record> + Send> {
+    let error = ReadError::new(ReadErrorKind::Io, 0, format!("cannot open: {err}"));
+    Box::new(std::iter::once(Record::Error(error.in_file(source))))
+}
+
+/// Returns the records of the stored bytes `stored` gives (a file, an object
+/// being downloaded), named `source` in documents and errors.
+pub fn open_reader(
+    stored: Box<dyn std::io::Read + Send>,
+    source: String,
+    format: Format,
+    options: &ReadOptions,
+    bytes_read: Arc<AtomicU64>,
+) -> Box<dyn Iterator<Item = Record> + Send> {
+    let input = match compression::open_reader(stored, bytes_read) {
         Ok(input) => input,
-        Err(err) => {
-            let error = ReadError::new(ReadErrorKind::Io, 0, format!("cannot open: {err}"));
-            return Box::new(std::iter::once(Record::Error(error.in_file(&source))));
-        }
+        Err(err) => return open_failed(&source, &err),
     };
     match format {
         Format::Warc => Box::new(warc::WarcReader::new(input, source, options.clone())),

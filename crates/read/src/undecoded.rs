@@ -74,9 +74,34 @@ impl Undecoded {
 
     /// The document. Web payloads also get `charset` and `charset_source` (and
     /// `charset_errors` if bytes had to be replaced) in their metadata.
+    ///
+    /// A panic while decoding (a bug) is caught and becomes a `decode_panic`
+    /// read error at the record's location: it costs this record, not the run.
     pub fn decode(self) -> Result<Document, ReadError> {
-        let error = |kind, detail: String| self.location.error(&self.file, kind, detail);
-        match self.content {
+        let Undecoded {
+            content,
+            file,
+            location,
+        } = self;
+        let error = |kind, detail: String| location.error(&file, kind, detail);
+        let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode(content, &error)));
+        decoded.unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(error(
+                ReadErrorKind::DecodePanic,
+                format!("decoding the record panicked: {message}"),
+            ))
+        })
+    }
+}
+
+fn decode(content: Content, error: &dyn Fn(ReadErrorKind, String) -> ReadError) -> Result<Document, ReadError> {
+    {
+        match content {
             Content::Payload {
                 mut doc,
                 payload,

@@ -8,7 +8,7 @@
 //! a segment are spilled to a staging file while the next shard step observes
 //! them, then read back through its deciding step and the segment after it.
 
-use crate::output::{Layout, Marker, Staging};
+use crate::output::{Claim, Layout, Marker};
 use crate::plan::{self, Shard};
 use crate::Pipeline;
 use crossbeam_channel::bounded;
@@ -23,9 +23,10 @@ use tamis_api::{
     ConservationError, Counters, Document, ErrorSample, GlobalDecider, GlobalRecorder, GlobalStep, Reason, ShardPass,
     ShardStep, Stats, Step, StepStats, Verdict,
 };
+use tamis_io::Location;
 use tamis_read::{Format, ReadError, Record, Undecoded};
 use tamis_steps::BuiltStep;
-use tamis_write::{document_line, removed_line, BackgroundWriter, Compression, RollingWriter};
+use tamis_write::{BackgroundWriter, Compression, Destination, Outgoing, Removal, RollingWriter};
 
 /// Records per batch, unless [`BATCH_BYTES`] is reached first.
 const BATCH_RECORDS: usize = 512;
@@ -69,8 +70,8 @@ pub enum RunError {
     },
     /// The output directory holds this task, completed by another job.
     #[error(
-        "task {task} in {output} was completed by a different job (pipeline file or task count changed); \
-         write to a new output directory"
+        "task {task} in {output} was completed by a different job (its pipeline configuration or task count \
+         differ): write to a new output directory, or delete {output} to start over"
     )]
     OtherJob {
         /// The task.
@@ -78,15 +79,72 @@ pub enum RunError {
         /// The output directory.
         output: String,
     },
+    /// Something panicked outside the per-document guards (a bug): the task
+    /// fails, the other tasks go on.
+    #[error("task {task}: {message}")]
+    Panic {
+        /// The task.
+        task: usize,
+        /// The panic's message.
+        message: String,
+    },
+}
+
+impl RunError {
+    /// Whether running again cannot help: the output belongs to another job.
+    pub fn is_configuration(&self) -> bool {
+        matches!(self, RunError::OtherJob { .. })
+    }
 }
 
 /// How a task ended.
 #[derive(Debug)]
 pub struct TaskOutcome {
-    /// The task's stats (read back from disk when it was already complete).
+    /// The task's stats (read back when it was already complete; empty when
+    /// busy elsewhere).
     pub stats: Stats,
+    /// What happened.
+    pub status: TaskStatus,
+}
+
+/// Whether a task ran here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskStatus {
+    /// It ran, and is now complete.
+    Ran,
+    /// It was complete from an earlier run.
+    Skipped,
+    /// Another process is running it (the holder of its lock, named).
+    Busy(String),
+}
+
+impl TaskOutcome {
+    fn skipped(stats: Stats) -> Self {
+        TaskOutcome {
+            stats,
+            status: TaskStatus::Skipped,
+        }
+    }
+
+    fn ran(stats: Stats) -> Self {
+        TaskOutcome {
+            stats,
+            status: TaskStatus::Ran,
+        }
+    }
+
     /// Whether the task was complete from an earlier run and skipped.
-    pub skipped: bool,
+    pub fn skipped_it(&self) -> bool {
+        self.status == TaskStatus::Skipped
+    }
+}
+
+/// A task taken for this process, or why it needs no running here.
+pub(crate) enum Claimed {
+    /// Ours to run.
+    Claim(Claim),
+    /// Complete already, or busy elsewhere.
+    Outcome(TaskOutcome),
 }
 
 /// A run of steps between two shard or global steps, each with its index in the pipeline.
@@ -116,12 +174,12 @@ pub(crate) enum Part<'a> {
     /// recorder writes their summaries.
     Record {
         recorder: Box<dyn GlobalRecorder>,
-        docs: &'a std::path::Path,
+        docs: &'a Location,
     },
     /// The global step's decision and the steps after it, over the waiting documents.
     Filter {
         decider: Box<dyn GlobalDecider>,
-        docs: Option<PathBuf>,
+        docs: Option<Location>,
     },
 }
 
@@ -151,6 +209,38 @@ impl StepRef<'_> {
         };
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or(Verdict::Drop(PANIC))
     }
+
+    /// Whether `reason` says the step could not handle the document.
+    fn is_failure(&self, reason: Reason) -> bool {
+        reason == PANIC
+            || match self {
+                StepRef::Document(step) => step.failures().contains(&reason),
+                StepRef::Global(..) => false,
+            }
+    }
+}
+
+/// What the removed output keeps of a document a step could not handle: the
+/// first bytes of its text, control characters shown as U+FFFD (a binary page
+/// would otherwise become six bytes of JSON escape per byte), and the size of
+/// the whole text. Its metadata (`source`, `offset`) finds the record again.
+pub const FAILED_TEXT_PREFIX: usize = 1024;
+
+fn cut_failed_text(doc: &mut Document) {
+    if doc.text.len() <= FAILED_TEXT_PREFIX && !doc.text.chars().any(is_control) {
+        return;
+    }
+    let mut end = FAILED_TEXT_PREFIX.min(doc.text.len());
+    while !doc.text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let prefix: String = doc.text[..end].chars().map(|c| if is_control(c) { '\u{fffd}' } else { c }).collect();
+    doc.metadata.insert("removed_text_bytes".into(), (doc.text.len() as u64).into());
+    doc.text = prefix;
+}
+
+fn is_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
 }
 
 /// The drop reason of a document on which a step panicked.
@@ -164,11 +254,13 @@ enum Summarizer<'a> {
 }
 
 impl Summarizer<'_> {
-    fn summarize(&self, doc: &Document) -> Vec<u64> {
-        match self {
+    /// The document's summary, or `None` if summarising it panicked.
+    fn summarize(&self, doc: &Document) -> Option<Vec<u64>> {
+        let run = || match self {
             Summarizer::Shard(step) => step.summarize(doc),
             Summarizer::Global(step) => step.summarize(doc),
-        }
+        };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).ok()
     }
 }
 
@@ -200,11 +292,11 @@ enum Sink<'p> {
         /// The global step, and its index in the pipeline.
         step: (usize, &'p dyn GlobalStep),
     },
-    /// A staging file, observed by the next shard step.
+    /// A scratch file, observed by the next shard step.
     Spill {
-        /// The staging directory of the spill file, removed once read back.
+        /// The scratch directory of the spill file, removed once read back.
         dir: PathBuf,
-        writer: Box<RollingWriter>,
+        writer: BackgroundWriter,
         /// The next shard step, and its index in the pipeline.
         step: (usize, &'p dyn ShardStep),
         pass: Box<dyn ShardPass>,
@@ -215,9 +307,9 @@ enum Sink<'p> {
 struct Work<'a> {
     /// The segment's steps, with their index in the pipeline.
     steps: &'a [(usize, StepRef<'a>)],
-    /// Serialise kept documents (not for the `null` output).
-    serialize: bool,
-    /// Serialise dropped documents for the removed writer.
+    /// Keep the documents that leave the segment (not for the `null` output).
+    keep_documents: bool,
+    /// Keep dropped documents for the removed writer.
     keep_removed: bool,
     /// The shard or global step after this segment (and its index in the
     /// pipeline), whose summaries the workers compute.
@@ -239,11 +331,11 @@ impl Work<'_> {
 
 /// What happened to one document in a batch.
 enum Fate {
-    /// It left the segment: its JSON line (unless output is discarded) and, when
-    /// a shard step follows, its summary for that step's pass.
-    Kept(Option<Vec<u8>>, Vec<u64>),
-    /// A step dropped it; its removed line, if removed documents are kept.
-    Dropped(Option<Vec<u8>>),
+    /// It left the segment (unless output is discarded) and, when a shard or
+    /// global step follows, its summary for that step's pass.
+    Kept(Option<Document>, Vec<u64>),
+    /// A step dropped it; the document, if removed documents are kept.
+    Dropped(Option<Outgoing>),
     /// Its payload could not be decoded to text: a read error, not a document.
     Unreadable(ReadError),
 }
@@ -335,7 +427,7 @@ impl<'p> Runner<'p> {
         Ok(Runner {
             pipeline,
             shards: plan::shards(&pipeline.inputs),
-            layout: Layout::new(&pipeline.output, pipeline.removed.as_deref()),
+            layout: Layout::new(pipeline.output.clone(), pipeline.removed.clone()),
             segments,
             pool,
             workers,
@@ -382,8 +474,13 @@ impl<'p> Runner<'p> {
         run_concurrently(indexes, concurrent, |index| self.run_task(count, index))
     }
 
-    /// Runs task `index` of `count`, unless an earlier run completed it.
+    /// Runs task `index` of `count`, unless an earlier run completed it or
+    /// another process is running it.
     pub fn run_task(&self, count: usize, index: usize) -> Result<TaskOutcome, RunError> {
+        guard_panics(index, || self.try_run_task(count, index))
+    }
+
+    fn try_run_task(&self, count: usize, index: usize) -> Result<TaskOutcome, RunError> {
         let io_error = |context: &str| {
             let context = context.to_string();
             move |source| RunError::Io {
@@ -392,71 +489,119 @@ impl<'p> Runner<'p> {
                 source,
             }
         };
-        let marker = Marker {
-            pipeline: self.pipeline.fingerprint.clone(),
-            tasks: count,
+        let marker = self.marker(count);
+        let claim = match self.claim(count, index)? {
+            Claimed::Claim(claim) => claim,
+            Claimed::Outcome(outcome) => return Ok(outcome),
         };
-        match self
-            .layout
-            .marker(index)
-            .map_err(io_error("reading the completion marker"))?
-        {
-            Some(found) if found == marker => {
-                let stats = self
-                    .layout
-                    .task_stats(index)
-                    .map_err(io_error("reading the task's stats"))?;
-                return Ok(TaskOutcome { stats, skipped: true });
-            }
-            Some(_) => {
-                return Err(RunError::OtherJob {
-                    task: index,
-                    output: self.pipeline.output.display().to_string(),
-                })
-            }
-            None => {}
-        }
         let started = Instant::now();
         let shards = self.task_shards(count, index);
-        let size: u64 = shards
-            .iter()
-            .filter_map(|s| std::fs::metadata(&s.path).ok())
-            .map(|m| m.len())
-            .sum();
-        self.progress.bytes_total.fetch_add(size, Ordering::Relaxed);
-        let staging = self
-            .layout
-            .stage(index)
-            .map_err(io_error("creating the staging directory"))?;
+        let names: Vec<String> = shards.iter().map(|shard| shard.name.clone()).collect();
+        self.clear(&names, &names)
+            .and_then(|()| self.layout.clear_stats(index))
+            .map_err(io_error("deleting what an unfinished attempt left"))?;
         let mut stats = Stats::for_steps(self.pipeline.step_names());
         stats.tasks = 1;
-        stats.read.bytes_in = size;
-        let mut files = Vec::new();
+        stats.read.bytes_in = self.count_input(&shards);
         for shard in shards {
-            self.run_shard(&shard, Part::Whole, &staging, &mut stats, &mut files)
-                .map_err(io_error(&format!("shard {}", shard.path.display())))?;
+            self.run_shard(&shard, Part::Whole, &claim, &mut stats)
+                .map_err(io_error(&format!("shard {}", shard.location)))?;
         }
         stats.seconds = started.elapsed().as_secs_f64();
         stats
             .check_conservation()
             .map_err(|source| RunError::Conservation { task: index, source })?;
         self.layout
-            .commit(index, &staging, &files, &stats, &marker)
+            .commit(index, &stats, &marker)
             .map_err(io_error("committing the outputs"))?;
-        Ok(TaskOutcome { stats, skipped: false })
+        Ok(TaskOutcome::ran(stats))
+    }
+
+    /// The marker this job's completed tasks carry.
+    pub(crate) fn marker(&self, count: usize) -> Marker {
+        Marker {
+            pipeline: self.pipeline.fingerprint.clone(),
+            tasks: count,
+        }
+    }
+
+    /// Takes task `index` for this process, unless it is complete (its stats
+    /// are the outcome) or another process holds it.
+    pub(crate) fn claim(&self, count: usize, index: usize) -> Result<Claimed, RunError> {
+        let io_error = |context: &str, source| RunError::Io {
+            task: index,
+            context: context.into(),
+            source,
+        };
+        let claim = match self.layout.claim(index) {
+            Ok(claim) => claim,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                return Ok(Claimed::Outcome(TaskOutcome {
+                    stats: Stats::default(),
+                    status: TaskStatus::Busy(e.to_string()),
+                }))
+            }
+            Err(e) => return Err(io_error("taking the task's lock", e)),
+        };
+        match self.layout.marker(index) {
+            Ok(Some(found)) if found == self.marker(count) => {
+                let stats = self
+                    .layout
+                    .task_stats(index)
+                    .map_err(|e| io_error("reading the task's stats", e))?;
+                Ok(Claimed::Outcome(TaskOutcome::skipped(stats)))
+            }
+            Ok(Some(_)) => Err(RunError::OtherJob {
+                task: index,
+                output: self.pipeline.output.to_string(),
+            }),
+            Ok(None) => Ok(Claimed::Claim(claim)),
+            Err(e) => Err(io_error("reading the completion marker", e)),
+        }
+    }
+
+    /// Deletes the parts an unfinished attempt may have written: in the
+    /// output, those of the stems `kept`; in the removed folder, of `removed`.
+    pub(crate) fn clear(&self, kept: &[String], removed: &[String]) -> io::Result<()> {
+        if !kept.is_empty() {
+            Layout::clear_parts(self.layout.output(), kept)?;
+        }
+        match self.layout.removed() {
+            Some(dir) if !removed.is_empty() => Layout::clear_parts(dir, removed),
+            _ => Ok(()),
+        }
+    }
+
+    /// The stored size of `shards`. Sizes not known before the run (entries of
+    /// a paths file) are asked for now and added to the progress total.
+    pub(crate) fn count_input(&self, shards: &[Shard]) -> u64 {
+        shards
+            .iter()
+            .map(|shard| match shard.size {
+                Some(size) => size,
+                None => {
+                    let size = shard.location.size().unwrap_or(0);
+                    self.progress.bytes_total.fetch_add(size, Ordering::Relaxed);
+                    size
+                }
+            })
+            .sum()
+    }
+
+    /// The stored size of the inputs of tasks `indexes` of `count`, where
+    /// known before reading: what a progress display counts down.
+    pub fn known_input_size(&self, count: usize, indexes: &[usize]) -> u64 {
+        indexes
+            .iter()
+            .flat_map(|&index| self.task_shards(count, index))
+            .filter_map(|shard| shard.size)
+            .sum()
     }
 
     /// Runs one shard through the segments of `part`.
-    pub(crate) fn run_shard(
-        &self,
-        shard: &Shard,
-        part: Part,
-        staging: &Staging,
-        stats: &mut Stats,
-        files: &mut Vec<PathBuf>,
-    ) -> io::Result<()> {
+    pub(crate) fn run_shard(&self, shard: &Shard, part: Part, claim: &Claim, stats: &mut Stats) -> io::Result<()> {
         let pipeline = self.pipeline;
-        let compression = pipeline.output_format.compression();
+        let output_format = pipeline.output_format.format();
         // Segments of this part; the global step's documents wait between the two.
         let (segments, first_input) = match (&part, self.global) {
             (Part::Whole, _) | (_, None) => (&self.segments[..], true),
@@ -464,40 +609,33 @@ impl<'p> Runner<'p> {
             (Part::Filter { .. }, Some((_, _, g))) => (&self.segments[g..], false),
         };
         let removed_stem = match (&part, self.global) {
-            (Part::Filter { .. }, Some((_, step, _))) => format!("{}.{}", shard.name, step.name()),
+            (Part::Filter { .. }, Some((_, step, _))) => filter_removed_stem(shard, step),
             _ => shard.name.clone(),
         };
-        let mut removed = match &staging.removed {
+        let mut removed = match self.layout.removed() {
             Some(dir) => {
-                let format = compression.unwrap_or(Compression::None);
-                let writer = RollingWriter::new(dir, &removed_stem, format, pipeline.max_file_bytes);
+                let format = output_format.clone().unwrap_or(tamis_write::Format::Jsonl(Compression::None));
+                let writer = RollingWriter::new(
+                    Destination::Store(dir.clone()),
+                    &removed_stem,
+                    format,
+                    pipeline.max_file_bytes,
+                );
                 Some(BackgroundWriter::spawn(writer)?)
             }
             None => None,
         };
-        // Documents read back exactly as written: tamis's JSONL, no size limit.
-        let staged_options = tamis_read::ReadOptions {
-            max_record_bytes: u64::MAX,
-            ..tamis_read::ReadOptions::default()
-        };
         let (mut source, mut global_decider, mut recorder): (Box<dyn Iterator<Item = Record> + Send>, _, _) = match part
         {
-            Part::Filter { decider, docs } => {
-                let unread = Arc::new(AtomicU64::new(0));
-                let options = staged_options.clone();
-                let source = docs
-                    .into_iter()
-                    .flat_map(move |file| tamis_read::open(&file, Format::Jsonl, &options, unread.clone()));
-                (Box::new(source), Some(decider), None)
-            }
+            Part::Filter { decider, docs } => (Box::new(docs.into_iter().flat_map(read_back)), Some(decider), None),
             part => {
                 stats.read.files += 1;
-                let source = tamis_read::open(
-                    &shard.path,
-                    pipeline.format,
-                    &pipeline.read_options,
-                    self.progress.bytes_read.clone(),
-                );
+                let name = shard.location.to_string();
+                let progress = self.progress.bytes_read.clone();
+                let source = match shard.location.open() {
+                    Ok(stored) => tamis_read::open_reader(stored, name, pipeline.format, &pipeline.read_options, progress),
+                    Err(err) => tamis_read::open_failed(&name, &err),
+                };
                 let recorder = match part {
                     Part::Record { recorder, docs } => Some((recorder, docs)),
                     _ => None,
@@ -520,10 +658,12 @@ impl<'p> Runner<'p> {
             let next = segments.get(k + 1).map(|next| next.opened_by);
             let mut sink = match next {
                 Some(Opener::Shard(index, shard_step)) => {
-                    let dir = staging.output.join(format!("spill-{k}"));
+                    let dir = claim.scratch.join(format!("spill-{k}"));
                     std::fs::create_dir_all(&dir)?;
+                    let format = tamis_write::Format::Jsonl(Compression::None);
+                    let writer = RollingWriter::new(Destination::Scratch(dir.clone()), &shard.name, format, u64::MAX);
                     Sink::Spill {
-                        writer: Box::new(RollingWriter::temporary(&dir, &shard.name)),
+                        writer: BackgroundWriter::spawn(writer)?,
                         dir,
                         step: (index, shard_step),
                         pass: shard_step.begin(),
@@ -531,17 +671,22 @@ impl<'p> Runner<'p> {
                 }
                 _ => match (recorder.take(), self.global) {
                     (Some((recorder, docs)), Some((index, step, _))) => {
-                        let writer = RollingWriter::new(docs, &shard.name, Compression::Zstd, u64::MAX);
+                        let format = tamis_write::Format::Jsonl(Compression::Zstd);
+                        let writer = RollingWriter::new(Destination::Store(docs.clone()), &shard.name, format, u64::MAX);
                         Sink::Record {
                             writer: BackgroundWriter::spawn(writer)?,
                             recorder,
                             step: (index, step),
                         }
                     }
-                    _ => match compression {
+                    _ => match &output_format {
                         Some(format) => {
-                            let writer =
-                                RollingWriter::new(&staging.output, &shard.name, format, pipeline.max_file_bytes);
+                            let writer = RollingWriter::new(
+                                Destination::Store(self.layout.output().clone()),
+                                &shard.name,
+                                format.clone(),
+                                pipeline.max_file_bytes,
+                            );
                             Sink::Output(Some(BackgroundWriter::spawn(writer)?))
                         }
                         None => Sink::Output(None),
@@ -557,29 +702,23 @@ impl<'p> Runner<'p> {
             match sink {
                 Sink::Output(writer) => {
                     if let Some(writer) = writer {
-                        files.extend(writer.finish()?);
+                        stats.bytes_out += writer.finish()?.1;
                     }
                 }
                 Sink::Record { writer, recorder, .. } => {
-                    files.extend(writer.finish()?);
+                    writer.finish()?;
                     recorder.finish()?;
                 }
                 Sink::Spill { dir, writer, pass, .. } => {
                     decider = Some(pass.finish());
-                    let options = staged_options.clone();
-                    let unread = Arc::new(AtomicU64::new(0));
-                    let files = writer.finish()?;
-                    source = Box::new(
-                        files
-                            .into_iter()
-                            .flat_map(move |file| tamis_read::open(&file, Format::Jsonl, &options, unread.clone())),
-                    );
+                    let (files, _) = writer.finish()?;
+                    source = Box::new(files.into_iter().flat_map(read_back));
                     spilled = Some(dir);
                 }
             }
         }
         if let Some(writer) = removed {
-            files.extend(writer.finish()?);
+            writer.finish()?;
         }
         Ok(())
     }
@@ -596,7 +735,7 @@ impl<'p> Runner<'p> {
     ) -> io::Result<()> {
         let work = Work {
             steps,
-            serialize: !matches!(sink, Sink::Output(None)),
+            keep_documents: !matches!(sink, Sink::Output(None)),
             keep_removed: removed.is_some(),
             next: match sink {
                 Sink::Spill { step: (i, step), .. } => Some((*i, Summarizer::Shard(*step))),
@@ -634,7 +773,7 @@ impl<'p> Runner<'p> {
                     }
                 }
                 let mut read = 0;
-                let (mut kept_lines, mut removed_lines) = (Vec::new(), Vec::new());
+                let (mut kept_docs, mut removed_docs) = (Vec::new(), Vec::new());
                 for fate in outcomes {
                     if !matches!(fate, Fate::Unreadable(_)) {
                         read += 1;
@@ -645,32 +784,25 @@ impl<'p> Runner<'p> {
                             let detail = format!("a staged spill file is damaged: {error}");
                             return Err(io::Error::new(io::ErrorKind::InvalidData, detail));
                         }
-                        Fate::Dropped(line) => removed_lines.extend(line),
-                        Fate::Kept(line, summary) => {
+                        Fate::Dropped(doc) => removed_docs.extend(doc),
+                        Fate::Kept(doc, summary) => {
                             match sink {
                                 Sink::Spill { pass, .. } => pass.observe(&summary),
                                 Sink::Record { recorder, .. } => recorder.record(&summary)?,
                                 Sink::Output(_) => stats.kept += 1,
                             }
-                            kept_lines.extend(line);
+                            kept_docs.extend(doc.map(Outgoing::kept));
                         }
                     }
                 }
                 if let Some(writer) = removed.as_mut() {
-                    writer.write_lines(removed_lines)?;
+                    writer.write(removed_docs)?;
                 }
                 match sink {
-                    Sink::Output(Some(writer)) => {
-                        stats.bytes_out += kept_lines.iter().map(|l| l.len() as u64).sum::<u64>();
-                        writer.write_lines(kept_lines)?;
+                    Sink::Output(Some(writer)) | Sink::Record { writer, .. } | Sink::Spill { writer, .. } => {
+                        writer.write(kept_docs)?
                     }
                     Sink::Output(None) => {}
-                    Sink::Record { writer, .. } => writer.write_lines(kept_lines)?,
-                    Sink::Spill { writer, .. } => {
-                        for line in kept_lines {
-                            writer.write_line(&line)?;
-                        }
-                    }
                 }
                 if first {
                     stats.read.records += read;
@@ -714,8 +846,9 @@ impl<'p> Runner<'p> {
     }
 }
 
-/// Decodes documents and runs them through the steps one by one, serialising
-/// what the writers will need, so that the main thread only moves bytes.
+/// Decodes documents and runs them through the steps one by one. A panic in
+/// decoding, in a step or in a summary costs that document only, counted with
+/// a reason.
 fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
     let mut tallies = work.new_tallies();
     let outcomes = docs
@@ -726,7 +859,7 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                 Ok(doc) => doc,
                 Err(error) => return Fate::Unreadable(error),
             };
-            let mut dropped: Option<(&'static str, Reason)> = None;
+            let mut dropped: Option<(&StepRef, Reason)> = None;
             for ((_, step), tally) in work.steps.iter().zip(tallies.iter_mut()) {
                 let started = Instant::now();
                 let verdict = step.process(ordinal, &mut doc, &mut tally.counters);
@@ -736,26 +869,99 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                     Verdict::Keep => tally.kept += 1,
                     Verdict::Drop(reason) => {
                         *tally.dropped.entry(reason.as_str()).or_insert(0) += 1;
-                        dropped = Some((step.name(), reason));
+                        dropped = Some((step, reason));
                         break;
                     }
                 }
             }
+            let summary = match (dropped, work.next) {
+                (None, Some((_, next))) => {
+                    let started = Instant::now();
+                    let summary = next.summarize(&doc);
+                    let tally = &mut tallies[work.steps.len()];
+                    tally.nanos += started.elapsed().as_nanos();
+                    match summary {
+                        Some(summary) => summary,
+                        // The next step could not summarise it: it drops it.
+                        None => {
+                            tally.input += 1;
+                            *tally.dropped.entry(PANIC.as_str()).or_insert(0) += 1;
+                            return Fate::Dropped(work.keep_removed.then(|| removed(doc, next_name(work), PANIC, true)));
+                        }
+                    }
+                }
+                _ => Vec::new(),
+            };
             match dropped {
-                Some((step, reason)) => Fate::Dropped(work.keep_removed.then(|| removed_line(&doc, step, reason))),
-                None => Fate::Kept(
-                    work.serialize.then(|| document_line(&doc)),
-                    work.next.map_or_else(Vec::new, |(_, next)| {
-                        let started = Instant::now();
-                        let summary = next.summarize(&doc);
-                        tallies[work.steps.len()].nanos += started.elapsed().as_nanos();
-                        summary
-                    }),
-                ),
+                Some((step, reason)) => {
+                    let failed = step.is_failure(reason);
+                    Fate::Dropped(work.keep_removed.then(|| removed(doc, step.name(), reason, failed)))
+                }
+                None => Fate::Kept(work.keep_documents.then_some(doc), summary),
             }
         })
         .collect();
     (outcomes, tallies)
+}
+
+/// A dropped document as the removed output gets it.
+fn removed(mut doc: Document, step: &'static str, reason: Reason, failed: bool) -> Outgoing {
+    if failed {
+        cut_failed_text(&mut doc);
+    }
+    Outgoing::removed(doc, Removal { step, reason })
+}
+
+/// The name of the shard or global step after a segment.
+fn next_name(work: &Work) -> &'static str {
+    match work.next {
+        Some((_, Summarizer::Shard(step))) => step.name(),
+        Some((_, Summarizer::Global(step))) => step.name(),
+        None => "",
+    }
+}
+
+/// What a panic said.
+pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
+/// Runs `run`; a panic in it fails task `task` instead of the process.
+pub(crate) fn guard_panics(
+    task: usize,
+    run: impl FnOnce() -> Result<TaskOutcome, RunError>,
+) -> Result<TaskOutcome, RunError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+        Err(RunError::Panic {
+            task,
+            message: panic_message(&panic),
+        })
+    })
+}
+
+/// The records of a file this process wrote (spilled or waiting documents):
+/// tamis's own JSONL, read back with no size limit.
+fn read_back(file: Location) -> Box<dyn Iterator<Item = Record> + Send> {
+    let options = tamis_read::ReadOptions {
+        max_record_bytes: u64::MAX,
+        ..tamis_read::ReadOptions::default()
+    };
+    let name = file.to_string();
+    let unread = Arc::new(AtomicU64::new(0));
+    match file.open() {
+        Ok(stored) => tamis_read::open_reader(stored, name, Format::Jsonl, &options, unread),
+        Err(err) => tamis_read::open_failed(&name, &err),
+    }
+}
+
+/// The stem of the removed documents the filter phase of a global step writes
+/// for `shard`: apart from the record phase's.
+pub(crate) fn filter_removed_stem(shard: &Shard, step: &dyn GlobalStep) -> String {
+    format!("{}.{}", shard.name, step.name())
 }
 
 /// Reads `source` in batches and sends them until it ends or the receiver hangs

@@ -28,14 +28,14 @@
 //! being deterministic. Every output is a function of the inputs, never of the
 //! task count, so the documents kept are the same for any `--tasks`.
 
-use crate::executor::{run_concurrently, Part, RunError, Runner, TaskOutcome};
-use crate::output::{write_atomically, Marker, Staging};
-use std::fs;
+use crate::executor::{filter_removed_stem, guard_panics, run_concurrently, Claimed, Part, RunError, Runner, TaskOutcome, TaskStatus};
+use crate::output::{task_name, to_json, Claim, Layout, Marker};
+use std::collections::BTreeMap;
 use std::io;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 use tamis_api::{Counters, GlobalContext, GlobalStep, Stats};
+use tamis_io::failpoint::failpoint;
+use tamis_io::Location;
 
 /// Memory of the document pipeline of a record or filter task, outside the
 /// global step's own buffers: the binary, the reader's batches (at most 512
@@ -43,30 +43,6 @@ use tamis_api::{Counters, GlobalContext, GlobalStep, Stats};
 /// writers' queues. Measured at 30–45 MB with 4 KB documents
 /// (docs/benchmarks.md, "MinHash dedup memory").
 const PIPELINE_RESERVE: usize = 48 << 20;
-
-fn task_name(task: usize) -> String {
-    format!("{task:05}")
-}
-
-/// Moves every file below `from` to the same place below `to`.
-fn move_tree(from: &Path, to: &Path) -> io::Result<()> {
-    let entries = match fs::read_dir(from) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e),
-    };
-    for entry in entries {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            move_tree(&entry.path(), &target)?;
-        } else {
-            fs::create_dir_all(to)?;
-            fs::rename(entry.path(), target)?;
-        }
-    }
-    Ok(())
-}
 
 impl Runner<'_> {
     /// The names of the phases a run goes through: `run` for a pipeline without
@@ -91,23 +67,16 @@ impl Runner<'_> {
             .max(self.mem_budget / 4)
     }
 
-    fn global_root(&self) -> PathBuf {
-        self.pipeline.output.join(".global")
+    fn global_root(&self) -> Location {
+        self.layout.output().join(".global")
     }
 
     fn shard_names(&self) -> Vec<String> {
         self.shards.iter().map(|s| s.name.clone()).collect()
     }
 
-    fn marker_path(&self, phase: &str, task: usize) -> PathBuf {
-        self.global_root().join("done").join(phase).join(task_name(task))
-    }
-
-    fn marker(&self, count: usize) -> Marker {
-        Marker {
-            pipeline: self.pipeline.fingerprint.clone(),
-            tasks: count,
-        }
+    fn phase_marker(&self, phase: &str, task: usize) -> Location {
+        self.global_root().join(&format!("done/{phase}/{}", task_name(task)))
     }
 
     /// Whether `task` completed phase `phase` of this job; an error if another
@@ -127,14 +96,13 @@ impl Runner<'_> {
         if matches!(self.layout.marker(task), Ok(Some(found)) if found == self.marker(count)) {
             return Ok(true);
         }
-        let path = self.marker_path(&phases[phase], task);
-        match fs::read(&path) {
-            Ok(bytes) => match serde_json::from_slice::<Marker>(&bytes) {
+        match self.phase_marker(&phases[phase], task).read_if_exists() {
+            Ok(Some(bytes)) => match serde_json::from_slice::<Marker>(&bytes) {
                 Ok(found) if found == self.marker(count) => Ok(true),
                 Ok(_) => Err(self.other_job(task)),
                 Err(e) => Err(io_error(task, "reading a phase marker", io::Error::other(e))),
             },
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Ok(None) => Ok(false),
             Err(e) => Err(io_error(task, "reading a phase marker", e)),
         }
     }
@@ -142,7 +110,7 @@ impl Runner<'_> {
     fn other_job(&self, task: usize) -> RunError {
         RunError::OtherJob {
             task,
-            output: self.pipeline.output.display().to_string(),
+            output: self.pipeline.output.to_string(),
         }
     }
 
@@ -170,22 +138,20 @@ impl Runner<'_> {
             return self.run_tasks(count, indexes, concurrent);
         };
         let last = self.phases().len() - 1;
-        let run = |task: usize| -> Result<TaskOutcome, RunError> {
-            if self.phase_done(phase, count, task)? {
-                let stats = if phase == last {
-                    self.layout
-                        .task_stats(task)
-                        .map_err(|e| io_error(task, "reading the task's stats", e))?
-                } else {
-                    Stats::default()
+        let run = |task: usize| {
+            guard_panics(task, || {
+                if phase == last {
+                    return self.filter_task(step, count, task);
+                }
+                let claim = match self.claim_phase(phase, count, task)? {
+                    Claimed::Claim(claim) => claim,
+                    Claimed::Outcome(outcome) => return Ok(outcome),
                 };
-                return Ok(TaskOutcome { stats, skipped: true });
-            }
-            match phase {
-                0 => self.record_task(step, count, task),
-                p if p == last => self.filter_task(step, count, task),
-                p => self.unit_task(step, p, count, task),
-            }
+                match phase {
+                    0 => self.record_task(step, count, task, &claim),
+                    p => self.unit_task(step, p, count, task, &claim),
+                }
+            })
         };
         let mut results = run_concurrently(indexes, concurrent, run);
         if phase == last && !self.keep_global && results.iter().all(|(_, r)| r.is_ok()) {
@@ -208,84 +174,73 @@ impl Runner<'_> {
                 _ => return Ok(()),
             }
         }
-        match fs::remove_dir_all(self.global_root()) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
+        self.global_root().delete_all()
     }
 
-    fn record_task(&self, step: &dyn GlobalStep, count: usize, task: usize) -> Result<TaskOutcome, RunError> {
+    /// Takes task `task` for a phase before the last, unless it completed the
+    /// phase or another process holds it.
+    fn claim_phase(&self, phase: usize, count: usize, task: usize) -> Result<Claimed, RunError> {
+        let claim = match self.layout.claim(task) {
+            Ok(claim) => claim,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                return Ok(Claimed::Outcome(TaskOutcome {
+                    stats: Stats::default(),
+                    status: TaskStatus::Busy(e.to_string()),
+                }))
+            }
+            Err(e) => return Err(io_error(task, "taking the task's lock", e)),
+        };
+        if self.phase_done(phase, count, task)? {
+            return Ok(Claimed::Outcome(TaskOutcome {
+                stats: Stats::default(),
+                status: TaskStatus::Skipped,
+            }));
+        }
+        Ok(Claimed::Claim(claim))
+    }
+
+    fn record_task(&self, step: &dyn GlobalStep, count: usize, task: usize, claim: &Claim) -> Result<TaskOutcome, RunError> {
         let started = Instant::now();
         let error = |context: &str| {
             let context = context.to_string();
             move |source| io_error(task, &context, source)
         };
         let shards = self.task_shards(count, task);
-        let size: u64 = shards
-            .iter()
-            .filter_map(|s| fs::metadata(&s.path).ok())
-            .map(|m| m.len())
-            .sum();
-        self.progress.bytes_total.fetch_add(size, Ordering::Relaxed);
-        let staging = self
-            .layout
-            .stage(task)
-            .map_err(error("creating the staging directory"))?;
-        let docs = staging.output.join("docs");
-        let step_dir = staging.output.join("global");
-        fs::create_dir_all(&docs).map_err(error("creating the staging directory"))?;
+        let root = self.global_root();
+        let docs = root.join("docs");
+        let names: Vec<String> = shards.iter().map(|shard| shard.name.clone()).collect();
+        Layout::clear_parts(&docs, &names)
+            .and_then(|()| self.clear(&[], &names))
+            .map_err(error("deleting what an unfinished attempt left"))?;
         let names = self.shard_names();
+        let step_dir = root.join(step.name());
         let context = GlobalContext {
             dir: &step_dir,
+            scratch: &claim.scratch,
             shards: &names,
             mem_budget: self.step_budget(),
         };
         let mut stats = Stats::for_steps(self.pipeline.step_names());
         stats.tasks = 1;
-        stats.read.bytes_in = size;
-        let mut files = Vec::new();
+        stats.read.bytes_in = self.count_input(&shards);
         for shard in shards {
-            let index = self.shards.iter().position(|s| s.path == shard.path).unwrap_or(0);
+            let index = self.shards.iter().position(|s| s.location == shard.location).unwrap_or(0);
             let recorder = step.recorder(&context, index).map_err(error("starting the recorder"))?;
             let part = Part::Record { recorder, docs: &docs };
-            self.run_shard(&shard, part, &staging, &mut stats, &mut files)
-                .map_err(error(&format!("shard {}", shard.path.display())))?;
+            self.run_shard(&shard, part, claim, &mut stats)
+                .map_err(error(&format!("shard {}", shard.location)))?;
         }
         stats.seconds = started.elapsed().as_secs_f64();
-        self.commit_record(step, &staging, &files, &stats, count, task)
-            .map_err(error("committing the recorded phase"))?;
-        Ok(TaskOutcome { stats, skipped: false })
-    }
-
-    fn commit_record(
-        &self,
-        step: &dyn GlobalStep,
-        staging: &Staging,
-        files: &[PathBuf],
-        stats: &Stats,
-        count: usize,
-        task: usize,
-    ) -> io::Result<()> {
-        let root = self.global_root();
-        for file in files {
-            let name = file
-                .file_name()
-                .ok_or_else(|| io::Error::other("staged file without a name"))?;
-            let destination = match (&staging.removed, &self.pipeline.removed) {
-                (Some(staged), Some(removed)) if file.starts_with(staged) => removed.clone(),
-                _ => root.join("docs"),
-            };
-            fs::create_dir_all(&destination)?;
-            fs::rename(file, destination.join(name))?;
-        }
-        move_tree(&staging.output.join("global"), &root.join(step.name()))?;
-        let stats_path = root.join("record-stats").join(format!("{}.json", task_name(task)));
-        write_atomically(&stats_path, &to_json(stats)?)?;
-        write_atomically(&self.marker_path("record", task), &to_json(&self.marker(count))?)?;
-        for dir in std::iter::once(&staging.output).chain(&staging.removed) {
-            fs::remove_dir_all(dir)?;
-        }
-        Ok(())
+        let commit = || -> io::Result<()> {
+            root.join(&format!("record-stats/{}.json", task_name(task))).write(&to_json(&stats)?)?;
+            failpoint("phase.outputs_written");
+            self.phase_marker("record", task).write(&to_json(&self.marker(count))?)
+        };
+        commit().map_err(error("committing the recorded phase"))?;
+        Ok(TaskOutcome {
+            stats,
+            status: TaskStatus::Ran,
+        })
     }
 
     fn unit_task(
@@ -294,11 +249,13 @@ impl Runner<'_> {
         phase: usize,
         count: usize,
         task: usize,
+        claim: &Claim,
     ) -> Result<TaskOutcome, RunError> {
         let names = self.shard_names();
         let dir = self.global_root().join(step.name());
         let context = GlobalContext {
             dir: &dir,
+            scratch: &claim.scratch,
             shards: &names,
             mem_budget: self.step_budget(),
         };
@@ -314,32 +271,36 @@ impl Runner<'_> {
             .map_err(|e| io_error(task, &format!("phase {name}, unit {unit}"), e))?;
             counters.merge(&done);
         }
-        let counters: std::collections::BTreeMap<&str, u64> = counters.iter().collect();
-        let path = self
+        let counters: BTreeMap<&str, u64> = counters.iter().collect();
+        let file = self
             .global_root()
-            .join("counters")
-            .join(&name)
-            .join(format!("{}.json", task_name(task)));
-        let write = || -> io::Result<()> {
-            write_atomically(&path, &to_json(&counters)?)?;
-            write_atomically(&self.marker_path(&name, task), &to_json(&self.marker(count))?)
+            .join(&format!("counters/{name}/{}.json", task_name(task)));
+        let commit = || -> io::Result<()> {
+            file.write(&to_json(&counters)?)?;
+            failpoint("phase.outputs_written");
+            self.phase_marker(&name, task).write(&to_json(&self.marker(count))?)
         };
-        write().map_err(|e| io_error(task, "committing the phase", e))?;
+        commit().map_err(|e| io_error(task, "committing the phase", e))?;
         Ok(TaskOutcome {
             stats: Stats::default(),
-            skipped: false,
+            status: TaskStatus::Ran,
         })
     }
 
     fn filter_task(&self, step: &dyn GlobalStep, count: usize, task: usize) -> Result<TaskOutcome, RunError> {
+        let claim = match self.claim(count, task)? {
+            Claimed::Claim(claim) => claim,
+            Claimed::Outcome(outcome) => return Ok(outcome),
+        };
         let started = Instant::now();
         let error = |context: &str| {
             let context = context.to_string();
             move |source| io_error(task, &context, source)
         };
         let root = self.global_root();
-        let stats_path = root.join("record-stats").join(format!("{}.json", task_name(task)));
-        let mut stats: Stats = fs::read(&stats_path)
+        let stats_file = root.join(&format!("record-stats/{}.json", task_name(task)));
+        let mut stats: Stats = stats_file
+            .read()
             .and_then(|bytes| serde_json::from_slice(&bytes).map_err(io::Error::other))
             .map_err(error("reading the recorded phase's stats"))?;
         let (index, _, _) = self
@@ -349,52 +310,48 @@ impl Runner<'_> {
             self.add_unit_counters(&mut stats.steps[index].counters)
                 .map_err(error("reading the phases' counters"))?;
         }
+        let shards = self.task_shards(count, task);
+        let kept: Vec<String> = shards.iter().map(|shard| shard.name.clone()).collect();
+        let removed: Vec<String> = shards.iter().map(|shard| filter_removed_stem(shard, step)).collect();
+        self.clear(&kept, &removed)
+            .and_then(|()| self.layout.clear_stats(task))
+            .map_err(error("deleting what an unfinished attempt left"))?;
         let dir = root.join(step.name());
         let names = self.shard_names();
         let context = GlobalContext {
             dir: &dir,
+            scratch: &claim.scratch,
             shards: &names,
             mem_budget: self.step_budget(),
         };
-        let staging = self
-            .layout
-            .stage(task)
-            .map_err(error("creating the staging directory"))?;
-        let mut files = Vec::new();
         let recorded = stats.seconds;
-        for shard in self.task_shards(count, task) {
-            let index = self.shards.iter().position(|s| s.path == shard.path).unwrap_or(0);
+        for shard in shards {
+            let index = self.shards.iter().position(|s| s.location == shard.location).unwrap_or(0);
             let decider = step.decider(&context, index).map_err(error("loading the decisions"))?;
-            let waiting = root.join("docs").join(format!("{}_00000.jsonl.zst", shard.name));
-            let docs = waiting.exists().then_some(waiting);
-            self.run_shard(&shard, Part::Filter { decider, docs }, &staging, &mut stats, &mut files)
-                .map_err(error(&format!("shard {}", shard.path.display())))?;
+            let waiting = root.join(&format!("docs/{}_00000.jsonl.zst", shard.name));
+            let docs = waiting.exists().map_err(error("looking for the waiting documents"))?.then_some(waiting);
+            self.run_shard(&shard, Part::Filter { decider, docs }, &claim, &mut stats)
+                .map_err(error(&format!("shard {}", shard.location)))?;
         }
         stats.seconds = recorded + started.elapsed().as_secs_f64();
         stats
             .check_conservation()
             .map_err(|source| RunError::Conservation { task, source })?;
         self.layout
-            .commit(task, &staging, &files, &stats, &self.marker(count))
+            .commit(task, &stats, &self.marker(count))
             .map_err(error("committing the outputs"))?;
-        Ok(TaskOutcome { stats, skipped: false })
+        Ok(TaskOutcome {
+            stats,
+            status: TaskStatus::Ran,
+        })
     }
 
     /// Adds the counters every task's units wrote.
-    fn add_unit_counters(&self, into: &mut std::collections::BTreeMap<String, u64>) -> io::Result<()> {
-        let root = self.global_root().join("counters");
-        let phases = match fs::read_dir(&root) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e),
-        };
-        for phase in phases {
-            for file in fs::read_dir(phase?.path())? {
-                let counters: std::collections::BTreeMap<String, u64> =
-                    serde_json::from_slice(&fs::read(file?.path())?).map_err(io::Error::other)?;
-                for (name, n) in counters {
-                    *into.entry(name).or_insert(0) += n;
-                }
+    fn add_unit_counters(&self, into: &mut BTreeMap<String, u64>) -> io::Result<()> {
+        for (file, _) in self.global_root().join("counters").list()? {
+            let counters: BTreeMap<String, u64> = serde_json::from_slice(&file.read()?).map_err(io::Error::other)?;
+            for (name, n) in counters {
+                *into.entry(name).or_insert(0) += n;
             }
         }
         Ok(())
@@ -409,8 +366,3 @@ fn io_error(task: usize, context: &str, source: io::Error) -> RunError {
     }
 }
 
-fn to_json(value: &impl serde::Serialize) -> io::Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
-    bytes.push(b'\n');
-    Ok(bytes)
-}

@@ -5,7 +5,9 @@
 //! - [`executor`]: one task at a time, its shards through the steps on a worker
 //!   pool, output order kept;
 //! - [`global`]: pipelines with a corpus-wide step, run as phases that exchange files;
-//! - [`output`]: staging, atomic commit, completion markers, stats files.
+//! - [`output`]: the output layout and the commit protocol (no rename, so the
+//!   same on local disk and object storage): locks, completion markers, stats;
+//! - [`job`]: the tasks through every phase, as the CLI, Python and Ray run them.
 //!
 //! The pipeline file says *what* runs; the [`Runner`]'s arguments (workers, task
 //! count and index) say *how*, so the same file runs on a laptop or as a Slurm
@@ -14,9 +16,11 @@
 
 pub mod executor;
 pub mod global;
+pub mod job;
 pub mod output;
 pub mod pipeline;
 pub mod plan;
 
-pub use executor::{Progress, RunError, Runner, TaskOutcome};
-pub use pipeline::{Pipeline, PipelineError};
+pub use executor::{Progress, RunError, Runner, TaskOutcome, TaskStatus};
+pub use job::{run_job, JobError, JobOptions, JobReport};
+pub use pipeline::{Input, Pipeline, PipelineError};

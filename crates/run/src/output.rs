@@ -1,228 +1,315 @@
-//! The output directory: staging, atomic commit, completion markers and stats.
+//! The output directory and the commit protocol: what a task writes where, in
+//! which order, so that a task killed at any moment and run again gives
+//! byte-identical output — on local disk and on object storage alike, with no
+//! rename anywhere.
 //!
 //! ```text
 //! OUTPUT/<shard>_00000.jsonl.gz     kept documents, named after their input shard
 //! OUTPUT/stats/00003.json           stats of task 3
 //! OUTPUT/completions/00003          task 3 is complete (the commit point)
 //! OUTPUT/stats.json                 stats of all completed tasks, merged
-//! OUTPUT/.staging-00003/            task 3 while it runs
+//! OUTPUT/.locks/00003               held while a process runs task 3
 //! REMOVED/<shard>_00000.jsonl.gz    removed documents, with step and reason
 //! ```
 //!
-//! A task writes only under its staging directories. When it has finished it
-//! renames its files into place, then writes its completion marker. A task
-//! killed at any point before the marker is redone from scratch by the next run;
-//! since its output names and contents are deterministic, the redo overwrites
-//! whatever the killed attempt had renamed, and every kept document ends up in
-//! the output exactly once.
+//! A task:
+//! 1. takes its lock (a second process on the same task is told who holds it);
+//! 2. skips itself if its completion marker is there (same job) — or refuses
+//!    to run if another job's marker is;
+//! 3. deletes what an unfinished attempt may have left: the parts named after
+//!    its shards, its stats file;
+//! 4. writes its parts directly under their final names; each part appears
+//!    whole when finished (an atomic upload), never half written;
+//! 5. writes its stats file, then its completion marker: the commit point.
+//!
+//! Killed before 5, the task has no marker: the next run redoes it from step 3,
+//! and since output names and contents depend on the inputs only, the redo
+//! writes the same files, and every kept document is in the output exactly
+//! once. Temporary files (spills of shard steps) live in a local scratch
+//! directory, removed when the task ends.
 
+use tamis_io::failpoint::failpoint;
 use serde::{Deserialize, Serialize};
-use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::PathBuf;
 use tamis_api::Stats;
+use tamis_io::{Location, Lock};
 
 /// What a completion marker records, so that a re-run can tell whether the
 /// finished task belongs to the same job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Marker {
-    /// Fingerprint of the pipeline file.
+    /// Fingerprint of the pipeline's configuration.
     pub pipeline: String,
     /// Number of tasks the job was split into.
     pub tasks: usize,
 }
 
-/// Paths of the output and removed directories.
+/// The output and removed directories of a job.
 #[derive(Debug, Clone)]
 pub struct Layout {
-    output: PathBuf,
-    removed: Option<PathBuf>,
+    output: Location,
+    removed: Option<Location>,
 }
 
-/// A task's staging directories.
-#[derive(Debug, Clone)]
-pub struct Staging {
-    /// Kept documents and temporary files.
-    pub output: PathBuf,
-    /// Removed documents.
-    pub removed: Option<PathBuf>,
+/// A task being run by this process: its lock, and its scratch directory
+/// (removed, with everything in it, when the claim is dropped).
+pub struct Claim {
+    _lock: Box<dyn Lock>,
+    /// Local directory for the task's temporary files.
+    pub scratch: PathBuf,
 }
 
-fn task_name(task: usize) -> String {
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
+/// A task's name in file names: `00003`.
+pub(crate) fn task_name(task: usize) -> String {
     format!("{task:05}")
+}
+
+/// Who this process is, for lock files: `tamis pid 123 on host since …`.
+fn owner() -> String {
+    let mut host = [0u8; 256];
+    // SAFETY: gethostname writes at most `host.len()` bytes into the buffer.
+    let named = unsafe { libc::gethostname(host.as_mut_ptr().cast(), host.len()) } == 0;
+    let host = if named {
+        let end = host.iter().position(|&b| b == 0).unwrap_or(host.len());
+        String::from_utf8_lossy(&host[..end]).into_owned()
+    } else {
+        "unknown host".into()
+    };
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("tamis pid {} on {host} since {} (Unix time {since})", std::process::id(), utc(since))
+}
+
+/// `seconds` since the Unix epoch as `YYYY-MM-DD HH:MM:SS UTC` (Howard
+/// Hinnant's `civil_from_days`).
+fn utc(seconds: u64) -> String {
+    let (days, rest) = ((seconds / 86_400) as i64, seconds % 86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
 }
 
 impl Layout {
     /// The layout under `output` (and `removed`, if removed documents are kept).
-    pub fn new(output: &Path, removed: Option<&Path>) -> Self {
-        Layout {
-            output: output.to_path_buf(),
-            removed: removed.map(Path::to_path_buf),
-        }
+    pub fn new(output: Location, removed: Option<Location>) -> Self {
+        Layout { output, removed }
     }
 
-    fn marker_path(&self, task: usize) -> PathBuf {
-        self.output.join("completions").join(task_name(task))
+    /// The output directory.
+    pub fn output(&self) -> &Location {
+        &self.output
     }
 
-    fn stats_path(&self, task: usize) -> PathBuf {
-        self.output.join("stats").join(format!("{}.json", task_name(task)))
+    /// The removed directory, if removed documents are kept.
+    pub fn removed(&self) -> Option<&Location> {
+        self.removed.as_ref()
+    }
+
+    fn marker_file(&self, task: usize) -> Location {
+        self.output.join(&format!("completions/{}", task_name(task)))
+    }
+
+    fn stats_file(&self, task: usize) -> Location {
+        self.output.join(&format!("stats/{}.json", task_name(task)))
     }
 
     /// The marker of `task`, if it completed.
     pub fn marker(&self, task: usize) -> io::Result<Option<Marker>> {
-        let path = self.marker_path(task);
-        let in_file = |kind, err: &dyn std::fmt::Display| io::Error::new(kind, format!("{}: {err}", path.display()));
-        match fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
+        let file = self.marker_file(task);
+        match file.read_if_exists()? {
+            Some(bytes) => serde_json::from_slice(&bytes)
                 .map(Some)
-                .map_err(|e| in_file(io::ErrorKind::InvalidData, &e)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(in_file(e.kind(), &e)),
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{file}: {e}"))),
+            None => Ok(None),
         }
     }
 
     /// The stats a completed task wrote.
     pub fn task_stats(&self, task: usize) -> io::Result<Stats> {
-        let bytes = fs::read(self.stats_path(task))?;
-        serde_json::from_slice(&bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        let file = self.stats_file(task);
+        let bytes = file.read()?;
+        serde_json::from_slice(&bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{file}: {e}")))
     }
 
-    /// Empties and creates the staging directories of `task`.
-    pub fn stage(&self, task: usize) -> io::Result<Staging> {
-        let staging = Staging {
-            output: self.output.join(format!(".staging-{}", task_name(task))),
-            removed: self
-                .removed
-                .as_ref()
-                .map(|r| r.join(format!(".staging-{}", task_name(task)))),
-        };
-        for dir in std::iter::once(&staging.output).chain(&staging.removed) {
-            let in_dir = |err: io::Error| io::Error::new(err.kind(), format!("{}: {err}", dir.display()));
-            if dir.exists() {
-                fs::remove_dir_all(dir).map_err(in_dir)?;
+    /// Takes the lock of `task` for this process and prepares its scratch
+    /// directory. Fails with `WouldBlock`, naming the holder, if another
+    /// process is running the task.
+    pub fn claim(&self, task: usize) -> io::Result<Claim> {
+        let lock = self.output.join(&format!(".locks/{}", task_name(task))).lock(&owner())?;
+        let scratch = match self.output.local_path() {
+            Some(dir) => dir.join(format!(".staging-{}", task_name(task))),
+            None => {
+                let job = xxhash_rust::xxh3::xxh3_64(self.output.to_string().as_bytes());
+                std::env::temp_dir().join(format!("tamis-{job:016x}-{}", task_name(task)))
             }
-            fs::create_dir_all(dir).map_err(in_dir)?;
+        };
+        let in_scratch = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", scratch.display()));
+        match std::fs::remove_dir_all(&scratch) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(in_scratch(e)),
+            _ => {}
         }
-        Ok(staging)
+        std::fs::create_dir_all(&scratch).map_err(in_scratch)?;
+        Ok(Claim { _lock: lock, scratch })
     }
 
-    /// Moves the staged files into place, then writes the task's stats and its
-    /// completion marker, in that order.
-    pub fn commit(
-        &self,
-        task: usize,
-        staging: &Staging,
-        files: &[PathBuf],
-        stats: &Stats,
-        marker: &Marker,
-    ) -> io::Result<()> {
-        for file in files {
-            let destination = if staging.removed.as_ref().is_some_and(|r| file.starts_with(r)) {
-                self.removed.as_ref().unwrap_or(&self.output)
-            } else {
-                &self.output
-            };
-            let name = file
-                .file_name()
-                .ok_or_else(|| io::Error::other("staged file without a name"))?;
-            fs::rename(file, destination.join(name))?;
+    /// Deletes, in `dir`, the parts an unfinished attempt may have left: files
+    /// named `<prefix>_<5 digits>.<extension>` for each of `prefixes`, and the
+    /// unfinished uploads of such files.
+    pub fn clear_parts(dir: &Location, prefixes: &[String]) -> io::Result<()> {
+        let is_part = |name: &str| prefixes.iter().any(|prefix| is_part_of(name, prefix));
+        for (file, _) in dir.list_dir()?.files {
+            if is_part(file.file_name()) {
+                file.delete()?;
+            }
         }
-        write_atomically(&self.stats_path(task), &to_json(stats)?)?;
-        write_atomically(&self.marker_path(task), &to_json(marker)?)?;
-        for dir in std::iter::once(&staging.output).chain(&staging.removed) {
-            fs::remove_dir_all(dir)?;
+        for (name, leftover) in dir.abandoned_uploads()? {
+            if is_part(&name) {
+                leftover.delete()?;
+            }
         }
         Ok(())
+    }
+
+    /// Deletes the stats file of an unfinished attempt of `task`.
+    pub fn clear_stats(&self, task: usize) -> io::Result<()> {
+        self.stats_file(task).delete()
+    }
+
+    /// Writes the task's stats, then its completion marker: the commit point.
+    pub fn commit(&self, task: usize, stats: &Stats, marker: &Marker) -> io::Result<()> {
+        failpoint("task.parts_written");
+        self.stats_file(task).write(&to_json(stats)?)?;
+        failpoint("task.stats_written");
+        self.marker_file(task).write(&to_json(marker)?)?;
+        failpoint("task.marker_written");
+        Ok(())
+    }
+
+    /// The tasks that have a completion marker, in order.
+    pub fn completed_tasks(&self) -> io::Result<Vec<usize>> {
+        let listing = self.output.join("completions").list_dir()?;
+        let mut tasks: Vec<usize> = listing.files.iter().filter_map(|(f, _)| f.file_name().parse().ok()).collect();
+        tasks.sort_unstable();
+        Ok(tasks)
     }
 
     /// Merges the stats of every completed task into `OUTPUT/stats.json` and
     /// returns them.
     pub fn merge_stats(&self) -> io::Result<Stats> {
         let mut merged = Stats::default();
-        let completions = self.output.join("completions");
-        let mut tasks: Vec<usize> = match fs::read_dir(&completions) {
-            Ok(entries) => entries
-                .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-                .collect(),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(e),
-        };
-        tasks.sort_unstable();
-        for task in tasks {
+        for task in self.completed_tasks()? {
             let stats = self.task_stats(task)?;
             merged
                 .merge(&stats)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("task {task}: {e}")))?;
         }
-        write_atomically(&self.output.join("stats.json"), &to_json(&merged)?)?;
+        failpoint("merge.stats_read");
+        self.output.join("stats.json").write(&to_json(&merged)?)?;
         Ok(merged)
     }
 }
 
-fn to_json(value: &impl Serialize) -> io::Result<Vec<u8>> {
+/// Whether `name` is a part file of `prefix`: `<prefix>_00000.jsonl.gz`.
+fn is_part_of(name: &str, prefix: &str) -> bool {
+    let Some(rest) = name.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')) else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits == 5 && rest.as_bytes().get(5) == Some(&b'.')
+}
+
+/// Pretty JSON with a final newline, as every small file of the layout is written.
+pub(crate) fn to_json(value: &impl Serialize) -> io::Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
     bytes.push(b'\n');
     Ok(bytes)
-}
-
-/// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it
-/// over `path`: readers see the old file or the new one, never a part.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let mut file = tempfile_in(dir, path)?;
-    file.1.write_all(bytes)?;
-    file.1.sync_all()?;
-    fs::rename(&file.0, path)
-}
-
-fn tempfile_in(dir: &Path, path: &Path) -> io::Result<(PathBuf, fs::File)> {
-    let name = path
-        .file_name()
-        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    Ok((temp.clone(), fs::File::create(temp)?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn commit_moves_files_then_marks_the_task_complete() {
-        let root = tempfile::tempdir().unwrap();
-        let layout = Layout::new(&root.path().join("out"), Some(&root.path().join("removed")));
-        let staging = layout.stage(3).unwrap();
-        let kept = staging.output.join("a_00000.jsonl");
-        let removed = staging.removed.as_ref().unwrap().join("a_00000.jsonl");
-        fs::write(&kept, "{}\n").unwrap();
-        fs::write(&removed, "{}\n").unwrap();
-        assert!(layout.marker(3).unwrap().is_none());
-        let marker = Marker {
-            pipeline: "f".into(),
-            tasks: 4,
-        };
-        let stats = Stats {
-            tasks: 1,
-            ..Stats::default()
-        };
-        layout.commit(3, &staging, &[kept, removed], &stats, &marker).unwrap();
-        assert!(root.path().join("out/a_00000.jsonl").exists());
-        assert!(root.path().join("removed/a_00000.jsonl").exists());
-        assert_eq!(layout.marker(3).unwrap(), Some(marker));
-        assert!(!staging.output.exists());
-        assert_eq!(layout.merge_stats().unwrap().tasks, 1);
-        assert!(root.path().join("out/stats.json").exists());
+    fn layouts() -> Vec<(Option<tempfile::TempDir>, Layout)> {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Location::parse(dir.path().to_str().unwrap()).unwrap();
+        let memory = Location::parse("memory://output-tests/job").unwrap();
+        [(Some(dir), root), (None, memory)]
+            .into_iter()
+            .map(|(guard, root)| (guard, Layout::new(root.join("out"), Some(root.join("removed")))))
+            .collect()
     }
 
     #[test]
-    fn staging_again_clears_a_killed_attempt() {
-        let root = tempfile::tempdir().unwrap();
-        let layout = Layout::new(root.path(), None);
-        let staging = layout.stage(0).unwrap();
-        fs::write(staging.output.join("partial"), "x").unwrap();
-        let staging = layout.stage(0).unwrap();
-        assert_eq!(fs::read_dir(&staging.output).unwrap().count(), 0);
+    fn commit_writes_stats_then_the_marker() {
+        for (_guard, layout) in layouts() {
+            assert!(layout.marker(3).unwrap().is_none());
+            let marker = Marker {
+                pipeline: "f".into(),
+                tasks: 4,
+            };
+            let stats = Stats {
+                tasks: 1,
+                ..Stats::default()
+            };
+            layout.commit(3, &stats, &marker).unwrap();
+            assert_eq!(layout.marker(3).unwrap(), Some(marker));
+            assert_eq!(layout.completed_tasks().unwrap(), [3]);
+            assert_eq!(layout.merge_stats().unwrap().tasks, 1);
+            assert!(layout.output().join("stats.json").exists().unwrap());
+        }
+    }
+
+    #[test]
+    fn clearing_deletes_the_parts_of_the_named_shards_only() {
+        for (_guard, layout) in layouts() {
+            let out = layout.output();
+            for name in ["a_00000.jsonl.gz", "a_00001.jsonl.gz", "a.minhash_dedup_00000.jsonl", "ab_00000.jsonl", "a_b_00000.jsonl", "a_0000.jsonl"] {
+                out.join(name).write(b"x").unwrap();
+            }
+            Layout::clear_parts(out, &["a".into(), "a.minhash_dedup".into()]).unwrap();
+            let left: Vec<String> = out.list().unwrap().iter().map(|(f, _)| f.file_name().to_string()).collect();
+            assert_eq!(left, ["a_0000.jsonl", "a_b_00000.jsonl", "ab_00000.jsonl"]);
+        }
+    }
+
+    #[test]
+    fn a_claimed_task_is_refused_to_a_second_claim() {
+        for (_guard, layout) in layouts() {
+            let claim = layout.claim(0).unwrap();
+            assert!(claim.scratch.is_dir());
+            let refused = layout.claim(0).err().expect("claimed twice");
+            assert_eq!(refused.kind(), io::ErrorKind::WouldBlock);
+            assert!(refused.to_string().contains(&format!("pid {}", std::process::id())), "{refused}");
+            let scratch = claim.scratch.clone();
+            drop(claim);
+            assert!(!scratch.exists(), "the scratch directory outlived its claim");
+            assert!(layout.claim(0).is_ok());
+        }
+    }
+
+    #[test]
+    fn times_read_as_utc() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(1_798_195_425), "2026-12-25 10:43:45 UTC");
     }
 }

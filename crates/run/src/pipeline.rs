@@ -13,14 +13,15 @@
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use tamis_io::Location;
 use tamis_read::{Format, ReadOptions};
 use tamis_steps::{BuiltStep, StepConfig};
 use tamis_write::Compression;
 
-/// An error in the pipeline file, with its location.
+/// An error in the pipeline file, with its location (when it has one).
 #[derive(Debug, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
+#[error("{}: {message}", self.place())]
 pub struct PipelineError {
     /// The pipeline file.
     pub file: String,
@@ -35,18 +36,36 @@ pub struct PipelineError {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PipelineFile {
-    input: InputConfig,
+    #[serde(rename = "input")]
+    input_spanned: Spanned<InputConfig>,
     output: OutputConfig,
     #[serde(default)]
     steps: Vec<Spanned<StepConfig>>,
+}
+
+impl PipelineError {
+    /// `file:line:column`, or the file alone when the error has no place in it.
+    fn place(&self) -> String {
+        match self.line {
+            0 => self.file.clone(),
+            line => format!("{}:{line}:{}", self.file, self.column),
+        }
+    }
 }
 
 /// `input:` — which files, in which format.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct InputConfig {
-    /// Files, directories (read recursively) or glob patterns.
+    /// Files, directories (read recursively) or glob patterns, local or URLs.
+    #[serde(default)]
     paths: Vec<Spanned<String>>,
+    /// A file listing the inputs, one per line (Common Crawl's `warc.paths.gz`).
+    #[serde(default)]
+    paths_file: Option<Spanned<String>>,
+    /// What the lines of `paths_file` are relative to.
+    #[serde(default)]
+    base: Option<String>,
     format: InputFormat,
     #[serde(default)]
     text_field: Option<String>,
@@ -73,7 +92,7 @@ struct OutputConfig {
     #[serde(default)]
     format: OutputFormat,
     #[serde(default)]
-    removed: Option<String>,
+    removed: Option<Spanned<String>>,
     #[serde(default)]
     max_file_bytes: Option<u64>,
 }
@@ -97,12 +116,13 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
-    /// The compression of the files written, or `None` for `null`.
-    pub fn compression(self) -> Option<Compression> {
+    /// How the files are encoded, or `None` for `null`.
+    pub fn format(self) -> Option<tamis_write::Format> {
+        let jsonl = |compression| Some(tamis_write::Format::Jsonl(compression));
         match self {
-            OutputFormat::Jsonl => Some(Compression::None),
-            OutputFormat::JsonlGz => Some(Compression::Gzip),
-            OutputFormat::JsonlZst => Some(Compression::Zstd),
+            OutputFormat::Jsonl => jsonl(Compression::None),
+            OutputFormat::JsonlGz => jsonl(Compression::Gzip),
+            OutputFormat::JsonlZst => jsonl(Compression::Zstd),
             OutputFormat::Null => None,
         }
     }
@@ -111,26 +131,36 @@ impl OutputFormat {
 /// 1 GiB of JSON per output file before rolling over to the next part.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
 
+/// One input file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Input {
+    /// Where it is.
+    pub location: Location,
+    /// Its size, when a listing gave it (not for the entries of a paths file).
+    pub size: Option<u64>,
+}
+
 /// A checked pipeline, ready to run.
 pub struct Pipeline {
     /// Input files, sorted, each once.
-    pub inputs: Vec<PathBuf>,
+    pub inputs: Vec<Input>,
     /// Their format.
     pub format: Format,
     /// Reader options.
     pub read_options: ReadOptions,
     /// The output directory.
-    pub output: PathBuf,
+    pub output: Location,
     /// The output format.
     pub output_format: OutputFormat,
     /// Where removed documents go, if anywhere.
-    pub removed: Option<PathBuf>,
+    pub removed: Option<Location>,
     /// Uncompressed bytes per output file.
     pub max_file_bytes: u64,
     /// The steps, in order.
     pub steps: Vec<BuiltStep>,
-    /// A fingerprint of the file's content: a re-run into the same output must
-    /// run the same pipeline.
+    /// A fingerprint of the parsed configuration (not of its text: comments
+    /// and layout do not count): a re-run into the same output must run the
+    /// same pipeline.
     pub fingerprint: String,
 }
 
@@ -147,7 +177,8 @@ impl Pipeline {
         Pipeline::parse(&text, &file)
     }
 
-    /// Parses and checks pipeline YAML; `file` names it in errors.
+    /// Parses and checks pipeline YAML (or JSON, which is YAML); `file` names
+    /// it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Pipeline, PipelineError> {
         let parsed: PipelineFile = serde_saphyr::from_str(text).map_err(|err| {
             let (line, column) = err.location().map_or((0, 0), |l| (l.line(), l.column()));
@@ -178,21 +209,35 @@ impl Pipeline {
             message,
         };
 
+        let input_at = parsed.input_spanned.referenced;
+        let input = parsed.input_spanned.value;
         let mut inputs = Vec::new();
-        for pattern in &parsed.input.paths {
-            let found = expand(&pattern.value).map_err(|message| {
-                error(
-                    &pattern.referenced,
-                    format!("input.paths: {:?}: {message}", pattern.value),
-                )
-            })?;
-            inputs.extend(found);
+        for pattern in &input.paths {
+            let found = tamis_io::glob::expand(&pattern.value)
+                .map_err(|e| error(&pattern.referenced, format!("input.paths: {:?}: {}", pattern.value, plain(&e))))?;
+            inputs.extend(found.into_iter().map(|(location, size)| Input {
+                location,
+                size: Some(size),
+            }));
+        }
+        if let Some(list) = &input.paths_file {
+            let listed = Location::parse(&list.value)
+                .and_then(|file| tamis_io::paths_file::read(&file, input.base.as_deref()))
+                .map_err(|e| error(&list.referenced, format!("input.paths_file: {}", plain(&e))))?;
+            if listed.is_empty() {
+                return Err(error(&list.referenced, format!("input.paths_file: {:?} lists no file", list.value)));
+            }
+            inputs.extend(listed.into_iter().map(|location| Input { location, size: None }));
+        } else if input.base.is_some() {
+            return Err(error(&input_at, "input.base: only applies to input.paths_file".into()));
+        }
+        if inputs.is_empty() {
+            return Err(error(&input_at, "input: give `paths`, or a `paths_file`".into()));
         }
         inputs.sort();
-        inputs.dedup();
+        inputs.dedup_by(|a, b| a.location == b.location);
 
         let defaults = ReadOptions::default();
-        let input = parsed.input;
         let read_options = ReadOptions {
             max_record_bytes: input.max_record_bytes.unwrap_or(defaults.max_record_bytes),
             text_field: input.text_field.unwrap_or(defaults.text_field),
@@ -200,13 +245,31 @@ impl Pipeline {
             url_field: input.url_field.unwrap_or(defaults.url_field),
         };
 
-        let output = PathBuf::from(&parsed.output.path.value);
-        if output.is_file() {
-            return Err(error(
-                &parsed.output.path.referenced,
-                format!("output.path: {:?} is a file, not a directory", parsed.output.path.value),
-            ));
-        }
+        let directory = |spanned: &Spanned<String>, key: &str| -> Result<Location, PipelineError> {
+            let location = Location::parse(&spanned.value)
+                .map_err(|e| error(&spanned.referenced, format!("{key}: {}", plain(&e))))?;
+            if let Some(file) = local_file_at_or_above(&location) {
+                return Err(error(
+                    &spanned.referenced,
+                    format!("{key}: {} is a file, not a directory", file.display()),
+                ));
+            }
+            Ok(location)
+        };
+        let output = directory(&parsed.output.path, "output.path")?;
+        let removed = match &parsed.output.removed {
+            Some(spanned) => {
+                let removed = directory(spanned, "output.removed")?;
+                if removed == output {
+                    return Err(error(
+                        &spanned.referenced,
+                        "output.removed: must differ from output.path (e.g. a `removed/` folder inside it)".into(),
+                    ));
+                }
+                Some(removed)
+            }
+            None => None,
+        };
 
         let mut steps = Vec::new();
         let mut global: Option<&'static str> = None;
@@ -244,10 +307,10 @@ impl Pipeline {
             read_options,
             output,
             output_format: parsed.output.format,
-            removed: parsed.output.removed.map(PathBuf::from),
+            removed,
             max_file_bytes: parsed.output.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
             steps,
-            fingerprint: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes())),
+            fingerprint: fingerprint(text),
         })
     }
 
@@ -257,39 +320,38 @@ impl Pipeline {
     }
 }
 
-/// Expands one `input.paths` entry: a file, a directory (all files below it) or
-/// a glob pattern. Matching nothing is an error.
-fn expand(pattern: &str) -> Result<Vec<PathBuf>, String> {
-    let path = Path::new(pattern);
-    if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    if path.is_dir() {
-        let mut files = Vec::new();
-        walk(path, &mut files).map_err(|err| format!("cannot list the directory: {err}"))?;
-        if files.is_empty() {
-            return Err("the directory holds no files".into());
-        }
-        return Ok(files);
-    }
-    let matches = glob::glob(pattern).map_err(|err| format!("not a valid pattern: {err}"))?;
-    let files: Vec<PathBuf> = matches.filter_map(Result::ok).filter(|p| p.is_file()).collect();
-    if files.is_empty() {
-        return Err("no such file, and no file matches it".into());
-    }
-    Ok(files)
+/// An I/O error's message without its kind's boilerplate.
+fn plain(err: &std::io::Error) -> String {
+    err.to_string()
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if path.is_file() {
-            files.push(path);
+/// The first path at or above `location` that is a local file, if any: an
+/// output directory cannot be (or be below) a file.
+fn local_file_at_or_above(location: &Location) -> Option<std::path::PathBuf> {
+    let path = location.local_path()?;
+    path.ancestors()
+        .filter(|p| !p.as_os_str().is_empty())
+        .find(|p| p.is_file())
+        .map(Path::to_path_buf)
+}
+
+/// The fingerprint of the configuration `text` holds: a hash of its parsed
+/// value with keys sorted, so that comments, layout and key order don't count.
+fn fingerprint(text: &str) -> String {
+    fn canonical(value: serde_json::Value) -> serde_json::Value {
+        match value {
+            serde_json::Value::Object(map) => {
+                let mut entries: Vec<_> = map.into_iter().map(|(k, v)| (k, canonical(v))).collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                serde_json::Value::Object(entries.into_iter().collect())
+            }
+            serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(canonical).collect()),
+            other => other,
         }
     }
-    Ok(())
+    let value: serde_json::Value = serde_saphyr::from_str(text).unwrap_or(serde_json::Value::Null);
+    let canonical = serde_json::to_vec(&canonical(value)).unwrap_or_default();
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&canonical))
 }
 
 /// The mapping key written before `column` on `line` (both 1-based) of `text`:
@@ -332,7 +394,8 @@ mod tests {
             file.path()
         );
         let pipeline = Pipeline::parse(&yaml, "p.yaml").unwrap();
-        assert_eq!(pipeline.inputs, vec![file.path().to_path_buf()]);
+        assert_eq!(pipeline.inputs.len(), 1);
+        assert_eq!(pipeline.inputs[0].location.local_path().unwrap(), file.path());
         assert_eq!(pipeline.output_format, OutputFormat::JsonlZst);
         assert_eq!(pipeline.step_names(), vec!["line_dedup"]);
     }

@@ -5,37 +5,40 @@
 //! input file is one shard, named after the file without its format extensions
 //! (`CC-MAIN-…-00042.warc.wet.gz` → `CC-MAIN-…-00042`); outputs carry that name.
 
+use crate::pipeline::Input;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use tamis_io::Location;
 
 /// One input file and the name its outputs carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shard {
     /// The input file.
-    pub path: PathBuf,
+    pub location: Location,
+    /// Its size, when known before it is read.
+    pub size: Option<u64>,
     /// Unique among the pipeline's inputs; safe as a file name.
     pub name: String,
 }
 
 /// Extensions that say how a file is stored, not what it holds.
 const FORMAT_EXTENSIONS: &[&str] = &[
-    "gz", "zst", "zstd", "warc", "wet", "wat", "arc", "jsonl", "json", "ndjson", "txt",
+    "gz", "zst", "zstd", "warc", "wet", "wat", "arc", "jsonl", "json", "ndjson", "txt", "parquet",
 ];
 
-/// Names every input; when two files share a name (same file in two
+/// Names every input; when two files share a name (same file name in two
 /// directories), their paths below the common directory are used instead.
-pub fn shards(inputs: &[PathBuf]) -> Vec<Shard> {
-    let stems: Vec<String> = inputs.iter().map(|p| strip_extensions(&file_name(p))).collect();
+pub fn shards(inputs: &[Input]) -> Vec<Shard> {
+    let urls: Vec<String> = inputs.iter().map(|i| i.location.to_string()).collect();
+    let stems: Vec<String> = inputs.iter().map(|i| strip_extensions(i.location.file_name())).collect();
     let unique: HashSet<&String> = stems.iter().collect();
     let names = if unique.len() == stems.len() {
         stems
     } else {
-        let common = common_dir(inputs);
-        inputs
-            .iter()
-            .map(|p| {
-                let relative = p.strip_prefix(&common).unwrap_or(p);
-                let parts: Vec<String> = relative.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+        let common = common_dir(&urls);
+        urls.iter()
+            .map(|url| {
+                let relative = url[common.len()..].trim_start_matches('/');
+                let parts: Vec<&str> = relative.split('/').filter(|p| !p.is_empty()).collect();
                 strip_extensions(&parts.join("__"))
             })
             .collect()
@@ -45,14 +48,16 @@ pub fn shards(inputs: &[PathBuf]) -> Vec<Shard> {
         .iter()
         .zip(names)
         .enumerate()
-        .map(|(i, (path, name))| {
+        .map(|(i, (input, name))| {
+            let name = if name.is_empty() { "input".to_string() } else { name };
             let name = if seen.insert(name.clone()) {
                 name
             } else {
                 format!("{name}_{i}")
             };
             Shard {
-                path: path.clone(),
+                location: input.location.clone(),
+                size: input.size,
                 name,
             }
         })
@@ -62,11 +67,6 @@ pub fn shards(inputs: &[PathBuf]) -> Vec<Shard> {
 /// The shards task `index` of `count` processes.
 pub fn task_shards(shards: &[Shard], count: usize, index: usize) -> Vec<Shard> {
     shards.iter().skip(index).step_by(count.max(1)).cloned().collect()
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| "input".into(), |n| n.to_string_lossy().into_owned())
 }
 
 fn strip_extensions(name: &str) -> String {
@@ -80,29 +80,33 @@ fn strip_extensions(name: &str) -> String {
     stem.to_string()
 }
 
-fn common_dir(paths: &[PathBuf]) -> PathBuf {
-    let mut common: Option<PathBuf> = None;
-    for path in paths {
-        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-        common = Some(match common {
-            None => dir,
-            Some(c) => c
-                .iter()
-                .zip(dir.iter())
-                .take_while(|(a, b)| a == b)
-                .map(|(a, _)| a)
-                .collect(),
-        });
+/// The longest directory prefix (ending before a `/`) the URLs share.
+fn common_dir(urls: &[String]) -> String {
+    let dirs: Vec<&str> = urls.iter().map(|u| u.rsplit_once('/').map_or("", |(dir, _)| dir)).collect();
+    let Some(first) = dirs.first() else {
+        return String::new();
+    };
+    let mut common: Vec<&str> = first.split('/').collect();
+    for dir in &dirs[1..] {
+        let parts: Vec<&str> = dir.split('/').collect();
+        let same = common.iter().zip(&parts).take_while(|(a, b)| a == b).count();
+        common.truncate(same);
     }
-    common.unwrap_or_default()
+    common.join("/")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn paths(names: &[&str]) -> Vec<PathBuf> {
-        names.iter().map(PathBuf::from).collect()
+    fn paths(names: &[&str]) -> Vec<Input> {
+        names
+            .iter()
+            .map(|n| Input {
+                location: Location::parse(n).unwrap(),
+                size: None,
+            })
+            .collect()
     }
 
     #[test]
@@ -121,6 +125,15 @@ mod tests {
             .map(|s| s.name)
             .collect();
         assert_eq!(names, ["2024__a", "2025__a"]);
+    }
+
+    #[test]
+    fn clashing_names_on_object_storage_use_their_keys() {
+        let names: Vec<String> = shards(&paths(&["s3://b/crawl/seg1/warc/a.warc.gz", "s3://b/crawl/seg2/warc/a.warc.gz"]))
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, ["seg1__warc__a", "seg2__warc__a"]);
     }
 
     #[test]

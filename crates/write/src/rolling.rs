@@ -1,0 +1,246 @@
+//! Numbered parts in a directory: `<stem>_00000.<ext>`, `<stem>_00001.<ext>`…
+
+use crate::{Encoder, Format, Outgoing};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use tamis_io::{Location, Upload};
+
+/// Where parts go.
+#[derive(Debug, Clone)]
+pub enum Destination {
+    /// A directory on any storage: each part committed whole.
+    Store(Location),
+    /// A local scratch directory read back by the same process: no sync, no
+    /// atomic commit (a crash discards the whole scratch directory anyway).
+    Scratch(PathBuf),
+}
+
+impl Destination {
+    fn create(&self, name: &str) -> io::Result<(Location, Box<dyn Upload>)> {
+        match self {
+            Destination::Store(dir) => {
+                let file = dir.join(name);
+                let upload = file.create()?;
+                Ok((file, upload))
+            }
+            Destination::Scratch(dir) => {
+                let path = dir.join(name);
+                let file =
+                    File::create(&path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+                let location = Location::parse(&path.to_string_lossy())?;
+                Ok((location, Box::new(ScratchFile(BufWriter::new(file)))))
+            }
+        }
+    }
+}
+
+/// A scratch file: written through, "committed" by a flush.
+struct ScratchFile(BufWriter<File>);
+
+impl Write for ScratchFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl Upload for ScratchFile {
+    fn commit(mut self: Box<Self>) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Writes documents to numbered parts, starting a new part once one holds
+/// `max_part_bytes` (as its encoder counts them). A document is never split
+/// across parts, and nothing is created until the first document arrives.
+pub struct RollingWriter {
+    destination: Destination,
+    stem: String,
+    format: Format,
+    max_part_bytes: u64,
+    current: Option<Box<dyn Encoder>>,
+    files: Vec<Location>,
+    stored: u64,
+}
+
+impl RollingWriter {
+    /// A writer of `<stem>_<part>` files in `format` into `destination`.
+    pub fn new(destination: Destination, stem: &str, format: Format, max_part_bytes: u64) -> Self {
+        RollingWriter {
+            destination,
+            stem: stem.to_string(),
+            format,
+            max_part_bytes: max_part_bytes.max(1),
+            current: None,
+            files: Vec::new(),
+            stored: 0,
+        }
+    }
+
+    /// The name part `part` gets.
+    pub fn part_name(stem: &str, part: usize, format: &Format) -> String {
+        format!("{stem}_{part:05}.{}", format.extension())
+    }
+
+    /// Appends one document.
+    pub fn write(&mut self, item: &Outgoing) -> io::Result<()> {
+        if self.current.as_ref().is_some_and(|e| e.size() >= self.max_part_bytes) {
+            self.close_part()?;
+        }
+        let encoder = match &mut self.current {
+            Some(encoder) => encoder,
+            None => {
+                let name = Self::part_name(&self.stem, self.files.len(), &self.format);
+                let (file, upload) = self.destination.create(&name)?;
+                let encoder = self.format.encoder(upload)?;
+                self.files.push(file);
+                self.current.insert(encoder)
+            }
+        };
+        encoder.write(item)?;
+        tamis_io::failpoint::failpoint("write.part_opened");
+        Ok(())
+    }
+
+    fn close_part(&mut self) -> io::Result<()> {
+        if let Some(encoder) = self.current.take() {
+            self.stored += encoder.finish()?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the last part; returns every file written, in order, and the
+    /// bytes they hold.
+    pub fn finish(mut self) -> io::Result<(Vec<Location>, u64)> {
+        self.close_part()?;
+        Ok((self.files, self.stored))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BackgroundWriter, Compression, Removal};
+    use std::io::Read;
+    use tamis_api::{Document, Reason};
+
+    fn read_all(file: &Location) -> String {
+        let bytes = file.read().unwrap();
+        let mut text = String::new();
+        match file.file_name().rsplit('.').next() {
+            Some("gz") => flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_string(&mut text),
+            Some("zst") => zstd::Decoder::new(&bytes[..]).unwrap().read_to_string(&mut text),
+            _ => (&bytes[..]).read_to_string(&mut text),
+        }
+        .unwrap();
+        text
+    }
+
+    fn doc(i: usize) -> Outgoing {
+        Outgoing::kept(Document::new(format!("d{i}"), "pad"))
+    }
+
+    fn roots() -> Vec<(Option<tempfile::TempDir>, Location)> {
+        let dir = tempfile::tempdir().unwrap();
+        let local = Location::parse(dir.path().to_str().unwrap()).unwrap();
+        vec![
+            (Some(dir), local),
+            (None, Location::parse("memory://write-tests/out").unwrap()),
+        ]
+    }
+
+    #[test]
+    fn documents_roll_over_into_parts_and_read_back() {
+        for (_guard, root) in roots() {
+            for compression in [Compression::None, Compression::Gzip, Compression::Zstd] {
+                let dir = root.join(compression.extension());
+                let format = Format::Jsonl(compression);
+                let mut writer = RollingWriter::new(Destination::Store(dir.clone()), "shard", format.clone(), 40);
+                for i in 0..5 {
+                    writer.write(&doc(i)).unwrap();
+                }
+                let (files, stored) = writer.finish().unwrap();
+                assert_eq!(files.len(), 3, "each 40-byte part holds two 34-byte lines");
+                assert_eq!(files[1], dir.join(&format!("shard_00001.{}", compression.extension())));
+                let all: String = files.iter().map(read_all).collect();
+                assert_eq!(all.lines().count(), 5);
+                assert_eq!(stored, files.iter().map(|f| f.size().unwrap()).sum::<u64>());
+            }
+        }
+    }
+
+    #[test]
+    fn the_background_writer_writes_the_same_files() {
+        for (_guard, root) in roots() {
+            let format = Format::Jsonl(Compression::Zstd);
+            let mut writer = BackgroundWriter::spawn(RollingWriter::new(
+                Destination::Store(root.join("bg")),
+                "bg",
+                format,
+                1000,
+            ))
+            .unwrap();
+            for batch in 0..10 {
+                writer.write((0..50).map(|i| doc(batch * 50 + i)).collect()).unwrap();
+            }
+            let (files, _) = writer.finish().unwrap();
+            assert!(files.len() > 1);
+            let all: String = files.iter().map(read_all).collect();
+            assert_eq!(all.lines().count(), 500);
+            assert!(all.lines().last().unwrap().contains("\"d499\""));
+        }
+    }
+
+    #[test]
+    fn nothing_written_means_no_file() {
+        for (_guard, root) in roots() {
+            let dir = root.join("empty");
+            let writer = RollingWriter::new(
+                Destination::Store(dir.clone()),
+                "e",
+                Format::Jsonl(Compression::Gzip),
+                1 << 20,
+            );
+            assert!(writer.finish().unwrap().0.is_empty());
+            assert!(dir.list().unwrap().is_empty());
+        }
+    }
+
+    #[test]
+    fn removed_documents_name_step_and_reason() {
+        let mut line = Vec::new();
+        let removal = Removal {
+            step: "line_dedup",
+            reason: Reason("empty"),
+        };
+        crate::jsonl::to_json(&Outgoing::removed(Document::new("a", "text"), removal), &mut line);
+        let value: serde_json::Value = serde_json::from_slice(&line).unwrap();
+        assert_eq!(value["removed"]["step"], "line_dedup");
+        assert_eq!(value["removed"]["reason"], "empty");
+        assert_eq!(value["id"], "a");
+        assert!(value.get("url").is_none());
+        let text = String::from_utf8(line).unwrap();
+        assert!(
+            text.starts_with("{\"id\":\"a\",\"text\":\"text\",\"metadata\":{}"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn scratch_parts_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = RollingWriter::new(
+            Destination::Scratch(dir.path().to_path_buf()),
+            "spill",
+            Format::Jsonl(Compression::None),
+            u64::MAX,
+        );
+        writer.write(&doc(0)).unwrap();
+        let (files, _) = writer.finish().unwrap();
+        assert_eq!(read_all(&files[0]).lines().count(), 1);
+    }
+}
