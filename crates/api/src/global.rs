@@ -9,11 +9,16 @@ pub struct GlobalContext<'a> {
     /// The step's own directory, on the job's shared storage (local, or
     /// `s3://…` when tasks run on several machines): recorders and phases
     /// write their files here, each file whole ([`Location::create`] then
-    /// commit, never renamed), under names that depend on the inputs only,
-    /// so that a unit redone after a crash rewrites the same files.
+    /// commit, never renamed), under names that depend on the inputs only
+    /// (never on `mem_budget`). A recorder or unit redone after a crash, maybe
+    /// with another budget, first deletes whatever an earlier attempt of it
+    /// wrote, so that it leaves exactly what a clean run leaves.
     pub dir: &'a Location,
-    /// A local directory for this unit's temporary files (external-sort
-    /// merges), private to the process and removed by the runner afterwards.
+    /// A local directory for temporary files that only the recorder or unit
+    /// writing them reads (external-sort runs), private to the process,
+    /// created and removed by the runner. Recorders and units running at once
+    /// in the process may share it: each keeps its files in a subdirectory
+    /// named after itself (its shard or unit) and removes it when done.
     pub scratch: &'a Path,
     /// The names of all input shards, in input order: shard `i` is `shards[i]`.
     pub shards: &'a [String],
@@ -45,7 +50,8 @@ pub trait GlobalStep: Send + Sync {
     /// What the step records about `doc`; called concurrently.
     fn summarize(&self, doc: &Document) -> Vec<u64>;
 
-    /// Starts recording the summaries of input shard `shard`.
+    /// Starts recording the summaries of input shard `shard`, after deleting
+    /// whatever an earlier attempt for that shard wrote.
     fn recorder(&self, context: &GlobalContext, shard: usize) -> io::Result<Box<dyn GlobalRecorder>>;
 
     /// The names of the corpus-wide phases between recording and filtering.
@@ -54,8 +60,8 @@ pub trait GlobalStep: Send + Sync {
     /// How many independent units phase `phase` has.
     fn units(&self, phase: usize, context: &GlobalContext) -> usize;
 
-    /// Runs unit `unit` of phase `phase`, writing its outputs atomically;
-    /// returns counters for the stats.
+    /// Runs unit `unit` of phase `phase`, its outputs replacing whole whatever
+    /// an earlier attempt of the unit wrote; returns counters for the stats.
     fn run_unit(&self, phase: usize, unit: usize, context: &GlobalContext) -> io::Result<Counters>;
 
     /// The decisions for the documents of input shard `shard`.

@@ -6,17 +6,20 @@
 //! is input order, so "the first occurrence in input order" — the keeper of a
 //! cluster — is the cluster's smallest key, whichever task found which pair.
 //!
-//! Cluster file `clusters/<shard>.<unit>.run`: records `[ordinal, keeper key,
-//! cluster size]`, sorted by ordinal, one per document of the shard that belongs
-//! to a cluster of two or more (keepers included, for their size).
+//! Cluster files `clusters/<unit>/<shard>.run` (exchange files, see
+//! [`crate::exchange`]): records `[ordinal, keeper key, cluster size]`, sorted by
+//! ordinal, one per document of the shard that belongs to a cluster of two or
+//! more (keepers included, for their size). Unit `<unit>` writes the files of
+//! its directory and nothing else, so it deletes the directory when it starts.
 
+use crate::exchange::StoredRecords;
 use crate::runs;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::io;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use tamis_api::{Counters, Document, GlobalDecider, Reason, Verdict};
+use tamis_io::Location;
 
 /// The key of document `ordinal` of input shard `shard`.
 pub fn key(shard: usize, ordinal: u64) -> u64 {
@@ -35,34 +38,69 @@ pub fn label(key: u64, shards: &[String]) -> String {
     format!("{name}#{ordinal}")
 }
 
-/// The cluster file of `shard` written by `unit` under `dir`.
-pub fn cluster_file(dir: &Path, shard: usize, unit: usize) -> PathBuf {
-    dir.join("clusters").join(format!("{shard:06}.{unit:04}.run"))
+/// The cluster files written by `unit` under the step's directory `dir`.
+pub fn cluster_dir(dir: &Location, unit: usize) -> Location {
+    dir.join(&format!("clusters/{unit:04}"))
 }
 
-/// Writes the cluster files from `[key, keeper, size]` records sorted by key.
-pub fn write_cluster_files(dir: &Path, unit: usize, records: impl Iterator<Item = [u64; 3]>) -> io::Result<u64> {
-    let mut current: Option<usize> = None;
-    let mut words = Vec::new();
-    let mut written = 0;
-    let flush = |shard: Option<usize>, words: &mut Vec<u64>| -> io::Result<()> {
-        if let Some(shard) = shard {
-            runs::write_atomically(&cluster_file(dir, shard, unit), &runs::to_bytes(words))?;
-        }
-        words.clear();
-        Ok(())
-    };
-    for [key, keeper, size] in records {
-        let (shard, ordinal) = split(key);
-        if current != Some(shard) {
-            flush(current, &mut words)?;
-            current = Some(shard);
-        }
-        words.extend_from_slice(&[ordinal, keeper, size]);
-        written += 1;
+/// The cluster file of `shard` written by `unit` under `dir`.
+pub fn cluster_file(dir: &Location, unit: usize, shard: usize) -> Location {
+    cluster_dir(dir, unit).join(&format!("{shard:06}.run"))
+}
+
+/// Writes one unit's cluster files from `[key, keeper, size]` records sorted
+/// by key, streaming: one file open at a time.
+pub struct ClusterWriter {
+    dir: Location,
+    unit: usize,
+    current: Option<(usize, StoredRecords)>,
+    written: u64,
+}
+
+impl ClusterWriter {
+    /// Deletes what an earlier attempt of `unit` wrote, then starts.
+    pub fn create(dir: &Location, unit: usize) -> io::Result<Self> {
+        cluster_dir(dir, unit).delete_all()?;
+        Ok(ClusterWriter {
+            dir: dir.clone(),
+            unit,
+            current: None,
+            written: 0,
+        })
     }
-    flush(current, &mut words)?;
-    Ok(written)
+
+    /// Adds the record of document `key`; keys come in increasing order.
+    pub fn push(&mut self, key: u64, keeper: u64, size: u64) -> io::Result<()> {
+        let (shard, ordinal) = split(key);
+        let file = match &mut self.current {
+            Some((open, file)) if *open == shard => file,
+            // A shard seen again would have its file replaced.
+            Some((open, _)) if *open > shard => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "cluster records out of order",
+                ))
+            }
+            _ => {
+                if let Some((_, done)) = self.current.take() {
+                    done.commit()?;
+                }
+                let file = StoredRecords::create(&cluster_file(&self.dir, self.unit, shard))?;
+                &mut self.current.insert((shard, file)).1
+            }
+        };
+        file.push(&[ordinal, keeper, size])?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Commits the last file; returns how many records were written.
+    pub fn finish(self) -> io::Result<u64> {
+        if let Some((_, file)) = self.current {
+            file.commit()?;
+        }
+        Ok(self.written)
+    }
 }
 
 /// Connected components of the graph whose edges `pairs` yields, over the
@@ -72,7 +110,7 @@ pub fn write_cluster_files(dir: &Path, unit: usize, records: impl Iterator<Item 
 /// linked under a smaller root, so every component ends up rooted at its
 /// smallest node whatever the order of the unions — the result is a function of
 /// the edges alone.
-pub fn components(nodes: &[u64], edge_files: &[PathBuf]) -> io::Result<Vec<u32>> {
+pub fn components(nodes: &[u64], edge_files: &[Location]) -> io::Result<Vec<u32>> {
     let parent: Vec<AtomicU32> = (0..nodes.len() as u32).map(AtomicU32::new).collect();
     let index = |key: u64| -> io::Result<u32> {
         nodes
@@ -80,17 +118,11 @@ pub fn components(nodes: &[u64], edge_files: &[PathBuf]) -> io::Result<Vec<u32>>
             .map(|i| i as u32)
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "a pair names an unknown document"))
     };
-    edge_files.par_iter().try_for_each(|file| -> io::Result<()> {
-        let mut failed = None;
+    edge_files.par_iter().try_for_each(|file| {
         runs::for_each(file, 2, &mut |pair| {
-            if failed.is_none() {
-                match (index(pair[0]), index(pair[1])) {
-                    (Ok(a), Ok(b)) => union(&parent, a, b),
-                    (Err(e), _) | (_, Err(e)) => failed = Some(e),
-                }
-            }
-        })?;
-        failed.map_or(Ok(()), Err)
+            union(&parent, index(pair[0])?, index(pair[1])?);
+            Ok(())
+        })
     })?;
     Ok((0..nodes.len() as u32).map(|i| find(&parent, i)).collect())
 }
@@ -141,23 +173,26 @@ pub struct Names {
 /// Decides about one shard's documents from its cluster files.
 pub struct ClusterDecider {
     /// `[ordinal, keeper, size]`, sorted by ordinal.
-    records: Vec<u64>,
+    records: Vec<[u64; 3]>,
     shard: usize,
     shards: Vec<String>,
     names: Names,
 }
 
 impl ClusterDecider {
-    /// Reads the cluster files of `shard` written by units `0..units`.
-    pub fn load(dir: &Path, shard: usize, units: usize, shards: &[String], names: Names) -> io::Result<Self> {
+    /// Reads the cluster files of `shard` written by units `0..units` under the
+    /// step's directory `dir`. They are small by construction (24 bytes per
+    /// clustered document of one shard) and held whole, but read streaming.
+    pub fn load(dir: &Location, shard: usize, units: usize, shards: &[String], names: Names) -> io::Result<Self> {
         let mut records = Vec::new();
         for unit in 0..units {
-            records.extend(runs::read_all(&cluster_file(dir, shard, unit), 3)?);
+            runs::for_each(&cluster_file(dir, unit, shard), 3, &mut |r| {
+                records.push([r[0], r[1], r[2]]);
+                Ok(())
+            })?;
         }
         if units > 1 {
-            let mut triples: Vec<[u64; 3]> = records.chunks_exact(3).map(|r| [r[0], r[1], r[2]]).collect();
-            triples.sort_unstable();
-            records = triples.concat();
+            records.sort_unstable();
         }
         Ok(ClusterDecider {
             records,
@@ -168,17 +203,9 @@ impl ClusterDecider {
     }
 
     fn lookup(&self, ordinal: u64) -> Option<(u64, u64)> {
-        let count = self.records.len() / 3;
-        let (mut low, mut high) = (0, count);
-        while low < high {
-            let mid = (low + high) / 2;
-            match self.records[mid * 3].cmp(&ordinal) {
-                std::cmp::Ordering::Less => low = mid + 1,
-                std::cmp::Ordering::Greater => high = mid,
-                std::cmp::Ordering::Equal => return Some((self.records[mid * 3 + 1], self.records[mid * 3 + 2])),
-            }
-        }
-        None
+        let found = self.records.binary_search_by_key(&ordinal, |r| r[0]).ok()?;
+        let [_, keeper, size] = self.records[found];
+        Some((keeper, size))
     }
 }
 
@@ -211,16 +238,30 @@ mod tests {
 
     #[test]
     fn components_are_rooted_at_their_smallest_node_in_any_edge_order() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = Location::parse("memory://clusters-components/edges").unwrap();
         let nodes = vec![3, 5, 8, 13, 21, 34];
         // 5-21, 21-3 (one component rooted at 3), 8-34; 13 alone.
-        let a = dir.path().join("a");
-        let b = dir.path().join("b");
-        runs::write_atomically(&a, &runs::to_bytes(&[21, 5, 34, 8])).unwrap();
-        runs::write_atomically(&b, &runs::to_bytes(&[3, 21])).unwrap();
+        let (a, b) = (dir.join("a"), dir.join("b"));
+        let bytes = |words: &[u64]| words.iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<u8>>();
+        a.write(&bytes(&[21, 5, 34, 8])).unwrap();
+        b.write(&bytes(&[3, 21])).unwrap();
         for files in [vec![a.clone(), b.clone()], vec![b, a]] {
             let roots = components(&nodes, &files).unwrap();
             assert_eq!(roots, vec![0, 0, 2, 3, 0, 2]);
         }
+    }
+
+    #[test]
+    fn a_unit_rewriting_its_cluster_files_leaves_none_of_the_old_ones() {
+        let dir = Location::parse("memory://clusters-rewrite/step").unwrap();
+        let mut writer = ClusterWriter::create(&dir, 2).unwrap();
+        writer.push(key(0, 1), key(0, 1), 2).unwrap();
+        writer.push(key(3, 0), key(0, 1), 2).unwrap();
+        assert_eq!(writer.finish().unwrap(), 2);
+        let mut writer = ClusterWriter::create(&dir, 2).unwrap();
+        writer.push(key(1, 4), key(1, 4), 1).unwrap();
+        writer.finish().unwrap();
+        let names: Vec<String> = dir.list().unwrap().iter().map(|(l, _)| l.to_string()).collect();
+        assert_eq!(names, [cluster_file(&dir, 2, 1).to_string()]);
     }
 }

@@ -1,20 +1,25 @@
 //! `exact_dedup`: keep the first document of every group with the same key — the
 //! normalised text by default, or any field (`url`, `id`, a metadata key).
 //!
-//! Phases, files under the step's directory:
-//! - record, per shard: the 128-bit xxh3 of each document's key, in runs
-//!   `hashes/p<partition>/<shard>.<n>.run` of `[hash high, hash low, key]`, the
-//!   partition being `high mod partitions`;
-//! - `keepers`, one unit per partition: k-way merge; in each group of equal
-//!   hashes the smallest document key (first in input order) is the keeper;
-//!   cluster files per shard, as for MinHash;
+//! Phases, and their exchange files under the step's directory (the rules in
+//! [`crate::exchange`]):
+//! - record, per shard: the 128-bit xxh3 of each document's key, in
+//!   `hashes/<shard>/p<partition>.run` of `[hash high, hash low, key]` sorted,
+//!   the partition being `high mod partitions` (sorted under the memory budget
+//!   in local scratch, spilled runs merged into that one file);
+//! - `keepers`, one unit per partition: k-way merge of the partition's file of
+//!   every shard; in each group of equal hashes the smallest document key
+//!   (first in input order) is the keeper; the group's records are re-sorted by
+//!   key (an external sort in local scratch) into cluster files
+//!   `clusters/<partition>/<shard>.run`, as for MinHash;
 //! - filter, per shard: drop the others as `exact_duplicate`, with
 //!   `exact_cluster` naming the keeper; kept documents get `exact_cluster_size`.
 //!
 //! Documents without the field are never duplicates (counted as `no_key`).
 
-use crate::clusters::{self, ClusterDecider, Names};
-use crate::runs::{self, RunWriter};
+use crate::clusters::{self, ClusterDecider, ClusterWriter, Names};
+use crate::exchange::{RecordLayout, ShardRecorder};
+use crate::runs::{self, RunWriter, Scratch};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::io;
@@ -26,6 +31,11 @@ const NAMES: Names = Names {
     reason: "exact_duplicate",
     cluster: "exact_cluster",
     size: "exact_cluster_size",
+};
+/// The record phase's files: `hashes/<shard>/p<partition>.run`.
+const HASHES: RecordLayout = RecordLayout {
+    kind: "hashes",
+    prefix: "p",
 };
 
 /// Configuration of `exact_dedup`.
@@ -88,24 +98,23 @@ fn hash(bytes: &[u8]) -> Vec<u64> {
 struct Recorder {
     shard: usize,
     ordinal: u64,
-    partitions: Vec<RunWriter>,
+    count: usize,
+    partitions: ShardRecorder,
 }
 
 impl GlobalRecorder for Recorder {
     fn record(&mut self, summary: &[u64]) -> io::Result<()> {
         if let [high, low] = *summary {
-            let partition = (high % self.partitions.len() as u64) as usize;
-            self.partitions[partition].push(&[high, low, clusters::key(self.shard, self.ordinal)])?;
+            let partition = (high % self.count as u64) as usize;
+            let key = clusters::key(self.shard, self.ordinal);
+            self.partitions.push(partition, &[high, low, key])?;
         }
         self.ordinal += 1;
         Ok(())
     }
 
     fn finish(self: Box<Self>) -> io::Result<()> {
-        for writer in self.partitions {
-            writer.finish()?;
-        }
-        Ok(())
+        self.partitions.finish()
     }
 }
 
@@ -132,20 +141,11 @@ impl GlobalStep for ExactDedup {
 
     fn recorder(&self, context: &GlobalContext, shard: usize) -> io::Result<Box<dyn GlobalRecorder>> {
         let count = self.config.partitions;
-        let partitions = (0..count)
-            .map(|p| {
-                let prefix = context
-                    .dir
-                    .join("hashes")
-                    .join(format!("p{p:03}"))
-                    .join(format!("{shard:06}"));
-                RunWriter::new(prefix, 3, context.mem_budget / count)
-            })
-            .collect();
         Ok(Box::new(Recorder {
             shard,
             ordinal: 0,
-            partitions,
+            count,
+            partitions: ShardRecorder::start(HASHES, context, shard, count, 3)?,
         }))
     }
 
@@ -158,49 +158,38 @@ impl GlobalStep for ExactDedup {
     }
 
     fn run_unit(&self, _phase: usize, unit: usize, context: &GlobalContext) -> io::Result<Counters> {
-        let dir = context.dir.join("hashes").join(format!("p{unit:03}"));
-        let inputs = runs::list_runs(&dir)?;
+        let inputs = HASHES.partition_files(context.dir, context.shards.len(), unit);
+        let mut clusters = ClusterWriter::create(context.dir, unit)?;
+        let scratch = Scratch::create(context.scratch, &format!("keepers-p{unit:03}"))?;
         // `[key, keeper, size]` of every document in a group of two or more,
         // re-sorted by key (spilled under the budget) to split them per shard.
-        let scratch = dir.join("by-key");
-        let mut by_key = RunWriter::new(scratch.clone(), 3, context.mem_budget);
+        let mut by_key = RunWriter::new(scratch.path(), "by-key", 3, context.mem_budget);
         let mut group: Vec<u64> = Vec::new();
         let mut current = (0u64, 0u64);
         let (mut hashes, mut duplicates) = (0u64, 0u64);
-        let mut failed = None;
-        let mut flush = |group: &mut Vec<u64>, by_key: &mut RunWriter| {
+        let mut flush = |group: &mut Vec<u64>, by_key: &mut RunWriter| -> io::Result<()> {
             if group.len() > 1 {
                 let keeper = group[0];
                 duplicates += group.len() as u64 - 1;
                 for &key in group.iter() {
-                    if let Err(e) = by_key.push(&[key, keeper, group.len() as u64]) {
-                        failed.get_or_insert(e);
-                    }
+                    by_key.push(&[key, keeper, group.len() as u64])?;
                 }
             }
             group.clear();
+            Ok(())
         };
-        runs::merge(&inputs, 3, &dir.join("merge"), &mut |record| {
+        runs::merge(&inputs, 3, scratch.path(), &mut |record| {
             hashes += 1;
             if (record[0], record[1]) != current || group.is_empty() {
-                flush(&mut group, &mut by_key);
+                flush(&mut group, &mut by_key)?;
                 current = (record[0], record[1]);
             }
             group.push(record[2]);
+            Ok(())
         })?;
-        flush(&mut group, &mut by_key);
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        let sorted = by_key.finish()?;
-        let mut records = Vec::new();
-        runs::merge(&sorted, 3, &dir.join("merge-by-key"), &mut |r| {
-            records.push([r[0], r[1], r[2]])
-        })?;
-        for path in &sorted {
-            std::fs::remove_file(path)?;
-        }
-        clusters::write_cluster_files(context.dir, unit, records.into_iter())?;
+        flush(&mut group, &mut by_key)?;
+        by_key.drain_sorted(&mut |r| clusters.push(r[0], r[1], r[2]))?;
+        clusters.finish()?;
         let mut counters = Counters::default();
         counters.add("hashes", hashes);
         counters.add("duplicates", duplicates);

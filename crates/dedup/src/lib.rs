@@ -3,7 +3,10 @@
 //!
 //! - [`normalize`] (tamis-text's), [`words`], [`permutations`], [`signature`]: from a text to
 //!   its MinHash signature;
-//! - [`runs`]: external sort of fixed-width records under a memory budget;
+//! - [`runs`]: external sort of fixed-width records under a memory budget, on
+//!   local scratch;
+//! - [`exchange`]: the files recorders and units leave on the step's shared
+//!   storage for each other, and the rules that make a redo leave nothing stale;
 //! - [`clusters`]: document keys, the deterministic parallel union-find, the
 //!   per-shard cluster files and the decider reading them;
 //! - [`minhash`], [`exact`]: the two steps, as [`tamis_api::GlobalStep`]s that the
@@ -12,6 +15,7 @@
 
 pub mod clusters;
 pub mod exact;
+pub mod exchange;
 pub mod minhash;
 pub use tamis_text::normalize;
 pub mod permutations;

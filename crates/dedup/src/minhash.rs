@@ -2,37 +2,50 @@
 //! datatrove's `MinhashDedupSignature` / `Buckets` / `Cluster` / `Filter`
 //! (0.10.1, `pipeline/dedup/minhash.py`), with the same signatures.
 //!
-//! Files under the step's directory:
-//! - record, per shard: `sigs/b<bucket>/<shard>.<n>.run`, records
-//!   `[hash × hashes_per_bucket, key]` sorted, spilled in runs under the memory
-//!   budget (datatrove sorts each task's bucket file in memory);
-//! - `buckets`, one unit per bucket: k-way merge of the bucket's runs; documents
-//!   with an identical band form a group, and each member after the first is
-//!   paired with the first (smallest key): `pairs/b<bucket>.run`, `[first, member]`;
+//! Exchange files under the step's directory (the rules in [`crate::exchange`]):
+//! - record, per shard: `sigs/<shard>/b<bucket>.run`, records
+//!   `[hash × hashes_per_bucket, key]` sorted (datatrove sorts each task's
+//!   bucket file in memory); sorted under the memory budget in local scratch,
+//!   spilled runs merged into that one file;
+//! - `buckets`, one unit per bucket: k-way merge of the bucket's file of every
+//!   shard; documents with an identical band form a group, and each member
+//!   after the first is paired with the first (smallest key):
+//!   `pairs/b<bucket>.run`, `[first, member]`;
 //! - `clusters`, one unit: connected components of all pairs with the parallel
 //!   union-find of [`crate::clusters`]; the keeper of a cluster is its first
 //!   document in input order (datatrove keeps the union-find root, which depends
-//!   on the order pairs are read); cluster files per shard;
+//!   on the order pairs are read); cluster files `clusters/0000/<shard>.run`;
 //! - filter, per shard: drop every clustered document but the keeper, as
 //!   `minhash_duplicate`, with `minhash_cluster` naming the keeper
 //!   (`<shard>#<ordinal>`); every kept document gets `minhash_cluster_size`, as
 //!   FineWeb-2's `save_cluster_size`.
+//!
+//! Local scratch (removed when the recorder or unit ends): the recorder's
+//! spilled runs, the merge's intermediate runs when a bucket has more than
+//! [`FAN_IN`](crate::runs::FAN_IN) files, and the `clusters` unit's external
+//! sort of the pairs' ends.
 
-use crate::clusters::{self, ClusterDecider, Names};
-use crate::runs::{self, RunWriter};
+use crate::clusters::{self, ClusterDecider, ClusterWriter, Names};
+use crate::exchange::{RecordLayout, ShardRecorder, StoredRecords};
+use crate::runs::{self, RunWriter, Scratch};
 use crate::signature::{Minhasher, SignatureConfig};
 use crate::words::WordSplitter;
 use serde::Deserialize;
 use std::io;
-use std::path::PathBuf;
 use std::sync::Arc;
 use tamis_api::{Counters, Document, GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep};
+use tamis_io::Location;
 
 const NAME: &str = "minhash_dedup";
 const NAMES: Names = Names {
     reason: "minhash_duplicate",
     cluster: "minhash_cluster",
     size: "minhash_cluster_size",
+};
+/// The record phase's files: `sigs/<shard>/b<bucket>.run`.
+const SIGNATURES: RecordLayout = RecordLayout {
+    kind: "sigs",
+    prefix: "b",
 };
 
 /// Configuration of `minhash_dedup`: the signature's parameters (datatrove's
@@ -66,7 +79,7 @@ struct Recorder {
     shard: usize,
     ordinal: u64,
     rows: usize,
-    buckets: Vec<RunWriter>,
+    buckets: ShardRecorder,
     record: Vec<u64>,
 }
 
@@ -74,11 +87,11 @@ impl GlobalRecorder for Recorder {
     fn record(&mut self, summary: &[u64]) -> io::Result<()> {
         if !summary.is_empty() {
             let key = clusters::key(self.shard, self.ordinal);
-            for (band, writer) in summary.chunks_exact(self.rows).zip(&mut self.buckets) {
+            for (bucket, band) in summary.chunks_exact(self.rows).enumerate() {
                 self.record.clear();
                 self.record.extend_from_slice(band);
                 self.record.push(key);
-                writer.push(&self.record)?;
+                self.buckets.push(bucket, &self.record)?;
             }
         }
         self.ordinal += 1;
@@ -86,10 +99,7 @@ impl GlobalRecorder for Recorder {
     }
 
     fn finish(self: Box<Self>) -> io::Result<()> {
-        for writer in self.buckets {
-            writer.finish()?;
-        }
-        Ok(())
+        self.buckets.finish()
     }
 }
 
@@ -106,17 +116,8 @@ impl GlobalStep for MinhashDedup {
 
     fn recorder(&self, context: &GlobalContext, shard: usize) -> io::Result<Box<dyn GlobalRecorder>> {
         let config = self.config();
-        let budget = context.mem_budget / config.num_buckets;
-        let buckets = (0..config.num_buckets)
-            .map(|b| {
-                let prefix = context
-                    .dir
-                    .join("sigs")
-                    .join(format!("b{b:03}"))
-                    .join(format!("{shard:06}"));
-                RunWriter::new(prefix, config.hashes_per_bucket + 1, budget)
-            })
-            .collect();
+        let width = config.hashes_per_bucket + 1;
+        let buckets = ShardRecorder::start(SIGNATURES, context, shard, config.num_buckets, width)?;
         Ok(Box::new(Recorder {
             shard,
             ordinal: 0,
@@ -161,32 +162,29 @@ impl MinhashDedup {
     /// Phase `buckets`: the pairs of documents that share band `bucket`.
     fn match_bucket(&self, bucket: usize, context: &GlobalContext) -> io::Result<Counters> {
         let rows = self.config().hashes_per_bucket;
-        let dir = context.dir.join("sigs").join(format!("b{bucket:03}"));
-        let runs = runs::list_runs(&dir)?;
+        let inputs = SIGNATURES.partition_files(context.dir, context.shards.len(), bucket);
+        let scratch = Scratch::create(context.scratch, &format!("pairs-b{bucket:03}"))?;
         // Pairs go to the file as they are found: the bucket's merge holds one
         // record per run and one group head, whatever the number of duplicates.
-        let mut pairs = runs::StreamWriter::create(&pairs_file(context, bucket))?;
+        let mut pairs = StoredRecords::create(&pairs_file(context.dir, bucket))?;
         let mut written = 0u64;
-        let mut failed = None;
         let mut first: Option<Vec<u64>> = None;
         let mut signatures = 0u64;
-        runs::merge(&runs, rows + 1, &dir.join("merge"), &mut |record| {
+        runs::merge(&inputs, rows + 1, scratch.path(), &mut |record| {
             signatures += 1;
             let key = record[rows];
             match &first {
                 Some(group) if group[..rows] == record[..rows] => {
-                    if failed.is_none() {
-                        failed = pairs.push(&[group[rows], key]).err();
-                    }
                     written += 1;
+                    pairs.push(&[group[rows], key])
                 }
-                _ => first = Some(record.to_vec()),
+                _ => {
+                    first = Some(record.to_vec());
+                    Ok(())
+                }
             }
         })?;
-        if let Some(error) = failed {
-            return Err(error);
-        }
-        pairs.finish()?;
+        pairs.commit()?;
         let mut counters = Counters::default();
         counters.add("signatures", signatures);
         counters.add("pairs", written);
@@ -195,32 +193,28 @@ impl MinhashDedup {
 
     /// Phase `clusters`: connected components over every bucket's pairs.
     fn cluster(&self, context: &GlobalContext) -> io::Result<Counters> {
-        let files: Vec<PathBuf> = (0..self.config().num_buckets).map(|b| pairs_file(context, b)).collect();
+        let files: Vec<Location> = (0..self.config().num_buckets)
+            .map(|b| pairs_file(context.dir, b))
+            .collect();
+        let mut clusters = ClusterWriter::create(context.dir, 0)?;
         // The distinct documents named by a pair: every end, sorted externally
-        // under the memory budget, then merged without repeats.
-        let scratch = context.dir.join("nodes");
-        let mut ends = RunWriter::new(scratch.join("ends"), 1, context.mem_budget);
+        // under the memory budget, then taken without repeats.
+        let scratch = Scratch::create(context.scratch, "clusters")?;
+        let mut ends = RunWriter::new(scratch.path(), "ends", 1, context.mem_budget);
         for file in &files {
-            let mut failed = None;
             runs::for_each(file, 2, &mut |pair| {
-                if failed.is_none() {
-                    failed = ends.push(&pair[..1]).and_then(|()| ends.push(&pair[1..])).err();
-                }
+                ends.push(&pair[..1])?;
+                ends.push(&pair[1..])
             })?;
-            if let Some(error) = failed {
-                return Err(error);
-            }
         }
-        let end_runs = ends.finish()?;
         let mut nodes: Vec<u64> = Vec::new();
-        runs::merge(&end_runs, 1, &scratch.join("merge"), &mut |end| {
+        ends.drain_sorted(&mut |end| {
             if nodes.last() != Some(&end[0]) {
                 nodes.push(end[0]);
             }
+            Ok(())
         })?;
-        if scratch.exists() {
-            std::fs::remove_dir_all(&scratch)?;
-        }
+        drop(scratch);
         nodes.shrink_to_fit();
         // In memory: the nodes (8 bytes each), the union-find's parents and the
         // roots (4 + 4) and the sizes (4): 20 bytes per clustered document.
@@ -233,15 +227,16 @@ impl MinhashDedup {
         counters.add("clustered_documents", nodes.len() as u64);
         counters.add("clusters", sizes.iter().filter(|&&s| s > 0).count() as u64);
         counters.add("union_find_bytes", nodes.len() as u64 * 20);
-        let records = nodes.iter().zip(&roots).map(|(&node, &root)| {
+        for (&node, &root) in nodes.iter().zip(&roots) {
             let root = root as usize;
-            [node, nodes[root], u64::from(sizes[root])]
-        });
-        clusters::write_cluster_files(context.dir, 0, records)?;
+            clusters.push(node, nodes[root], u64::from(sizes[root]))?;
+        }
+        clusters.finish()?;
         Ok(counters)
     }
 }
 
-fn pairs_file(context: &GlobalContext, bucket: usize) -> PathBuf {
-    context.dir.join("pairs").join(format!("b{bucket:03}.run"))
+/// The pairs found by unit `bucket` of phase `buckets`.
+fn pairs_file(dir: &Location, bucket: usize) -> Location {
+    dir.join(&format!("pairs/b{bucket:03}.run"))
 }
