@@ -72,11 +72,16 @@ fn an_output_below_a_file_is_a_configuration_error_naming_the_file() {
     dir.write("a.jsonl", b"{\"text\": \"x\"}\n");
     dir.write("blocker", b"a file where the output's parent should be");
     for output in ["blocker/out/", "blocker/"] {
-        dir.pipeline(&format!("input: {{ paths: [a.jsonl], format: jsonl }}\noutput: {{ path: {output} }}\n"));
+        dir.pipeline(&format!(
+            "input: {{ paths: [a.jsonl], format: jsonl }}\noutput: {{ path: {output} }}\n"
+        ));
         let run = dir.tamis(&["run", "pipeline.yaml", "--quiet"]);
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert_eq!(run.status.code(), Some(2), "{stderr}");
-        assert!(stderr.contains("pipeline.yaml:2:") && stderr.contains("blocker is a file"), "{stderr}");
+        assert!(
+            stderr.contains("pipeline.yaml:2:") && stderr.contains("blocker is a file"),
+            "{stderr}"
+        );
     }
 }
 

@@ -114,7 +114,10 @@ fn a_rerun_skips_completed_tasks_and_refuses_another_job() {
     let output = dir.tamis(&["run", "pipeline.yaml", "--tasks", "2", "--quiet"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "running again cannot help: {stderr}");
-    assert!(stderr.contains("different job") && stderr.contains("write to a new output directory"), "{stderr}");
+    assert!(
+        stderr.contains("different job") && stderr.contains("write to a new output directory"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -169,7 +169,10 @@ impl Location {
     /// name each was to have, and the leftover itself (to delete).
     pub fn abandoned_uploads(&self) -> io::Result<Vec<(String, Location)>> {
         let found = self.store.abandoned_uploads(&self.key).map_err(|e| self.error(e))?;
-        Ok(found.into_iter().map(|(name, key)| (name, Location::new(self.store.clone(), key))).collect())
+        Ok(found
+            .into_iter()
+            .map(|(name, key)| (name, Location::new(self.store.clone(), key)))
+            .collect())
     }
 
     /// Deletes the file, if there is one.

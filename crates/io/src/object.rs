@@ -101,6 +101,7 @@ impl Storage for ObjectStorage {
             body: None,
             chunk: bytes::Bytes::new(),
             failures: 0,
+            failing_since: None,
         };
         // Fail now on a missing object, as a local open would.
         reader.start()?;
@@ -216,8 +217,9 @@ struct RemoteReader {
     body: Option<BoxStream<'static, object_store::Result<bytes::Bytes>>>,
     /// Bytes received and not handed out yet.
     chunk: bytes::Bytes,
-    /// Failures in a row without a byte received.
+    /// Failures in a row without a byte received, and when the first of them was.
     failures: usize,
+    failing_since: Option<std::time::Instant>,
 }
 
 impl RemoteReader {
@@ -255,10 +257,12 @@ impl RemoteReader {
         }
     }
 
-    /// Counts a failure: waits before the next try, or gives up with `err`.
+    /// Counts a failure: waits before the next try, or gives up with `err`
+    /// once the policy's tries or time are spent.
     fn failed(&mut self, err: io::Error) -> io::Result<()> {
         self.failures += 1;
-        if self.failures > self.retry.max_retries {
+        let since = *self.failing_since.get_or_insert_with(std::time::Instant::now);
+        if self.failures > self.retry.max_retries || since.elapsed() > self.retry.timeout {
             return Err(io::Error::new(
                 err.kind(),
                 format!("at byte {} after {} tries: {err}", self.position, self.failures),
@@ -288,6 +292,7 @@ impl Read for RemoteReader {
             match block_on(body.next()) {
                 Some(Ok(bytes)) => {
                     self.failures = 0;
+                    self.failing_since = None;
                     self.chunk = bytes;
                 }
                 // The body ended before the object did: ask for the rest.
@@ -396,6 +401,8 @@ fn lease_body(owner: &str) -> PutPayload {
 }
 
 impl Lease {
+    /// Takes the lease unless a live one exists (whoever holds it: two claims
+    /// by one process exclude each other too).
     fn take(store: Arc<dyn ObjectStore>, path: Path, owner: &str) -> io::Result<Box<dyn Lock>> {
         let mode = match block_on(store.get(&path)) {
             Ok(found) => {
@@ -404,7 +411,7 @@ impl Lease {
                 let mut lines = body.lines();
                 let holder = lines.next().unwrap_or("").to_string();
                 let expires: u64 = lines.next().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
-                if expires > now() && holder != owner {
+                if expires > now() {
                     return Err(io::Error::new(
                         io::ErrorKind::WouldBlock,
                         format!(

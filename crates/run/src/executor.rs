@@ -234,8 +234,12 @@ fn cut_failed_text(doc: &mut Document) {
     while !doc.text.is_char_boundary(end) {
         end -= 1;
     }
-    let prefix: String = doc.text[..end].chars().map(|c| if is_control(c) { '\u{fffd}' } else { c }).collect();
-    doc.metadata.insert("removed_text_bytes".into(), (doc.text.len() as u64).into());
+    let prefix: String = doc.text[..end]
+        .chars()
+        .map(|c| if is_control(c) { '\u{fffd}' } else { c })
+        .collect();
+    doc.metadata
+        .insert("removed_text_bytes".into(), (doc.text.len() as u64).into());
     doc.text = prefix;
 }
 
@@ -614,7 +618,9 @@ impl<'p> Runner<'p> {
         };
         let mut removed = match self.layout.removed() {
             Some(dir) => {
-                let format = output_format.clone().unwrap_or(tamis_write::Format::Jsonl(Compression::None));
+                let format = output_format
+                    .clone()
+                    .unwrap_or(tamis_write::Format::Jsonl(Compression::None));
                 let writer = RollingWriter::new(
                     Destination::Store(dir.clone()),
                     &removed_stem,
@@ -633,7 +639,9 @@ impl<'p> Runner<'p> {
                 let name = shard.location.to_string();
                 let progress = self.progress.bytes_read.clone();
                 let source = match shard.location.open() {
-                    Ok(stored) => tamis_read::open_reader(stored, name, pipeline.format, &pipeline.read_options, progress),
+                    Ok(stored) => {
+                        tamis_read::open_reader(stored, name, pipeline.format, &pipeline.read_options, progress)
+                    }
                     Err(err) => tamis_read::open_failed(&name, &err),
                 };
                 let recorder = match part {
@@ -672,7 +680,8 @@ impl<'p> Runner<'p> {
                 _ => match (recorder.take(), self.global) {
                     (Some((recorder, docs)), Some((index, step, _))) => {
                         let format = tamis_write::Format::Jsonl(Compression::Zstd);
-                        let writer = RollingWriter::new(Destination::Store(docs.clone()), &shard.name, format, u64::MAX);
+                        let writer =
+                            RollingWriter::new(Destination::Store(docs.clone()), &shard.name, format, u64::MAX);
                         Sink::Record {
                             writer: BackgroundWriter::spawn(writer)?,
                             recorder,
@@ -702,7 +711,7 @@ impl<'p> Runner<'p> {
             match sink {
                 Sink::Output(writer) => {
                     if let Some(writer) = writer {
-                        stats.bytes_out += writer.finish()?.1;
+                        stats.bytes_out += writer.finish()?.bytes;
                     }
                 }
                 Sink::Record { writer, recorder, .. } => {
@@ -711,7 +720,7 @@ impl<'p> Runner<'p> {
                 }
                 Sink::Spill { dir, writer, pass, .. } => {
                     decider = Some(pass.finish());
-                    let (files, _) = writer.finish()?;
+                    let files = writer.finish()?.files;
                     source = Box::new(files.into_iter().flat_map(read_back));
                     spilled = Some(dir);
                 }
@@ -886,7 +895,9 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                         None => {
                             tally.input += 1;
                             *tally.dropped.entry(PANIC.as_str()).or_insert(0) += 1;
-                            return Fate::Dropped(work.keep_removed.then(|| removed(doc, next_name(work), PANIC, true)));
+                            return Fate::Dropped(
+                                work.keep_removed.then(|| removed(doc, next_name(work), PANIC, true)),
+                            );
                         }
                     }
                 }

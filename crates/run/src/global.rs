@@ -28,7 +28,9 @@
 //! being deterministic. Every output is a function of the inputs, never of the
 //! task count, so the documents kept are the same for any `--tasks`.
 
-use crate::executor::{filter_removed_stem, guard_panics, run_concurrently, Claimed, Part, RunError, Runner, TaskOutcome, TaskStatus};
+use crate::executor::{
+    filter_removed_stem, guard_panics, run_concurrently, Claimed, Part, RunError, Runner, TaskOutcome, TaskStatus,
+};
 use crate::output::{task_name, to_json, Claim, Layout, Marker};
 use std::collections::BTreeMap;
 use std::io;
@@ -199,7 +201,13 @@ impl Runner<'_> {
         Ok(Claimed::Claim(claim))
     }
 
-    fn record_task(&self, step: &dyn GlobalStep, count: usize, task: usize, claim: &Claim) -> Result<TaskOutcome, RunError> {
+    fn record_task(
+        &self,
+        step: &dyn GlobalStep,
+        count: usize,
+        task: usize,
+        claim: &Claim,
+    ) -> Result<TaskOutcome, RunError> {
         let started = Instant::now();
         let error = |context: &str| {
             let context = context.to_string();
@@ -224,7 +232,11 @@ impl Runner<'_> {
         stats.tasks = 1;
         stats.read.bytes_in = self.count_input(&shards);
         for shard in shards {
-            let index = self.shards.iter().position(|s| s.location == shard.location).unwrap_or(0);
+            let index = self
+                .shards
+                .iter()
+                .position(|s| s.location == shard.location)
+                .unwrap_or(0);
             let recorder = step.recorder(&context, index).map_err(error("starting the recorder"))?;
             let part = Part::Record { recorder, docs: &docs };
             self.run_shard(&shard, part, claim, &mut stats)
@@ -232,7 +244,8 @@ impl Runner<'_> {
         }
         stats.seconds = started.elapsed().as_secs_f64();
         let commit = || -> io::Result<()> {
-            root.join(&format!("record-stats/{}.json", task_name(task))).write(&to_json(&stats)?)?;
+            root.join(&format!("record-stats/{}.json", task_name(task)))
+                .write(&to_json(&stats)?)?;
             failpoint("phase.outputs_written");
             self.phase_marker("record", task).write(&to_json(&self.marker(count))?)
         };
@@ -326,10 +339,17 @@ impl Runner<'_> {
         };
         let recorded = stats.seconds;
         for shard in shards {
-            let index = self.shards.iter().position(|s| s.location == shard.location).unwrap_or(0);
+            let index = self
+                .shards
+                .iter()
+                .position(|s| s.location == shard.location)
+                .unwrap_or(0);
             let decider = step.decider(&context, index).map_err(error("loading the decisions"))?;
             let waiting = root.join(&format!("docs/{}_00000.jsonl.zst", shard.name));
-            let docs = waiting.exists().map_err(error("looking for the waiting documents"))?.then_some(waiting);
+            let docs = waiting
+                .exists()
+                .map_err(error("looking for the waiting documents"))?
+                .then_some(waiting);
             self.run_shard(&shard, Part::Filter { decider, docs }, &claim, &mut stats)
                 .map_err(error(&format!("shard {}", shard.location)))?;
         }
@@ -365,4 +385,3 @@ fn io_error(task: usize, context: &str, source: io::Error) -> RunError {
         source,
     }
 }
-

@@ -102,9 +102,10 @@ pub fn run_job(pipeline: &Pipeline, options: &JobOptions, progress: Arc<Progress
             None => return Err(JobError::UnknownPhase(name.clone(), phases.join(", "))),
         },
     };
-    progress
-        .bytes_total
-        .fetch_add(runner.known_input_size(options.tasks, &options.indexes), Ordering::Relaxed);
+    progress.bytes_total.fetch_add(
+        runner.known_input_size(options.tasks, &options.indexes),
+        Ordering::Relaxed,
+    );
     let mut report = JobReport::default();
     for phase in selected {
         if phase > 0 {
@@ -157,7 +158,11 @@ fn warnings(stats: &Stats) -> Vec<String> {
         .iter()
         .filter(|step| step.input > 0 && step.kept == 0)
         .map(|step| {
-            let reasons: Vec<String> = step.dropped.iter().map(|(reason, n)| format!("{reason}: {n}")).collect();
+            let reasons: Vec<String> = step
+                .dropped
+                .iter()
+                .map(|(reason, n)| format!("{reason}: {n}"))
+                .collect();
             format!(
                 "step {} dropped every document it saw ({} of {}; {})",
                 step.name,

@@ -28,11 +28,11 @@
 //! once. Temporary files (spills of shard steps) live in a local scratch
 //! directory, removed when the task ends.
 
-use tamis_io::failpoint::failpoint;
 use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::PathBuf;
 use tamis_api::Stats;
+use tamis_io::failpoint::failpoint;
 use tamis_io::{Location, Lock};
 
 /// What a completion marker records, so that a re-run can tell whether the
@@ -85,7 +85,11 @@ fn owner() -> String {
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    format!("tamis pid {} on {host} since {} (Unix time {since})", std::process::id(), utc(since))
+    format!(
+        "tamis pid {} on {host} since {} (Unix time {since})",
+        std::process::id(),
+        utc(since)
+    )
 }
 
 /// `seconds` since the Unix epoch as `YYYY-MM-DD HH:MM:SS UTC` (Howard
@@ -155,7 +159,10 @@ impl Layout {
     /// directory. Fails with `WouldBlock`, naming the holder, if another
     /// process is running the task.
     pub fn claim(&self, task: usize) -> io::Result<Claim> {
-        let lock = self.output.join(&format!(".locks/{}", task_name(task))).lock(&owner())?;
+        let lock = self
+            .output
+            .join(&format!(".locks/{}", task_name(task)))
+            .lock(&owner())?;
         let scratch = match self.output.local_path() {
             Some(dir) => dir.join(format!(".staging-{}", task_name(task))),
             None => {
@@ -208,7 +215,11 @@ impl Layout {
     /// The tasks that have a completion marker, in order.
     pub fn completed_tasks(&self) -> io::Result<Vec<usize>> {
         let listing = self.output.join("completions").list_dir()?;
-        let mut tasks: Vec<usize> = listing.files.iter().filter_map(|(f, _)| f.file_name().parse().ok()).collect();
+        let mut tasks: Vec<usize> = listing
+            .files
+            .iter()
+            .filter_map(|(f, _)| f.file_name().parse().ok())
+            .collect();
         tasks.sort_unstable();
         Ok(tasks)
     }
@@ -249,10 +260,11 @@ pub(crate) fn to_json(value: &impl Serialize) -> io::Result<Vec<u8>> {
 mod tests {
     use super::*;
 
-    fn layouts() -> Vec<(Option<tempfile::TempDir>, Layout)> {
+    /// A layout on local disk and one in memory, named after the test.
+    fn layouts(test: &str) -> Vec<(Option<tempfile::TempDir>, Layout)> {
         let dir = tempfile::tempdir().unwrap();
         let root = Location::parse(dir.path().to_str().unwrap()).unwrap();
-        let memory = Location::parse("memory://output-tests/job").unwrap();
+        let memory = Location::parse(&format!("memory://output-tests/{test}")).unwrap();
         [(Some(dir), root), (None, memory)]
             .into_iter()
             .map(|(guard, root)| (guard, Layout::new(root.join("out"), Some(root.join("removed")))))
@@ -261,7 +273,7 @@ mod tests {
 
     #[test]
     fn commit_writes_stats_then_the_marker() {
-        for (_guard, layout) in layouts() {
+        for (_guard, layout) in layouts("commit") {
             assert!(layout.marker(3).unwrap().is_none());
             let marker = Marker {
                 pipeline: "f".into(),
@@ -281,25 +293,40 @@ mod tests {
 
     #[test]
     fn clearing_deletes_the_parts_of_the_named_shards_only() {
-        for (_guard, layout) in layouts() {
+        for (_guard, layout) in layouts("clearing") {
             let out = layout.output();
-            for name in ["a_00000.jsonl.gz", "a_00001.jsonl.gz", "a.minhash_dedup_00000.jsonl", "ab_00000.jsonl", "a_b_00000.jsonl", "a_0000.jsonl"] {
+            for name in [
+                "a_00000.jsonl.gz",
+                "a_00001.jsonl.gz",
+                "a.minhash_dedup_00000.jsonl",
+                "ab_00000.jsonl",
+                "a_b_00000.jsonl",
+                "a_0000.jsonl",
+            ] {
                 out.join(name).write(b"x").unwrap();
             }
             Layout::clear_parts(out, &["a".into(), "a.minhash_dedup".into()]).unwrap();
-            let left: Vec<String> = out.list().unwrap().iter().map(|(f, _)| f.file_name().to_string()).collect();
+            let left: Vec<String> = out
+                .list()
+                .unwrap()
+                .iter()
+                .map(|(f, _)| f.file_name().to_string())
+                .collect();
             assert_eq!(left, ["a_0000.jsonl", "a_b_00000.jsonl", "ab_00000.jsonl"]);
         }
     }
 
     #[test]
     fn a_claimed_task_is_refused_to_a_second_claim() {
-        for (_guard, layout) in layouts() {
+        for (_guard, layout) in layouts("claim") {
             let claim = layout.claim(0).unwrap();
             assert!(claim.scratch.is_dir());
             let refused = layout.claim(0).err().expect("claimed twice");
             assert_eq!(refused.kind(), io::ErrorKind::WouldBlock);
-            assert!(refused.to_string().contains(&format!("pid {}", std::process::id())), "{refused}");
+            assert!(
+                refused.to_string().contains(&format!("pid {}", std::process::id())),
+                "{refused}"
+            );
             let scratch = claim.scratch.clone();
             drop(claim);
             assert!(!scratch.exists(), "the scratch directory outlived its claim");

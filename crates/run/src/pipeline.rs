@@ -213,8 +213,12 @@ impl Pipeline {
         let input = parsed.input_spanned.value;
         let mut inputs = Vec::new();
         for pattern in &input.paths {
-            let found = tamis_io::glob::expand(&pattern.value)
-                .map_err(|e| error(&pattern.referenced, format!("input.paths: {:?}: {}", pattern.value, plain(&e))))?;
+            let found = tamis_io::glob::expand(&pattern.value).map_err(|e| {
+                error(
+                    &pattern.referenced,
+                    format!("input.paths: {:?}: {}", pattern.value, plain(&e)),
+                )
+            })?;
             inputs.extend(found.into_iter().map(|(location, size)| Input {
                 location,
                 size: Some(size),
@@ -225,7 +229,10 @@ impl Pipeline {
                 .and_then(|file| tamis_io::paths_file::read(&file, input.base.as_deref()))
                 .map_err(|e| error(&list.referenced, format!("input.paths_file: {}", plain(&e))))?;
             if listed.is_empty() {
-                return Err(error(&list.referenced, format!("input.paths_file: {:?} lists no file", list.value)));
+                return Err(error(
+                    &list.referenced,
+                    format!("input.paths_file: {:?} lists no file", list.value),
+                ));
             }
             inputs.extend(listed.into_iter().map(|location| Input { location, size: None }));
         } else if input.base.is_some() {

@@ -29,7 +29,10 @@ const FORMAT_EXTENSIONS: &[&str] = &[
 /// directories), their paths below the common directory are used instead.
 pub fn shards(inputs: &[Input]) -> Vec<Shard> {
     let urls: Vec<String> = inputs.iter().map(|i| i.location.to_string()).collect();
-    let stems: Vec<String> = inputs.iter().map(|i| strip_extensions(i.location.file_name())).collect();
+    let stems: Vec<String> = inputs
+        .iter()
+        .map(|i| strip_extensions(i.location.file_name()))
+        .collect();
     let unique: HashSet<&String> = stems.iter().collect();
     let names = if unique.len() == stems.len() {
         stems
@@ -82,7 +85,10 @@ fn strip_extensions(name: &str) -> String {
 
 /// The longest directory prefix (ending before a `/`) the URLs share.
 fn common_dir(urls: &[String]) -> String {
-    let dirs: Vec<&str> = urls.iter().map(|u| u.rsplit_once('/').map_or("", |(dir, _)| dir)).collect();
+    let dirs: Vec<&str> = urls
+        .iter()
+        .map(|u| u.rsplit_once('/').map_or("", |(dir, _)| dir))
+        .collect();
     let Some(first) = dirs.first() else {
         return String::new();
     };
@@ -129,10 +135,13 @@ mod tests {
 
     #[test]
     fn clashing_names_on_object_storage_use_their_keys() {
-        let names: Vec<String> = shards(&paths(&["s3://b/crawl/seg1/warc/a.warc.gz", "s3://b/crawl/seg2/warc/a.warc.gz"]))
-            .into_iter()
-            .map(|s| s.name)
-            .collect();
+        let names: Vec<String> = shards(&paths(&[
+            "s3://b/crawl/seg1/warc/a.warc.gz",
+            "s3://b/crawl/seg2/warc/a.warc.gz",
+        ]))
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
         assert_eq!(names, ["seg1__warc__a", "seg2__warc__a"]);
     }
 

@@ -1,8 +1,7 @@
 //! A [`RollingWriter`] on its own thread.
 
-use crate::{Outgoing, RollingWriter};
+use crate::{Outgoing, RollingWriter, Written};
 use std::io;
-use tamis_io::Location;
 
 /// Batches of documents queued before the sender waits.
 const QUEUED_BATCHES: usize = 4;
@@ -13,7 +12,7 @@ const QUEUED_BATCHES: usize = 4;
 /// same as a `RollingWriter`'s.
 pub struct BackgroundWriter {
     sender: Option<std::sync::mpsc::SyncSender<Vec<Outgoing>>>,
-    thread: Option<std::thread::JoinHandle<io::Result<(Vec<Location>, u64)>>>,
+    thread: Option<std::thread::JoinHandle<io::Result<Written>>>,
 }
 
 impl BackgroundWriter {
@@ -50,7 +49,7 @@ impl BackgroundWriter {
         }
     }
 
-    fn join(&mut self) -> io::Result<(Vec<Location>, u64)> {
+    fn join(&mut self) -> io::Result<Written> {
         self.sender = None;
         match self.thread.take() {
             Some(thread) => thread
@@ -60,9 +59,8 @@ impl BackgroundWriter {
         }
     }
 
-    /// Writes what is queued, finishes the last part, and returns every file
-    /// written, in order, and the bytes they hold.
-    pub fn finish(mut self) -> io::Result<(Vec<Location>, u64)> {
+    /// Writes what is queued, finishes the last part, and says what was written.
+    pub fn finish(mut self) -> io::Result<Written> {
         self.join()
     }
 }

@@ -22,7 +22,7 @@ mod rolling;
 pub use background::BackgroundWriter;
 pub use encoder::{Encoder, Format};
 pub use jsonl::Compression;
-pub use rolling::{Destination, RollingWriter};
+pub use rolling::{Destination, RollingWriter, Written};
 
 use tamis_api::{Document, Reason};
 

@@ -54,6 +54,15 @@ impl Upload for ScratchFile {
     }
 }
 
+/// What a writer wrote.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Every file, in order.
+    pub files: Vec<Location>,
+    /// The bytes they hold, as stored.
+    pub bytes: u64,
+}
+
 /// Writes documents to numbered parts, starting a new part once one holds
 /// `max_part_bytes` (as its encoder counts them). A document is never split
 /// across parts, and nothing is created until the first document arrives.
@@ -113,11 +122,13 @@ impl RollingWriter {
         Ok(())
     }
 
-    /// Finishes the last part; returns every file written, in order, and the
-    /// bytes they hold.
-    pub fn finish(mut self) -> io::Result<(Vec<Location>, u64)> {
+    /// Finishes the last part; says what was written.
+    pub fn finish(mut self) -> io::Result<Written> {
         self.close_part()?;
-        Ok((self.files, self.stored))
+        Ok(Written {
+            files: self.files,
+            bytes: self.stored,
+        })
     }
 }
 
@@ -163,7 +174,7 @@ mod tests {
                 for i in 0..5 {
                     writer.write(&doc(i)).unwrap();
                 }
-                let (files, stored) = writer.finish().unwrap();
+                let Written { files, bytes: stored } = writer.finish().unwrap();
                 assert_eq!(files.len(), 3, "each 40-byte part holds two 34-byte lines");
                 assert_eq!(files[1], dir.join(&format!("shard_00001.{}", compression.extension())));
                 let all: String = files.iter().map(read_all).collect();
@@ -187,7 +198,7 @@ mod tests {
             for batch in 0..10 {
                 writer.write((0..50).map(|i| doc(batch * 50 + i)).collect()).unwrap();
             }
-            let (files, _) = writer.finish().unwrap();
+            let files = writer.finish().unwrap().files;
             assert!(files.len() > 1);
             let all: String = files.iter().map(read_all).collect();
             assert_eq!(all.lines().count(), 500);
@@ -205,7 +216,7 @@ mod tests {
                 Format::Jsonl(Compression::Gzip),
                 1 << 20,
             );
-            assert!(writer.finish().unwrap().0.is_empty());
+            assert!(writer.finish().unwrap().files.is_empty());
             assert!(dir.list().unwrap().is_empty());
         }
     }
@@ -240,7 +251,7 @@ mod tests {
             u64::MAX,
         );
         writer.write(&doc(0)).unwrap();
-        let (files, _) = writer.finish().unwrap();
+        let files = writer.finish().unwrap().files;
         assert_eq!(read_all(&files[0]).lines().count(), 1);
     }
 }
