@@ -9,6 +9,7 @@ mod hay;
 mod langid;
 mod quality;
 mod running_example;
+mod storage;
 mod tasks;
 mod util;
 mod warc_samples;

@@ -28,12 +28,14 @@ pub mod glob;
 pub mod local;
 mod location;
 pub mod object;
+mod owner;
 pub mod paths_file;
 pub mod registry;
 mod retry;
 mod runtime;
 
 pub use location::{DirListing, Location};
+pub use owner::Owner;
 pub use retry::RetryPolicy;
 
 use std::fmt;
@@ -98,9 +100,9 @@ pub trait Storage: Send + Sync + fmt::Debug {
         Ok(())
     }
 
-    /// Takes the lock `key` for `owner` (a line saying who holds it), or fails
-    /// with `WouldBlock` and a message naming the holder. Held until dropped.
-    fn lock(&self, key: &str, owner: &str) -> io::Result<Box<dyn Lock>>;
+    /// Takes the lock `key` for this process, or fails with `WouldBlock` and
+    /// a message naming the holder ([`Owner`]). Held until dropped.
+    fn lock(&self, key: &str) -> io::Result<Box<dyn Lock>>;
 
     /// Uploads in `dir` that a killed process left unfinished, as `(the name
     /// they were to have, their key)`: files to delete before writing those

@@ -160,7 +160,7 @@ impl Storage for LocalStorage {
         }
     }
 
-    fn lock(&self, key: &str, owner: &str) -> io::Result<Box<dyn Lock>> {
+    fn lock(&self, key: &str) -> io::Result<Box<dyn Lock>> {
         let path = path(key);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir)?;
@@ -185,7 +185,7 @@ impl Storage for LocalStorage {
             return Err(io::Error::new(io::ErrorKind::WouldBlock, format!("locked by {holder}")));
         }
         file.set_len(0)?;
-        file.write_all_at(owner.as_bytes(), 0)?;
+        file.write_all_at(crate::Owner::this_process().to_string().as_bytes(), 0)?;
         Ok(Box::new(LocalLock { _file: file }))
     }
 

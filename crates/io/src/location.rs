@@ -185,10 +185,10 @@ impl Location {
         self.store.delete_all(&self.key).map_err(|e| self.error(e))
     }
 
-    /// Takes the lock file here for `owner`, or fails with `WouldBlock` naming
-    /// the holder.
-    pub fn lock(&self, owner: &str) -> io::Result<Box<dyn Lock>> {
-        self.store.lock(&self.key, owner).map_err(|e| self.error(e))
+    /// Takes the lock file here for this process, or fails with `WouldBlock`
+    /// naming the holder.
+    pub fn lock(&self) -> io::Result<Box<dyn Lock>> {
+        self.store.lock(&self.key).map_err(|e| self.error(e))
     }
 
     fn error(&self, err: io::Error) -> io::Error {

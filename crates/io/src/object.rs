@@ -14,7 +14,7 @@
 //!   thread while held, created with a conditional PUT where the store has one.
 
 use crate::runtime::block_on;
-use crate::{Entry, Listing, Lock, RetryPolicy, Storage, Upload};
+use crate::{Entry, Listing, Lock, Owner, RetryPolicy, Storage, Upload};
 use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use object_store::path::Path;
 use object_store::{
@@ -198,9 +198,13 @@ impl Storage for ObjectStorage {
         }
     }
 
-    fn lock(&self, key: &str, owner: &str) -> io::Result<Box<dyn Lock>> {
+    fn lock(&self, key: &str) -> io::Result<Box<dyn Lock>> {
         self.writable()?;
-        Lease::take(self.store.clone(), object_path(key)?, owner)
+        Lease::take(
+            self.store.clone(),
+            object_path(key)?,
+            &Owner::this_process().to_string(),
+        )
     }
 }
 
@@ -402,7 +406,8 @@ fn lease_body(owner: &str) -> PutPayload {
 
 impl Lease {
     /// Takes the lease unless a live one exists (whoever holds it: two claims
-    /// by one process exclude each other too).
+    /// by one process exclude each other too). A lease whose holder was a
+    /// process of this machine that is gone is taken over at once.
     fn take(store: Arc<dyn ObjectStore>, path: Path, owner: &str) -> io::Result<Box<dyn Lock>> {
         let mode = match block_on(store.get(&path)) {
             Ok(found) => {
@@ -411,11 +416,13 @@ impl Lease {
                 let mut lines = body.lines();
                 let holder = lines.next().unwrap_or("").to_string();
                 let expires: u64 = lines.next().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
-                if expires > now() {
+                let gone = Owner::parse(&holder).is_some_and(|h| h.is_gone());
+                if expires > now() && !gone {
                     return Err(io::Error::new(
                         io::ErrorKind::WouldBlock,
                         format!(
-                            "locked by {holder} (lease renewed within the last {} s)",
+                            "locked by {holder}; its lease lasts {} s after its last renewal, so if that process \
+                             is gone, run again in a minute",
                             LEASE.as_secs()
                         ),
                     ));

@@ -71,48 +71,6 @@ pub(crate) fn task_name(task: usize) -> String {
     format!("{task:05}")
 }
 
-/// Who this process is, for lock files: `tamis pid 123 on host since …`.
-fn owner() -> String {
-    let mut host = [0u8; 256];
-    // SAFETY: gethostname writes at most `host.len()` bytes into the buffer.
-    let named = unsafe { libc::gethostname(host.as_mut_ptr().cast(), host.len()) } == 0;
-    let host = if named {
-        let end = host.iter().position(|&b| b == 0).unwrap_or(host.len());
-        String::from_utf8_lossy(&host[..end]).into_owned()
-    } else {
-        "unknown host".into()
-    };
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    format!(
-        "tamis pid {} on {host} since {} (Unix time {since})",
-        std::process::id(),
-        utc(since)
-    )
-}
-
-/// `seconds` since the Unix epoch as `YYYY-MM-DD HH:MM:SS UTC` (Howard
-/// Hinnant's `civil_from_days`).
-fn utc(seconds: u64) -> String {
-    let (days, rest) = ((seconds / 86_400) as i64, seconds % 86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
-    )
-}
-
 impl Layout {
     /// The layout under `output` (and `removed`, if removed documents are kept).
     pub fn new(output: Location, removed: Option<Location>) -> Self {
@@ -159,10 +117,7 @@ impl Layout {
     /// directory. Fails with `WouldBlock`, naming the holder, if another
     /// process is running the task.
     pub fn claim(&self, task: usize) -> io::Result<Claim> {
-        let lock = self
-            .output
-            .join(&format!(".locks/{}", task_name(task)))
-            .lock(&owner())?;
+        let lock = self.output.join(&format!(".locks/{}", task_name(task))).lock()?;
         let scratch = match self.output.local_path() {
             Some(dir) => dir.join(format!(".staging-{}", task_name(task))),
             None => {
@@ -332,11 +287,5 @@ mod tests {
             assert!(!scratch.exists(), "the scratch directory outlived its claim");
             assert!(layout.claim(0).is_ok());
         }
-    }
-
-    #[test]
-    fn times_read_as_utc() {
-        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc(1_798_195_425), "2026-12-25 10:43:45 UTC");
     }
 }
