@@ -183,7 +183,7 @@ fn a_server_killed_mid_run_fails_the_task_cleanly_and_a_rerun_completes_it_once(
     let mut env = server.env();
     env.push(("TAMIS_IO_MAX_RETRIES".into(), "1".into()));
     env.push(("TAMIS_IO_RETRY_TIMEOUT".into(), "2".into()));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tamis"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tamis"))
         .args(["run", "pipeline.yaml", "--tasks", "6", "--workers", "2", "--quiet"])
         .current_dir(dir.dir.path())
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
