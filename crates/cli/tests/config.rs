@@ -54,7 +54,27 @@ fn a_missing_pipeline_file_is_a_clear_error() {
     let dir = Dir::new();
     let output = dir.tamis(&["run", "nope.yaml"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("nope.yaml"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("nope.yaml: cannot read the pipeline file"), "{stderr}");
+    assert!(
+        !stderr.contains(":0:0"),
+        "a missing file has no line and column: {stderr}"
+    );
+}
+
+#[test]
+fn comments_and_layout_do_not_make_another_job() {
+    let dir = Dir::new();
+    dir.write("a.jsonl", b"{\"text\": \"x\"}\n");
+    dir.pipeline("input: { paths: [a.jsonl], format: jsonl }\noutput: { path: out/ }\n");
+    dir.run_ok(&[]);
+    dir.pipeline("# the same job, reformatted\noutput:\n  path: out/   # here\ninput:\n  format: jsonl\n  paths:\n    - a.jsonl\n");
+    let again = dir.tamis(&["run", "pipeline.yaml"]);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        again.status.success() && stderr.contains("already complete"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod config;
+mod crash;
 mod dedup;
 mod extract;
 mod formats;

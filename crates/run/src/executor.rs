@@ -509,7 +509,7 @@ impl<'p> Runner<'p> {
         stats.read.bytes_in = self.count_input(&shards);
         for shard in shards {
             self.run_shard(&shard, Part::Whole, &claim, &mut stats)
-                .map_err(io_error(&format!("shard {}", shard.location)))?;
+                .map_err(io_error(&format!("running shard {}", shard.location)))?;
         }
         stats.seconds = started.elapsed().as_secs_f64();
         stats

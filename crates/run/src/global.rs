@@ -240,7 +240,7 @@ impl Runner<'_> {
             let recorder = step.recorder(&context, index).map_err(error("starting the recorder"))?;
             let part = Part::Record { recorder, docs: &docs };
             self.run_shard(&shard, part, claim, &mut stats)
-                .map_err(error(&format!("shard {}", shard.location)))?;
+                .map_err(error(&format!("running shard {}", shard.location)))?;
         }
         stats.seconds = started.elapsed().as_secs_f64();
         let commit = || -> io::Result<()> {
@@ -351,7 +351,7 @@ impl Runner<'_> {
                 .map_err(error("looking for the waiting documents"))?
                 .then_some(waiting);
             self.run_shard(&shard, Part::Filter { decider, docs }, &claim, &mut stats)
-                .map_err(error(&format!("shard {}", shard.location)))?;
+                .map_err(error(&format!("running shard {}", shard.location)))?;
         }
         stats.seconds = recorded + started.elapsed().as_secs_f64();
         stats

@@ -26,31 +26,37 @@ impl Destination {
             }
             Destination::Scratch(dir) => {
                 let path = dir.join(name);
-                let file =
-                    File::create(&path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+                let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+                let file = File::create(&path).map_err(named)?;
                 let location = Location::parse(&path.to_string_lossy())?;
-                Ok((location, Box::new(ScratchFile(BufWriter::new(file)))))
+                Ok((location, Box::new(ScratchFile(BufWriter::new(file), path))))
             }
         }
     }
 }
 
-/// A scratch file: written through, "committed" by a flush.
-struct ScratchFile(BufWriter<File>);
+/// A scratch file: written through, "committed" by a flush; errors name it.
+struct ScratchFile(BufWriter<File>, PathBuf);
+
+impl ScratchFile {
+    fn named(&self, err: io::Error) -> io::Error {
+        io::Error::new(err.kind(), format!("{}: {err}", self.1.display()))
+    }
+}
 
 impl Write for ScratchFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write(buf)
+        self.0.write(buf).map_err(|e| self.named(e))
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        self.0.flush().map_err(|e| self.named(e))
     }
 }
 
 impl Upload for ScratchFile {
     fn commit(mut self: Box<Self>) -> io::Result<()> {
-        self.0.flush()
+        self.flush()
     }
 }
 
