@@ -77,19 +77,21 @@ impl C4BadWordsConfig {
         if !(0.0..=1.0).contains(&self.keep_fraction) {
             return Err(err("keep_fraction", "must be within [0, 1]".into()));
         }
-        let entries = std::fs::read_dir(&self.badwords_dir)
-            .map_err(|e| err("badwords_dir", format!("{}: {e}", self.badwords_dir.display())))?;
+        let dir = tamis_io::Location::parse(&self.badwords_dir.to_string_lossy())
+            .and_then(|dir| dir.list_dir())
+            .map_err(|e| err("badwords_dir", e.to_string()))?;
+        if dir.files.is_empty() {
+            let message = format!("{}: no word list in it", self.badwords_dir.display());
+            return Err(err("badwords_dir", message));
+        }
         let mut lists = foldhash::HashMap::default();
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Some(lang) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
-                continue;
-            };
-            if !path.is_file() || lang.contains('.') || lang == "LICENSE" || lang == "README" {
+        for (file, _) in dir.files {
+            let lang = file.file_name().to_string();
+            if lang.contains('.') || lang == "LICENSE" || lang == "README" {
                 continue;
             }
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| err("badwords_dir", format!("{}: {e}", path.display())))?;
+            let bytes = file.read().map_err(|e| err("badwords_dir", e.to_string()))?;
+            let text = String::from_utf8(bytes).map_err(|e| err("badwords_dir", format!("{file}: {e}")))?;
             let mut words: Vec<&str> = text.lines().map(tamis_text::pystr::strip).collect();
             words.retain(|w| !ALLOWLIST.contains(w));
             words.sort_unstable();
@@ -104,7 +106,7 @@ impl C4BadWordsConfig {
             let re = regex::RegexBuilder::new(&pattern)
                 .size_limit(1 << 28)
                 .build()
-                .map_err(|e| err("badwords_dir", format!("{}: {e}", path.display())))?;
+                .map_err(|e| err("badwords_dir", format!("{file}: {e}")))?;
             lists.insert(lang, re);
         }
         Ok(C4BadWords {

@@ -11,7 +11,7 @@ use tamis_fasttext::{Model, Prediction, Scratch};
 /// fastText's `lid.176.ftz` (176 languages; CC BY-SA 3.0, see
 /// `models/NOTICE.md`), built in so that language identification needs no
 /// download.
-static LID_176: &[u8] = include_bytes!("../models/lid.176.ftz");
+pub(crate) static LID_176: &[u8] = include_bytes!("../models/lid.176.ftz");
 
 /// The built-in language-identification model.
 pub(crate) fn lid_176() -> Arc<Model> {
@@ -21,11 +21,15 @@ pub(crate) fn lid_176() -> Arc<Model> {
         .clone()
 }
 
-/// The model at `path`, shared with any other step that loaded it and still
-/// holds it.
+/// The model at `path` (a local path or a URL), shared with any other step
+/// that loaded it and still holds it.
 pub(crate) fn load(path: &Path) -> Result<Arc<Model>, String> {
     static LOADED: OnceLock<Mutex<HashMap<PathBuf, Weak<Model>>>> = OnceLock::new();
-    let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let location = tamis_io::Location::parse(&path.to_string_lossy()).map_err(|e| e.to_string())?;
+    let key = match location.local_path() {
+        Some(local) => local.canonicalize().unwrap_or(local),
+        None => PathBuf::from(location.to_string()),
+    };
     let mut loaded = LOADED
         .get_or_init(Default::default)
         .lock()
@@ -33,7 +37,9 @@ pub(crate) fn load(path: &Path) -> Result<Arc<Model>, String> {
     if let Some(model) = loaded.get(&key).and_then(Weak::upgrade) {
         return Ok(model);
     }
-    let model = Arc::new(Model::load(path).map_err(|err| format!("{}: {err}", path.display()))?);
+    let stored = location.open().map_err(|e| e.to_string())?;
+    let model = Model::read(std::io::BufReader::with_capacity(1 << 20, stored));
+    let model = Arc::new(model.map_err(|err| format!("{location}: {err}"))?);
     loaded.insert(key, Arc::downgrade(&model));
     Ok(model)
 }

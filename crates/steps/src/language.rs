@@ -318,4 +318,23 @@ mod tests {
         assert_eq!(err.key, "model");
         assert!(config("backend: glotlid").build().is_err());
     }
+
+    #[test]
+    fn a_model_loads_from_object_storage_as_from_disk() {
+        let stored = tamis_io::Location::parse("memory://models/lid.176.ftz").unwrap();
+        stored.write(crate::fasttext_models::LID_176).unwrap();
+        let step = config("model: memory://models/lid.176.ftz\nlanguages: [fr]")
+            .build()
+            .unwrap();
+        let (verdict, doc) = run(&step, FRENCH);
+        assert_eq!(verdict, Verdict::Keep);
+        let builtin = run(&config("languages: [fr]").build().unwrap(), FRENCH).1;
+        assert_eq!(doc.metadata["language_score"], builtin.metadata["language_score"]);
+        let missing = config("model: memory://models/nothing.ftz").build().err().unwrap();
+        assert!(
+            missing.message.contains("memory://models/nothing.ftz"),
+            "{}",
+            missing.message
+        );
+    }
 }

@@ -217,7 +217,10 @@ impl UrlFilterConfig {
             message,
         };
         let read = |key: &'static str, path: &Path| {
-            std::fs::read_to_string(path).map_err(|e| err(key, format!("{}: {e}", path.display())))
+            let bytes = tamis_io::Location::parse(&path.to_string_lossy())
+                .and_then(|file| file.read())
+                .map_err(|e| err(key, e.to_string()))?;
+            String::from_utf8(bytes).map_err(|e| err(key, format!("{}: {e}", path.display())))
         };
         let mut domains = HashSet::default();
         let mut urls = HashSet::default();
