@@ -32,8 +32,14 @@ fn is_temporary(name: &str) -> bool {
 
 /// The name the temporary file `name` of an upload was to be renamed to.
 fn final_name(name: &str) -> Option<&str> {
+    temporary_parts(name).map(|(name, _)| name)
+}
+
+/// The final name and the writer's pid in the temporary file name `name`.
+fn temporary_parts(name: &str) -> Option<(&str, u32)> {
     let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
-    inner.rsplit_once(TEMP_MARK).map(|(name, _)| name)
+    let (name, writer) = inner.rsplit_once(TEMP_MARK)?;
+    Some((name, writer.split('-').next()?.parse().ok()?))
 }
 
 fn join_key(dir: &str, name: &str) -> String {
@@ -198,8 +204,13 @@ impl Storage for LocalStorage {
         let mut found = Vec::new();
         for entry in read {
             let name = entry?.file_name().to_string_lossy().into_owned();
-            if let Some(target) = final_name(&name) {
-                found.push((target.to_string(), join_key(dir, &name)));
+            // Only a process that is gone abandoned its upload: a live one
+            // may still commit it.
+            match temporary_parts(&name) {
+                Some((target, writer)) if crate::owner::pid_is_gone(writer) => {
+                    found.push((target.to_string(), join_key(dir, &name)))
+                }
+                _ => {}
             }
         }
         Ok(found)
@@ -276,6 +287,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = Location::parse(dir.path().to_str().unwrap()).unwrap();
         conformance::check_all(&root);
+    }
+
+    #[test]
+    fn the_upload_a_dead_process_left_is_abandoned() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        std::fs::write(dir.path().join(format!(".part_00000.jsonl.tamis-{dead}-3.tmp")), "x").unwrap();
+        let root = Location::parse(dir.path().to_str().unwrap()).unwrap();
+        let found = root.abandoned_uploads().unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "part_00000.jsonl");
+        assert!(root.list().unwrap().is_empty(), "listed an upload in progress");
     }
 
     #[test]

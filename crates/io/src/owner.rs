@@ -42,14 +42,19 @@ impl Owner {
     /// Whether this owner was a process of this machine that no longer runs:
     /// its lock can be taken over without waiting for the lease to expire.
     pub fn is_gone(&self) -> bool {
-        if self.host != host_name() || self.pid == 0 {
-            return false;
-        }
-        // SAFETY: signal 0 sends nothing; it only asks whether the pid exists.
-        let alive = unsafe { libc::kill(self.pid as libc::pid_t, 0) } == 0
-            || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
-        !alive
+        self.host == host_name() && pid_is_gone(self.pid)
     }
+}
+
+/// Whether no process of this machine has the id `pid` (any more).
+pub(crate) fn pid_is_gone(pid: u32) -> bool {
+    if pid == 0 {
+        return false;
+    }
+    // SAFETY: signal 0 sends nothing; it only asks whether the pid exists.
+    let alive = unsafe { libc::kill(pid as libc::pid_t, 0) } == 0
+        || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+    !alive
 }
 
 impl fmt::Display for Owner {

@@ -136,7 +136,7 @@ impl Layout {
 
     /// Deletes, in `dir`, the parts an unfinished attempt may have left: files
     /// named `<prefix>_<5 digits>.<extension>` for each of `prefixes`, and the
-    /// unfinished uploads of such files.
+    /// uploads of such files that killed processes left unfinished.
     pub fn clear_parts(dir: &Location, prefixes: &[String]) -> io::Result<()> {
         let is_part = |name: &str| prefixes.iter().any(|prefix| is_part_of(name, prefix));
         for (file, _) in dir.list_dir()?.files {
@@ -152,9 +152,20 @@ impl Layout {
         Ok(())
     }
 
-    /// Deletes the stats file of an unfinished attempt of `task`.
+    /// Deletes the stats file of an unfinished attempt of `task`, and what
+    /// killed processes left of the small files (stats, markers, `stats.json`).
     pub fn clear_stats(&self, task: usize) -> io::Result<()> {
-        self.stats_file(task).delete()
+        self.stats_file(task).delete()?;
+        for dir in [
+            self.output.clone(),
+            self.output.join("stats"),
+            self.output.join("completions"),
+        ] {
+            for (_, leftover) in dir.abandoned_uploads()? {
+                leftover.delete()?;
+            }
+        }
+        Ok(())
     }
 
     /// Writes the task's stats, then its completion marker: the commit point.
