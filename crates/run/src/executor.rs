@@ -2,10 +2,10 @@
 //!
 //! Inside a shard, a reader thread frames records into batches; the main thread
 //! sends each batch to the worker pool, which decodes the documents, runs them
-//! through the steps and serialises them, and hands the results in input order
+//! through the steps, and hands the results in input order
 //! to the writer threads, so the output is byte-identical for any number of
 //! workers. Shard steps split the step list into segments: the documents leaving
-//! a segment are spilled to a staging file while the next shard step observes
+//! a segment are spilled to a local scratch file while the next shard step observes
 //! them, then read back through its deciding step and the segment after it.
 
 use crate::output::{Claim, Layout, Marker};
@@ -272,6 +272,8 @@ impl Summarizer<'_> {
 pub struct Runner<'p> {
     pub(crate) pipeline: &'p Pipeline,
     pub(crate) shards: Vec<Shard>,
+    /// The shards' names, in input order.
+    pub(crate) shard_names: Vec<String>,
     pub(crate) layout: Layout,
     pub(crate) segments: Vec<Segment<'p>>,
     pub(crate) pool: Option<rayon::ThreadPool>,
@@ -428,9 +430,11 @@ impl<'p> Runner<'p> {
             segments.push(std::mem::replace(&mut current, next));
         }
         segments.push(current);
+        let shards = plan::shards(&pipeline.inputs);
         Ok(Runner {
             pipeline,
-            shards: plan::shards(&pipeline.inputs),
+            shard_names: shards.iter().map(|s| s.name.clone()).collect(),
+            shards,
             layout: Layout::new(pipeline.output.clone(), pipeline.removed.clone()),
             segments,
             pool,
@@ -537,15 +541,9 @@ impl<'p> Runner<'p> {
             context: context.into(),
             source,
         };
-        let claim = match self.layout.claim(index) {
-            Ok(claim) => claim,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                return Ok(Claimed::Outcome(TaskOutcome {
-                    stats: Stats::default(),
-                    status: TaskStatus::Busy(e.to_string()),
-                }))
-            }
-            Err(e) => return Err(io_error("taking the task's lock", e)),
+        let claim = match self.lock_task(index)? {
+            Claimed::Claim(claim) => claim,
+            busy => return Ok(busy),
         };
         match self.layout.marker(index) {
             Ok(Some(found)) if found == self.marker(count) => {
@@ -562,6 +560,30 @@ impl<'p> Runner<'p> {
             Ok(None) => Ok(Claimed::Claim(claim)),
             Err(e) => Err(io_error("reading the completion marker", e)),
         }
+    }
+
+    /// Takes the lock of task `index`, or says who holds it.
+    pub(crate) fn lock_task(&self, index: usize) -> Result<Claimed, RunError> {
+        match self.layout.claim(index) {
+            Ok(claim) => Ok(Claimed::Claim(claim)),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(Claimed::Outcome(TaskOutcome {
+                stats: Stats::default(),
+                status: TaskStatus::Busy(e.to_string()),
+            })),
+            Err(source) => Err(RunError::Io {
+                task: index,
+                context: "taking the task's lock".into(),
+                source,
+            }),
+        }
+    }
+
+    /// The index of `shard` among the pipeline's inputs.
+    pub(crate) fn shard_index(&self, shard: &Shard) -> usize {
+        self.shards
+            .iter()
+            .position(|s| s.location == shard.location)
+            .unwrap_or(0)
     }
 
     /// Deletes the parts an unfinished attempt may have written: in the

@@ -73,8 +73,15 @@ impl Runner<'_> {
         self.layout.output().join(".global")
     }
 
-    fn shard_names(&self) -> Vec<String> {
-        self.shards.iter().map(|s| s.name.clone()).collect()
+    /// What the global step is given: its directory, the task's scratch, the
+    /// shards' names, its memory.
+    fn context<'a>(&'a self, dir: &'a Location, claim: &'a Claim) -> GlobalContext<'a> {
+        GlobalContext {
+            dir,
+            scratch: &claim.scratch,
+            shards: &self.shard_names,
+            mem_budget: self.step_budget(),
+        }
     }
 
     fn phase_marker(&self, phase: &str, task: usize) -> Location {
@@ -182,15 +189,9 @@ impl Runner<'_> {
     /// Takes task `task` for a phase before the last, unless it completed the
     /// phase or another process holds it.
     fn claim_phase(&self, phase: usize, count: usize, task: usize) -> Result<Claimed, RunError> {
-        let claim = match self.layout.claim(task) {
-            Ok(claim) => claim,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                return Ok(Claimed::Outcome(TaskOutcome {
-                    stats: Stats::default(),
-                    status: TaskStatus::Busy(e.to_string()),
-                }))
-            }
-            Err(e) => return Err(io_error(task, "taking the task's lock", e)),
+        let claim = match self.lock_task(task)? {
+            Claimed::Claim(claim) => claim,
+            busy => return Ok(busy),
         };
         if self.phase_done(phase, count, task)? {
             return Ok(Claimed::Outcome(TaskOutcome {
@@ -220,23 +221,13 @@ impl Runner<'_> {
         Layout::clear_parts(&docs, &names)
             .and_then(|()| self.clear(&[], &names))
             .map_err(error("deleting what an unfinished attempt left"))?;
-        let names = self.shard_names();
         let step_dir = root.join(step.name());
-        let context = GlobalContext {
-            dir: &step_dir,
-            scratch: &claim.scratch,
-            shards: &names,
-            mem_budget: self.step_budget(),
-        };
+        let context = self.context(&step_dir, claim);
         let mut stats = Stats::for_steps(self.pipeline.step_names());
         stats.tasks = 1;
         stats.read.bytes_in = self.count_input(&shards);
         for shard in shards {
-            let index = self
-                .shards
-                .iter()
-                .position(|s| s.location == shard.location)
-                .unwrap_or(0);
+            let index = self.shard_index(&shard);
             let recorder = step.recorder(&context, index).map_err(error("starting the recorder"))?;
             let part = Part::Record { recorder, docs: &docs };
             self.run_shard(&shard, part, claim, &mut stats)
@@ -264,14 +255,8 @@ impl Runner<'_> {
         task: usize,
         claim: &Claim,
     ) -> Result<TaskOutcome, RunError> {
-        let names = self.shard_names();
         let dir = self.global_root().join(step.name());
-        let context = GlobalContext {
-            dir: &dir,
-            scratch: &claim.scratch,
-            shards: &names,
-            mem_budget: self.step_budget(),
-        };
+        let context = self.context(&dir, claim);
         let name = self.phases()[phase].clone();
         let mut counters = Counters::default();
         let units = step.units(phase - 1, &context);
@@ -330,20 +315,10 @@ impl Runner<'_> {
             .and_then(|()| self.layout.clear_stats(task))
             .map_err(error("deleting what an unfinished attempt left"))?;
         let dir = root.join(step.name());
-        let names = self.shard_names();
-        let context = GlobalContext {
-            dir: &dir,
-            scratch: &claim.scratch,
-            shards: &names,
-            mem_budget: self.step_budget(),
-        };
+        let context = self.context(&dir, &claim);
         let recorded = stats.seconds;
         for shard in shards {
-            let index = self
-                .shards
-                .iter()
-                .position(|s| s.location == shard.location)
-                .unwrap_or(0);
+            let index = self.shard_index(&shard);
             let decider = step.decider(&context, index).map_err(error("loading the decisions"))?;
             let waiting = root.join(&format!("docs/{}_00000.jsonl.zst", shard.name));
             let docs = waiting
