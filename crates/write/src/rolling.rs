@@ -4,6 +4,7 @@ use crate::{Encoder, Format, Outgoing};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
+use tamis_api::SchemaStats;
 use tamis_io::{Location, Upload};
 
 /// Where parts go.
@@ -61,6 +62,8 @@ pub struct Written {
     pub files: Vec<Location>,
     /// The bytes they hold, as stored.
     pub bytes: u64,
+    /// What their schema could not hold as given (Parquet).
+    pub schema: SchemaStats,
 }
 
 /// Writes documents to numbered parts, starting a new part once one holds
@@ -74,6 +77,7 @@ pub struct RollingWriter {
     current: Option<Box<dyn Encoder>>,
     files: Vec<Location>,
     stored: u64,
+    schema: SchemaStats,
 }
 
 impl RollingWriter {
@@ -87,6 +91,7 @@ impl RollingWriter {
             current: None,
             files: Vec::new(),
             stored: 0,
+            schema: SchemaStats::default(),
         }
     }
 
@@ -117,7 +122,9 @@ impl RollingWriter {
 
     fn close_part(&mut self) -> io::Result<()> {
         if let Some(encoder) = self.current.take() {
-            self.stored += encoder.finish()?;
+            let finished = encoder.finish()?;
+            self.stored += finished.bytes;
+            self.schema += &finished.schema;
         }
         Ok(())
     }
@@ -128,6 +135,7 @@ impl RollingWriter {
         Ok(Written {
             files: self.files,
             bytes: self.stored,
+            schema: self.schema,
         })
     }
 }
@@ -174,7 +182,9 @@ mod tests {
                 for i in 0..5 {
                     writer.write(&doc(i)).unwrap();
                 }
-                let Written { files, bytes: stored } = writer.finish().unwrap();
+                let Written {
+                    files, bytes: stored, ..
+                } = writer.finish().unwrap();
                 assert_eq!(files.len(), 3, "each 40-byte part holds two 34-byte lines");
                 assert_eq!(files[1], dir.join(&format!("shard_00001.{}", compression.extension())));
                 let all: String = files.iter().map(read_all).collect();
