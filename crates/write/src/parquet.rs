@@ -20,8 +20,9 @@ use std::sync::Arc;
 use tamis_arrow::{BatchBuilder, DocumentSchema};
 use tamis_io::Upload;
 
-/// Rows per row group, at most: datatrove's default since its PR #514 (it was
-/// 1,000, and readers paid one request per column per 1,000 rows).
+/// Rows per row group, at most: what datatrove's open PR #514 proposes for its
+/// `ParquetWriter` (its 1,000-row groups cost readers one request per column
+/// per 1,000 rows on object storage: datatrove issue #263).
 pub const DEFAULT_ROW_GROUP_ROWS: usize = 100_000;
 /// Encoded bytes per row group, at most: large enough that a reader reads each
 /// column in one or two requests per row group, small enough that a writer
