@@ -260,6 +260,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--tamis", default=os.path.join(ROOT, "target", "release", "tamis"))
     ap.add_argument("--skip-s3", action="store_true")
+    ap.add_argument("--only-s3", action="store_true", help="only the S3 and row-group measurements")
     args = ap.parse_args()
     if args.worker:
         return worker(args.worker)
@@ -271,7 +272,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     results = {"write": {}, "read": {}}
     text_bytes = None
-    for compression in ["snappy", "zstd"]:
+    for compression in [] if args.only_s3 else ["snappy", "zstd"]:
         for tool in ["tamis", "datatrove"]:
             target = os.path.join(out, f"{tool}-{compression}")
             if tool == "tamis":
@@ -282,7 +283,7 @@ def main():
             r.update(size=parquet_size(target), row_groups=row_groups(target))
             results["write"][f"{tool} ({compression})"] = r
             print(f"write {tool} {compression}: {r}", file=sys.stderr)
-    for compression in ["snappy", "zstd"]:
+    for compression in [] if args.only_s3 else ["snappy", "zstd"]:
         for writer in ["tamis", "datatrove"]:
             target = os.path.join(out, f"{writer}-{compression}")
             for reader in ["tamis", "datatrove"]:
