@@ -337,22 +337,43 @@ fn chunk_ranges(metadata: &ParquetMetaData, index: usize, mask: &ProjectionMask)
 impl Iterator for ParquetReader {
     type Item = Record;
 
+    /// The next record. The `parquet` crate decodes untrusted bytes: should it
+    /// panic on some, the rest of the file is one `bad_parquet` error, not the
+    /// end of the reading thread.
     fn next(&mut self) -> Option<Record> {
-        loop {
-            match std::mem::replace(&mut self.state, State::Done) {
-                State::Done => return None,
-                State::Unopened(location, progress) => match self.open(location, progress) {
-                    Ok(reading) => self.state = State::Reading(Box::new(reading)),
-                    Err(error) => return Some(Record::Error(error)),
-                },
-                State::Reading(mut reading) => {
-                    let record = reading.next(self);
-                    if record.is_some() {
-                        self.state = State::Reading(reading);
-                    }
-                    return record;
-                }
+        let state = std::mem::replace(&mut self.state, State::Done);
+        let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.advance(state)));
+        match step {
+            Ok((state, record)) => {
+                self.state = state;
+                record
             }
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                let detail = format!("decoding panicked, the rest of the file is lost: {message}");
+                Some(Record::Error(self.error(ReadErrorKind::BadParquet, 0, detail)))
+            }
+        }
+    }
+}
+
+impl ParquetReader {
+    /// From `state`, the next state and record.
+    fn advance(&self, state: State) -> (State, Option<Record>) {
+        match state {
+            State::Done => (State::Done, None),
+            State::Unopened(location, progress) => match self.open(location, progress) {
+                Ok(reading) => self.advance(State::Reading(Box::new(reading))),
+                Err(error) => (State::Done, Some(Record::Error(error))),
+            },
+            State::Reading(mut reading) => match reading.next(self) {
+                Some(record) => (State::Reading(reading), Some(record)),
+                None => (State::Done, None),
+            },
         }
     }
 }
