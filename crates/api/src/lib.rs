@@ -58,5 +58,5 @@ mod step;
 
 pub use document::{Document, Metadata};
 pub use global::{GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep};
-pub use stats::{ConservationError, ErrorSample, ReadStats, ReasonCount, Stats, StepStats};
+pub use stats::{ConservationError, ErrorSample, ReadStats, ReasonCount, SchemaStats, Stats, StepStats};
 pub use step::{Counters, Reason, ShardPass, ShardStep, Step, Verdict};

@@ -21,6 +21,9 @@ pub struct Stats {
     pub kept: u64,
     /// Uncompressed bytes of JSON written for kept documents.
     pub bytes_out: u64,
+    /// What the output schema could not hold as given (Parquet output only).
+    #[serde(default, skip_serializing_if = "SchemaStats::is_empty")]
+    pub output_schema: SchemaStats,
     /// Wall time of the task, summed over tasks when merged.
     pub seconds: f64,
 }
@@ -79,6 +82,67 @@ pub struct ErrorSample {
     pub offset: u64,
     /// Human-readable detail.
     pub detail: String,
+}
+
+/// What a fixed output schema (Parquet's columns) could not hold as given.
+///
+/// A document never breaks a run over its metadata: a value of the wrong type
+/// for its column is written as null, and a key that has no column (in a
+/// schema without a catch-all column) is left out; both are counted here.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SchemaStats {
+    /// Values written as null because their type did not fit the column, by column.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub nulled: BTreeMap<String, u64>,
+    /// Metadata keys left out because the schema has no column for them, by key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dropped: BTreeMap<String, u64>,
+}
+
+/// Distinct keys [`SchemaStats::dropped`] names before counting the rest under
+/// [`OTHER_KEYS`]: metadata keys can be made up per document.
+pub const MAX_DROPPED_KEYS: usize = 1000;
+/// Where dropped keys past [`MAX_DROPPED_KEYS`] are counted.
+pub const OTHER_KEYS: &str = "(other keys)";
+
+impl SchemaStats {
+    /// Whether nothing was nulled or dropped.
+    pub fn is_empty(&self) -> bool {
+        self.nulled.is_empty() && self.dropped.is_empty()
+    }
+
+    /// Counts a value of the wrong type written as null in `column`.
+    pub fn add_nulled(&mut self, column: &str) {
+        bump(&mut self.nulled, column, 1);
+    }
+
+    /// Counts `n` documents whose metadata key `key` was left out.
+    pub fn add_dropped(&mut self, key: &str, n: u64) {
+        bump(&mut self.dropped, key, n);
+    }
+}
+
+/// Adds `n` to `counts[key]`, or to [`OTHER_KEYS`] once `counts` names
+/// [`MAX_DROPPED_KEYS`] keys.
+fn bump(counts: &mut BTreeMap<String, u64>, key: &str, n: u64) {
+    if let Some(count) = counts.get_mut(key) {
+        *count += n;
+    } else if counts.len() < MAX_DROPPED_KEYS {
+        counts.insert(key.to_string(), n);
+    } else {
+        *counts.entry(OTHER_KEYS.to_string()).or_insert(0) += n;
+    }
+}
+
+impl AddAssign<&SchemaStats> for SchemaStats {
+    fn add_assign(&mut self, other: &SchemaStats) {
+        for (column, n) in &other.nulled {
+            bump(&mut self.nulled, column, *n);
+        }
+        for (key, n) in &other.dropped {
+            bump(&mut self.dropped, key, *n);
+        }
+    }
 }
 
 /// What one step did.
@@ -193,6 +257,7 @@ impl Stats {
         }
         self.kept += other.kept;
         self.bytes_out += other.bytes_out;
+        self.output_schema += &other.output_schema;
         self.seconds += other.seconds;
         Ok(())
     }

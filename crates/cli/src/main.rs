@@ -118,6 +118,7 @@ fn parse_bytes(text: &str) -> Result<usize, String> {
 enum CountFormat {
     Warc,
     Jsonl,
+    Parquet,
 }
 
 fn main() -> ExitCode {
@@ -268,6 +269,7 @@ fn count(format: CountFormat, files: &[String]) -> anyhow::Result<ExitCode> {
     let format = match format {
         CountFormat::Warc => tamis_read::Format::Warc,
         CountFormat::Jsonl => tamis_read::Format::Jsonl,
+        CountFormat::Parquet => tamis_read::Format::Parquet,
     };
     let options = tamis_read::ReadOptions::default();
     let bytes = Arc::new(AtomicU64::new(0));
@@ -275,8 +277,7 @@ fn count(format: CountFormat, files: &[String]) -> anyhow::Result<ExitCode> {
     let (mut documents, mut skipped, mut errors, mut text_bytes) = (0u64, 0u64, 0u64, 0u64);
     for file in files {
         let file = tamis_io::Location::parse(file)?;
-        let stored = file.open()?;
-        for record in tamis_read::open_reader(stored, file.to_string(), format, &options, bytes.clone()) {
+        for record in tamis_read::open(&file, format, &options, bytes.clone()) {
             let document = match record {
                 tamis_read::Record::Document(doc) => doc.decode(),
                 tamis_read::Record::Skipped(_) => {

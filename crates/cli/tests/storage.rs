@@ -12,11 +12,11 @@ use tamis_testkit::{FaultProxy, HttpServer, SeaweedFs};
 
 const BUCKET: &str = "tamis-test";
 
-fn example(name: &str) -> String {
+pub(crate) fn example(name: &str) -> String {
     format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn bucket(server: &SeaweedFs) -> Arc<dyn Storage> {
+pub(crate) fn bucket(server: &SeaweedFs) -> Arc<dyn Storage> {
     let endpoint = server.endpoint();
     let settings = [
         ("aws_endpoint", endpoint.as_str()),
@@ -27,7 +27,7 @@ fn bucket(server: &SeaweedFs) -> Arc<dyn Storage> {
     registry::s3_bucket(BUCKET, &settings, RetryPolicy::default()).unwrap()
 }
 
-fn object(server: &SeaweedFs, key: &str) -> Location {
+pub(crate) fn object(server: &SeaweedFs, key: &str) -> Location {
     Location::new(bucket(server), key.to_string())
 }
 
@@ -40,7 +40,7 @@ fn example_pipeline(input: &str, output: &str) -> String {
 }
 
 /// Runs `tamis ARGS` with the server's credentials and endpoint (or `endpoint`).
-fn tamis_on(dir: &Dir, server: &SeaweedFs, endpoint: Option<&str>, args: &[&str]) -> std::process::Output {
+pub(crate) fn tamis_on(dir: &Dir, server: &SeaweedFs, endpoint: Option<&str>, args: &[&str]) -> std::process::Output {
     let env = match endpoint {
         Some(endpoint) => server.env_for(endpoint),
         None => server.env(),
@@ -49,7 +49,7 @@ fn tamis_on(dir: &Dir, server: &SeaweedFs, endpoint: Option<&str>, args: &[&str]
     dir.tamis_with_env(args, &env)
 }
 
-fn succeeded(output: &std::process::Output) {
+pub(crate) fn succeeded(output: &std::process::Output) {
     assert!(
         output.status.success(),
         "tamis failed: {}",
@@ -89,7 +89,7 @@ fn local_documents(dir: &Dir, output: &str) -> Vec<Value> {
     documents_in(&Location::parse(dir.path(output).to_str().unwrap()).unwrap())
 }
 
-fn s3_stats(server: &SeaweedFs, output: &str) -> Value {
+pub(crate) fn s3_stats(server: &SeaweedFs, output: &str) -> Value {
     let stats = object(server, &format!("{output}/stats.json")).read().unwrap();
     let checked: tamis_api::Stats = serde_json::from_slice(&stats).unwrap();
     checked.check_conservation().unwrap();

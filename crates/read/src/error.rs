@@ -30,6 +30,9 @@ pub enum ReadErrorKind {
     MissingText,
     /// Decoding the record panicked (a bug): the record is lost, the run goes on.
     DecodePanic,
+    /// A Parquet file that is not one, is cut short, or has a row group that
+    /// cannot be decoded.
+    BadParquet,
 }
 
 impl ReadErrorKind {
@@ -61,6 +64,7 @@ impl ReadErrorKind {
             ReadErrorKind::BadJson => "bad_json",
             ReadErrorKind::MissingText => "missing_text",
             ReadErrorKind::DecodePanic => "decode_panic",
+            ReadErrorKind::BadParquet => "bad_parquet",
         }
     }
 }

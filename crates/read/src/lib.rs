@@ -11,6 +11,7 @@
 //!   first bytes, with byte counting for progress and stats;
 //! - [`warc`]: WARC 1.0/1.1 `response`, `resource` and `conversion` (WET) records;
 //! - [`jsonl`]: one JSON object per line;
+//! - [`parquet`]: one row per document, read by row group with range reads;
 //! - [`charset`]: bytes to text, from the declared charset or by detection;
 //!   readers leave that work to [`Undecoded::decode`], so that it runs on the
 //!   runner's workers rather than on the reading thread.
@@ -21,14 +22,15 @@ pub mod compression;
 mod error;
 mod http;
 pub mod jsonl;
+pub mod parquet;
 mod stream;
 mod undecoded;
 pub mod warc;
 
 pub use error::{ReadError, ReadErrorKind};
-use std::path::Path;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
+use tamis_api::Metadata;
 pub use undecoded::Undecoded;
 
 /// One item out of a reader.
@@ -50,6 +52,8 @@ pub enum Format {
     Warc,
     /// JSON Lines.
     Jsonl,
+    /// Parquet: needs random access, so it opens by [`open`] only.
+    Parquet,
 }
 
 /// Options shared by all readers.
@@ -58,12 +62,19 @@ pub struct ReadOptions {
     /// A record larger than this (uncompressed) is skipped and counted as
     /// `record_too_large`, without being held in memory.
     pub max_record_bytes: u64,
-    /// JSONL: the field holding the text.
+    /// JSONL and Parquet: the field (column) holding the text.
     pub text_field: String,
-    /// JSONL: the field holding the id; a missing id becomes `<file>/<line>`.
+    /// JSONL and Parquet: the field holding the id; a missing id becomes
+    /// `<file>/<line>` (`<file>/<row>` in Parquet, rows counted from 0).
     pub id_field: String,
-    /// JSONL: the field holding the URL.
+    /// JSONL and Parquet: the field holding the URL.
     pub url_field: String,
+    /// Parquet: when given, the only columns (besides text, id and URL) read
+    /// into the metadata; the others are not even fetched.
+    pub columns: Option<Vec<String>>,
+    /// Metadata every document gets unless it has the key already
+    /// (datatrove's `default_metadata`, e.g. `{dump: CC-MAIN-2024-10}`).
+    pub default_metadata: Metadata,
 }
 
 /// 16 MiB: Common Crawl truncates WARC payloads at 1 MiB, and a longer "document"
@@ -77,26 +88,46 @@ impl Default for ReadOptions {
             text_field: "text".into(),
             id_field: "id".into(),
             url_field: "url".into(),
+            columns: None,
+            default_metadata: Metadata::new(),
         }
     }
 }
 
-/// Opens `path` and returns its records in file order.
+/// The records of the file at `location`, in file order: how every format is
+/// opened. It is named by its URL (or path) in documents and errors.
 ///
-/// `bytes_read` is advanced as the stored (compressed) bytes are consumed, so a
+/// `progress` is advanced as stored (compressed) bytes are consumed, so a
 /// progress display can follow from another thread. Failing to open the file is
 /// itself reported as a record error, so callers have one path for all failures.
+/// Parquet is read by ranges ([`parquet`]); the other formats stream.
 pub fn open(
-    path: &Path,
+    location: &tamis_io::Location,
     format: Format,
     options: &ReadOptions,
-    bytes_read: Arc<AtomicU64>,
+    progress: Arc<AtomicU64>,
 ) -> Box<dyn Iterator<Item = Record> + Send> {
-    let source = path.display().to_string();
-    match std::fs::File::open(path) {
-        Ok(file) => open_reader(Box::new(file), source, format, options, bytes_read),
-        Err(err) => open_failed(&source, &err),
+    let name = location.to_string();
+    let records: Box<dyn Iterator<Item = Record> + Send> = match format {
+        Format::Parquet => Box::new(parquet::ParquetReader::new(
+            location.clone(),
+            name,
+            options.clone(),
+            progress,
+        )),
+        Format::Warc | Format::Jsonl => match location.open() {
+            Ok(stored) => open_reader(stored, name, format, options, progress),
+            Err(err) => return open_failed(&name, &err),
+        },
+    };
+    if options.default_metadata.is_empty() {
+        return records;
     }
+    let defaults = Arc::new(options.default_metadata.clone());
+    Box::new(records.map(move |record| match record {
+        Record::Document(doc) => Record::Document(doc.with_defaults(defaults.clone())),
+        other => other,
+    }))
 }
 
 /// A reader that reports that `source` could not be opened: one record error,
@@ -122,5 +153,9 @@ pub fn open_reader(
     match format {
         Format::Warc => Box::new(warc::WarcReader::new(input, source, options.clone())),
         Format::Jsonl => Box::new(jsonl::JsonlReader::new(input, source, options.clone())),
+        Format::Parquet => {
+            let error = ReadError::new(ReadErrorKind::Io, 0, "Parquet is read by ranges: open it with `open`");
+            Box::new(std::iter::once(Record::Error(error.in_file(&source))))
+        }
     }
 }

@@ -10,7 +10,7 @@ use crate::compression::Location;
 use crate::jsonl::{self, JsonFields};
 use crate::{ReadError, ReadErrorKind};
 use std::sync::Arc;
-use tamis_api::Document;
+use tamis_api::{Document, Metadata};
 
 /// A record whose document is still bytes; [`Undecoded::decode`] finishes it,
 /// on any thread.
@@ -20,6 +20,8 @@ pub struct Undecoded {
     /// The input file and where the record is in it, for decoding errors.
     file: Arc<str>,
     location: Location,
+    /// Metadata every document of the input gets unless it has the key.
+    defaults: Option<Arc<Metadata>>,
 }
 
 #[derive(Debug)]
@@ -36,6 +38,8 @@ pub(crate) enum Content {
         number: u64,
         fields: Arc<JsonFields>,
     },
+    /// One row of a Parquet file.
+    Row(crate::parquet::Row),
 }
 
 /// How a payload becomes text.
@@ -56,7 +60,15 @@ impl Undecoded {
             content,
             file,
             location,
+            defaults: None,
         }
+    }
+
+    /// The same record, whose document will get `defaults` for the metadata
+    /// keys it lacks ([`crate::ReadOptions::default_metadata`]).
+    pub(crate) fn with_defaults(mut self, defaults: Arc<Metadata>) -> Self {
+        self.defaults = Some(defaults);
+        self
     }
 
     /// Bytes still to decode.
@@ -64,6 +76,7 @@ impl Undecoded {
         match &self.content {
             Content::Payload { payload, .. } => payload.len(),
             Content::JsonLine { line, .. } => line.len(),
+            Content::Row(row) => row.len(),
         }
     }
 
@@ -82,10 +95,11 @@ impl Undecoded {
             content,
             file,
             location,
+            defaults,
         } = self;
         let error = |kind, detail: String| location.error(&file, kind, detail);
         let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode(content, &error)));
-        decoded.unwrap_or_else(|panic| {
+        let mut decoded = decoded.unwrap_or_else(|panic| {
             let message = panic
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
@@ -95,7 +109,15 @@ impl Undecoded {
                 ReadErrorKind::DecodePanic,
                 format!("decoding the record panicked: {message}"),
             ))
-        })
+        });
+        if let (Ok(doc), Some(defaults)) = (&mut decoded, defaults) {
+            for (key, value) in defaults.iter() {
+                if !doc.metadata.contains_key(key) {
+                    doc.metadata.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        decoded
     }
 }
 
@@ -136,6 +158,7 @@ fn decode(content: Content, error: &dyn Fn(ReadErrorKind, String) -> ReadError) 
             }
             Content::JsonLine { line, number, fields } => jsonl::parse(&line, number, &fields)
                 .map_err(|(kind, detail)| error(kind, format!("line {number}: {detail}"))),
+            Content::Row(row) => row.decode().map_err(|(kind, detail)| error(kind, detail)),
         }
     }
 }

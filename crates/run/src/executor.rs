@@ -627,7 +627,7 @@ impl<'p> Runner<'p> {
     /// Runs one shard through the segments of `part`.
     pub(crate) fn run_shard(&self, shard: &Shard, part: Part, claim: &Claim, stats: &mut Stats) -> io::Result<()> {
         let pipeline = self.pipeline;
-        let output_format = pipeline.output_format.format();
+        let output_format = pipeline.output_format.clone();
         // Segments of this part; the global step's documents wait between the two.
         let (segments, first_input) = match (&part, self.global) {
             (Part::Whole, _) | (_, None) => (&self.segments[..], true),
@@ -641,8 +641,8 @@ impl<'p> Runner<'p> {
         let mut removed = match self.layout.removed() {
             Some(dir) => {
                 let format = output_format
-                    .clone()
-                    .unwrap_or(tamis_write::Format::Jsonl(Compression::None));
+                    .as_ref()
+                    .map_or(tamis_write::Format::Jsonl(Compression::None), |f| f.for_removed());
                 let writer = RollingWriter::new(
                     Destination::Store(dir.clone()),
                     &removed_stem,
@@ -658,14 +658,8 @@ impl<'p> Runner<'p> {
             Part::Filter { decider, docs } => (Box::new(docs.into_iter().flat_map(read_back)), Some(decider), None),
             part => {
                 stats.read.files += 1;
-                let name = shard.location.to_string();
                 let progress = self.progress.bytes_read.clone();
-                let source = match shard.location.open() {
-                    Ok(stored) => {
-                        tamis_read::open_reader(stored, name, pipeline.format, &pipeline.read_options, progress)
-                    }
-                    Err(err) => tamis_read::open_failed(&name, &err),
-                };
+                let source = tamis_read::open(&shard.location, pipeline.format, &pipeline.read_options, progress);
                 let recorder = match part {
                     Part::Record { recorder, docs } => Some((recorder, docs)),
                     _ => None,
@@ -733,7 +727,9 @@ impl<'p> Runner<'p> {
             match sink {
                 Sink::Output(writer) => {
                     if let Some(writer) = writer {
-                        stats.bytes_out += writer.finish()?.bytes;
+                        let written = writer.finish()?;
+                        stats.bytes_out += written.bytes;
+                        stats.output_schema += &written.schema;
                     }
                 }
                 Sink::Record { writer, recorder, .. } => {
@@ -749,7 +745,7 @@ impl<'p> Runner<'p> {
             }
         }
         if let Some(writer) = removed {
-            writer.finish()?;
+            stats.output_schema += &writer.finish()?.schema;
         }
         Ok(())
     }
@@ -983,12 +979,7 @@ fn read_back(file: Location) -> Box<dyn Iterator<Item = Record> + Send> {
         max_record_bytes: u64::MAX,
         ..tamis_read::ReadOptions::default()
     };
-    let name = file.to_string();
-    let unread = Arc::new(AtomicU64::new(0));
-    match file.open() {
-        Ok(stored) => tamis_read::open_reader(stored, name, Format::Jsonl, &options, unread),
-        Err(err) => tamis_read::open_failed(&name, &err),
-    }
+    tamis_read::open(&file, Format::Jsonl, &options, Arc::new(AtomicU64::new(0)))
 }
 
 /// The stem of the removed documents the filter phase of a global step writes

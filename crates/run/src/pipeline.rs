@@ -3,6 +3,7 @@
 //! ```yaml
 //! input:  { paths: ["crawl/*.warc.gz"], format: warc }
 //! output: { path: out/, format: jsonl.gz, removed: out/removed/ }
+//! # or: { path: out/, format: parquet, schema: fineweb, compression: zstd }
 //! steps:
 //!   - line_dedup: { min_docs: 2 }
 //! ```
@@ -14,10 +15,11 @@
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::path::Path;
+use tamis_arrow::{ColumnType, DocumentSchema};
 use tamis_io::Location;
 use tamis_read::{Format, ReadOptions};
 use tamis_steps::{BuiltStep, StepConfig};
-use tamis_write::Compression;
+use tamis_write::{Compression, ParquetCompression, ParquetOptions};
 
 /// An error in the pipeline file, with its location (when it has one).
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +40,8 @@ pub struct PipelineError {
 struct PipelineFile {
     #[serde(rename = "input")]
     input_spanned: Spanned<InputConfig>,
-    output: OutputConfig,
+    #[serde(rename = "output")]
+    output_spanned: Spanned<OutputConfig>,
     #[serde(default)]
     steps: Vec<Spanned<StepConfig>>,
 }
@@ -75,6 +78,12 @@ struct InputConfig {
     url_field: Option<String>,
     #[serde(default)]
     max_record_bytes: Option<u64>,
+    /// Parquet: the only columns read into the metadata (besides text, id, url).
+    #[serde(default)]
+    columns: Option<Vec<String>>,
+    /// Metadata every document gets unless it has the key (`{dump: CC-MAIN-2024-10}`).
+    #[serde(default)]
+    default_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -82,6 +91,7 @@ struct InputConfig {
 enum InputFormat {
     Warc,
     Jsonl,
+    Parquet,
 }
 
 /// `output:` — where kept and removed documents go.
@@ -95,6 +105,69 @@ struct OutputConfig {
     removed: Option<Spanned<String>>,
     #[serde(default)]
     max_file_bytes: Option<u64>,
+    /// Parquet: `zstd` (default), `snappy` or `none`.
+    #[serde(default)]
+    compression: Option<CompressionName>,
+    /// Parquet: the columns, `tamis` (default), `fineweb` or `fineweb2`.
+    #[serde(default)]
+    schema: Option<SchemaName>,
+    /// Parquet, `tamis` schema: typed metadata columns, `[{name, type}]`.
+    #[serde(default)]
+    columns: Option<Vec<ColumnConfig>>,
+    /// Parquet: rows per row group, at most.
+    #[serde(default)]
+    row_group_rows: Option<usize>,
+    /// Parquet: encoded bytes per row group, at most.
+    #[serde(default)]
+    row_group_bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum CompressionName {
+    Zstd,
+    Snappy,
+    None,
+}
+
+/// The output schemas a pipeline can name (`output.schema`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum SchemaName {
+    Tamis,
+    Fineweb,
+    Fineweb2,
+}
+
+/// One typed metadata column of the `tamis` schema.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ColumnConfig {
+    name: String,
+    #[serde(rename = "type")]
+    ty: TypeName,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum TypeName {
+    String,
+    Int64,
+    Float64,
+    Bool,
+    Json,
+}
+
+impl TypeName {
+    fn column_type(self) -> ColumnType {
+        match self {
+            TypeName::String => ColumnType::String,
+            TypeName::Int64 => ColumnType::Int64,
+            TypeName::Float64 => ColumnType::Float64,
+            TypeName::Bool => ColumnType::Bool,
+            TypeName::Json => ColumnType::Json,
+        }
+    }
 }
 
 /// The output formats; `null` writes no documents (stats only), for benchmarks.
@@ -110,22 +183,12 @@ pub enum OutputFormat {
     /// zstd-compressed JSONL.
     #[serde(rename = "jsonl.zst")]
     JsonlZst,
+    /// Parquet, with the schema of `output.schema`.
+    #[serde(rename = "parquet")]
+    Parquet,
     /// Discard documents.
     #[serde(rename = "null")]
     Null,
-}
-
-impl OutputFormat {
-    /// How the files are encoded, or `None` for `null`.
-    pub fn format(self) -> Option<tamis_write::Format> {
-        let jsonl = |compression| Some(tamis_write::Format::Jsonl(compression));
-        match self {
-            OutputFormat::Jsonl => jsonl(Compression::None),
-            OutputFormat::JsonlGz => jsonl(Compression::Gzip),
-            OutputFormat::JsonlZst => jsonl(Compression::Zstd),
-            OutputFormat::Null => None,
-        }
-    }
 }
 
 /// 1 GiB of JSON per output file before rolling over to the next part.
@@ -150,8 +213,8 @@ pub struct Pipeline {
     pub read_options: ReadOptions,
     /// The output directory.
     pub output: Location,
-    /// The output format.
-    pub output_format: OutputFormat,
+    /// How output files are encoded; `None` writes no documents (`null`).
+    pub output_format: Option<tamis_write::Format>,
     /// Where removed documents go, if anywhere.
     pub removed: Option<Location>,
     /// Uncompressed bytes per output file.
@@ -244,13 +307,30 @@ impl Pipeline {
         inputs.sort();
         inputs.dedup_by(|a, b| a.location == b.location);
 
+        let format = match input.format {
+            InputFormat::Warc => Format::Warc,
+            InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Parquet => Format::Parquet,
+        };
+        if input.columns.is_some() && format != Format::Parquet {
+            return Err(error(
+                &input_at,
+                "input.columns: only applies to format: parquet".into(),
+            ));
+        }
         let defaults = ReadOptions::default();
         let read_options = ReadOptions {
             max_record_bytes: input.max_record_bytes.unwrap_or(defaults.max_record_bytes),
             text_field: input.text_field.unwrap_or(defaults.text_field),
             id_field: input.id_field.unwrap_or(defaults.id_field),
             url_field: input.url_field.unwrap_or(defaults.url_field),
+            columns: input.columns,
+            default_metadata: input.default_metadata.unwrap_or_default(),
         };
+        let output_at = parsed.output_spanned.referenced;
+        let output_config = parsed.output_spanned.value;
+        let output_format =
+            output_format(&output_config).map_err(|message| error(&output_at, format!("output.{message}")))?;
 
         let directory = |spanned: &Spanned<String>, key: &str| -> Result<Location, PipelineError> {
             let location = Location::parse(&spanned.value)
@@ -263,8 +343,8 @@ impl Pipeline {
             }
             Ok(location)
         };
-        let output = directory(&parsed.output.path, "output.path")?;
-        let removed = match &parsed.output.removed {
+        let output = directory(&output_config.path, "output.path")?;
+        let removed = match &output_config.removed {
             Some(spanned) => {
                 let removed = directory(spanned, "output.removed")?;
                 if removed == output {
@@ -307,15 +387,12 @@ impl Pipeline {
 
         Ok(Pipeline {
             inputs,
-            format: match input.format {
-                InputFormat::Warc => Format::Warc,
-                InputFormat::Jsonl => Format::Jsonl,
-            },
+            format,
             read_options,
             output,
-            output_format: parsed.output.format,
+            output_format,
             removed,
-            max_file_bytes: parsed.output.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
+            max_file_bytes: output_config.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
             steps,
             fingerprint: fingerprint(text),
         })
@@ -324,6 +401,61 @@ impl Pipeline {
     /// The names of the steps, in order.
     pub fn step_names(&self) -> Vec<&'static str> {
         self.steps.iter().map(BuiltStep::name).collect()
+    }
+}
+
+/// How `output` says files are encoded; an error names the key (after `output.`).
+fn output_format(output: &OutputConfig) -> Result<Option<tamis_write::Format>, String> {
+    let jsonl = |compression| Some(tamis_write::Format::Jsonl(compression));
+    let format = match output.format {
+        OutputFormat::Jsonl => jsonl(Compression::None),
+        OutputFormat::JsonlGz => jsonl(Compression::Gzip),
+        OutputFormat::JsonlZst => jsonl(Compression::Zstd),
+        OutputFormat::Null => None,
+        OutputFormat::Parquet => {
+            let schema = match output.schema.unwrap_or(SchemaName::Tamis) {
+                SchemaName::Tamis => {
+                    let declared: Vec<(String, ColumnType)> = output
+                        .columns
+                        .iter()
+                        .flatten()
+                        .map(|c| (c.name.clone(), c.ty.column_type()))
+                        .collect();
+                    DocumentSchema::tamis(&declared).map_err(|e| format!("columns: {e}"))?
+                }
+                SchemaName::Fineweb | SchemaName::Fineweb2 if output.columns.is_some() => {
+                    return Err("columns: only applies to schema: tamis (fineweb and fineweb2 are fixed)".into())
+                }
+                SchemaName::Fineweb => DocumentSchema::fineweb(),
+                SchemaName::Fineweb2 => DocumentSchema::fineweb2(),
+            };
+            let mut options = ParquetOptions::new(schema);
+            options.compression = match output.compression {
+                None | Some(CompressionName::Zstd) => ParquetCompression::Zstd,
+                Some(CompressionName::Snappy) => ParquetCompression::Snappy,
+                Some(CompressionName::None) => ParquetCompression::None,
+            };
+            if let Some(rows) = output.row_group_rows {
+                options.row_group_rows = rows.max(1);
+            }
+            if let Some(bytes) = output.row_group_bytes {
+                options.row_group_bytes = bytes.max(1);
+            }
+            return Ok(Some(tamis_write::Format::Parquet(options)));
+        }
+    };
+    let parquet_only = [
+        ("compression", output.compression.is_some()),
+        ("schema", output.schema.is_some()),
+        ("columns", output.columns.is_some()),
+        ("row_group_rows", output.row_group_rows.is_some()),
+        ("row_group_bytes", output.row_group_bytes.is_some()),
+    ];
+    match parquet_only.iter().find(|(_, given)| *given) {
+        Some((key, _)) => Err(format!(
+            "{key}: only applies to format: parquet (JSONL's compression is in its format: jsonl.gz, jsonl.zst)"
+        )),
+        None => Ok(format),
     }
 }
 
@@ -403,7 +535,10 @@ mod tests {
         let pipeline = Pipeline::parse(&yaml, "p.yaml").unwrap();
         assert_eq!(pipeline.inputs.len(), 1);
         assert_eq!(pipeline.inputs[0].location.local_path().unwrap(), file.path());
-        assert_eq!(pipeline.output_format, OutputFormat::JsonlZst);
+        assert_eq!(
+            pipeline.output_format,
+            Some(tamis_write::Format::Jsonl(Compression::Zstd))
+        );
         assert_eq!(pipeline.step_names(), vec!["line_dedup"]);
     }
 
@@ -468,6 +603,69 @@ mod tests {
             file.path()
         );
         assert!(error_of(&yaml).message.contains("minhash_dedup.precision"));
+    }
+
+    #[test]
+    fn parquet_output_takes_a_schema_and_its_own_keys() {
+        let file = input_file();
+        let yaml = format!(
+            "input: {{ paths: [{:?}], format: parquet, columns: [a], default_metadata: {{ dump: CC-MAIN-2024-10 }} }}\noutput:\n  path: o\n  format: parquet\n  compression: snappy\n  columns: [{{ name: score, type: float64 }}]\n  row_group_rows: 10\n",
+            file.path()
+        );
+        let pipeline = Pipeline::parse(&yaml, "p.yaml").unwrap();
+        let Some(tamis_write::Format::Parquet(options)) = &pipeline.output_format else {
+            panic!("{:?}", pipeline.output_format)
+        };
+        assert_eq!(options.compression, ParquetCompression::Snappy);
+        assert_eq!(options.row_group_rows, 10);
+        let names: Vec<&str> = options.schema.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["text", "id", "url", "score", "metadata"]);
+        assert_eq!(pipeline.read_options.columns, Some(vec!["a".to_string()]));
+        assert_eq!(pipeline.read_options.default_metadata["dump"], "CC-MAIN-2024-10");
+
+        let yaml = format!(
+            "input: {{ paths: [{:?}], format: warc }}\noutput: {{ path: o, format: parquet, schema: fineweb }}\n",
+            file.path()
+        );
+        let pipeline = Pipeline::parse(&yaml, "p.yaml").unwrap();
+        let Some(tamis_write::Format::Parquet(options)) = &pipeline.output_format else {
+            panic!()
+        };
+        assert_eq!(options.schema.name, "fineweb");
+    }
+
+    #[test]
+    fn parquet_keys_elsewhere_are_rejected() {
+        let file = input_file();
+        for (output, key) in [
+            ("{ path: o, format: jsonl.gz, compression: zstd }", "output.compression"),
+            (
+                "{ path: o, format: parquet, schema: fineweb, columns: [{ name: a, type: bool }] }",
+                "output.columns",
+            ),
+            (
+                "{ path: o, format: parquet, columns: [{ name: text, type: bool }] }",
+                "output.columns",
+            ),
+        ] {
+            let yaml = format!(
+                "input: {{ paths: [{:?}], format: warc }}\noutput: {output}\n",
+                file.path()
+            );
+            let err = error_of(&yaml);
+            assert!(err.message.contains(key), "{err}");
+            assert_eq!(err.line, 2, "{err}");
+        }
+        let yaml = format!(
+            "input: {{ paths: [{:?}], format: warc, columns: [a] }}\noutput: {{ path: o }}\n",
+            file.path()
+        );
+        assert!(error_of(&yaml).message.contains("input.columns"));
+        let yaml = format!(
+            "input: {{ paths: [{:?}], format: warc }}\noutput: {{ path: o, format: parquet, schema: c4 }}\n",
+            file.path()
+        );
+        assert!(error_of(&yaml).message.contains("c4"));
     }
 
     #[test]

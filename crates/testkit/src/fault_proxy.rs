@@ -25,6 +25,8 @@ struct State {
     after_bytes: AtomicU64,
     /// Resets done.
     resets: AtomicUsize,
+    /// Bytes sent downstream, over all connections.
+    sent: AtomicU64,
 }
 
 impl FaultProxy {
@@ -69,6 +71,12 @@ impl FaultProxy {
     /// How many connections were reset so far.
     pub fn resets(&self) -> usize {
         self.state.resets.load(Ordering::Relaxed)
+    }
+
+    /// Bytes sent downstream so far, over all connections (headers included):
+    /// what a test of range reads counts.
+    pub fn bytes_sent(&self) -> u64 {
+        self.state.sent.load(Ordering::Relaxed)
     }
 }
 
@@ -123,6 +131,7 @@ fn forward(client: TcpStream, upstream: u16, state: &State) {
             break;
         }
         sent += n as u64;
+        state.sent.fetch_add(n as u64, Ordering::Relaxed);
     }
     if !was_reset {
         let _ = client_out.shutdown(Shutdown::Write);

@@ -1,7 +1,8 @@
 //! JSON Lines: one object per document, `{"id", "text", "url"?, "metadata"}`,
 //! and for removed documents a `removed: {"step", "reason"}` beside them.
 
-use crate::{Encoder, Outgoing};
+use crate::encoder::Counting;
+use crate::{Encoder, Finished, Outgoing};
 use serde::Serialize;
 use std::io::{self, BufWriter, Write};
 use tamis_api::Document;
@@ -58,24 +59,6 @@ pub fn to_json(item: &Outgoing, out: &mut Vec<u8>) {
     };
 }
 
-/// Counts the bytes that reach storage.
-struct Counting {
-    upload: Box<dyn Upload>,
-    stored: u64,
-}
-
-impl Write for Counting {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.upload.write(buf)?;
-        self.stored += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.upload.flush()
-    }
-}
-
 enum Compressor {
     Plain(BufWriter<Counting>),
     Gzip(flate2::write::GzEncoder<BufWriter<Counting>>),
@@ -92,7 +75,7 @@ pub struct JsonlEncoder {
 impl JsonlEncoder {
     /// An encoder writing into `upload`.
     pub fn new(upload: Box<dyn Upload>, compression: Compression) -> io::Result<Self> {
-        let stored = BufWriter::with_capacity(256 << 10, Counting { upload, stored: 0 });
+        let stored = BufWriter::with_capacity(256 << 10, Counting::new(upload));
         let out = match compression {
             Compression::None => Compressor::Plain(stored),
             Compression::Gzip => Compressor::Gzip(flate2::write::GzEncoder::new(stored, flate2::Compression::new(6))),
@@ -123,15 +106,16 @@ impl Encoder for JsonlEncoder {
         self.size
     }
 
-    fn finish(self: Box<Self>) -> io::Result<u64> {
+    fn finish(self: Box<Self>) -> io::Result<Finished> {
         let stored = match self.out {
             Compressor::Plain(w) => w,
             Compressor::Gzip(w) => w.finish()?,
             Compressor::Zstd(w) => w.finish()?,
         };
         let counting = stored.into_inner().map_err(|e| e.into_error())?;
-        let bytes = counting.stored;
-        counting.upload.commit()?;
-        Ok(bytes)
+        Ok(Finished {
+            bytes: counting.commit()?,
+            ..Finished::default()
+        })
     }
 }

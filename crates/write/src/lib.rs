@@ -5,6 +5,9 @@
 //!
 //! - [`jsonl`]: one JSON object per line (`{"id", "text", "url", "metadata"}`,
 //!   plus `removed: {step, reason}` for removed documents), plain, gzip or zstd;
+//! - [`parquet`]: typed columns of a schema fixed by the pipeline
+//!   ([`tamis_arrow::DocumentSchema`]: tamis's, FineWeb's or FineWeb-2's), plus
+//!   `removed_step` and `removed_reason` for removed documents, zstd or snappy;
 //! - [`RollingWriter`] writes `<stem>_<part>.<ext>` files into a directory on
 //!   any storage, starting a new part when one reaches its size limit. Each
 //!   part is an upload that appears whole, under its final name, when it is
@@ -17,11 +20,13 @@
 mod background;
 mod encoder;
 pub mod jsonl;
+pub mod parquet;
 mod rolling;
 
 pub use background::BackgroundWriter;
-pub use encoder::{Encoder, Format};
+pub use encoder::{Encoder, Finished, Format};
 pub use jsonl::Compression;
+pub use parquet::{ParquetCompression, ParquetOptions};
 pub use rolling::{Destination, RollingWriter, Written};
 
 use tamis_api::{Document, Reason};

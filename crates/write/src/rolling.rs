@@ -4,6 +4,7 @@ use crate::{Encoder, Format, Outgoing};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
+use tamis_api::SchemaStats;
 use tamis_io::{Location, Upload};
 
 /// Where parts go.
@@ -67,6 +68,8 @@ pub struct Written {
     pub files: Vec<Location>,
     /// The bytes they hold, as stored.
     pub bytes: u64,
+    /// What their schema could not hold as given (Parquet).
+    pub schema: SchemaStats,
 }
 
 /// Writes documents to numbered parts, starting a new part once one holds
@@ -80,6 +83,7 @@ pub struct RollingWriter {
     current: Option<Box<dyn Encoder>>,
     files: Vec<Location>,
     stored: u64,
+    schema: SchemaStats,
 }
 
 impl RollingWriter {
@@ -93,6 +97,7 @@ impl RollingWriter {
             current: None,
             files: Vec::new(),
             stored: 0,
+            schema: SchemaStats::default(),
         }
     }
 
@@ -123,7 +128,9 @@ impl RollingWriter {
 
     fn close_part(&mut self) -> io::Result<()> {
         if let Some(encoder) = self.current.take() {
-            self.stored += encoder.finish()?;
+            let finished = encoder.finish()?;
+            self.stored += finished.bytes;
+            self.schema += &finished.schema;
         }
         Ok(())
     }
@@ -134,6 +141,7 @@ impl RollingWriter {
         Ok(Written {
             files: self.files,
             bytes: self.stored,
+            schema: self.schema,
         })
     }
 }
@@ -180,7 +188,9 @@ mod tests {
                 for i in 0..5 {
                     writer.write(&doc(i)).unwrap();
                 }
-                let Written { files, bytes: stored } = writer.finish().unwrap();
+                let Written {
+                    files, bytes: stored, ..
+                } = writer.finish().unwrap();
                 assert_eq!(files.len(), 3, "each 40-byte part holds two 34-byte lines");
                 assert_eq!(files[1], dir.join(&format!("shard_00001.{}", compression.extension())));
                 let all: String = files.iter().map(read_all).collect();
