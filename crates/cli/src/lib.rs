@@ -1,17 +1,22 @@
-//! The `tamis` command: parse arguments, wire the library crates together, print,
-//! and choose the exit code (0 done, 1 some task failed, 2 bad usage or config).
+//! The `tamis` command as a library: parse arguments, wire the library crates
+//! together, print, and choose the exit code (0 done, 1 some task failed, 2 bad
+//! usage or config, 75 waiting for other tasks).
+//!
+//! The binary (`src/main.rs`) and the Python package's `tamis` command both call
+//! [`main`], so `pip install tamis` gives the same command as `cargo install`.
 
 mod dedup;
 mod eval;
 mod predict;
-mod summary;
+pub mod summary;
 mod tasks;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::io::IsTerminal;
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -43,6 +48,13 @@ enum Command {
     },
     /// Deduplicate JSONL files (exact or MinHash), all phases here or one task of one phase.
     Dedup(dedup::DedupArgs),
+    /// Print the phases a run of the pipeline goes through, one per line
+    /// (`run`, or `record`, the dedup step's phases, `filter`): what a
+    /// scheduler submits one array job for, in order.
+    Phases {
+        /// The pipeline file (YAML).
+        pipeline: PathBuf,
+    },
     /// Merge the stats of the completed tasks in OUTPUT into OUTPUT/stats.json.
     Stats {
         /// The pipeline's output directory (a path or a URL).
@@ -120,40 +132,77 @@ enum CountFormat {
     Jsonl,
 }
 
-fn main() -> ExitCode {
+/// How the command ends: its exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Every task is complete (or the command did what it was asked).
+    Done = 0,
+    /// Some task failed; running again redoes it.
+    Failed = 1,
+    /// Bad usage or configuration: running again cannot help.
+    Usage = 2,
+    /// A phase waits for tasks that run elsewhere, or another process runs a task.
+    Waiting = 75,
+}
+
+impl Exit {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// Runs the command line `args` (the program name first, as in
+/// `std::env::args_os()`) and returns the exit code. Prints to stdout and
+/// stderr like the binary, and flushes stdout before returning, since a host
+/// process (Python) may exit without running Rust's own cleanup.
+pub fn main<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
     restore_sigpipe();
-    let cli = Cli::parse();
+    let code = match Cli::try_parse_from(args) {
+        Ok(cli) => command(cli),
+        Err(err) => {
+            // --help and --version end here too, with code 0.
+            let _ = err.print();
+            u8::try_from(err.exit_code()).unwrap_or(Exit::Usage.code())
+        }
+    };
+    let _ = std::io::stdout().flush();
+    code
+}
+
+fn command(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Run(args) => run(args),
         Command::Dedup(args) => dedup::run(args),
         Command::Count { format, files } => count(format, &files),
+        Command::Phases { pipeline } => phases(&pipeline),
         Command::Stats { output } => stats(&output),
         Command::Predict(args) => predict::predict(args),
         Command::Eval(kind) => eval::run(kind),
     };
     match result {
-        Ok(code) => code,
+        Ok(exit) => exit.code(),
         Err(err) => {
             eprintln!("tamis: error: {err:#}");
-            ExitCode::from(2)
+            Exit::Usage.code()
         }
     }
 }
 
-fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+fn run(args: RunArgs) -> anyhow::Result<Exit> {
     let pipeline = Pipeline::load(&args.pipeline)?;
     execute(&pipeline, &args.flags)
 }
-
-/// Exit code when a phase waits for other tasks to complete the previous one,
-/// or tasks are being run by another process.
-const WAITING: u8 = 75;
 
 /// Runs the selected tasks of `pipeline` through every phase (or `--phase`)
 /// and chooses the exit code: 0 every task complete, 1 a task failed (running
 /// again redoes it), 2 a task belongs to another job, 75 waiting for tasks
 /// that run elsewhere.
-fn execute(pipeline: &Pipeline, args: &RunFlags) -> anyhow::Result<ExitCode> {
+fn execute(pipeline: &Pipeline, args: &RunFlags) -> anyhow::Result<Exit> {
     let selection = tasks::select(args.tasks, args.task_index)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let indexes = selection.indexes();
@@ -179,7 +228,7 @@ fn execute(pipeline: &Pipeline, args: &RunFlags) -> anyhow::Result<ExitCode> {
         Err(err @ tamis_run::JobError::UnknownPhase(..)) => return Err(err.into()),
         Err(err) => {
             eprintln!("tamis: error: {err}");
-            return Ok(ExitCode::from(1));
+            return Ok(Exit::Failed);
         }
     };
     for (_, err) in &report.failed {
@@ -217,22 +266,24 @@ fn execute(pipeline: &Pipeline, args: &RunFlags) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if report.failed.iter().any(|(_, err)| err.is_configuration()) {
-        ExitCode::from(2)
+        Exit::Usage
     } else if !report.failed.is_empty() {
-        ExitCode::from(1)
+        Exit::Failed
     } else if report.waiting.is_some() || !report.busy.is_empty() {
-        ExitCode::from(WAITING)
+        Exit::Waiting
     } else {
-        ExitCode::SUCCESS
+        Exit::Done
     })
 }
 
 /// Lets a closed pipe end the process quietly (`tamis predict … | head`), as
 /// other Unix tools do, instead of `println!` panicking on the write error.
+/// The command owns its process (the binary, or Python's `tamis` script), so
+/// the disposition is its to set.
 fn restore_sigpipe() {
     #[cfg(unix)]
-    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is
-    // a valid disposition for SIGPIPE.
+    // SAFETY: SIG_DFL is a valid disposition for SIGPIPE; `signal` is
+    // async-signal-safe and may be called with other threads running.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
@@ -264,7 +315,7 @@ fn progress_bar(progress: Arc<Progress>) -> (std::thread::JoinHandle<()>, Arc<At
     (handle, stop)
 }
 
-fn count(format: CountFormat, files: &[String]) -> anyhow::Result<ExitCode> {
+fn count(format: CountFormat, files: &[String]) -> anyhow::Result<Exit> {
     let format = match format {
         CountFormat::Warc => tamis_read::Format::Warc,
         CountFormat::Jsonl => tamis_read::Format::Jsonl,
@@ -306,10 +357,19 @@ fn count(format: CountFormat, files: &[String]) -> anyhow::Result<ExitCode> {
         "seconds": started.elapsed().as_secs_f64(),
     });
     println!("{report}");
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Done)
 }
 
-fn stats(output: &str) -> anyhow::Result<ExitCode> {
+fn phases(pipeline: &std::path::Path) -> anyhow::Result<Exit> {
+    let pipeline = Pipeline::load(pipeline)?;
+    let runner = tamis_run::Runner::new(&pipeline, 1, Arc::new(Progress::default()))?;
+    for phase in runner.phases() {
+        println!("{phase}");
+    }
+    Ok(Exit::Done)
+}
+
+fn stats(output: &str) -> anyhow::Result<Exit> {
     let output = tamis_io::Location::parse(output)?;
     let layout = tamis_run::output::Layout::new(output.clone(), None);
     anyhow::ensure!(
@@ -320,5 +380,5 @@ fn stats(output: &str) -> anyhow::Result<ExitCode> {
         .merge_stats()
         .with_context(|| format!("merging stats in {output}"))?;
     println!("{}", serde_json::to_string_pretty(&merged)?);
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Done)
 }
