@@ -21,18 +21,18 @@ from tamis.pipelines import check, run
 from tamis.steps import Batch, Processed, Steps, StepTally
 
 __all__ = [
+    "Batch",
+    "ConfigError",
+    "PipelineError",
+    "Processed",
+    "RunError",
+    "StepTally",
+    "Steps",
+    "TamisError",
     "__version__",
+    "check",
     "extract",
     "extract_batch",
     "predict_language",
     "run",
-    "check",
-    "Steps",
-    "Processed",
-    "Batch",
-    "StepTally",
-    "TamisError",
-    "ConfigError",
-    "PipelineError",
-    "RunError",
 ]

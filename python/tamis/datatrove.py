@@ -37,17 +37,19 @@ try:
     from datatrove.utils.stats import MetricStats
     from datatrove.utils.typeshelper import StatHints
 except ImportError as err:  # pragma: no cover - depends on the environment
-    raise ImportError(f"tamis.datatrove needs datatrove and what its filters import ({err}): pip install 'tamis[datatrove]'") from err
+    raise ImportError(
+        f"tamis.datatrove needs datatrove and what its filters import ({err}): pip install 'tamis[datatrove]'"
+    ) from err
 
 from tamis.steps import Processed, Steps
 
 __all__ = [
-    "Trafilatura",
-    "LanguageFilter",
-    "GopherRepetitionFilter",
-    "GopherQualityFilter",
     "C4QualityFilter",
     "FineWebQualityFilter",
+    "GopherQualityFilter",
+    "GopherRepetitionFilter",
+    "LanguageFilter",
+    "Trafilatura",
 ]
 
 DEFAULT_BATCH_SIZE = 256
@@ -66,12 +68,6 @@ def _batches(data: Iterable[Document], size: int) -> Iterator[list[Document]]:
             batch = []
     if batch:
         yield batch
-
-
-def _sent(doc: Document) -> dict[str, Any]:
-    """What tamis needs of a datatrove document."""
-    metadata = {key: doc.metadata[key] for key in _READ_METADATA if key in doc.metadata}
-    return {"id": str(doc.id), "text": doc.text, "metadata": metadata}
 
 
 class _TamisBlock:
@@ -94,10 +90,15 @@ class _TamisBlock:
             self._tamis_steps = Steps([{self._step_name: self.tamis_settings}], workers=self.tamis_workers)
         return self._tamis_steps
 
+    def _sent(self, doc: Document) -> dict[str, Any]:
+        """What tamis needs of a datatrove document."""
+        metadata = {key: doc.metadata[key] for key in _READ_METADATA if key in doc.metadata}
+        return {"id": str(doc.id), "text": doc.text, "metadata": metadata}
+
     def _process(self, batch: list[Document]) -> list[Processed]:
         """Runs the step on `batch`, and counts its counters as datatrove's
         block counts them (one ``stat_update`` per line, so: n and total)."""
-        result = self._steps().run_batch([_sent(doc) for doc in batch])
+        result = self._steps().run_batch([self._sent(doc) for doc in batch])
         for tally in result.tallies:
             for counter, n in tally.counters.items():
                 if counter in self._datatrove_counters:
@@ -152,7 +153,8 @@ class _Filter(_TamisBlock, BaseFilter):
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         """datatrove's ``BaseFilter.run``, with the documents decided in batches by tamis."""
-        with self.exclusion_writer if self.exclusion_writer else contextlib.nullcontext() as writer:
+        writer = self.exclusion_writer
+        with writer if writer else contextlib.nullcontext():
             for batch in _batches(data or (), self.tamis_batch_size):
                 with self.track_time("batch"):
                     results = self._process(batch)
@@ -169,7 +171,7 @@ class _Filter(_TamisBlock, BaseFilter):
                     reason = verdict[1] if isinstance(verdict, tuple) else None
                     if reason:
                         self.stat_update(f"dropped_{reason}")
-                    if self.exclusion_writer:
+                    if writer:
                         if reason:
                             doc.metadata["filter_reason"] = reason
                         writer.write(doc, rank)
@@ -384,6 +386,9 @@ class FineWebQualityFilter(_Filter):
         super().__init__(settings, exclusion_writer, batch_size, workers)
 
 
+# What tamis's `extract` step finds about a page.
+_PAGE_METADATA = ("title", "date", "html_lang", "canonical_url", "site_name", "description")
+
 # What datatrove's extractor counts for each way tamis's `extract` step ends:
 # extracted (then forwarded or dropped), timed out, or failed.
 _EXTRACT_OUTCOME = {
@@ -434,9 +439,17 @@ class Trafilatura(_TamisBlock, BaseExtractor):
         self.add_metadata = add_metadata
         self._init_tamis({"time_budget_ms": max(1, round(timeout * 1000))}, batch_size, workers)
 
+    def _sent(self, doc: Document) -> dict[str, Any]:
+        """The page, declared HTML unless its metadata says otherwise: datatrove's
+        readers pass on HTML pages only, and its extractors extract whatever
+        they are given, where tamis's step would first sniff an undeclared page."""
+        sent = super()._sent(doc)
+        sent["metadata"].setdefault("content_type", "text/html")
+        return sent
+
     def extract(self, text: str) -> str:
         """The main content of one page, or ``""``."""
-        (result,) = self._steps().process([text])
+        (result,) = self._process([Document(text=text, id="")])
         return result.document["text"] if result.kept else ""
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
@@ -453,7 +466,8 @@ class Trafilatura(_TamisBlock, BaseExtractor):
                 if result.kept:
                     doc.text = result.document["text"]
                     if self.add_metadata:
-                        doc.metadata.update(result.document["metadata"])
+                        found = result.document["metadata"]
+                        doc.metadata.update({key: found[key] for key in _PAGE_METADATA if key in found})
                     self.stat_update(StatHints.forwarded)
                     self.update_doc_stats(doc)
                     yield doc

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["TamisError", "ConfigError", "PipelineError", "RunError"]
+__all__ = ["ConfigError", "PipelineError", "RunError", "TamisError"]
 
 
 class TamisError(Exception):

@@ -12,7 +12,7 @@ from typing import Any, Union
 from tamis import _tamis
 from tamis.errors import ConfigError, RunError
 
-__all__ = ["PipelineSource", "pipeline_text", "check", "run", "parse_size"]
+__all__ = ["PipelineSource", "check", "parse_size", "pipeline_text", "run"]
 
 PipelineSource = Union[str, "os.PathLike[str]", Mapping[str, Any]]
 """A pipeline file's path, YAML text (a str holding a newline, or starting
@@ -128,9 +128,7 @@ def run(
     text, name = pipeline_text(pipeline)
     indexes = None if task_index is None else [task_index]
     budget = None if mem_budget is None else parse_size(mem_budget)
-    report: dict[str, Any] = _tamis.run_job(
-        text, name, tasks, indexes, workers, None, phase, budget, keep_global
-    )
+    report: dict[str, Any] = _tamis.run_job(text, name, tasks, indexes, workers, None, phase, budget, keep_global)
     for warning in report["warnings"]:
         warnings.warn(warning, UserWarning, stacklevel=2)
     problem = _incomplete(report)

@@ -11,13 +11,13 @@ back with its verdict — for notebooks and for tests of a pipeline.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple
 
 from tamis import _tamis
 
-__all__ = ["Document", "Processed", "StepTally", "Batch", "Steps"]
+__all__ = ["Batch", "Document", "Processed", "StepTally", "Steps"]
 
-Document = Union[str, Mapping[str, Any]]
+Document = str | Mapping[str, Any]
 """A document: its text, or a dict with ``text`` and optionally ``id``,
 ``url`` and ``metadata`` (other keys go into the metadata, as in the JSONL reader)."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_WARC = ROOT / "examples" / "news.warc.gz"

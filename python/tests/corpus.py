@@ -34,7 +34,11 @@ def write_corpus(directory: Path, files: int = 8, documents: int = 200, seed: in
                     words = [rng.choice(vocabulary) for _ in range(rng.randint(80, 200))]
                     originals.append(words)
                 lines = [" ".join(words[i : i + 20]) + "." for i in range(0, len(words), 20)]
-                doc = {"id": f"{number}-{index}", "text": "\n".join(lines), "url": f"https://example.org/{number}/{index}"}
+                doc = {
+                    "id": f"{number}-{index}",
+                    "text": "\n".join(lines),
+                    "url": f"https://example.org/{number}/{index}",
+                }
                 out.write(json.dumps(doc) + "\n")
         paths.append(path)
     return paths

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE_WARC, LID_176
-
 import tamis
+from conftest import EXAMPLE_WARC, LID_176
 
 PAGE = (
     "<!DOCTYPE html><html lang='fr'><head><title>Le titre</title></head><body>"

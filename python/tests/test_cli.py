@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import BIN, EXAMPLE_WARC
-
 import tamis
+from conftest import BIN, EXAMPLE_WARC
 
 
 def _tamis(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

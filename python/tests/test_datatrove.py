@@ -12,16 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tamis
 from conftest import EXAMPLE_WARC, LID_176
 
-import tamis
-
 datatrove = pytest.importorskip("datatrove")
-from datatrove.data import Document  # noqa: E402
-from datatrove.pipeline import filters as theirs  # noqa: E402
-from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
-
-import tamis.datatrove as ours  # noqa: E402
+import tamis.datatrove as ours
+from datatrove.data import Document
+from datatrove.pipeline import filters as theirs
+from datatrove.pipeline.writers import JsonlWriter
 
 SENTENCES = [
     "The committee met on Tuesday to discuss the new budget for the city's public libraries.",
@@ -175,6 +173,16 @@ def test_trafilatura_block_extracts_and_counts_as_datatrove_extractor() -> None:
     with_metadata = ours.Trafilatura(add_metadata=True)
     kept, _ = _run(with_metadata, documents[:1])
     assert kept[0].metadata["title"] == "T"
+
+
+def test_trafilatura_block_extracts_pages_that_do_not_start_like_html() -> None:
+    """datatrove's readers pass on HTML pages only, without a content type, and
+    its extractors extract whatever they get: so does the block."""
+    fragment = f"\n\r\n&nbsp;\r\n<table><tr><td><p>{_english(3)}</p></td></tr></table>"
+    assert tamis.extract(fragment) is None  # undeclared, and not HTML by its first bytes
+    kept, stats = _run(ours.Trafilatura(), [Document(text=fragment, id="fragment")])
+    assert [doc.text for doc in kept] == [_english(3)]
+    assert stats["forwarded"] == 1
 
 
 def test_trafilatura_block_refuses_options_it_cannot_honour() -> None:

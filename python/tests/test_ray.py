@@ -102,7 +102,6 @@ def test_ray_run_survives_a_killed_worker(
         killer.join()
     assert killer.killed is not None, "no task was caught in the middle of its record phase"
     print(f"killed the Ray worker of task {killer.killed[0]} (pid {killer.killed[1]}) in its record phase")
-    task, _ = killer.killed
     # Ray ran the task again in another worker, which redid it from scratch.
     assert stats["tasks"] == TASKS
     assert output_files(tmp_path / "out") == reference

@@ -104,7 +104,7 @@ def run(
     threads = workers if workers is not None else max(1, int(cpus_per_task))
     started_ray = False
     if not ray.is_initialized():
-        ray.init(address=address, log_to_driver=False)
+        ray.init(address=address)
         started_ray = True
     try:
         remote = ray.remote(run_task).options(
@@ -130,7 +130,10 @@ def run(
                     f"(submit the job again to resume; completed tasks are skipped): {errors}"
                 )
         stats: dict[str, Any] = _tamis.merge_stats(shape["output"])
-        _say(progress, f"{tasks} tasks complete in {time.monotonic() - began:.1f} s; stats in {shape['output']}/stats.json")
+        _say(
+            progress,
+            f"{tasks} tasks complete in {time.monotonic() - began:.1f} s; stats in {shape['output']}/stats.json",
+        )
         if progress is not None:
             print(_tamis.summary(stats), file=progress, flush=True)
         return stats

@@ -40,9 +40,7 @@ def run_task(
     """
     if os.path.isdir(cwd):
         os.chdir(cwd)
-    report: dict[str, Any] = _tamis.run_job(
-        text, name, tasks, [index], workers, 1, phase, mem_budget, keep_global
-    )
+    report: dict[str, Any] = _tamis.run_job(text, name, tasks, [index], workers, 1, phase, mem_budget, keep_global)
     retriable = [failure for failure in report["failed"] if not failure["configuration"]]
     if retriable:
         raise TaskFailed("; ".join(failure["error"] for failure in retriable))
