@@ -150,10 +150,25 @@ def test_bad_input_never_reaches_the_interpreter_as_a_panic() -> None:
         steps.process([{"text": "x", "metadata": {"n": 2**70}}])
     with pytest.raises(ValueError, match="JSON number"):
         steps.process([{"text": "x", "metadata": {"n": float("nan")}}])
+    looped: dict[str, Any] = {}
+    looped["self"] = looped
+    with pytest.raises(ValueError, match="holds itself"):
+        steps.process([{"text": "x", "metadata": looped}])
+    with pytest.raises(ValueError, match="nested deeper"):
+        tamis.Steps([{"gopher_quality": _deep(200)}])
+    with pytest.raises(tamis.PipelineError):
+        tamis.run({"input": {}, "output": {}, **_deep(100)})
     with pytest.raises(TypeError):
         tamis.Steps("language")  # type: ignore[arg-type]
     with pytest.raises(tamis.ConfigError):
         tamis.Steps([{"gopher_quality": {"min_doc_words": -1}}])
+
+
+def _deep(levels: int) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for _ in range(levels):
+        nested = {"n": nested}
+    return {"deep": nested}
 
 
 def test_calls_release_the_gil() -> None:

@@ -11,8 +11,16 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 use tamis_api::Document;
 
+/// How deep dicts and lists may nest: deeper (or a dict that holds itself)
+/// is an error, not a stack overflow. serde_json reads no deeper either.
+const MAX_DEPTH: usize = 128;
+
 /// The JSON value of `obj`; `at` names it in errors.
 pub fn to_json(obj: &Bound<'_, PyAny>, at: &str) -> PyResult<Value> {
+    to_json_within(obj, at, MAX_DEPTH)
+}
+
+fn to_json_within(obj: &Bound<'_, PyAny>, at: &str, depth: usize) -> PyResult<Value> {
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -38,6 +46,12 @@ pub fn to_json(obj: &Bound<'_, PyAny>, at: &str) -> PyResult<Value> {
     if let Ok(text) = obj.cast::<PyString>() {
         return Ok(Value::String(text.to_str()?.to_string()));
     }
+    let nested = obj.cast::<PyDict>().is_ok() || obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok();
+    if nested && depth == 0 {
+        return Err(PyValueError::new_err(format!(
+            "{at}: nested deeper than {MAX_DEPTH} levels (or holds itself)"
+        )));
+    }
     if let Ok(dict) = obj.cast::<PyDict>() {
         let mut map = Map::new();
         for (key, value) in dict.iter() {
@@ -46,7 +60,7 @@ pub fn to_json(obj: &Bound<'_, PyAny>, at: &str) -> PyResult<Value> {
                 .map_err(|_| PyTypeError::new_err(format!("{at}: keys must be str, not {}", type_name(&key))))?
                 .to_str()?
                 .to_string();
-            let value = to_json(&value, &format!("{at}.{key}"))?;
+            let value = to_json_within(&value, &format!("{at}.{key}"), depth - 1)?;
             map.insert(key, value);
         }
         return Ok(Value::Object(map));
@@ -55,7 +69,7 @@ pub fn to_json(obj: &Bound<'_, PyAny>, at: &str) -> PyResult<Value> {
         let items = obj
             .try_iter()?
             .enumerate()
-            .map(|(i, item)| to_json(&item?, &format!("{at}[{i}]")))
+            .map(|(i, item)| to_json_within(&item?, &format!("{at}[{i}]"), depth - 1))
             .collect::<PyResult<Vec<Value>>>()?;
         return Ok(Value::Array(items));
     }
