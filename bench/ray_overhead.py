@@ -74,7 +74,9 @@ def main() -> None:
     print(f"corpus: {args.files} files x {args.docs} documents, {size / 1e6:.1f} MB; {args.tasks} tasks; 2 cores")
 
     temp = tempfile.mkdtemp(prefix="tamis-ray-", dir="/tmp")
-    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
+    # No usage stats; no token authentication (loopback only; a token in ~/.ray would turn it on).
+    os.environ.update(RAY_USAGE_STATS_ENABLED="0", RAY_AUTH_MODE="disabled")
+    env = dict(os.environ)
     head = subprocess.Popen(
         [
             str(BIN / "ray"),

@@ -93,7 +93,12 @@ def ray_cluster() -> Iterator[str]:
     pytest.importorskip("ray")
     temp = tempfile.mkdtemp(prefix="tamis-ray-", dir="/tmp")
     port = _free_port()
-    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
+    # A token left in ~/.ray by another cluster would turn token authentication
+    # on for this one; on loopback it has nothing to guard. Same for the driver.
+    quiet = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
+    saved = {name: os.environ.get(name) for name in quiet}
+    os.environ.update(quiet)
+    env = dict(os.environ)
     log = open(Path(temp) / "ray-start.log", "w")  # noqa: SIM115 - closed at teardown
     head = subprocess.Popen(
         [
@@ -122,6 +127,11 @@ def ray_cluster() -> Iterator[str]:
         head.wait(timeout=30)
         log.close()
         shutil.rmtree(temp, ignore_errors=True)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _wait_for_cluster(address: str, head: subprocess.Popen[bytes]) -> None:

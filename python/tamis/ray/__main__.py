@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     except RunError as err:
         print(f"tamis.ray: error: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("tamis.ray: interrupted; running tasks cancelled (run again to resume)", file=sys.stderr)
+        return 130
     return 0
 
 

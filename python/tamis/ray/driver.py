@@ -24,7 +24,7 @@ import ray
 from tamis import _tamis
 from tamis.errors import RunError
 from tamis.pipelines import PipelineSource, parse_size, pipeline_text
-from tamis.ray.task import run_task
+from tamis.ray.task import TaskFailed, run_task
 
 __all__ = ["run"]
 
@@ -111,7 +111,7 @@ def run(
             num_cpus=cpus_per_task,
             memory=memory,
             max_retries=max_retries,
-            retry_exceptions=True,
+            retry_exceptions=[TaskFailed],
         )
         cwd = os.getcwd()
         began = time.monotonic()
@@ -149,8 +149,27 @@ def _run_phase(
     busy_timeout: float | None,
     progress: TextIO | None,
 ) -> None:
-    """Runs every task of `phase`, trying held tasks again later."""
+    """Runs every task of `phase`, trying held tasks again later. Interrupted
+    (Ctrl-C), it cancels the tasks still running: killed mid-task, a task
+    leaves nothing that a later run does not redo."""
     running = {submit(index): index for index in range(phase.tasks)}
+    try:
+        _follow(phase, running, submit, busy_retry_seconds, busy_timeout, progress)
+    except KeyboardInterrupt:
+        for ref in running:
+            ray.cancel(ref, force=True)
+        raise
+
+
+def _follow(
+    phase: _Phase,
+    running: dict[Any, int],
+    submit: Any,
+    busy_retry_seconds: float,
+    busy_timeout: float | None,
+    progress: TextIO | None,
+) -> None:
+    """Waits for the tasks of `phase` as they complete, submitting held ones again."""
     held_since: dict[int, float] = {}
     retry_at: dict[int, float] = {}
     while running or retry_at:
