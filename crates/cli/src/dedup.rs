@@ -2,10 +2,10 @@
 //! for the user and run like `tamis run` (all phases here, or one task of one
 //! phase with `--phase`, `--tasks`, `--task-index`).
 
+use crate::Exit;
 use crate::{execute, RunFlags};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use std::process::ExitCode;
 use tamis_run::Pipeline;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -116,7 +116,7 @@ fn pipeline_yaml(args: &DedupArgs) -> String {
     format!("input: {input}\noutput: {output}\nsteps:\n  - {step}\n")
 }
 
-pub fn run(args: DedupArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: DedupArgs) -> anyhow::Result<Exit> {
     let yaml = pipeline_yaml(&args);
     let pipeline = Pipeline::parse(&yaml, "tamis dedup")?;
     execute(&pipeline, &args.run)

@@ -3,10 +3,10 @@
 //! Gives scripts (the parity check in `bench/`, users checking a threshold) the
 //! exact scores the `language` and `fasttext_classifier` steps see.
 
+use crate::Exit;
 use anyhow::Context;
 use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::Arc;
 use tamis_fasttext::{Model, Scratch};
 
@@ -25,7 +25,7 @@ pub struct PredictArgs {
     files: Vec<PathBuf>,
 }
 
-pub fn predict(args: PredictArgs) -> anyhow::Result<ExitCode> {
+pub fn predict(args: PredictArgs) -> anyhow::Result<Exit> {
     let model: Arc<Model> = match &args.model {
         Some(path) => Arc::new(Model::load(path).with_context(|| format!("loading {}", path.display()))?),
         None => tamis_steps::language::builtin_model(),
@@ -66,5 +66,5 @@ pub fn predict(args: PredictArgs) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Done)
 }

@@ -160,6 +160,40 @@ fn an_array_job_runs_each_phase_once_every_task_finished_the_previous_one() {
     assert_eq!(kept_ids(&dir, "out"), kept_ids(&dir, "whole"));
 }
 
+/// What the Slurm example does: `tamis phases`, then one array job per phase
+/// (here: each task of the phase in turn, from Slurm's environment), each
+/// task exiting 0 since the phase before is complete.
+#[test]
+fn one_array_job_per_phase_from_tamis_phases_runs_the_pipeline() {
+    let dir = Dir::new();
+    corpus(&dir);
+    pipeline(&dir, "out", "minhash_dedup: {}");
+    let phases = dir.tamis(&["phases", "pipeline.yaml"]);
+    let phases = String::from_utf8_lossy(&phases.stdout).to_string();
+    assert_eq!(
+        phases.lines().collect::<Vec<_>>(),
+        ["record", "buckets", "clusters", "filter"]
+    );
+    for phase in phases.lines() {
+        for index in ["0", "1", "2"] {
+            let env = [("SLURM_ARRAY_TASK_COUNT", "3"), ("SLURM_ARRAY_TASK_ID", index)];
+            let done = dir.tamis_with_env(&["run", "pipeline.yaml", "-q", "--phase", phase], &env);
+            assert_eq!(
+                done.status.code(),
+                Some(0),
+                "{phase} {index}: {}",
+                String::from_utf8_lossy(&done.stderr)
+            );
+        }
+    }
+    pipeline(&dir, "whole", "minhash_dedup: {}");
+    dir.run_ok(&[]);
+    assert_eq!(kept_ids(&dir, "out"), kept_ids(&dir, "whole"));
+    pipeline(&dir, "plain", "line_dedup: {}");
+    let plain = dir.tamis(&["phases", "pipeline.yaml"]);
+    assert_eq!(String::from_utf8_lossy(&plain.stdout), "run\n");
+}
+
 #[test]
 fn tamis_dedup_minhash_runs_every_phase_and_spills_under_a_small_budget() {
     let dir = Dir::new();

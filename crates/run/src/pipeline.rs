@@ -31,6 +31,9 @@ pub struct PipelineError {
     pub line: u64,
     /// 1-based column, 0 when unknown.
     pub column: u64,
+    /// The key at fault, dotted from the top (`output.path`,
+    /// `line_dedup.min_docs`), or empty when the error names none.
+    pub key: String,
     /// What is wrong, naming the key.
     pub message: String,
 }
@@ -235,6 +238,7 @@ impl Pipeline {
             file: file.clone(),
             line: 0,
             column: 0,
+            key: String::new(),
             message: format!("cannot read the pipeline file: {err}"),
         })?;
         Pipeline::parse(&text, &file)
@@ -255,20 +259,24 @@ impl Pipeline {
             }
             // serde names unknown and missing keys but not the key of a value of
             // the wrong type: take it from the source line.
-            if let Some(key) = key_before(text, line, column).filter(|key| !message.contains(key.as_str())) {
+            let before = key_before(text, line, column);
+            if let Some(key) = before.as_ref().filter(|key| !message.contains(key.as_str())) {
                 message = format!("key `{key}`: {message}");
             }
+            let key = quoted_key(&message).or(before).unwrap_or_default();
             PipelineError {
                 file: file.to_string(),
                 line,
                 column,
+                key,
                 message: message.trim_start_matches("error: ").to_string(),
             }
         })?;
-        let error = |at: &serde_saphyr::Location, message: String| PipelineError {
+        let error = |at: &serde_saphyr::Location, key: &str, message: String| PipelineError {
             file: file.to_string(),
             line: at.line(),
             column: at.column(),
+            key: key.to_string(),
             message,
         };
 
@@ -279,6 +287,7 @@ impl Pipeline {
             let found = tamis_io::glob::expand(&pattern.value).map_err(|e| {
                 error(
                     &pattern.referenced,
+                    "input.paths",
                     format!("input.paths: {:?}: {}", pattern.value, plain(&e)),
                 )
             })?;
@@ -290,19 +299,34 @@ impl Pipeline {
         if let Some(list) = &input.paths_file {
             let listed = Location::parse(&list.value)
                 .and_then(|file| tamis_io::paths_file::read(&file, input.base.as_deref()))
-                .map_err(|e| error(&list.referenced, format!("input.paths_file: {}", plain(&e))))?;
+                .map_err(|e| {
+                    error(
+                        &list.referenced,
+                        "input.paths_file",
+                        format!("input.paths_file: {}", plain(&e)),
+                    )
+                })?;
             if listed.is_empty() {
                 return Err(error(
                     &list.referenced,
+                    "input.paths_file",
                     format!("input.paths_file: {:?} lists no file", list.value),
                 ));
             }
             inputs.extend(listed.into_iter().map(|location| Input { location, size: None }));
         } else if input.base.is_some() {
-            return Err(error(&input_at, "input.base: only applies to input.paths_file".into()));
+            return Err(error(
+                &input_at,
+                "input.base",
+                "input.base: only applies to input.paths_file".into(),
+            ));
         }
         if inputs.is_empty() {
-            return Err(error(&input_at, "input: give `paths`, or a `paths_file`".into()));
+            return Err(error(
+                &input_at,
+                "input",
+                "input: give `paths`, or a `paths_file`".into(),
+            ));
         }
         inputs.sort();
         inputs.dedup_by(|a, b| a.location == b.location);
@@ -315,6 +339,7 @@ impl Pipeline {
         if input.columns.is_some() && format != Format::Parquet {
             return Err(error(
                 &input_at,
+                "input.columns",
                 "input.columns: only applies to format: parquet".into(),
             ));
         }
@@ -329,15 +354,19 @@ impl Pipeline {
         };
         let output_at = parsed.output_spanned.referenced;
         let output_config = parsed.output_spanned.value;
-        let output_format =
-            output_format(&output_config).map_err(|message| error(&output_at, format!("output.{message}")))?;
+        let output_format = output_format(&output_config).map_err(|message| {
+            // The message starts with the key it is about: `columns: …`.
+            let key = format!("output.{}", message.split(':').next().unwrap_or_default());
+            error(&output_at, &key, format!("output.{message}"))
+        })?;
 
         let directory = |spanned: &Spanned<String>, key: &str| -> Result<Location, PipelineError> {
             let location = Location::parse(&spanned.value)
-                .map_err(|e| error(&spanned.referenced, format!("{key}: {}", plain(&e))))?;
+                .map_err(|e| error(&spanned.referenced, key, format!("{key}: {}", plain(&e))))?;
             if let Some(file) = local_file_at_or_above(&location) {
                 return Err(error(
                     &spanned.referenced,
+                    key,
                     format!("{key}: {} is a file, not a directory", file.display()),
                 ));
             }
@@ -350,6 +379,7 @@ impl Pipeline {
                 if removed == output {
                     return Err(error(
                         &spanned.referenced,
+                        "output.removed",
                         "output.removed: must differ from output.path (e.g. a `removed/` folder inside it)".into(),
                     ));
                 }
@@ -361,18 +391,16 @@ impl Pipeline {
         let mut steps = Vec::new();
         let mut global: Option<&'static str> = None;
         for step in &parsed.steps {
-            let expanded = step
-                .value
-                .expand()
-                .map_err(|err| error(&step.referenced, format!("steps: {err}")))?;
+            let config_error =
+                |err: tamis_steps::ConfigError| error(&step.referenced, &err.dotted_key(), format!("steps: {err}"));
+            let expanded = step.value.expand().map_err(config_error)?;
             for config in expanded {
-                let built = config
-                    .build()
-                    .map_err(|err| error(&step.referenced, format!("steps: {err}")))?;
+                let built = config.build().map_err(config_error)?;
                 if let BuiltStep::Global(this) = &built {
                     if let Some(first) = global {
                         return Err(error(
                             &step.referenced,
+                            this.name(),
                             format!(
                                 "steps: {} follows {first}: a pipeline holds at most one corpus-wide step",
                                 this.name()
@@ -493,6 +521,13 @@ fn fingerprint(text: &str) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&canonical))
 }
 
+/// The key a serde message names in backquotes: ``unknown field `formt`, expected…``.
+fn quoted_key(message: &str) -> Option<String> {
+    let (_, rest) = message.split_once('`')?;
+    let (key, _) = rest.split_once('`')?;
+    (!key.is_empty()).then(|| key.to_string())
+}
+
 /// The mapping key written before `column` on `line` (both 1-based) of `text`:
 /// for `  - line_dedup: { min_docs: abc }` at the `a` of `abc`, `min_docs`.
 fn key_before(text: &str, line: u64, column: u64) -> Option<String> {
@@ -547,6 +582,7 @@ mod tests {
         let err = error_of("input: { paths: [x], format: warc }\noutput: { path: o, formt: jsonl }\n");
         assert_eq!((err.file.as_str(), err.line), ("p.yaml", 2));
         assert!(err.message.contains("formt"), "{err}");
+        assert_eq!(err.key, "formt");
     }
 
     #[test]
@@ -559,6 +595,7 @@ mod tests {
         let err = error_of(&yaml);
         assert_eq!(err.line, 4);
         assert!(err.message.contains("min_docs"), "{err}");
+        assert_eq!(err.key, "min_docs");
     }
 
     #[test]
@@ -569,6 +606,7 @@ mod tests {
             err.message.contains("input.paths") && err.message.contains("/no/such/file.warc.gz"),
             "{err}"
         );
+        assert_eq!(err.key, "input.paths");
     }
 
     #[test]
@@ -581,6 +619,7 @@ mod tests {
         let err = error_of(&yaml);
         assert_eq!(err.line, 4);
         assert!(err.message.contains("line_dedup.min_docs"), "{err}");
+        assert_eq!(err.key, "line_dedup.min_docs");
     }
 
     #[test]
@@ -672,7 +711,9 @@ mod tests {
     fn unknown_formats_and_steps_are_rejected() {
         let err = error_of("input: { paths: [x], format: arc }\noutput: { path: o }\n");
         assert!(err.message.contains("arc"), "{err}");
+        assert_eq!(err.key, "format");
         let err = error_of("input: { paths: [x], format: warc }\noutput: { path: o }\nsteps:\n  - line_dedupe: {}\n");
         assert_eq!(err.line, 4);
+        assert_eq!(err.key, "line_dedupe");
     }
 }

@@ -42,6 +42,12 @@ pub fn builtin_model() -> Arc<Model> {
     fasttext_models::lid_176()
 }
 
+/// The fastText model at `path`, loaded once per process and shared with the
+/// steps that name it; the error says which file and why.
+pub fn load_model(path: &std::path::Path) -> Result<Arc<Model>, String> {
+    fasttext_models::load(path)
+}
+
 /// How the model spells its labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

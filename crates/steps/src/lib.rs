@@ -96,6 +96,13 @@ pub struct ConfigError {
     pub message: String,
 }
 
+impl ConfigError {
+    /// `step.key`, as a pipeline file would spell the setting.
+    pub fn dotted_key(&self) -> String {
+        format!("{}.{}", self.step, self.key)
+    }
+}
+
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}.{}: {}", self.step, self.key, self.message)

@@ -16,12 +16,12 @@
 //! `tamis run` does) and its clusters are scored against the graph of pairs at
 //! or above 0.8 and 0.7. docs/dedup.md defines each number.
 
+use crate::Exit;
 use anyhow::{bail, Context};
 use comfy_table::{Cell, CellAlignment, Table};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use tamis_dedup::{Minhasher, SignatureConfig};
 
 #[derive(clap::Args)]
@@ -467,7 +467,7 @@ fn run_tamis(docs: &[Doc], work: &Path) -> anyhow::Result<Outcome> {
         keep_global: false,
         quiet: true,
     };
-    if crate::execute(&pipeline, &run)? != ExitCode::SUCCESS {
+    if crate::execute(&pipeline, &run)? != Exit::Done {
         bail!("the dedup run failed");
     }
     let mut outcome = Outcome {
@@ -507,7 +507,7 @@ fn table(header: &[&str]) -> Table {
     table
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args) -> anyhow::Result<Exit> {
     let texts = read_texts(&args.dirs)?;
     let docs = build_corpus(&texts, &args);
     let config = SignatureConfig::default();
@@ -763,7 +763,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         std::fs::write(path, serde_json::to_string_pretty(&report)? + "\n")
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Done)
 }
 
 #[cfg(test)]

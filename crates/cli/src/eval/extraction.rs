@@ -25,12 +25,12 @@
 //! `--outputs DIR` scores `DIR/<id>.txt` instead (another tool's outputs), so
 //! peers are scored by the same code.
 
+use crate::Exit;
 use anyhow::Context;
 use comfy_table::Table;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -76,7 +76,7 @@ fn f1(precision: f64, recall: f64) -> f64 {
 }
 
 /// Runs the evaluation.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args) -> anyhow::Result<Exit> {
     let dir = &args.dataset;
     let name = dir
         .canonicalize()
@@ -186,7 +186,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Done)
 }
 
 /// The ids of the pages in `html/`, sorted.

@@ -9,11 +9,11 @@
 //! this on the 80 % dev split the folder holds. Means are over the languages
 //! both detectors support, so each comparison is like for like.
 
+use crate::Exit;
 use anyhow::Context;
 use comfy_table::{Cell, CellAlignment, Table};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Arc;
 use tamis_fasttext::{Model, Scratch};
 
@@ -48,7 +48,7 @@ fn model_label(iso: &str) -> &str {
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args) -> anyhow::Result<Exit> {
     let model: Arc<Model> = match &args.model {
         Some(path) => Arc::new(Model::load(path).with_context(|| format!("loading {}", path.display()))?),
         None => tamis_steps::language::builtin_model(),
@@ -146,7 +146,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for note in notes {
         println!("{note}");
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Done)
 }
 
 fn number(x: f64) -> Cell {

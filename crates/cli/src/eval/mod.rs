@@ -20,7 +20,7 @@ pub enum Kind {
 }
 
 /// Runs one evaluation.
-pub fn run(kind: Kind) -> anyhow::Result<std::process::ExitCode> {
+pub fn run(kind: Kind) -> anyhow::Result<crate::Exit> {
     match kind {
         Kind::Extraction(args) => extraction::run(args),
         Kind::Langid(args) => langid::run(args),
