@@ -96,3 +96,99 @@ fn html_pages_become_their_article_and_the_rest_is_dropped_with_a_reason() {
     assert_eq!(step["dropped"]["empty"], 1);
     assert!(step["counters"]["html_bytes"].as_u64().unwrap() > 0);
 }
+
+/// Pages a step could not handle cost the removed output a short prefix, not
+/// more than they cost the input: a compressed body served as HTML would
+/// otherwise become megabytes of `\u0000` escapes.
+#[test]
+fn failed_pages_cost_the_removed_output_a_prefix_and_their_location() {
+    let dir = Dir::new();
+    let mut noise = Vec::with_capacity(4 << 20);
+    let mut state = 0x9e37_79b9_u64;
+    while noise.len() < 4 << 20 {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        noise.push((state >> 56) as u8);
+    }
+    let huge = format!("<html><body><p>{}</p></body></html>", "word ".repeat(400_000));
+    let records = [
+        response(
+            "http://x/binary",
+            "00000000-0000-0000-0000-000000000001",
+            "text/html",
+            &noise,
+        ),
+        response(
+            "http://x/huge",
+            "00000000-0000-0000-0000-000000000002",
+            "text/html",
+            huge.as_bytes(),
+        ),
+        response(
+            "http://x/ok",
+            "00000000-0000-0000-0000-000000000003",
+            "text/html",
+            page().as_bytes(),
+        ),
+    ];
+    let input = dir.write("in.warc.gz", &gzip_members(&records));
+    dir.pipeline(
+        "input: { paths: [in.warc.gz], format: warc }\n\
+         output: { path: out/, format: jsonl, removed: out/removed/ }\n\
+         steps:\n  - extract: { max_bytes: 1000000 }\n",
+    );
+    dir.run_ok(&[]);
+    let removed = documents(&dir.path("out/removed"));
+    assert_eq!(removed.len(), 2);
+    for doc in &removed {
+        let reason = doc["removed"]["reason"].as_str().unwrap();
+        assert!(["binary", "too_large"].contains(&reason), "{reason}");
+        assert!(
+            doc["text"].as_str().unwrap().len() <= 3 * 1024,
+            "{reason}: the text was not cut"
+        );
+        assert!(doc["metadata"]["removed_text_bytes"].as_u64().unwrap() > 1_000_000);
+        assert!(doc["metadata"]["offset"].is_u64() && doc["metadata"]["source"].is_string());
+    }
+    let removed_bytes: u64 = std::fs::read_dir(dir.path("out/removed"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(removed_bytes < 16 * 1024, "{removed_bytes} bytes of removed output");
+    assert!(removed_bytes < std::fs::metadata(input).unwrap().len() / 100);
+    assert_eq!(documents(&dir.path("out")).len(), 1);
+}
+
+#[test]
+fn wet_files_run_through_the_default_pipeline() {
+    let dir = Dir::new();
+    let example = |name: &str| format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let pipeline = std::fs::read_to_string(example("pipeline.yaml"))
+        .unwrap()
+        .replace("examples/news.warc.gz", &example("news.warc.wet.gz"))
+        .replace("out/example/", "out/");
+    dir.pipeline(&pipeline);
+    let run = dir.run_ok(&[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let stats = dir.stats("out");
+    assert_eq!(stats["steps"][0]["counters"]["passed_through"], 36);
+    assert!(stats["kept"].as_u64().unwrap() >= 25, "{stats}");
+}
+
+#[test]
+fn a_step_that_drops_every_document_is_warned_about() {
+    let dir = Dir::new();
+    let example = |name: &str| format!("{}/../../examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    dir.pipeline(&format!(
+        "input: {{ paths: [{:?}], format: warc }}\noutput: {{ path: out/ }}\nsteps:\n  - extract: {{}}\n  - language: {{ languages: [ja] }}\n",
+        example("news.warc.gz")
+    ));
+    let run = dir.run_ok(&[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("warning: step language dropped every document it saw (36 of 36; wrong_language: 36)"),
+        "{stderr}"
+    );
+}

@@ -148,6 +148,13 @@ pub(crate) fn flatten(mut tree: Tree, limits: &Limits, meta: &mut MetaCollector)
     result.map(|()| dom)
 }
 
+/// Units of work (about one node visited each) between two readings of the clock.
+const CLOCK_EVERY: usize = 4096;
+
+/// Bytes of attribute values that cost about as much to classify as one node
+/// to visit.
+const ATTRIBUTE_BYTES_PER_UNIT: usize = 16;
+
 /// The walk of [`flatten`], in document order.
 fn walk(
     tree: &Tree,
@@ -158,7 +165,11 @@ fn walk(
 ) -> Result<(), ExtractError> {
     // Each frame: the next child to visit and the arena index of the parent.
     let mut stack: Vec<(u32, u32)> = vec![(tree.nodes[0].first_child, 0)];
-    let mut visited = 0usize;
+    // Nodes visited and attribute bytes read (classifying an element reads
+    // its names: a 1 MB class on an element the parser cloned into every
+    // paragraph is read for every clone), in units of about one node's visit.
+    let mut work = 0usize;
+    let mut next_clock = CLOCK_EVERY;
     while let Some(frame) = stack.last_mut() {
         let id = frame.0;
         if id == NIL {
@@ -170,12 +181,11 @@ fn walk(
         let node = &tree.nodes[id as usize];
         frame.0 = node.next;
         let first_child = node.first_child;
-        visited += 1;
-        if visited.is_multiple_of(4096) {
-            if let Some(deadline) = limits.deadline {
-                if Instant::now() > deadline {
-                    return Err(ExtractError::Timeout);
-                }
+        work += 1;
+        if work >= next_clock {
+            next_clock = work + CLOCK_EVERY;
+            if limits.deadline.is_some_and(|deadline| Instant::now() > deadline) {
+                return Err(ExtractError::Timeout);
             }
         }
         let element = match &node.data {
@@ -196,6 +206,7 @@ fn walk(
             }
             Data::Other => continue,
         };
+        work += element.attrs.iter().map(|a| a.value.len()).sum::<usize>() / ATTRIBUTE_BYTES_PER_UNIT;
         match classify(&element.name().local, &element.attrs, cache) {
             Visit::Skip => {}
             Visit::Metadata => collect_metadata(tree, &dom.text, id, meta),

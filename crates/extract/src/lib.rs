@@ -23,12 +23,14 @@
 //! Pipeline: cut script and style contents and comments (`raw_text`) → parse (`dom`, html5ever) → blocks of text (`blocks`) → the
 //! best-scoring subtree and the chrome inside it (`select`, with the name hints
 //! of `boilerplate`) → lines. Guard rails: a size limit before parsing, a
-//! depth limit and a time budget while working; each failure is an
-//! [`ExtractError`] the caller counts.
+//! depth limit, and a node budget and a time budget that hold inside the parse
+//! too (`budget`); each failure is an [`ExtractError`] the caller counts.
 #![deny(missing_docs)]
 
+mod binary;
 mod blocks;
 mod boilerplate;
+mod budget;
 mod depth;
 mod dom;
 mod metadata;
@@ -37,6 +39,8 @@ mod select;
 mod sink;
 mod sniff;
 
+pub use binary::looks_binary;
+pub use budget::{node_budget, BYTES_PER_NODE, MIN_NODES};
 pub use metadata::PageMetadata;
 pub use sniff::{looks_like_html, mime_is_html};
 
@@ -84,6 +88,10 @@ pub enum ExtractError {
     TooDeep,
     /// Took longer than [`Options::time_budget`].
     Timeout,
+    /// Would build more nodes than [`node_budget`] allows for its size: the
+    /// parser's tree construction amplifies such a page (formatting elements
+    /// rebuilt in every paragraph, misnested tags).
+    TooManyNodes,
 }
 
 impl std::fmt::Display for ExtractError {
@@ -92,6 +100,7 @@ impl std::fmt::Display for ExtractError {
             ExtractError::TooLarge => "page larger than the size limit",
             ExtractError::TooDeep => "page nested deeper than the depth limit",
             ExtractError::Timeout => "page took longer than the time budget",
+            ExtractError::TooManyNodes => "page builds more nodes than its size allows",
         })
     }
 }
@@ -110,14 +119,11 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
         return Err(ExtractError::TooDeep);
     }
     let deadline = options.time_budget.map(|budget| started + budget);
-    let tree = sink::parse(&html);
+    let tree = sink::parse(&html, node_budget(html.len()), deadline)?;
     let limits = dom::Limits {
         max_depth: options.max_depth,
         deadline,
     };
-    if deadline.is_some_and(|d| Instant::now() > d) {
-        return Err(ExtractError::Timeout);
-    }
     let mut meta = metadata::MetaCollector::default();
     let dom = dom::flatten(tree, &limits, &mut meta)?;
     let blocks = blocks::blocks(&dom);
@@ -143,10 +149,59 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     })
 }
 
+impl From<budget::Exceeded> for ExtractError {
+    fn from(exceeded: budget::Exceeded) -> Self {
+        match exceeded {
+            budget::Exceeded::Nodes => ExtractError::TooManyNodes,
+            budget::Exceeded::Time => ExtractError::Timeout,
+        }
+    }
+}
+
+/// What parsing a page cost (for tests, the fuzz target and measurements).
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseCost {
+    /// Bytes html5ever read (the page after `raw_text`).
+    pub parsed_bytes: usize,
+    /// Nodes built (the document, elements, text, comments, doctype).
+    pub nodes: usize,
+    /// What [`node_budget`] allowed.
+    pub node_budget: usize,
+    /// Why the parse was stopped, if it was.
+    pub stopped: Option<ExtractError>,
+}
+
+/// Parses a page as [`extract`] does (size and depth limits aside) and says
+/// what it cost.
+#[doc(hidden)]
+pub fn debug_parse_cost(html: &str, options: &Options) -> ParseCost {
+    let started = Instant::now();
+    let html = raw_text::strip(html, &mut depth::Depth::default());
+    let deadline = options.time_budget.map(|budget| started + budget);
+    let budget = node_budget(html.len());
+    let (nodes, exceeded) = sink::parse_counting(&html, budget, deadline);
+    ParseCost {
+        parsed_bytes: html.len(),
+        nodes,
+        node_budget: budget,
+        stopped: exceeded.map(ExtractError::from),
+    }
+}
+
+/// Junk characters (C0 controls other than whitespace, DEL) and characters
+/// in the sample [`looks_binary`] reads (for measurements).
+#[doc(hidden)]
+pub fn debug_junk_in_sample(text: &str) -> (usize, usize) {
+    binary::junk_in_sample(text)
+}
+
 /// For development: the blocks of a page with their values and paths.
 #[doc(hidden)]
 pub fn debug_blocks(html: &str) -> String {
-    let tree = sink::parse(html);
+    let Ok(tree) = sink::parse(html, usize::MAX, None) else {
+        return String::new();
+    };
     let limits = dom::Limits {
         max_depth: 100_000,
         deadline: None,

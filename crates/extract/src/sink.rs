@@ -10,12 +10,19 @@
 //! behaviour (text merging, moves) follows the trait's contract in markup5ever
 //! 0.40 `interface/tree_builder.rs` and matches what `dom_query` 0.29 (used
 //! before) did, so the parsed tree, and the extraction, are unchanged.
+//!
+//! The sink also meters the parse ([`crate::budget`]): every call html5ever
+//! makes is counted, and once the page is over its node or time budget the
+//! parse is stopped ([`Sink::stop`]).
 
-use html5ever::tendril::{StrTendril, TendrilSink};
-use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilderOpts, TreeSink};
-use html5ever::{Attribute, ParseOpts, QualName};
+use crate::budget::{Exceeded, Meter};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink};
+use html5ever::{Attribute, QualName, TokenizerResult};
 use std::borrow::Cow;
 use std::cell::{Ref, RefCell};
+use std::time::Instant;
 
 /// No node.
 pub(crate) const NIL: u32 = u32::MAX;
@@ -197,13 +204,14 @@ impl Tree {
         }
     }
 
-    fn reparent_children(&mut self, from: u32, to: u32) {
+    /// Moves the children of `from` to the end of `to`'s; gives how many moved.
+    fn reparent_children(&mut self, from: u32, to: u32) -> u32 {
         let node = self.node(from);
         let (first, last) = (node.first_child, node.last_child);
         node.first_child = NIL;
         node.last_child = NIL;
         if first == NIL || last == NIL {
-            return;
+            return 0;
         }
         let old_last = self.node(to).last_child;
         if old_last == NIL {
@@ -214,23 +222,86 @@ impl Tree {
         }
         self.node(to).last_child = last;
         let mut child = first;
+        let mut moved = 0u32;
         while child != NIL {
             let node = self.node(child);
             node.parent = to;
             child = node.next;
+            moved = moved.saturating_add(1);
         }
+        moved
     }
 }
 
 /// The [`TreeSink`] html5ever builds into.
-struct Sink {
+struct Sink<'a> {
     tree: RefCell<Tree>,
+    /// What html5ever reads from: emptied to stop the parse where panics abort.
+    #[cfg_attr(panic = "unwind", allow(dead_code))]
+    input: &'a BufferQueue,
+    meter: Meter,
 }
 
-/// Parses a page.
-pub(crate) fn parse(html: &str) -> Tree {
-    let mut nodes = Vec::with_capacity(html.len() / 32 + 16);
+impl Sink<'_> {
+    /// Counts `units` of html5ever's work.
+    #[inline(always)]
+    fn work(&self, units: u32) {
+        if self.meter.work(units) {
+            self.stop();
+        }
+    }
+
+    /// Counts the nodes built so far.
+    #[inline]
+    fn built(&self, nodes: usize) {
+        if self.meter.nodes(nodes) {
+            self.stop();
+        }
+    }
+
+    /// Stops the parse, at once.
+    ///
+    /// html5ever offers no way out of a token: one token can cost billions of
+    /// steps (a reconstruction checks each formatting element against the
+    /// whole stack of open elements), so the sink unwinds out of the parser,
+    /// back to [`build`], which catches it ([`std::panic::resume_unwind`]
+    /// runs no panic hook and prints nothing). The parser is dropped without
+    /// being used again. Where panics abort, the input html5ever reads from
+    /// is emptied instead, and the parse ends after the current token.
+    #[cold]
+    #[inline(never)]
+    fn stop(&self) {
+        #[cfg(panic = "unwind")]
+        std::panic::resume_unwind(Box::new(Stopped));
+        #[cfg(not(panic = "unwind"))]
+        while self.input.pop_front().is_some() {}
+    }
+}
+
+/// What the sink unwinds with to stop a parse.
+#[cfg(panic = "unwind")]
+struct Stopped;
+
+/// Parses a page, building at most `max_nodes` nodes and stopping soon after
+/// `deadline` (within [`crate::budget`]'s clock interval).
+pub(crate) fn parse(html: &str, max_nodes: usize, deadline: Option<Instant>) -> Result<Tree, Exceeded> {
+    match build(html, max_nodes, deadline) {
+        (tree, None) => Ok(tree),
+        (_, Some(exceeded)) => Err(exceeded),
+    }
+}
+
+/// [`parse`], saying how many nodes were built even when it was stopped.
+pub(crate) fn parse_counting(html: &str, max_nodes: usize, deadline: Option<Instant>) -> (usize, Option<Exceeded>) {
+    let (tree, exceeded) = build(html, max_nodes, deadline);
+    (tree.nodes.len(), exceeded)
+}
+
+/// The tree html5ever built, and why it was stopped if it was.
+fn build(html: &str, max_nodes: usize, deadline: Option<Instant>) -> (Tree, Option<Exceeded>) {
+    let mut nodes = Vec::with_capacity((html.len() / 32 + 16).min(max_nodes));
     nodes.push(TreeNode::new(Data::Document));
+    let input = BufferQueue::default();
     let sink = Sink {
         tree: RefCell::new(Tree {
             nodes,
@@ -238,35 +309,66 @@ pub(crate) fn parse(html: &str) -> Tree {
             text: String::with_capacity(html.len() / 4),
             moved: Vec::new(),
         }),
+        input: &input,
+        meter: Meter::new(max_nodes, deadline),
     };
     // As `dom_query` 0.29 `Document::from` parsed: scripting off, so
-    // `<noscript>` contents are parsed as markup.
-    let opts = ParseOpts {
-        tree_builder: TreeBuilderOpts {
+    // `<noscript>` contents are parsed as markup. The driver is html5ever's
+    // `parse_document(..).one(html)` (`driver.rs`), written out so that the
+    // sink can reach the input.
+    let tree_builder = TreeBuilder::new(
+        sink,
+        TreeBuilderOpts {
             scripting_enabled: false,
             ..Default::default()
         },
-        ..Default::default()
+    );
+    let tokenizer = Tokenizer::new(tree_builder, TokenizerOpts::default());
+    input.push_back(StrTendril::from_slice(html));
+    let run = || {
+        while !matches!(tokenizer.feed(&input), TokenizerResult::Done) {}
+        if tokenizer.sink.sink.meter.exceeded().is_none() {
+            tokenizer.end();
+        }
     };
-    html5ever::parse_document(sink, opts).one(html)
+    #[cfg(panic = "unwind")]
+    if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        if !payload.is::<Stopped>() {
+            std::panic::resume_unwind(payload);
+        }
+    }
+    #[cfg(not(panic = "unwind"))]
+    run();
+    let sink = tokenizer.sink.sink;
+    let exceeded = sink.meter.exceeded();
+    (sink.tree.into_inner(), exceeded)
 }
 
-impl TreeSink for Sink {
+impl TreeSink for Sink<'_> {
     type Handle = u32;
     type Output = Tree;
-    type ElemName<'a> = Ref<'a, QualName>;
+    type ElemName<'b>
+        = Ref<'b, QualName>
+    where
+        Self: 'b;
 
     fn finish(self) -> Tree {
         self.tree.into_inner()
     }
 
-    fn parse_error(&self, _msg: Cow<'static, str>) {}
+    fn parse_error(&self, _msg: Cow<'static, str>) {
+        self.work(1);
+    }
 
     fn get_document(&self) -> u32 {
         0
     }
 
-    fn elem_name<'a>(&'a self, target: &'a u32) -> Ref<'a, QualName> {
+    #[inline(always)]
+    fn elem_name<'b>(&'b self, target: &'b u32) -> Ref<'b, QualName> {
+        // Counted, not checked: html5ever asks names in its walks, between
+        // other calls that check.
+        self.meter.tally(1);
         Ref::map(self.tree.borrow(), |tree| {
             &tree
                 .element(*target)
@@ -276,6 +378,7 @@ impl TreeSink for Sink {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> u32 {
+        self.work(1);
         let mut tree = self.tree.borrow_mut();
         let index = tree.elements.len() as u32;
         let id = tree.push(Data::Element(index));
@@ -287,18 +390,28 @@ impl TreeSink for Sink {
             template_contents,
             annotation_xml_integration_point: flags.mathml_annotation_xml_integration_point,
         });
+        let built = tree.nodes.len();
+        drop(tree);
+        self.built(built);
         id
     }
 
     fn create_comment(&self, _text: StrTendril) -> u32 {
-        self.tree.borrow_mut().push(Data::Other)
+        self.work(1);
+        let id = self.tree.borrow_mut().push(Data::Other);
+        self.built(id as usize + 1);
+        id
     }
 
     fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> u32 {
-        self.tree.borrow_mut().push(Data::Other)
+        self.work(1);
+        let id = self.tree.borrow_mut().push(Data::Other);
+        self.built(id as usize + 1);
+        id
     }
 
     fn append(&self, parent: &u32, child: NodeOrText<u32>) {
+        self.work(1);
         let mut tree = self.tree.borrow_mut();
         match child {
             NodeOrText::AppendNode(id) => tree.append_child(*parent, id),
@@ -306,12 +419,15 @@ impl TreeSink for Sink {
                 let last = tree.nodes[*parent as usize].last_child;
                 if let Some(id) = tree.text_beside(last, &text) {
                     tree.append_child(*parent, id);
+                    drop(tree);
+                    self.built(id as usize + 1);
                 }
             }
         }
     }
 
     fn append_based_on_parent_node(&self, element: &u32, prev_element: &u32, child: NodeOrText<u32>) {
+        self.work(1);
         let has_parent = self.tree.borrow().nodes[*element as usize].parent != NIL;
         if has_parent {
             self.append_before_sibling(element, child);
@@ -321,12 +437,16 @@ impl TreeSink for Sink {
     }
 
     fn append_doctype_to_document(&self, _name: StrTendril, _public_id: StrTendril, _system_id: StrTendril) {
+        self.work(1);
         let mut tree = self.tree.borrow_mut();
         let id = tree.push(Data::Other);
         tree.append_child(0, id);
+        drop(tree);
+        self.built(id as usize + 1);
     }
 
     fn get_template_contents(&self, target: &u32) -> u32 {
+        self.work(1);
         self.tree
             .borrow()
             .element(*target)
@@ -335,13 +455,16 @@ impl TreeSink for Sink {
             .expect("the tree builder asks template contents of templates only")
     }
 
+    #[inline(always)]
     fn same_node(&self, x: &u32, y: &u32) -> bool {
+        self.work(1);
         x == y
     }
 
     fn set_quirks_mode(&self, _mode: QuirksMode) {}
 
     fn append_before_sibling(&self, sibling: &u32, new_node: NodeOrText<u32>) {
+        self.work(1);
         let mut tree = self.tree.borrow_mut();
         match new_node {
             NodeOrText::AppendNode(id) => tree.insert_before(*sibling, id),
@@ -349,12 +472,15 @@ impl TreeSink for Sink {
                 let prev = tree.nodes[*sibling as usize].prev;
                 if let Some(id) = tree.text_beside(prev, &text) {
                     tree.insert_before(*sibling, id);
+                    drop(tree);
+                    self.built(id as usize + 1);
                 }
             }
         }
     }
 
     fn add_attrs_if_missing(&self, target: &u32, attrs: Vec<Attribute>) {
+        self.work(1);
         let mut tree = self.tree.borrow_mut();
         let Data::Element(index) = tree.nodes[*target as usize].data else {
             return;
@@ -369,14 +495,21 @@ impl TreeSink for Sink {
     }
 
     fn remove_from_parent(&self, target: &u32) {
+        self.work(1);
         self.tree.borrow_mut().detach(*target);
     }
 
     fn reparent_children(&self, node: &u32, new_parent: &u32) {
-        self.tree.borrow_mut().reparent_children(*node, *new_parent);
+        let moved = self.tree.borrow_mut().reparent_children(*node, *new_parent);
+        self.work(moved.saturating_add(1));
+    }
+
+    fn pop(&self, _node: &u32) {
+        self.work(1);
     }
 
     fn is_mathml_annotation_xml_integration_point(&self, handle: &u32) -> bool {
+        self.work(1);
         self.tree
             .borrow()
             .element(*handle)
@@ -395,7 +528,8 @@ mod tests {
             max_depth: 512,
             deadline: None,
         };
-        let dom = flatten(super::parse(html), &limits, &mut MetaCollector::default()).unwrap();
+        let tree = super::parse(html, usize::MAX, None).expect("no budget");
+        let dom = flatten(tree, &limits, &mut MetaCollector::default()).unwrap();
         dom.nodes
             .iter()
             .filter(|n| n.element.is_none())

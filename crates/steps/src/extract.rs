@@ -8,9 +8,16 @@
 //!   (`application/pdf`, `image/png`…), or when the type says nothing
 //!   (`text/plain`, missing) and the text does not start like HTML
 //!   (`tamis_extract::looks_like_html`);
+//! - drops it as `binary` when its text is binary data served as HTML (an
+//!   image, an archive, a PDF, random bytes): 2 % or more of control
+//!   characters in its first 8 KB, or the signature of a binary format at its
+//!   start (`tamis_extract::looks_binary`);
 //! - drops it as `too_large`, `too_deep` or `timeout` when it breaks the size
-//!   limit, the depth limit or the time budget (guard rails: one pathological
-//!   page never holds a worker for long);
+//!   limit, the depth limit or the time budget, and as `too_many_nodes` when
+//!   parsing it would build more nodes than its size allows (one node per two
+//!   bytes: HTML's tree construction rebuilds unclosed formatting elements in
+//!   every paragraph, so 4 MB can ask for 400 million elements). Guard rails:
+//!   one pathological page never holds a worker for long, nor its memory;
 //! - drops it as `empty` when no main content is found, and as
 //!   `extract_failed` if the extractor panics (a bug: the page is lost, not
 //!   the worker);
@@ -83,12 +90,16 @@ impl ExtractConfig {
 pub enum ExtractReason {
     /// Not an HTML page (by its declared type, or by its first bytes).
     NotHtml,
+    /// Binary data served as HTML.
+    Binary,
     /// Larger than `max_bytes`.
     TooLarge,
     /// Nested deeper than `max_depth`.
     TooDeep,
     /// Took longer than the time budget.
     Timeout,
+    /// Parsing it would build more nodes than its size allows.
+    TooManyNodes,
     /// No main content found.
     Empty,
     /// The extractor panicked (a bug, reported on stderr by the panic hook).
@@ -99,9 +110,11 @@ impl From<ExtractReason> for Reason {
     fn from(reason: ExtractReason) -> Reason {
         Reason(match reason {
             ExtractReason::NotHtml => "not_html",
+            ExtractReason::Binary => "binary",
             ExtractReason::TooLarge => "too_large",
             ExtractReason::TooDeep => "too_deep",
             ExtractReason::Timeout => "timeout",
+            ExtractReason::TooManyNodes => "too_many_nodes",
             ExtractReason::Empty => "empty",
             ExtractReason::Failed => "extract_failed",
         })
@@ -114,7 +127,22 @@ pub struct Extract {
     options: Options,
 }
 
+/// The reasons that say a page could not be handled, not that it has no content.
+const FAILURES: &[Reason] = &[
+    Reason("binary"),
+    Reason("too_large"),
+    Reason("too_deep"),
+    Reason("timeout"),
+    Reason("too_many_nodes"),
+    Reason("extract_failed"),
+];
+
 impl Extract {
+    /// A WET `conversion` record: text Common Crawl already extracted.
+    fn is_extracted_text(doc: &Document) -> bool {
+        doc.metadata.get("warc_type").and_then(|v| v.as_str()) == Some("conversion")
+    }
+
     fn is_html(doc: &Document) -> bool {
         let declared = doc
             .metadata
@@ -133,9 +161,20 @@ impl Step for Extract {
         NAME
     }
 
+    fn failures(&self) -> &'static [Reason] {
+        FAILURES
+    }
+
     fn process(&self, doc: &mut Document, counters: &mut Counters) -> Verdict {
+        if Self::is_extracted_text(doc) {
+            counters.add("passed_through", 1);
+            return Verdict::Keep;
+        }
         if !Self::is_html(doc) {
             return Verdict::drop(ExtractReason::NotHtml);
+        }
+        if tamis_extract::looks_binary(&doc.text) {
+            return Verdict::drop(ExtractReason::Binary);
         }
         counters.add("html_bytes", doc.text.len() as u64);
         // A bug in the extractor or the parser must cost one page, not the
@@ -146,6 +185,7 @@ impl Step for Extract {
             Ok(Err(ExtractError::TooLarge)) => return Verdict::drop(ExtractReason::TooLarge),
             Ok(Err(ExtractError::TooDeep)) => return Verdict::drop(ExtractReason::TooDeep),
             Ok(Err(ExtractError::Timeout)) => return Verdict::drop(ExtractReason::Timeout),
+            Ok(Err(ExtractError::TooManyNodes)) => return Verdict::drop(ExtractReason::TooManyNodes),
             Err(_) => return Verdict::drop(ExtractReason::Failed),
         };
         if page.text.trim().is_empty() {
@@ -199,6 +239,18 @@ mod tests {
     }
 
     #[test]
+    fn wet_text_passes_through_unchanged() {
+        let mut doc = Document::new("w", "Already text.\nNo markup here.");
+        doc.metadata.insert("warc_type".into(), "conversion".into());
+        doc.metadata.insert("content_type".into(), "text/plain".into());
+        let mut counters = Counters::default();
+        let step = ExtractConfig::default().build().unwrap();
+        assert_eq!(step.process(&mut doc, &mut counters), Verdict::Keep);
+        assert_eq!(doc.text, "Already text.\nNo markup here.");
+        assert_eq!(counters.iter().collect::<Vec<_>>(), [("passed_through", 1)]);
+    }
+
+    #[test]
     fn drop_reasons() {
         let config = ExtractConfig::default();
         let mut pdf = Document::new("p", "%PDF-1.4 ...");
@@ -220,6 +272,58 @@ mod tests {
         };
         let mut deep = Document::new("d", page(&"<div>".repeat(100)));
         assert_eq!(run(&shallow, &mut deep), Verdict::Drop(Reason("too_deep")));
+        // 400 unclosed `<b>` rebuilt in each of 100,000 paragraphs.
+        let bold: String = (0..400).map(|n| format!("<b class=c{n}>")).collect();
+        let untimed = ExtractConfig {
+            time_budget_ms: 0,
+            ..ExtractConfig::default()
+        };
+        let mut bomb = Document::new("b", page(&format!("<p>{bold}x{}", "<p>x".repeat(100_000))));
+        assert_eq!(run(&untimed, &mut bomb), Verdict::Drop(Reason("too_many_nodes")));
+    }
+
+    /// Bytes as the reader decodes a page without charset that is not UTF-8
+    /// in the worst case for the check (one character per byte).
+    fn latin1(bytes: &[u8]) -> String {
+        bytes.iter().map(|&b| b as char).collect()
+    }
+
+    #[test]
+    fn binary_bodies_are_dropped() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let random: Vec<u8> = (0..150_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect();
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&random[..20_000]);
+        for (name, text) in [
+            ("random", latin1(&random)),
+            ("random, lossy UTF-8", String::from_utf8_lossy(&random).into_owned()),
+            ("png", latin1(&png)),
+            ("pdf", "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n".repeat(100)),
+        ] {
+            let mut doc = Document::new(name, text);
+            doc.metadata.insert("content_type".into(), "text/html".into());
+            assert_eq!(
+                run(&ExtractConfig::default(), &mut doc),
+                Verdict::Drop(Reason("binary")),
+                "{name}"
+            );
+        }
+        for text in [
+            "Съешь же ещё этих мягких французских булок, да выпей же чаю, говорит он.",
+            "我能吞下玻璃而不伤身体。这是一个中文网页的正文段落，内容足够长。",
+            "أنا قادر على أكل الزجاج و هذا لا يؤلمني، هذه فقرة طويلة بما يكفي.",
+        ] {
+            let mut doc = Document::new("t", page(&format!("<article><p>{text}</p></article>")));
+            doc.metadata.insert("content_type".into(), "text/html".into());
+            assert_eq!(run(&ExtractConfig::default(), &mut doc), Verdict::Keep, "{text}");
+        }
     }
 
     #[test]
