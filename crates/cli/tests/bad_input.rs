@@ -94,6 +94,104 @@ fn a_too_long_content_length_does_not_swallow_the_next_record() {
 }
 
 #[test]
+fn a_content_length_past_the_end_of_the_file_does_not_swallow_the_records_after_it() {
+    let good = |n| wet_record(n, &format!("record {n}"));
+    let block = b"record 1 claims more bytes than the file has";
+    // Under the record size limit (the block is read, then searched) and
+    // over it (the block is skipped, and the skip stops at the next record).
+    for claimed in [100_000, 10_000_000_000] {
+        let liar = warc_record_with_length(
+            "conversion",
+            "http://example.com/1",
+            "liar",
+            "text/plain",
+            block,
+            claimed,
+        );
+        let records = [good(0), liar, good(2), good(3)];
+        for (name, bytes) in [
+            ("liar.warc", records.concat()),
+            ("liar.warc.gz", gzip_members(&records)),
+            ("whole.warc.gz", gzip(&records.concat())),
+        ] {
+            let dir = Dir::new();
+            dir.write(name, &bytes);
+            let (docs, stats) = run_warc(&dir, &[name], "warc", "");
+            assert_eq!(
+                ids(&docs),
+                ["http://example.com/0", "http://example.com/2", "http://example.com/3"],
+                "{name}, Content-Length {claimed}"
+            );
+            let errors = &stats["read"]["errors"];
+            assert_eq!(errors.as_object().unwrap().len(), 1, "{errors}");
+            let mismatch = error(&stats, "content_length_mismatch");
+            assert_eq!(mismatch["count"], 1);
+            let offset = if name == "liar.warc.gz" {
+                gzip(&good(0))
+            } else {
+                good(0)
+            }
+            .len();
+            assert_eq!(mismatch["samples"][0]["offset"], offset as u64, "{name}");
+        }
+    }
+}
+
+/// The record at `offset` of a stored WARC file: a gzip member starting
+/// there, or plain bytes.
+fn record_at(file: &[u8], offset: u64) -> Vec<u8> {
+    use std::io::Read;
+    let rest = &file[offset as usize..];
+    if rest.starts_with(&[0x1f, 0x8b]) {
+        let mut record = Vec::new();
+        flate2::read::GzDecoder::new(rest).read_to_end(&mut record).unwrap();
+        record
+    } else {
+        rest.to_vec()
+    }
+}
+
+#[test]
+fn every_offset_finds_its_record_again_in_every_file_of_a_task() {
+    let dir = Dir::new();
+    let example = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/news.warc.gz")).unwrap();
+    dir.write("a.warc.gz", &example);
+    dir.write("b.warc.gz", &example);
+    let records: Vec<Vec<u8>> = (0..3).map(|n| wet_record(n, &format!("line {n}"))).collect();
+    dir.write("c.warc", &records.concat());
+    let (docs, _) = run_warc(&dir, &["a.warc.gz", "b.warc.gz", "c.warc"], "warc", "");
+    assert!(docs.len() > 6, "{} documents", docs.len());
+    for source in ["a.warc.gz", "b.warc.gz", "c.warc"] {
+        let file = std::fs::read(dir.path(source)).unwrap();
+        let of_source: Vec<&Value> = docs.iter().filter(|d| d["metadata"]["source"] == source).collect();
+        assert!(!of_source.is_empty(), "no document from {source}");
+        for doc in of_source {
+            let offset = doc["metadata"]["offset"].as_u64().unwrap();
+            assert!(offset < file.len() as u64, "{source}: offset {offset} past the end");
+            let record = record_at(&file, offset);
+            let head = String::from_utf8_lossy(&record[..record.len().min(2048)]).into_owned();
+            assert!(head.starts_with("WARC/1."), "{source}@{offset}: {head:.80}");
+            let id = doc["metadata"]["warc_record_id"].as_str().unwrap();
+            assert!(head.contains(id), "{source}@{offset} is not {id}");
+        }
+    }
+}
+
+#[test]
+fn a_truncated_zstd_file_is_counted_as_such() {
+    let dir = Dir::new();
+    let jsonl: String = (0..2000)
+        .map(|n| jsonl_line(&format!("d{n}"), &format!("text {n} ").repeat(20)))
+        .collect();
+    let compressed = zstd::encode_all(jsonl.as_bytes(), 3).unwrap();
+    dir.write("cut.jsonl.zst", &compressed[..compressed.len() / 2]);
+    let (docs, stats) = run_warc(&dir, &["cut.jsonl.zst"], "jsonl", "");
+    assert!(!docs.is_empty() && docs.len() < 2000, "{}", docs.len());
+    assert_eq!(error(&stats, "zstd_truncated")["count"], 1);
+    assert!(stats["read"]["errors"].get("gzip_truncated").is_none());
+}
+
+#[test]
 fn a_too_short_content_length_is_reported_and_reading_resumes() {
     let dir = Dir::new();
     let good = |n| wet_record(n, &format!("record {n}"));

@@ -8,6 +8,7 @@ mod extract;
 mod formats;
 mod hay;
 mod langid;
+mod limits;
 mod parquet;
 mod quality;
 mod running_example;

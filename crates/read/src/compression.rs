@@ -113,9 +113,13 @@ pub fn open(path: &Path, bytes_read: Arc<AtomicU64>) -> io::Result<Decompressed>
 /// Detects the codec of the stored bytes `source` gives and returns the
 /// decompressed stream. `bytes_read` counts the stored bytes consumed.
 pub fn open_reader(source: Box<dyn Read + Send>, bytes_read: Arc<AtomicU64>) -> io::Result<Decompressed> {
+    // `bytes_read` may be shared by every file of a task (it drives progress):
+    // member offsets are counted in this file's own bytes.
+    let stored = Arc::new(AtomicU64::new(0));
     let file = CountingReader {
         inner: source,
-        count: bytes_read.clone(),
+        progress: bytes_read,
+        stored: stored.clone(),
     };
     let mut buffered = BufReader::with_capacity(READ_BUFFER, file);
     let head = buffered.fill_buf()?;
@@ -135,7 +139,7 @@ pub fn open_reader(source: Box<dyn Read + Send>, bytes_read: Arc<AtomicU64>) -> 
         )),
         Codec::Gzip => Box::new(BufReader::with_capacity(
             READ_BUFFER,
-            GzipMembers::new(buffered, bytes_read, members.clone()),
+            GzipMembers::new(buffered, stored, members.clone()),
         )),
     };
     Ok(Decompressed {
@@ -144,16 +148,19 @@ pub fn open_reader(source: Box<dyn Read + Send>, bytes_read: Arc<AtomicU64>) -> 
     })
 }
 
-/// Counts the bytes read through it into a shared counter.
+/// Counts the bytes read through it: into the caller's progress counter, and
+/// into this file's own count (the stored offset of the next byte).
 struct CountingReader<R> {
     inner: R,
-    count: Arc<AtomicU64>,
+    progress: Arc<AtomicU64>,
+    stored: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        self.progress.fetch_add(n as u64, Ordering::Relaxed);
+        self.stored.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -325,6 +332,20 @@ mod tests {
         );
         assert!(!input.locator.locate(8).stored);
         assert_eq!(counter.load(Ordering::Relaxed), stored.len() as u64);
+    }
+
+    #[test]
+    fn member_offsets_are_the_files_own_whatever_the_shared_counter_holds() {
+        let first = gzip(b"hello ");
+        let stored = [first.clone(), gzip(b"world")].concat();
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(&stored).unwrap();
+        // A task's progress counter, after an earlier file of 1,000 bytes.
+        let progress = Arc::new(AtomicU64::new(1000));
+        let mut input = open(file.path(), progress.clone()).unwrap();
+        io::copy(&mut input.reader, &mut io::sink()).unwrap();
+        assert_eq!(input.locator.locate(6).offset, first.len() as u64);
+        assert_eq!(progress.load(Ordering::Relaxed), 1000 + stored.len() as u64);
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub enum ReadErrorKind {
     EmptyFile,
     /// A gzip member ends before its end: the rest of the file is lost.
     GzipTruncated,
+    /// A zstd frame ends before its end: the rest of the file is lost.
+    ZstdTruncated,
     /// Bytes that are not valid gzip (or zstd) where a member was expected.
     CompressionCorrupt,
     /// Data where a WARC record should start (e.g. an ARC file, or junk).
@@ -36,10 +38,13 @@ pub enum ReadErrorKind {
 }
 
 impl ReadErrorKind {
-    /// Classifies a failure of the decompressed stream: decoders report a
-    /// truncated stream as `UnexpectedEof` and bad bytes as invalid data.
-    pub(crate) fn of_stream_error(err: &std::io::Error) -> ReadErrorKind {
+    /// Classifies a failure of a stream stored with `codec`: decoders report
+    /// a truncated stream as `UnexpectedEof` and bad bytes as invalid data.
+    pub(crate) fn of_stream_error(err: &std::io::Error, codec: crate::compression::Codec) -> ReadErrorKind {
         match err.kind() {
+            std::io::ErrorKind::UnexpectedEof if codec == crate::compression::Codec::Zstd => {
+                ReadErrorKind::ZstdTruncated
+            }
             std::io::ErrorKind::UnexpectedEof => ReadErrorKind::GzipTruncated,
             std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput | std::io::ErrorKind::Other => {
                 ReadErrorKind::CompressionCorrupt
@@ -54,6 +59,7 @@ impl ReadErrorKind {
             ReadErrorKind::Io => "io",
             ReadErrorKind::EmptyFile => "empty_file",
             ReadErrorKind::GzipTruncated => "gzip_truncated",
+            ReadErrorKind::ZstdTruncated => "zstd_truncated",
             ReadErrorKind::CompressionCorrupt => "compression_corrupt",
             ReadErrorKind::NotWarc => "not_warc",
             ReadErrorKind::BadHeader => "bad_header",

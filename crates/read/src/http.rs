@@ -11,6 +11,9 @@ pub(crate) struct HttpResponse {
     pub charset: Option<String>,
     /// The body, de-chunked and decompressed when the headers say so.
     pub body: Vec<u8>,
+    /// The body's content coding inflates it past `max_body` (a
+    /// decompression bomb, or a dump): `body` is empty.
+    pub too_large: bool,
 }
 
 /// Parses `block` as an HTTP response. Returns `None` if it does not start with
@@ -38,6 +41,7 @@ pub(crate) fn parse_response(mut block: Vec<u8>, max_body: u64) -> Option<HttpRe
         mime: None,
         charset: None,
         body: Vec::new(),
+        too_large: false,
     };
     let mut chunked = false;
     let mut encoding = None;
@@ -65,8 +69,13 @@ pub(crate) fn parse_response(mut block: Vec<u8>, max_body: u64) -> Option<HttpRe
             body = dechunked;
         }
     }
-    if let Some(decompressed) = encoding.and_then(|e| decompress(&body, &e, max_body)) {
-        body = decompressed;
+    match encoding.map(|e| decompress(&body, &e, max_body)) {
+        Some(Inflated::Body(inflated)) => body = inflated,
+        Some(Inflated::TooLarge) => {
+            response.too_large = true;
+            body = Vec::new();
+        }
+        Some(Inflated::Failed) | None => {}
     }
     response.body = body;
     Some(response)
@@ -105,15 +114,31 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// Undoes gzip/deflate content coding, up to `max` bytes; `None` on failure.
-fn decompress(body: &[u8], encoding: &str, max: u64) -> Option<Vec<u8>> {
+/// What undoing a content coding gave.
+enum Inflated {
+    Body(Vec<u8>),
+    /// Over the limit: reading stopped there.
+    TooLarge,
+    /// Not that coding after all, or an unknown one: the stored body stands.
+    Failed,
+}
+
+/// Undoes gzip/deflate content coding, holding at most `max` + 1 bytes.
+fn decompress(body: &[u8], encoding: &str, max: u64) -> Inflated {
     let mut out = Vec::new();
+    let limit = max.saturating_add(1);
     let result = match encoding {
-        "gzip" | "x-gzip" => flate2::read::MultiGzDecoder::new(body).take(max).read_to_end(&mut out),
-        "deflate" => flate2::read::ZlibDecoder::new(body).take(max).read_to_end(&mut out),
-        _ => return None,
+        "gzip" | "x-gzip" => flate2::read::MultiGzDecoder::new(body)
+            .take(limit)
+            .read_to_end(&mut out),
+        "deflate" => flate2::read::ZlibDecoder::new(body).take(limit).read_to_end(&mut out),
+        _ => return Inflated::Failed,
     };
-    result.ok().map(|_| out)
+    match result {
+        Ok(_) if out.len() as u64 > max => Inflated::TooLarge,
+        Ok(_) => Inflated::Body(out),
+        Err(_) => Inflated::Failed,
+    }
 }
 
 #[cfg(test)]
@@ -140,6 +165,18 @@ mod tests {
     fn bad_chunking_keeps_the_stored_body() {
         let block = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nnot chunked";
         assert_eq!(parse_response(block.to_vec(), 1 << 20).unwrap().body, b"not chunked");
+    }
+
+    #[test]
+    fn content_coding_is_undone_up_to_the_limit() {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut encoder, &[b'a'; 1000]).unwrap();
+        let mut block = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+        block.extend(encoder.finish().unwrap());
+        let fits = parse_response(block.clone(), 1000).unwrap();
+        assert_eq!((fits.body.len(), fits.too_large), (1000, false));
+        let bomb = parse_response(block, 999).unwrap();
+        assert_eq!((bomb.body.len(), bomb.too_large), (0, true));
     }
 
     #[test]

@@ -133,7 +133,7 @@ impl Iterator for JsonlReader {
                 Err(err) => {
                     // After a corrupt gzip member the stream resumes at the next
                     // member; any other failure ends the file.
-                    let kind = ReadErrorKind::of_stream_error(&err);
+                    let kind = ReadErrorKind::of_stream_error(&err, self.locator.codec);
                     self.done = !(kind == ReadErrorKind::CompressionCorrupt && self.locator.codec == Codec::Gzip);
                     return Some(self.error(kind, start, err.to_string()));
                 }

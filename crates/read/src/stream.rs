@@ -69,6 +69,17 @@ impl Stream {
     /// Reads one line into `line` (cleared first), terminator included. A line
     /// longer than `limit` is skipped to its end without being buffered.
     pub(crate) fn read_line(&mut self, line: &mut Vec<u8>, limit: usize) -> io::Result<Line> {
+        self.read_line_until(line, limit, false)
+    }
+
+    /// As [`Stream::read_line`], but a line longer than `limit` is left
+    /// where the limit falls: what follows may be something to look for
+    /// (the junk before a WARC record need not end with a newline).
+    pub(crate) fn read_line_or_stop(&mut self, line: &mut Vec<u8>, limit: usize) -> io::Result<Line> {
+        self.read_line_until(line, limit, true)
+    }
+
+    fn read_line_until(&mut self, line: &mut Vec<u8>, limit: usize, stop: bool) -> io::Result<Line> {
         line.clear();
         let mut too_long = false;
         loop {
@@ -80,13 +91,16 @@ impl Stream {
                     (false, false) => Line::Complete,
                 });
             }
-            let (take, done) = match memchr::memchr(b'\n', buf) {
+            let (mut take, mut done) = match memchr::memchr(b'\n', buf) {
                 Some(i) => (i + 1, true),
                 None => (buf.len(), false),
             };
             if !too_long {
                 if line.len() + take > limit {
                     too_long = true;
+                    if stop {
+                        (take, done) = (limit - line.len(), true);
+                    }
                     line.clear();
                 } else {
                     line.extend_from_slice(&buf[..take]);
@@ -116,18 +130,68 @@ impl Stream {
         Ok(n - left)
     }
 
-    /// Skips up to `n` bytes without keeping them; returns how many were skipped.
-    pub(crate) fn skip(&mut self, n: u64) -> io::Result<u64> {
-        let mut left = n;
-        while left > 0 {
-            let available = self.fill()?.len();
-            if available == 0 {
-                break;
+    /// Skips up to `n` bytes, stopping before the first `needle` that starts
+    /// within them (left to be read). Returns how many bytes were skipped and
+    /// whether the needle was found. Holds at most `needle.len()` bytes.
+    pub(crate) fn skip_to(&mut self, n: u64, needle: &[u8]) -> io::Result<(u64, bool)> {
+        let keep = needle.len() - 1;
+        // The last bytes skipped, for a needle that spans two buffers.
+        let mut carry: Vec<u8> = Vec::with_capacity(2 * keep);
+        let mut skipped = 0u64;
+        loop {
+            let buf = self.fill()?;
+            let mut joined = carry.clone();
+            joined.extend_from_slice(&buf[..buf.len().min(keep)]);
+            if let Some(at) = memchr::memmem::find(&joined, needle).filter(|&at| at < carry.len()) {
+                let back = carry[at..].to_vec();
+                self.push_back(&back);
+                return Ok((skipped - back.len() as u64, true));
             }
-            let take = available.min(usize::try_from(left).unwrap_or(usize::MAX));
-            self.consume(take);
-            left -= take as u64;
+            let left = usize::try_from(n - skipped).unwrap_or(usize::MAX);
+            let limit = buf.len().min(left);
+            if limit == 0 {
+                return Ok((skipped, false));
+            }
+            if let Some(at) = memchr::memmem::find(buf, needle).filter(|&at| at < limit) {
+                self.consume(at);
+                return Ok((skipped + at as u64, true));
+            }
+            carry.extend_from_slice(&buf[limit.saturating_sub(keep)..limit]);
+            carry.drain(..carry.len().saturating_sub(keep));
+            self.consume(limit);
+            skipped += limit as u64;
         }
-        Ok(n - left)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stream that gives `data` in reads of `chunk` bytes.
+    fn chunked(data: &[u8], chunk: usize) -> Stream {
+        Stream::new(Box::new(io::BufReader::with_capacity(
+            chunk,
+            io::Cursor::new(data.to_vec()),
+        )))
+    }
+
+    #[test]
+    fn skip_to_finds_a_needle_across_buffers_and_within_the_limit_only() {
+        let data = b"0123456789NEEDLE-rest";
+        for chunk in 1..data.len() + 1 {
+            let mut stream = chunked(data, chunk);
+            assert_eq!(stream.skip_to(100, b"NEEDLE").unwrap(), (10, true), "chunk {chunk}");
+            let mut rest = Vec::new();
+            stream.read_up_to(100, &mut rest).unwrap();
+            assert_eq!(rest, b"NEEDLE-rest", "chunk {chunk}");
+            assert_eq!(stream.position(), data.len() as u64);
+            // A needle that starts at the limit is not within it.
+            let mut stream = chunked(data, chunk);
+            assert_eq!(stream.skip_to(10, b"NEEDLE").unwrap(), (10, false), "chunk {chunk}");
+            assert_eq!(stream.skip_to(100, b"NEEDLE").unwrap(), (0, true), "chunk {chunk}");
+            let mut stream = chunked(data, chunk);
+            assert_eq!(stream.skip_to(100, b"ABSENT").unwrap(), (data.len() as u64, false));
+        }
     }
 }

@@ -30,6 +30,10 @@ use tamis_api::{Document, Metadata};
 const MAX_HEADER_LINE: usize = 64 << 10;
 /// Most header lines in one record.
 const MAX_HEADER_LINES: usize = 1024;
+/// How a record's first line starts.
+const RECORD_START: &[u8] = b"WARC/1.";
+/// A block's end and the next record's start, as they appear in the stream.
+const NEXT_RECORD: &[u8] = b"\r\n\r\nWARC/1.";
 
 /// Reads the records of one WARC file.
 pub struct WarcReader {
@@ -87,7 +91,7 @@ impl WarcReader {
     /// gzip member (the stream resumes at the next member, and the reader at
     /// the next record); any other failure ends the file.
     fn fail(&mut self, err: io::Error, start: u64) -> ReadError {
-        let kind = ReadErrorKind::of_stream_error(&err);
+        let kind = ReadErrorKind::of_stream_error(&err, self.locator.codec);
         if kind == ReadErrorKind::CompressionCorrupt && self.locator.codec == Codec::Gzip {
             self.resyncing = true;
         } else {
@@ -101,7 +105,7 @@ impl WarcReader {
         let mut junk_start = None;
         let start = loop {
             let start = self.stream.position();
-            match self.stream.read_line(&mut self.line, MAX_HEADER_LINE) {
+            match self.stream.read_line_or_stop(&mut self.line, MAX_HEADER_LINE) {
                 Err(err) => return Err(self.fail(err, start)),
                 Ok(Line::End) => {
                     self.done = true;
@@ -117,26 +121,29 @@ impl WarcReader {
                         None => Ok(Head::End),
                     };
                 }
-                Ok(Line::TooLong) => {
-                    junk_start.get_or_insert(start);
-                    continue;
+                Ok(Line::Complete) if self.line.starts_with(b"WARC/") => {
+                    if let Some(at) = junk_start {
+                        // Report the junk now; the record is read on the next call.
+                        self.stream.push_back(&self.line.clone());
+                        return Err(self.error(
+                            ReadErrorKind::NotWarc,
+                            at,
+                            "bytes between records that are not a WARC record",
+                        ));
+                    }
+                    break start;
                 }
-                Ok(Line::Complete) => {}
+                Ok(Line::Complete) if self.line.trim_ascii().is_empty() => continue,
+                Ok(Line::Complete | Line::TooLong) => {}
             }
-            if self.line.starts_with(b"WARC/") {
-                if let Some(at) = junk_start {
-                    // Report the junk now; the record is read on the next call.
-                    self.stream.push_back(&self.line.clone());
-                    return Err(self.error(
-                        ReadErrorKind::NotWarc,
-                        at,
-                        "bytes between records that are not a WARC record",
-                    ));
-                }
-                break start;
-            }
-            if !self.line.trim_ascii().is_empty() && !self.resyncing {
+            // Junk (reported unless it follows an error already reported).
+            // It need not end with a newline, so the next record may start
+            // anywhere: look for it in the bytes, not at line starts.
+            if !self.resyncing {
                 junk_start.get_or_insert(start);
+            }
+            if let Err(err) = self.stream.skip_to(u64::MAX, RECORD_START) {
+                return Err(self.fail(err, start));
             }
         };
         self.resyncing = false;
@@ -194,35 +201,86 @@ impl WarcReader {
             self.resyncing = true;
             return Err(self.error(ReadErrorKind::BadHeader, start, "missing or invalid Content-Length"));
         };
-        let too_large = length > self.options.max_record_bytes;
-        let mut block = Vec::new();
-        let got = if too_large {
-            self.stream.skip(length)
-        } else {
-            block.reserve_exact(length as usize);
-            self.stream.read_up_to(length, &mut block)
-        };
-        match got {
+        if length > self.options.max_record_bytes {
+            return Err(self.skip_too_large(length, start));
+        }
+        let mut block = Vec::with_capacity(length as usize);
+        match self.stream.read_up_to(length, &mut block) {
             Err(err) => return Err(self.fail(err, start)),
-            Ok(n) if n < length => {
-                self.done = true;
-                return Err(self.error(
-                    ReadErrorKind::TruncatedRecord,
-                    start,
-                    format!("Content-Length is {length} but the file ends after {n} bytes"),
-                ));
-            }
+            Ok(n) if n < length => return Err(self.overrun(&block, start, length)),
             Ok(_) => {}
         }
         self.check_trailer(&block, start, length)?;
-        if too_large {
-            return Err(self.error(
-                ReadErrorKind::RecordTooLarge,
-                start,
-                format!("{length} bytes, over the limit of {}", self.options.max_record_bytes),
-            ));
-        }
         self.to_record(headers, block, start)
+    }
+
+    /// The file ended inside a block of Content-Length `length`, of which
+    /// `block` was read. A record starting inside it means the length lied:
+    /// reading resumes there, so that one bad length does not cost the
+    /// records after it.
+    fn overrun(&mut self, block: &[u8], start: u64, length: u64) -> ReadError {
+        let read = block.len();
+        let next = if block.starts_with(RECORD_START) {
+            Some(0)
+        } else {
+            memchr::memmem::find(block, b"\nWARC/1.").map(|at| at + 1)
+        };
+        let Some(at) = next else {
+            self.done = true;
+            return self.error(
+                ReadErrorKind::TruncatedRecord,
+                start,
+                format!("Content-Length is {length} but the file ends after {read} bytes"),
+            );
+        };
+        self.stream.push_back(&block[at..]);
+        self.resyncing = true;
+        self.error(
+            ReadErrorKind::ContentLengthMismatch,
+            start,
+            format!(
+                "Content-Length is {length} but the file ends after {read} bytes, \
+                 and a record starts {at} bytes into the block: reading resumes there"
+            ),
+        )
+    }
+
+    /// Skips a block longer than `max_record_bytes` without holding it, and
+    /// reports it. The skip stops early where the next record visibly starts
+    /// (`CRLF CRLF WARC/1.`): a lying length over the limit, even one past
+    /// the end of the file, costs only its own record.
+    fn skip_too_large(&mut self, length: u64, start: u64) -> ReadError {
+        let limit = self.options.max_record_bytes;
+        match self.stream.skip_to(length, NEXT_RECORD) {
+            Err(err) => self.fail(err, start),
+            Ok((skipped, true)) => {
+                self.resyncing = true;
+                self.error(
+                    ReadErrorKind::ContentLengthMismatch,
+                    start,
+                    format!(
+                        "Content-Length is {length} (over the limit of {limit}), \
+                         but a record starts {skipped} bytes into the block: reading resumes there"
+                    ),
+                )
+            }
+            Ok((skipped, false)) if skipped < length => {
+                self.done = true;
+                self.error(
+                    ReadErrorKind::TruncatedRecord,
+                    start,
+                    format!("Content-Length is {length} but the file ends after {skipped} bytes"),
+                )
+            }
+            Ok(_) => match self.check_trailer(&[], start, length) {
+                Err(mismatch) => mismatch,
+                Ok(()) => self.error(
+                    ReadErrorKind::RecordTooLarge,
+                    start,
+                    format!("{length} bytes, over the limit of {limit}"),
+                ),
+            },
+        }
     }
 
     /// Checks the `CRLF CRLF` after a block. On a mismatch, gives back the bytes
@@ -241,7 +299,7 @@ impl WarcReader {
             return Ok(());
         }
         let tail: Vec<u8> = [block, &trailer[..]].concat();
-        match memchr::memmem::find(&tail, b"\nWARC/") {
+        match memchr::memmem::find(&tail, b"\nWARC/1.") {
             Some(at) => self.stream.push_back(&tail[at + 1..]),
             None => self.stream.push_back(&trailer),
         }
@@ -258,6 +316,16 @@ impl WarcReader {
         let mut metadata = Metadata::new();
         let (payload, encoding) = match kind.as_str() {
             "response" => match http::parse_response(block, self.options.max_record_bytes) {
+                Some(response) if response.too_large => {
+                    return Err(self.error(
+                        ReadErrorKind::RecordTooLarge,
+                        start,
+                        format!(
+                            "the body's Content-Encoding inflates it past the limit of {} bytes",
+                            self.options.max_record_bytes
+                        ),
+                    ))
+                }
                 Some(response) => {
                     if let Some(status) = response.status {
                         metadata.insert("http_status".into(), status.into());
