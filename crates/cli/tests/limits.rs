@@ -19,35 +19,69 @@ mod hostile_pages;
 /// up to its node budget) — with the defaults, 1,456 MiB.
 const BOUND: u64 = (256 + 2 * 600) << 20;
 
-/// A memory cgroup (v1) holding one process, removed when dropped.
-struct Cgroup(PathBuf);
+/// A memory cgroup holding one process, removed when dropped: cgroup v1's
+/// memory controller where it is mounted (as here), else cgroup v2.
+struct Cgroup {
+    dir: PathBuf,
+    v2: bool,
+}
 
 impl Cgroup {
     fn new(limit: u64) -> Cgroup {
-        let dir = PathBuf::from(format!("/sys/fs/cgroup/memory/tamis-limits-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("creating a memory cgroup needs root (/sys/fs/cgroup/memory)");
-        std::fs::write(dir.join("memory.limit_in_bytes"), limit.to_string()).unwrap();
+        let v1 = PathBuf::from("/sys/fs/cgroup/memory");
+        let v2 = !v1.is_dir();
+        let root = if v2 { PathBuf::from("/sys/fs/cgroup") } else { v1 };
+        let dir = root.join(format!("tamis-limits-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("creating a memory cgroup needs root (/sys/fs/cgroup)");
+        let cgroup = Cgroup { dir, v2 };
         // No swap to hide in: over the limit, the process is killed.
-        let _ = std::fs::write(dir.join("memory.memsw.limit_in_bytes"), limit.to_string());
-        let _ = std::fs::write(dir.join("memory.max_usage_in_bytes"), "0");
-        Cgroup(dir)
+        if v2 {
+            cgroup.write("memory.max", limit);
+            let _ = std::fs::write(cgroup.dir.join("memory.swap.max"), "0");
+        } else {
+            cgroup.write("memory.limit_in_bytes", limit);
+            let _ = std::fs::write(cgroup.dir.join("memory.memsw.limit_in_bytes"), limit.to_string());
+        }
+        cgroup
+    }
+
+    fn write(&self, file: &str, value: u64) {
+        std::fs::write(self.dir.join(file), value.to_string()).unwrap();
+    }
+
+    fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.dir.join(file)).unwrap_or_default()
     }
 
     fn peak(&self) -> u64 {
-        let text = std::fs::read_to_string(self.0.join("memory.max_usage_in_bytes")).unwrap();
-        text.trim().parse().unwrap()
+        let file = if self.v2 {
+            "memory.peak"
+        } else {
+            "memory.max_usage_in_bytes"
+        };
+        self.read(file).trim().parse().unwrap()
     }
 
     /// How many times the limit was hit.
     fn failures(&self) -> u64 {
-        let text = std::fs::read_to_string(self.0.join("memory.failcnt")).unwrap_or_default();
-        text.trim().parse().unwrap_or(0)
+        if self.v2 {
+            let events = self.read("memory.events");
+            let count = |key: &str| {
+                events
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key)?.trim().parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            count("max ") + count("oom_kill ")
+        } else {
+            self.read("memory.failcnt").trim().parse().unwrap_or(0)
+        }
     }
 }
 
 impl Drop for Cgroup {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir(&self.0);
+        let _ = std::fs::remove_dir(&self.dir);
     }
 }
 
@@ -55,7 +89,7 @@ impl Drop for Cgroup {
 /// `BOUND`; returns its output, peak memory and wall time.
 fn run_bounded(dir: &Dir) -> (std::process::Output, u64, Duration) {
     let cgroup = Cgroup::new(BOUND);
-    let procs = cgroup.0.join("cgroup.procs");
+    let procs = cgroup.dir.join("cgroup.procs");
     let mut command = Command::new(env!("CARGO_BIN_EXE_tamis"));
     command
         .args(["run", "pipeline.yaml", "--workers", "2", "--quiet"])
