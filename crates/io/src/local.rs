@@ -171,7 +171,7 @@ impl Storage for LocalStorage {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir)?;
         }
-        let mut file = fs::OpenOptions::new()
+        let file = fs::OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
@@ -184,10 +184,17 @@ impl Storage for LocalStorage {
             if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
                 return Err(err);
             }
+            // The holder writes its name just after taking the lock: give it
+            // a moment, so that the message can name it.
             let mut holder = String::new();
-            let _ = file.read_to_string(&mut holder);
-            let holder = holder.trim();
-            let holder = if holder.is_empty() { "another process" } else { holder };
+            for _ in 0..200 {
+                holder = fs::read_to_string(path).unwrap_or_default().trim().to_string();
+                if !holder.is_empty() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            let holder = if holder.is_empty() { "another process" } else { holder.as_str() };
             return Err(io::Error::new(io::ErrorKind::WouldBlock, format!("locked by {holder}")));
         }
         file.set_len(0)?;
