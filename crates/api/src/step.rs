@@ -80,6 +80,11 @@ pub trait Step: Send + Sync {
     fn failures(&self) -> &'static [Reason] {
         &[]
     }
+
+    /// Edits a document that a step (any step of the pipeline) removed,
+    /// before the removed output gets it: for a redaction that must not leak
+    /// there (`pii`). Most steps leave it alone.
+    fn redact_removed(&self, _doc: &mut Document) {}
 }
 
 /// A stage that needs a first pass over the whole shard before it can decide,

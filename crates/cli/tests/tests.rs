@@ -10,6 +10,7 @@ mod hay;
 mod langid;
 mod limits;
 mod parquet;
+mod pii;
 mod quality;
 mod running_example;
 mod storage;

@@ -194,7 +194,11 @@ impl Storage for LocalStorage {
                 }
                 std::thread::sleep(std::time::Duration::from_millis(1));
             }
-            let holder = if holder.is_empty() { "another process" } else { holder.as_str() };
+            let holder = if holder.is_empty() {
+                "another process"
+            } else {
+                holder.as_str()
+            };
             return Err(io::Error::new(io::ErrorKind::WouldBlock, format!("locked by {holder}")));
         }
         file.set_len(0)?;

@@ -317,6 +317,9 @@ struct Work<'a> {
     keep_documents: bool,
     /// Keep dropped documents for the removed writer.
     keep_removed: bool,
+    /// Every per-document step of the pipeline, which may redact what the
+    /// removed output gets ([`Step::redact_removed`]).
+    redactors: Vec<&'a dyn Step>,
     /// The shard or global step after this segment (and its index in the
     /// pipeline), whose summaries the workers compute.
     next: Option<(usize, Summarizer<'a>)>,
@@ -764,6 +767,11 @@ impl<'p> Runner<'p> {
             steps,
             keep_documents: !matches!(sink, Sink::Output(None)),
             keep_removed: removed.is_some(),
+            redactors: self
+                .segments
+                .iter()
+                .flat_map(|s| s.steps.iter().map(|(_, step)| *step))
+                .collect(),
             next: match sink {
                 Sink::Spill { step: (i, step), .. } => Some((*i, Summarizer::Shard(*step))),
                 Sink::Record { step: (i, step), .. } => Some((*i, Summarizer::Global(*step))),
@@ -914,7 +922,8 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                             tally.input += 1;
                             *tally.dropped.entry(PANIC.as_str()).or_insert(0) += 1;
                             return Fate::Dropped(
-                                work.keep_removed.then(|| removed(doc, next_name(work), PANIC, true)),
+                                work.keep_removed
+                                    .then(|| removed(doc, next_name(work), PANIC, true, work)),
                             );
                         }
                     }
@@ -924,7 +933,10 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
             match dropped {
                 Some((step, reason)) => {
                     let failed = step.is_failure(reason);
-                    Fate::Dropped(work.keep_removed.then(|| removed(doc, step.name(), reason, failed)))
+                    Fate::Dropped(
+                        work.keep_removed
+                            .then(|| removed(doc, step.name(), reason, failed, work)),
+                    )
                 }
                 None => Fate::Kept(work.keep_documents.then_some(doc), summary),
             }
@@ -933,8 +945,12 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
     (outcomes, tallies)
 }
 
-/// A dropped document as the removed output gets it.
-fn removed(mut doc: Document, step: &'static str, reason: Reason, failed: bool) -> Outgoing {
+/// A dropped document as the removed output gets it: redacted by the steps
+/// that redact, its text cut if a step could not handle it.
+fn removed(mut doc: Document, step: &'static str, reason: Reason, failed: bool, work: &Work) -> Outgoing {
+    for redactor in &work.redactors {
+        redactor.redact_removed(&mut doc);
+    }
     if failed {
         cut_failed_text(&mut doc);
     }

@@ -21,6 +21,7 @@ pub mod gopher_quality;
 pub mod gopher_repetition;
 pub mod language;
 pub mod line_dedup;
+pub mod pii;
 pub mod presets;
 mod quality;
 pub mod url_filter;
@@ -60,6 +61,8 @@ pub enum StepConfig {
     FinewebQuality(fineweb_quality::FineWebQualityConfig),
     /// URL block lists, banned words and subwords (datatrove `URLFilter`); lists by path.
     UrlFilter(url_filter::UrlFilterConfig),
+    /// Redaction of emails and IP addresses (datatrove's `PIIFormatter`), phones, IBANs, cards.
+    Pii(pii::PiiConfig),
     /// A named chain of the steps above (`fineweb`, `fineweb2`), expanded by [`StepConfig::expand`].
     Preset(presets::PresetConfig),
 }
@@ -161,6 +164,7 @@ impl StepConfig {
             StepConfig::C4Paragraph(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::FinewebQuality(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::UrlFilter(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::Pii(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
         }
     }
 }

@@ -7,7 +7,8 @@
 //!
 //! - `fineweb`: FineWeb's filter chain (Penedo et al. 2024; datatrove `examples/fineweb.py`):
 //!   URL filter → extract → language(en, 0.65) → Gopher repetition → Gopher quality → C4 quality
-//!   without the terminal-punctuation rule → FineWeb quality. `url_filter` takes the URL
+//!   without the terminal-punctuation rule → FineWeb quality → PII (emails and IPs, as
+//!   FineWeb's last stage did; after a `minhash_dedup` step, put `pii` there instead). `url_filter` takes the URL
 //!   filter's configuration (its lists are not bundled, so without it the chain starts at
 //!   extraction); language identification uses the built-in `lid.176.ftz` (FineWeb used
 //!   `lid.176.bin`; `language_model` takes its path).
@@ -29,6 +30,7 @@ use crate::fineweb_quality::FineWebQualityConfig;
 use crate::gopher_quality::GopherQualityConfig;
 use crate::gopher_repetition::GopherRepetitionConfig;
 use crate::language::{Backend, LanguageConfig, Languages};
+use crate::pii::PiiConfig;
 use crate::url_filter::UrlFilterConfig;
 use crate::{ConfigError, StepConfig};
 use serde::Deserialize;
@@ -134,6 +136,10 @@ impl PresetConfig {
                     ..C4QualityConfig::default()
                 }));
                 steps.push(StepConfig::FinewebQuality(FineWebQualityConfig::default()));
+                // FineWeb anonymised emails and IP addresses last (its
+                // `PIIFormatter`, after deduplication): a preset without a
+                // dedup step puts it at the end of the chain.
+                steps.push(StepConfig::Pii(PiiConfig::default()));
                 Ok(steps)
             }
             PresetConfig::Fineweb2 {
@@ -244,7 +250,8 @@ mod tests {
                 "gopher_repetition",
                 "gopher_quality",
                 "c4_quality",
-                "fineweb_quality"
+                "fineweb_quality",
+                "pii"
             ]
         );
         let StepConfig::C4Quality(c4) = &steps[4] else { panic!() };
