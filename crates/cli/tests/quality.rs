@@ -31,7 +31,8 @@ fn fineweb_preset_runs_end_to_end_on_the_example() {
             "gopher_repetition",
             "gopher_quality",
             "c4_quality",
-            "fineweb_quality"
+            "fineweb_quality",
+            "pii"
         ]
     );
     // The example is a French site: the English filter keeps only the English pages.
