@@ -445,7 +445,7 @@ fn luhn_checks(text: &str) -> bool {
             _ => d * 2,
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]
