@@ -12,9 +12,10 @@
 //!
 //! WARC-Target-URI, WARC-Date and WARC-Record-ID go into the metadata, with the
 //! source file and the record's offset. A record whose block does not end where
-//! its Content-Length says is reported, and reading resumes at the next line that
-//! starts a record, looking inside the bad block first so that a too-long length
-//! does not swallow the records after it.
+//! its Content-Length says is reported, and reading resumes at the next record,
+//! looking inside the bad block first so that a too-long length (even one past
+//! the end of the file) does not swallow the records after it. Junk between
+//! records is skipped to the next `WARC/1.`, whether or not it starts a line.
 
 use crate::compression::{Codec, Decompressed, Locator};
 use crate::http;
