@@ -23,6 +23,7 @@ pub mod language;
 pub mod line_dedup;
 pub mod presets;
 mod quality;
+pub mod token_count;
 pub mod url_filter;
 
 use serde::Deserialize;
@@ -60,6 +61,8 @@ pub enum StepConfig {
     FinewebQuality(fineweb_quality::FineWebQualityConfig),
     /// URL block lists, banned words and subwords (datatrove `URLFilter`); lists by path.
     UrlFilter(url_filter::UrlFilterConfig),
+    /// Token count in the metadata, GPT-2 by default (datatrove `TokensCounter`); never drops.
+    TokenCount(token_count::TokenCountConfig),
     /// A named chain of the steps above (`fineweb`, `fineweb2`), expanded by [`StepConfig::expand`].
     Preset(presets::PresetConfig),
 }
@@ -161,6 +164,7 @@ impl StepConfig {
             StepConfig::C4Paragraph(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::FinewebQuality(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::UrlFilter(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::TokenCount(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
         }
     }
 }
