@@ -160,7 +160,8 @@ def cargo_example():
     """Builds crates/tokens' count_tokens example (release) and returns its path."""
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "tamis-tokens", "--example", "count_tokens"],
                    cwd=ROOT, check=True)
-    return ROOT / "target" / "release" / "examples" / "count_tokens"
+    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    return target / "release" / "examples" / "count_tokens"
 
 
 def tamis_counts(docs_path, runs=1, pin=False):
@@ -201,10 +202,22 @@ def parity(args):
     docs_path = WORK / ("docs-html.jsonl" if args.html else "docs.jsonl")
     write_jsonl(docs, docs_path)
 
-    hf = reference_tokenizer(ranks)
-    reference = [len(e.ids) for e in hf.encode_batch(texts)]
-    enc = tiktoken_encoding(ranks)
-    tiktoken_counts = [len(ids) for ids in enc.encode_batch(texts, allowed_special="all")]
+    # The reference counts are kept beside the documents, keyed by their hash and the library
+    # versions: re-checking tamis after a change skips recounting with tokenizers (minutes).
+    from importlib.metadata import version
+
+    key = hashlib.sha256(docs_path.read_bytes()).hexdigest() + f" tokenizers {version('tokenizers')} tiktoken {version('tiktoken')}"
+    cache = docs_path.with_suffix(".reference.json")
+    cached = json.loads(cache.read_text()) if cache.exists() else {}
+    if cached.get("key") == key:
+        reference, tiktoken_counts = cached["tokenizers"], cached["tiktoken"]
+        print(f"reference counts from {cache} (same documents and versions)")
+    else:
+        hf = reference_tokenizer(ranks)
+        reference = [len(e.ids) for e in hf.encode_batch(texts)]
+        enc = tiktoken_encoding(ranks)
+        tiktoken_counts = [len(ids) for ids in enc.encode_batch(texts, allowed_special="all")]
+        cache.write_text(json.dumps({"key": key, "tokenizers": reference, "tiktoken": tiktoken_counts}))
     ours, _ = tamis_counts(docs_path)
 
     report = {"documents": len(docs), "bytes": total_bytes, "tokens": sum(reference), "html": args.html}

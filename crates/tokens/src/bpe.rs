@@ -24,6 +24,10 @@ pub struct Ranks {
     byte_rank: [Option<u32>; 256],
     /// The bytes of each rank (ranks are dense from 0).
     tokens: Vec<Box<[u8]>>,
+    /// `pairs[left << 32 | right]`: the rank of the token that tokens `left` and
+    /// `right` make when joined, for every such pair (a token's rank is its id, so
+    /// merging works on ids, never hashing bytes).
+    pairs: foldhash::HashMap<u64, u32>,
 }
 
 /// The vocabulary is not a byte-pair vocabulary this module can use.
@@ -60,10 +64,19 @@ impl Ranks {
         if let Some(b) = byte_rank.iter().position(Option::is_none) {
             return Err(RanksError(format!("the byte 0x{b:02x} is not a token")));
         }
+        let mut pairs = foldhash::HashMap::default();
+        for (rank, token) in tokens.iter().enumerate() {
+            for split in 1..token.len() {
+                if let (Some(&left), Some(&right)) = (map.get(&token[..split]), map.get(&token[split..])) {
+                    pairs.insert(pair_key(left, right), rank as u32);
+                }
+            }
+        }
         Ok(Ranks {
             map,
             byte_rank,
             tokens,
+            pairs,
         })
     }
 
@@ -114,9 +127,9 @@ impl Ranks {
             return piece.len().min(1);
         }
         if piece.len() <= SHORT {
-            self.merge_short(piece, |_, _| ())
+            self.merge_short(piece, |_| ())
         } else {
-            self.merge_long(piece, |_, _| ())
+            self.merge_long(piece, |_| ())
         }
     }
 
@@ -125,76 +138,78 @@ impl Ranks {
         if piece.is_empty() {
             return;
         }
-        if piece.len() == 1 {
-            out.extend(self.byte_rank[piece[0] as usize]);
-            return;
-        }
         if let Some(rank) = self.rank(piece) {
             out.push(rank);
             return;
         }
-        let mut push = |start: usize, end: usize| {
-            // Every part is a token: a single byte, or a pair that had a rank.
-            out.extend(self.rank(&piece[start..end]));
-        };
         if piece.len() <= SHORT {
-            self.merge_short(piece, &mut push);
+            self.merge_short(piece, |id| out.push(id));
         } else {
-            self.merge_long(piece, &mut push);
+            self.merge_long(piece, |id| out.push(id));
         }
     }
 
-    /// tiktoken's `byte_pair_merge`: `parts[i]` = (start of part i, rank of part i
-    /// joined with part i + 1). Calls `emit` with each final part; returns their number.
-    fn merge_short(&self, piece: &[u8], mut emit: impl FnMut(usize, usize)) -> usize {
-        let mut parts: [(usize, u32); SHORT + 1] = [(0, u32::MAX); SHORT + 1];
-        let n = piece.len() + 1;
-        let pair_rank = |parts: &[(usize, u32)], i: usize, len: usize| -> u32 {
-            if i + 3 < len {
-                self.rank(&piece[parts[i].0..parts[i + 3].0]).unwrap_or(u32::MAX)
-            } else {
-                u32::MAX
-            }
-        };
-        for (i, part) in parts.iter_mut().enumerate().take(n) {
-            part.0 = i;
+    /// The rank of the token `left` and `right` make, if they make one.
+    #[inline]
+    fn pair(&self, left: u32, right: u32) -> u32 {
+        self.pairs.get(&pair_key(left, right)).copied().unwrap_or(u32::MAX)
+    }
+
+    /// The rank of each byte of `piece`.
+    #[inline]
+    fn byte_ranks<'a>(&'a self, piece: &'a [u8]) -> impl Iterator<Item = u32> + 'a {
+        // Ranks::new checked that every byte is a token.
+        piece.iter().map(|&b| self.byte_rank[b as usize].unwrap_or(u32::MAX))
+    }
+
+    /// tiktoken's `byte_pair_merge` on token ids: `ids[i]` is part i, `joined[i]`
+    /// the rank of part i joined with part i + 1. Calls `emit` with each final
+    /// token; returns their number. `piece` is at most `SHORT` bytes.
+    fn merge_short(&self, piece: &[u8], mut emit: impl FnMut(u32)) -> usize {
+        let mut ids = [0u32; SHORT];
+        let mut joined = [u32::MAX; SHORT];
+        let mut len = piece.len();
+        for (slot, id) in ids.iter_mut().zip(self.byte_ranks(piece)) {
+            *slot = id;
         }
-        for i in 0..n.saturating_sub(2) {
-            parts[i].1 = self.rank(&piece[i..i + 2]).unwrap_or(u32::MAX);
+        for i in 0..len - 1 {
+            joined[i] = self.pair(ids[i], ids[i + 1]);
         }
-        let mut len = n;
-        loop {
-            if len <= 2 {
-                break;
-            }
+        while len > 1 {
             let (mut best, mut at) = (u32::MAX, 0);
-            for (i, part) in parts[..len - 1].iter().enumerate() {
-                if part.1 < best {
-                    best = part.1;
+            for (i, &rank) in joined[..len - 1].iter().enumerate() {
+                if rank < best {
+                    best = rank;
                     at = i;
                 }
             }
             if best == u32::MAX {
                 break;
             }
-            if at > 0 {
-                parts[at - 1].1 = pair_rank(&parts[..len], at - 1, len);
-            }
-            parts[at].1 = pair_rank(&parts[..len], at, len);
-            parts.copy_within(at + 2..len, at + 1);
+            ids[at] = best;
+            ids.copy_within(at + 2..len, at + 1);
+            joined.copy_within(at + 2..len, at + 1);
             len -= 1;
+            joined[len - 1] = u32::MAX;
+            if at > 0 {
+                joined[at - 1] = self.pair(ids[at - 1], best);
+            }
+            if at + 1 < len {
+                joined[at] = self.pair(best, ids[at + 1]);
+            }
         }
-        for i in 0..len - 1 {
-            emit(parts[i].0, parts[i + 1].0);
+        for &id in &ids[..len] {
+            emit(id);
         }
-        len - 1
+        len
     }
 
     /// The same merges with a heap of candidate pairs and a linked list of parts.
-    fn merge_long(&self, piece: &[u8], mut emit: impl FnMut(usize, usize)) -> usize {
+    fn merge_long(&self, piece: &[u8], mut emit: impl FnMut(u32)) -> usize {
         const NONE: usize = usize::MAX;
         let n = piece.len();
-        // Part i spans piece[i..end[i]]; prev/next link the live parts.
+        // Part i spans piece[i..end[i]] and is token id[i]; prev/next link the live parts.
+        let mut id: Vec<u32> = self.byte_ranks(piece).collect();
         let mut end: Vec<usize> = (1..=n).collect();
         let mut prev: Vec<usize> = (0..n).map(|i| i.wrapping_sub(1)).collect();
         let mut next: Vec<usize> = (1..=n).map(|i| if i == n { NONE } else { i }).collect();
@@ -203,12 +218,13 @@ impl Ranks {
         // the leftmost pair; an entry is stale when its parts changed since.
         let mut heap: BinaryHeap<Reverse<(u32, usize, usize)>> = BinaryHeap::with_capacity(n);
         for i in 0..n - 1 {
-            if let Some(rank) = self.rank(&piece[i..i + 2]) {
+            let rank = self.pair(id[i], id[i + 1]);
+            if rank != u32::MAX {
                 heap.push(Reverse((rank, i, i + 2)));
             }
         }
         let mut parts = n;
-        while let Some(Reverse((_, left, right_end))) = heap.pop() {
+        while let Some(Reverse((rank, left, right_end))) = heap.pop() {
             if !live[left] {
                 continue;
             }
@@ -217,6 +233,7 @@ impl Ranks {
                 continue;
             }
             // Join right into left.
+            id[left] = rank;
             end[left] = right_end;
             live[right] = false;
             let after = next[right];
@@ -227,23 +244,30 @@ impl Ranks {
             parts -= 1;
             let before = prev[left];
             if before != NONE {
-                if let Some(rank) = self.rank(&piece[before..right_end]) {
-                    heap.push(Reverse((rank, before, right_end)));
+                let joined = self.pair(id[before], rank);
+                if joined != u32::MAX {
+                    heap.push(Reverse((joined, before, right_end)));
                 }
             }
             if after != NONE {
-                if let Some(rank) = self.rank(&piece[left..end[after]]) {
-                    heap.push(Reverse((rank, left, end[after])));
+                let joined = self.pair(rank, id[after]);
+                if joined != u32::MAX {
+                    heap.push(Reverse((joined, left, end[after])));
                 }
             }
         }
         let mut i = 0;
         while i != NONE {
-            emit(i, end[i]);
+            emit(id[i]);
             i = next[i];
         }
         parts
     }
+}
+
+#[inline]
+fn pair_key(left: u32, right: u32) -> u64 {
+    (left as u64) << 32 | right as u64
 }
 
 /// Standard base64 (with padding) to bytes; `None` if `text` is not base64.
@@ -293,10 +317,10 @@ mod tests {
         Ranks::new(tokens).unwrap()
     }
 
-    fn both(ranks: &Ranks, piece: &[u8]) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    fn both(ranks: &Ranks, piece: &[u8]) -> (Vec<u32>, Vec<u32>) {
         let (mut short, mut long) = (Vec::new(), Vec::new());
-        let a = ranks.merge_short(piece, |s, e| short.push((s, e)));
-        let b = ranks.merge_long(piece, |s, e| long.push((s, e)));
+        let a = ranks.merge_short(piece, |id| short.push(id));
+        let b = ranks.merge_long(piece, |id| long.push(id));
         assert_eq!((a, b), (short.len(), long.len()));
         (short, long)
     }
@@ -306,11 +330,11 @@ mod tests {
         let ranks = toy();
         // "abc": ab (256) before bc (258), then abc (257).
         let (short, long) = both(&ranks, b"abc");
-        assert_eq!(short, [(0, 3)]);
+        assert_eq!(short, [257]);
         assert_eq!(long, short);
         // "aaa": the leftmost aa.
         let (short, long) = both(&ranks, b"aaa");
-        assert_eq!(short, [(0, 2), (2, 3)]);
+        assert_eq!(short, [259, b'a' as u32]);
         assert_eq!(long, short);
         // "xbc": bc.
         assert_eq!(ranks.count(b"xbc"), 2);

@@ -52,9 +52,9 @@ impl Gpt2 {
         let mut total = 0;
         self.segments(text, |segment| match segment {
             Some(text) => {
-                total += pieces(text)
-                    .map(|piece| self.ranks.count(piece.as_bytes()))
-                    .sum::<usize>()
+                for piece in pieces(text) {
+                    total += self.ranks.count(piece.as_bytes());
+                }
             }
             None => total += 1,
         });

@@ -13,6 +13,7 @@
 //! expression's leftmost-first alternation takes it. `\p{L}` is the Unicode general
 //! category Letter, `\p{N}` Number, `\s` the White_Space property.
 
+use std::sync::OnceLock;
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 /// The three classes the expression distinguishes, and whitespace.
@@ -51,6 +52,32 @@ const ASCII: [Class; 128] = {
 /// The class of `c`.
 #[inline]
 pub fn class(c: char) -> Class {
+    if c.is_ascii() {
+        return ASCII[c as usize];
+    }
+    if (c as u32) < 0x10000 {
+        return bmp()[c as usize];
+    }
+    class_of(c)
+}
+
+/// The classes of the Basic Multilingual Plane, computed once (a Unicode table
+/// lookup per character costs more than the rest of the pre-tokenizer).
+fn bmp() -> &'static [Class; 0x10000] {
+    static BMP: OnceLock<Box<[Class; 0x10000]>> = OnceLock::new();
+    BMP.get_or_init(|| {
+        let mut table = Box::new([Class::Other; 0x10000]);
+        for (cp, slot) in table.iter_mut().enumerate() {
+            if let Some(c) = char::from_u32(cp as u32) {
+                *slot = class_of(c);
+            }
+        }
+        table
+    })
+}
+
+/// The class of `c`, from the Unicode tables.
+fn class_of(c: char) -> Class {
     if c.is_ascii() {
         return ASCII[c as usize];
     }
