@@ -10,7 +10,7 @@ merge is the last join of byte-pair encoding its own bytes with the lower-ranked
 the one added special token (id 50256), `ByteLevel` post-processor and decoder. It is written to
 bench/work/tokens/gpt2-tokenizer.json. tiktoken is built from the same ranks.
 
-    bench/tokens.py setup                      # bench/.venv-tokens with tokenizers and tiktoken (pinned)
+    python3 bench/tokens.py setup              # bench/.venv-tokens with tokenizers and tiktoken (pinned)
     bench/.venv-tokens/bin/python bench/tokens.py parity ../shared/data [--html]
     bench/.venv-tokens/bin/python bench/tokens.py speed ../shared/data [--runs 3]
     bench/.venv-tokens/bin/python bench/tokens.py fixture   # rewrites crates/steps/tests/fixtures/token_count.jsonl
