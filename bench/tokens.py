@@ -12,7 +12,7 @@ bench/work/tokens/gpt2-tokenizer.json. tiktoken is built from the same ranks.
 
     python3 bench/tokens.py setup              # bench/.venv-tokens with tokenizers and tiktoken (pinned)
     bench/.venv-tokens/bin/python bench/tokens.py parity ../shared/data [--html]
-    bench/.venv-tokens/bin/python bench/tokens.py speed ../shared/data [--runs 3]
+    bench/.venv-tokens/bin/python bench/tokens.py speed ../shared/data [--runs 3] [--every 4]
     bench/.venv-tokens/bin/python bench/tokens.py fixture   # rewrites crates/steps/tests/fixtures/token_count.jsonl
 
 `parity` counts every document with the reference and with tamis (the `count_tokens` example of
@@ -261,10 +261,10 @@ def speed(args):
         env = dict(os.environ, RAYON_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false")
         os.execvpe("taskset", ["taskset", "-c", "0", sys.executable] + sys.argv, env)
     ranks = load_ranks()
-    docs = documents(args.data)
+    docs = documents(args.data)[::args.every]
     texts = [text for _, text in docs]
     total_bytes = sum(len(t.encode()) for t in texts)
-    docs_path = WORK / "docs.jsonl"
+    docs_path = WORK / f"docs-every{args.every}.jsonl"
     write_jsonl(docs, docs_path)
     hf = reference_tokenizer(ranks)
     enc = tiktoken_encoding(ranks)
@@ -412,6 +412,7 @@ def main():
     p = sub.add_parser("speed")
     p.add_argument("data")
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--every", type=int, default=1, help="time every N-th document only (the same mix, N times fewer)")
     p.set_defaults(fn=speed)
     sub.add_parser("fixture").set_defaults(fn=fixture)
     args = parser.parse_args()

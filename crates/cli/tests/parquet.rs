@@ -249,8 +249,13 @@ fn the_token_count_step_fills_the_fineweb_token_count_column() {
     let mut total = 0;
     for doc in &docs {
         // Read back from the int64 column, not from a JSON catch-all: the fineweb schema has none.
-        let count = doc["metadata"]["token_count"].as_u64().unwrap_or_else(|| panic!("{doc}"));
-        assert_eq!(count as usize, tamis_tokens::gpt2().count(doc["text"].as_str().unwrap()));
+        let count = doc["metadata"]["token_count"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{doc}"));
+        assert_eq!(
+            count as usize,
+            tamis_tokens::gpt2().count(doc["text"].as_str().unwrap())
+        );
         assert!(count > 0);
         total += count;
     }

@@ -26,7 +26,10 @@ fn token_count_reproduces_hugging_face_gpt2() {
         let mut doc = Document::new("d", text);
         assert!(matches!(step.process(&mut doc, &mut counters), Verdict::Keep));
         if doc.metadata["token_count"] != expected {
-            failures.push(format!("{text:?}: {} tokens, expected {expected}", doc.metadata["token_count"]));
+            failures.push(format!(
+                "{text:?}: {} tokens, expected {expected}",
+                doc.metadata["token_count"]
+            ));
         }
         let ours = tamis_tokens::gpt2().encode(text);
         if ours != ids {
@@ -36,6 +39,11 @@ fn token_count_reproduces_hugging_face_gpt2() {
         cases += 1;
     }
     assert!(cases >= 50, "the fixture has {cases} texts");
-    assert!(failures.is_empty(), "{} differences:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert_eq!(counters.iter().collect::<Vec<_>>(), [("tokens", total)]);
 }

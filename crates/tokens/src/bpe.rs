@@ -92,7 +92,11 @@ impl Ranks {
             let (token, rank) = line.split_once(' ').ok_or_else(bad)?;
             let rank: usize = rank.trim().parse().map_err(|_| bad())?;
             if rank != tokens.len() {
-                return Err(RanksError(format!("line {}: rank {rank}, expected {}", n + 1, tokens.len())));
+                return Err(RanksError(format!(
+                    "line {}: rank {rank}, expected {}",
+                    n + 1,
+                    tokens.len()
+                )));
             }
             tokens.push(base64_decode(token).ok_or_else(bad)?.into_boxed_slice());
         }

@@ -112,7 +112,12 @@ mod tests {
         assert_eq!(gpt2.encode(" Hello"), [18435]);
         assert_eq!(gpt2.encode("a<|endoftext|>b"), [64, 50256, 65]);
         assert_eq!(gpt2.count(""), 0);
-        for text in ["Hello world", "don't  stop\n\n", "日本語のテキスト", "<|endoftext|><|endoftext|>"] {
+        for text in [
+            "Hello world",
+            "don't  stop\n\n",
+            "日本語のテキスト",
+            "<|endoftext|><|endoftext|>",
+        ] {
             assert_eq!(gpt2.count(text), gpt2.encode(text).len(), "{text}");
         }
     }

@@ -214,9 +214,10 @@ mod tests {
     fn words_numbers_punctuation() {
         assert_eq!(cut("Hello world"), ["Hello", " world"]);
         assert_eq!(cut("I don't know"), ["I", " don", "'t", " know"]);
-        assert_eq!(cut("they'll we've you're I'm he'd it's"), [
-            "they", "'ll", " we", "'ve", " you", "'re", " I", "'m", " he", "'d", " it", "'s"
-        ]);
+        assert_eq!(
+            cut("they'll we've you're I'm he'd it's"),
+            ["they", "'ll", " we", "'ve", " you", "'re", " I", "'m", " he", "'d", " it", "'s"]
+        );
         assert_eq!(cut("'S 'x"), ["'", "S", " '", "x"]);
         assert_eq!(cut("abc123 456!?"), ["abc", "123", " 456", "!?"]);
         assert_eq!(cut("\"'s"), ["\"'", "s"]);
