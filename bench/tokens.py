@@ -14,6 +14,7 @@ bench/work/tokens/gpt2-tokenizer.json. tiktoken is built from the same ranks.
     bench/.venv-tokens/bin/python bench/tokens.py parity ../shared/data [--html]
     bench/.venv-tokens/bin/python bench/tokens.py speed ../shared/data [--runs 3] [--every 4]
     bench/.venv-tokens/bin/python bench/tokens.py fixture   # rewrites crates/steps/tests/fixtures/token_count.jsonl
+    bench/.venv-tokens/bin/python bench/tokens.py codepoints  # every code point, through `tamis run`
 
 `parity` counts every document with the reference and with tamis (the `count_tokens` example of
 crates/tokens, and the `token_count` step through `tamis run` when target/release/tamis exists) and exits 1
@@ -246,6 +247,26 @@ def parity(args):
     sys.exit(1 if failed else 0)
 
 
+def codepoints(args):
+    """Every code point above ASCII (surrogates aside) in one probe text each, between letters, digits,
+    punctuation and spaces, counted by the reference and by the `token_count` step: a character whose class
+    (letter, number, space, other) tamis saw differently from tokenizers' Oniguruma would cut differently."""
+    docs = []
+    for cp in range(0x80, 0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        c = chr(cp)
+        docs.append((f"U+{cp:04X}", f"a{c}a 1{c}1 !{c}! {c}x{c} {c}"))
+    docs_path = WORK / "codepoints.jsonl"
+    write_jsonl(docs, docs_path)
+    hf = reference_tokenizer(load_ranks())
+    reference = [len(e.ids) for e in hf.encode_batch([text for _, text in docs])]
+    step = tamis_step_counts(pathlib.Path(args.tamis), docs_path)
+    diff = [doc_id for (doc_id, _), ref in zip(docs, reference) if step.get(doc_id) != ref]
+    print(f"{len(docs) - len(diff):,} / {len(docs):,} code points: same count as tokenizers", diff[:20])
+    sys.exit(1 if diff else 0)
+
+
 def best_of(runs, fn):
     best = float("inf")
     for _ in range(runs):
@@ -415,6 +436,9 @@ def main():
     p.add_argument("--every", type=int, default=1, help="time every N-th document only (the same mix, N times fewer)")
     p.set_defaults(fn=speed)
     sub.add_parser("fixture").set_defaults(fn=fixture)
+    p = sub.add_parser("codepoints")
+    p.add_argument("--tamis", default=str(ROOT / "target" / "release" / "tamis"))
+    p.set_defaults(fn=codepoints)
     args = parser.parse_args()
     args.fn(args)
 
