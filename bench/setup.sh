@@ -37,3 +37,8 @@ if [[ ! -x .venv-traf111/bin/python ]]; then
   "$PY" -m venv .venv-traf111
   .venv-traf111/bin/pip install -q --disable-pip-version-check -r requirements-extract.txt
 fi
+
+# GPT-2 token counts (bench/tokens.py): Hugging Face tokenizers and tiktoken, pinned in tokens.py.
+if [[ ! -x .venv-tokens/bin/python ]]; then
+  "$PY" tokens.py setup
+fi

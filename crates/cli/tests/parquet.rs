@@ -230,6 +230,42 @@ fn the_fineweb_schema_is_fineweb_published_columns_and_types() {
 }
 
 #[test]
+fn the_token_count_step_fills_the_fineweb_token_count_column() {
+    let dir = Dir::new();
+    dir.pipeline(&format!(
+        "input: {{ paths: [{:?}], format: warc }}\noutput: {{ path: out/, format: parquet, schema: fineweb }}\n\
+         steps:\n  - extract: {{}}\n  - language: {{ languages: [fr] }}\n  - token_count: {{}}\n",
+        example("news.warc.gz")
+    ));
+    dir.run_ok(&[]);
+    let stats = dir.stats("out");
+    let files = parquet_files(&dir.path("out"));
+    dir.pipeline(&format!(
+        "input: {{ paths: {files:?}, format: parquet }}\noutput: {{ path: back/, format: jsonl }}\n"
+    ));
+    dir.run_ok(&[]);
+    let docs = documents(&dir.path("back"));
+    assert_eq!(docs.len(), 30);
+    let mut total = 0;
+    for doc in &docs {
+        // Read back from the int64 column, not from a JSON catch-all: the fineweb schema has none.
+        let count = doc["metadata"]["token_count"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{doc}"));
+        assert_eq!(
+            count as usize,
+            tamis_tokens::gpt2().count(doc["text"].as_str().unwrap())
+        );
+        assert!(count > 0);
+        total += count;
+    }
+    let step = &stats["steps"][2];
+    assert_eq!(step["name"], "token_count");
+    assert_eq!(step["counters"]["tokens"], total);
+    assert!(step["dropped"].as_object().unwrap().is_empty(), "{step}");
+}
+
+#[test]
 fn the_fineweb2_schema_and_a_default_dump() {
     let dir = Dir::new();
     dir.pipeline(&format!(

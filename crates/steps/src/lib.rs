@@ -24,6 +24,7 @@ pub mod line_dedup;
 pub mod pii;
 pub mod presets;
 mod quality;
+pub mod token_count;
 pub mod url_filter;
 
 use serde::Deserialize;
@@ -63,6 +64,8 @@ pub enum StepConfig {
     UrlFilter(url_filter::UrlFilterConfig),
     /// Redaction of emails and IP addresses (datatrove's `PIIFormatter`), phones, IBANs, cards.
     Pii(pii::PiiConfig),
+    /// Token count in the metadata, GPT-2 by default (datatrove `TokensCounter`); never drops.
+    TokenCount(token_count::TokenCountConfig),
     /// A named chain of the steps above (`fineweb`, `fineweb2`), expanded by [`StepConfig::expand`].
     Preset(presets::PresetConfig),
 }
@@ -165,6 +168,7 @@ impl StepConfig {
             StepConfig::FinewebQuality(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::UrlFilter(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::Pii(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::TokenCount(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
         }
     }
 }
