@@ -71,3 +71,59 @@ fn other_files_are_refused_by_name() {
         Err(LoadError::Io(_))
     ));
 }
+
+/// A minimal dense supervised model: the words given (`</s>` first), two
+/// labels, dimension 1, eight buckets, and the n-gram settings given.
+fn tiny_model(words: &[&[u8]], minn: i32, maxn: i32, word_ngrams: i32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let i32s = |out: &mut Vec<u8>, values: &[i32]| values.iter().for_each(|v| out.extend(v.to_le_bytes()));
+    let (dim, bucket) = (1, 8);
+    i32s(&mut out, &[793_712_314, 12]);
+    // dim ws epoch minCount neg wordNgrams loss(softmax) model(sup) bucket minn maxn lrUpdateRate, then t.
+    i32s(&mut out, &[dim, 5, 5, 1, 5, word_ngrams, 3, 3, bucket, minn, maxn, 100]);
+    out.extend(1e-4f64.to_le_bytes());
+    let labels: [&[u8]; 2] = [b"__label__a", b"__label__b"];
+    i32s(&mut out, &[(words.len() + 2) as i32, words.len() as i32, 2]);
+    out.extend(1000i64.to_le_bytes());
+    out.extend((-1i64).to_le_bytes());
+    for (entry, kind) in words.iter().map(|w| (w, 0u8)).chain(labels.iter().map(|l| (l, 1u8))) {
+        out.extend_from_slice(entry);
+        out.push(0);
+        out.extend(1i64.to_le_bytes());
+        out.push(kind);
+    }
+    for rows in [words.len() as i64 + i64::from(bucket), 2] {
+        out.push(0);
+        out.extend(rows.to_le_bytes());
+        out.extend(i64::from(dim).to_le_bytes());
+        out.extend(std::iter::repeat_n(0.5f32.to_le_bytes(), rows as usize).flatten());
+    }
+    out
+}
+
+#[test]
+fn a_tiny_model_loads_and_predicts() {
+    let model = Model::from_bytes(&tiny_model(&[b"</s>", b"chat"], 2, 4, 2)).unwrap();
+    assert_eq!(model.labels().count(), 2);
+    assert_eq!(model.predict("le chat", 2, 0.0).len(), 2);
+}
+
+/// Found writing `fuzz/fuzz_targets/fasttext.rs`: a long word and a huge `maxn`
+/// made loading quadratic (this model took 10 s and 800 MB); a huge
+/// `wordNgrams` would do the same to every prediction.
+#[test]
+fn huge_ngram_lengths_are_refused_at_once() {
+    let word = vec![b'x'; 20_000];
+    for (maxn, word_ngrams) in [(i32::MAX, 1), (4, i32::MAX), (65, 1)] {
+        let started = std::time::Instant::now();
+        match Model::from_bytes(&tiny_model(&[b"</s>", &word], 1, maxn, word_ngrams)) {
+            Err(LoadError::Invalid(detail)) => assert!(detail.contains("n-grams"), "{detail}"),
+            Err(other) => panic!("unexpected {other}"),
+            Ok(_) => panic!("maxn {maxn}, wordNgrams {word_ngrams} loaded"),
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+    // The largest accepted values still load, the long word included.
+    let model = Model::from_bytes(&tiny_model(&[b"</s>", &word], 1, 64, 64)).unwrap();
+    assert_eq!(model.predict("x y z", 1, 0.0).len(), 1);
+}
