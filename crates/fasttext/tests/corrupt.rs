@@ -93,7 +93,10 @@ fn tiny_model_with(
     let (dim, bucket) = (1, 8);
     i32s(&mut out, &[793_712_314, 12]);
     // dim ws epoch minCount neg wordNgrams loss(softmax) model(sup) bucket minn maxn lrUpdateRate, then t.
-    i32s(&mut out, &[dim, 5, 5, 1, 5, word_ngrams, loss, 3, bucket, minn, maxn, 100]);
+    i32s(
+        &mut out,
+        &[dim, 5, 5, 1, 5, word_ngrams, loss, 3, bucket, minn, maxn, 100],
+    );
     out.extend(1e-4f64.to_le_bytes());
     let labels: [&[u8]; 2] = [b"__label__a", b"__label__b"];
     i32s(&mut out, &[(words.len() + 2) as i32, words.len() as i32, 2]);
