@@ -92,7 +92,7 @@ fn tiny_model_with(
     let i32s = |out: &mut Vec<u8>, values: &[i32]| values.iter().for_each(|v| out.extend(v.to_le_bytes()));
     let (dim, bucket) = (1, 8);
     i32s(&mut out, &[793_712_314, 12]);
-    // dim ws epoch minCount neg wordNgrams loss(softmax) model(sup) bucket minn maxn lrUpdateRate, then t.
+    // dim ws epoch minCount neg wordNgrams loss model(sup) bucket minn maxn lrUpdateRate, then t.
     i32s(
         &mut out,
         &[dim, 5, 5, 1, 5, word_ngrams, loss, 3, bucket, minn, maxn, 100],
