@@ -11,6 +11,17 @@ pub(crate) const LATEST_VERSION: i32 = 12;
 /// Floats are read in slices of this many, so a header that lies about a
 /// matrix's size runs out of file before it can allocate much.
 const FLOATS_PER_READ: usize = 1 << 20;
+/// The longest character n-grams (`maxn`) and word n-grams (`wordNgrams`) a
+/// model may ask for. A word of `L` characters has about `L × maxn` character
+/// n-grams, computed for every dictionary word at load and for every unknown
+/// token at prediction, and a line of `T` tokens has `T × wordNgrams` word
+/// n-grams: unbounded, one damaged header field makes the cost quadratic in
+/// the file or in the text (a 20 KB word with `maxn` 2^31 - 1, found while
+/// writing the fuzz target, took 10 s and 800 MB to load). fastText's defaults
+/// are 3–6 and 1, and the published models stay below 10; larger values are
+/// refused, not clamped, so that every model that loads predicts exactly as
+/// fastText does.
+pub(crate) const MAX_NGRAM: i32 = 64;
 
 /// Why a model could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -194,6 +205,11 @@ pub(crate) fn read_args<R: Read>(reader: &mut ModelReader<R>, version: i32) -> R
         .ok_or_else(|| LoadError::Invalid(format!("dimension {dim}")))?;
     if bucket < 0 {
         return Err(LoadError::Invalid(format!("bucket count {bucket}")));
+    }
+    if maxn > MAX_NGRAM || word_ngrams > MAX_NGRAM {
+        return Err(LoadError::Invalid(format!(
+            "n-grams of up to {maxn} characters and {word_ngrams} words (at most {MAX_NGRAM} are accepted)"
+        )));
     }
     Ok(Args {
         dim,

@@ -141,6 +141,13 @@ pub(crate) struct Node {
 /// `HierarchicalSoftmaxLoss::buildTree`: a Huffman tree over the labels'
 /// counts (labels arrive sorted by decreasing count), merging the two
 /// smallest of the remaining leaves and inner nodes at each step.
+///
+/// fastText compares a leaf with the next inner node even when that node is
+/// not built yet (its weight is then the 10^15 placeholder), so a count of
+/// 10^15 or more, which only a damaged file holds, makes it pick a node that
+/// does not exist: an out-of-bounds read in C++, and here an index past the
+/// end or a node that is its own child (found by fuzzing). A node not built
+/// yet is never picked; for counts below 10^15 the tree is fastText's.
 fn build_tree(counts: &[i64]) -> Vec<Node> {
     let n = counts.len();
     if n == 0 {
@@ -154,7 +161,7 @@ fn build_tree(counts: &[i64]) -> Vec<Node> {
     for i in n..2 * n - 1 {
         let mut pick = [0usize; 2];
         for slot in &mut pick {
-            if leaf >= 0 && weight[leaf as usize] < weight[inner] {
+            if leaf >= 0 && (inner == i || weight[leaf as usize] < weight[inner]) {
                 *slot = leaf as usize;
                 leaf -= 1;
             } else {
@@ -214,6 +221,16 @@ mod tests {
         let tree = build_tree(&[5, 3, 1]);
         assert_eq!((tree[3].left, tree[3].right), (2, 1));
         assert_eq!((tree[4].left, tree[4].right), (3, 0));
+    }
+
+    #[test]
+    fn huge_counts_still_make_a_tree() {
+        // Counts at or above the 10^15 placeholder, unsorted (a damaged model).
+        let tree = build_tree(&[133, 6, 0x0200_0000_0000_0007]);
+        assert_eq!((tree[3].left, tree[3].right), (2, 1));
+        assert_eq!((tree[4].left, tree[4].right), (0, 3));
+        let tree = build_tree(&[2e15 as i64, 2e15 as i64]);
+        assert_eq!((tree[2].left, tree[2].right), (1, 0));
     }
 
     #[test]

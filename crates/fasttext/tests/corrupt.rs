@@ -71,3 +71,88 @@ fn other_files_are_refused_by_name() {
         Err(LoadError::Io(_))
     ));
 }
+
+/// A minimal dense supervised model: the words given (`</s>` first), two
+/// labels, dimension 1, eight buckets, and the n-gram settings given.
+fn tiny_model(words: &[&[u8]], minn: i32, maxn: i32, word_ngrams: i32) -> Vec<u8> {
+    tiny_model_with(words, minn, maxn, word_ngrams, 3, [1, 1])
+}
+
+/// [`tiny_model`] with a loss (1 hierarchical softmax, 2 negative sampling,
+/// 3 softmax, 4 one-vs-all) and the two labels' training counts.
+fn tiny_model_with(
+    words: &[&[u8]],
+    minn: i32,
+    maxn: i32,
+    word_ngrams: i32,
+    loss: i32,
+    label_counts: [i64; 2],
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    let i32s = |out: &mut Vec<u8>, values: &[i32]| values.iter().for_each(|v| out.extend(v.to_le_bytes()));
+    let (dim, bucket) = (1, 8);
+    i32s(&mut out, &[793_712_314, 12]);
+    // dim ws epoch minCount neg wordNgrams loss model(sup) bucket minn maxn lrUpdateRate, then t.
+    i32s(
+        &mut out,
+        &[dim, 5, 5, 1, 5, word_ngrams, loss, 3, bucket, minn, maxn, 100],
+    );
+    out.extend(1e-4f64.to_le_bytes());
+    let labels: [&[u8]; 2] = [b"__label__a", b"__label__b"];
+    i32s(&mut out, &[(words.len() + 2) as i32, words.len() as i32, 2]);
+    out.extend(1000i64.to_le_bytes());
+    out.extend((-1i64).to_le_bytes());
+    let entries = words.iter().map(|w| (w, 1, 0u8));
+    let entries = entries.chain(labels.iter().zip(label_counts).map(|(l, count)| (l, count, 1u8)));
+    for (entry, count, kind) in entries {
+        out.extend_from_slice(entry);
+        out.push(0);
+        out.extend(count.to_le_bytes());
+        out.push(kind);
+    }
+    for rows in [words.len() as i64 + i64::from(bucket), 2] {
+        out.push(0);
+        out.extend(rows.to_le_bytes());
+        out.extend(i64::from(dim).to_le_bytes());
+        out.extend(std::iter::repeat_n(0.5f32.to_le_bytes(), rows as usize).flatten());
+    }
+    out
+}
+
+#[test]
+fn a_tiny_model_loads_and_predicts() {
+    let model = Model::from_bytes(&tiny_model(&[b"</s>", b"chat"], 2, 4, 2)).unwrap();
+    assert_eq!(model.labels().count(), 2);
+    assert_eq!(model.predict("le chat", 2, 0.0).len(), 2);
+}
+
+/// Found writing `fuzz/fuzz_targets/fasttext.rs`: a long word and a huge `maxn`
+/// made loading quadratic (this model took 10 s and 800 MB); a huge
+/// `wordNgrams` would do the same to every prediction.
+#[test]
+fn huge_ngram_lengths_are_refused_at_once() {
+    let word = vec![b'x'; 20_000];
+    for (maxn, word_ngrams) in [(i32::MAX, 1), (4, i32::MAX), (65, 1)] {
+        let started = std::time::Instant::now();
+        match Model::from_bytes(&tiny_model(&[b"</s>", &word], 1, maxn, word_ngrams)) {
+            Err(LoadError::Invalid(detail)) => assert!(detail.contains("n-grams"), "{detail}"),
+            Err(other) => panic!("unexpected {other}"),
+            Ok(_) => panic!("maxn {maxn}, wordNgrams {word_ngrams} loaded"),
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+    // The largest accepted values still load, the long word included.
+    let model = Model::from_bytes(&tiny_model(&[b"</s>", &word], 1, 64, 64)).unwrap();
+    assert_eq!(model.predict("x y z", 1, 0.0).len(), 1);
+}
+
+/// Fuzzing (`fuzz/fuzz_targets/fasttext.rs`): a label count at or above
+/// fastText's 10^15 placeholder made building the hierarchical-softmax tree
+/// index past its end (an out-of-bounds read in fastText itself).
+#[test]
+fn huge_label_counts_build_a_tree() {
+    for counts in [[6, 0x0200_0000_0000_0007], [i64::MAX, i64::MAX], [1 << 50, -1]] {
+        let model = Model::from_bytes(&tiny_model_with(&[b"</s>", b"chat"], 2, 4, 1, 1, counts)).unwrap();
+        assert_eq!(model.predict("le chat", usize::MAX, 0.0).len(), 2);
+    }
+}
