@@ -35,7 +35,7 @@ mod retry;
 mod runtime;
 
 pub use location::{DirListing, Location};
-pub use owner::Owner;
+pub use owner::{pid_is_gone, Owner};
 pub use retry::RetryPolicy;
 
 use std::fmt;

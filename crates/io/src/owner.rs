@@ -47,7 +47,7 @@ impl Owner {
 }
 
 /// Whether no process of this machine has the id `pid` (any more).
-pub(crate) fn pid_is_gone(pid: u32) -> bool {
+pub fn pid_is_gone(pid: u32) -> bool {
     if pid == 0 {
         return false;
     }

@@ -120,9 +120,15 @@ impl Layout {
         let lock = self.output.join(&format!(".locks/{}", task_name(task))).lock()?;
         let scratch = match self.output.local_path() {
             Some(dir) => dir.join(format!(".staging-{}", task_name(task))),
+            // A remote output's lock does not tell two processes of this
+            // machine apart when their outputs have the same URL on two
+            // servers (two endpoints): the directory names the process, and
+            // those of dead processes are removed.
             None => {
                 let job = xxhash_rust::xxh3::xxh3_64(self.output.to_string().as_bytes());
-                std::env::temp_dir().join(format!("tamis-{job:016x}-{}", task_name(task)))
+                let prefix = format!("tamis-{job:016x}-{}-", task_name(task));
+                remove_abandoned_scratch(&prefix);
+                std::env::temp_dir().join(format!("{prefix}{}", std::process::id()))
             }
         };
         let in_scratch = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", scratch.display()));
@@ -222,6 +228,24 @@ pub(crate) fn to_json(value: &impl Serialize) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Removes the scratch directories `<prefix><pid>` in the temporary folder
+/// whose process no longer runs (killed before it could remove its own).
+fn remove_abandoned_scratch(prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix))
+            .and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(tamis_io::pid_is_gone) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,6 +304,21 @@ mod tests {
                 .collect();
             assert_eq!(left, ["a_0000.jsonl", "a_b_00000.jsonl", "ab_00000.jsonl"]);
         }
+    }
+
+    #[test]
+    fn scratch_directories_of_dead_processes_are_removed() {
+        let prefix = format!("tamis-scratch-test-{}-", std::process::id());
+        // A pid above any pid_max runs nothing; this process runs.
+        let dead = std::env::temp_dir().join(format!("{prefix}4294967"));
+        let alive = std::env::temp_dir().join(format!("{prefix}{}", std::process::id()));
+        for dir in [&dead, &alive] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        remove_abandoned_scratch(&prefix);
+        assert!(!dead.exists());
+        assert!(alive.exists());
+        std::fs::remove_dir_all(alive).unwrap();
     }
 
     #[test]
