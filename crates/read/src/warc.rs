@@ -221,12 +221,7 @@ impl WarcReader {
     /// records after it.
     fn overrun(&mut self, block: &[u8], start: u64, length: u64) -> ReadError {
         let read = block.len();
-        let next = if block.starts_with(RECORD_START) {
-            Some(0)
-        } else {
-            memchr::memmem::find(block, b"\nWARC/1.").map(|at| at + 1)
-        };
-        let Some(at) = next else {
+        let Some(at) = record_start_in(block) else {
             self.done = true;
             return self.error(
                 ReadErrorKind::TruncatedRecord,
@@ -300,8 +295,8 @@ impl WarcReader {
             return Ok(());
         }
         let tail: Vec<u8> = [block, &trailer[..]].concat();
-        match memchr::memmem::find(&tail, b"\nWARC/1.") {
-            Some(at) => self.stream.push_back(&tail[at + 1..]),
+        match record_start_in(&tail) {
+            Some(at) => self.stream.push_back(&tail[at..]),
             None => self.stream.push_back(&trailer),
         }
         self.resyncing = true;
@@ -387,6 +382,14 @@ impl WarcReader {
         let content = Content::Payload { doc, payload, encoding };
         Ok(Record::Document(Undecoded::new(content, self.file.clone(), location)))
     }
+}
+
+/// Where a record starts in `bytes` (at their start, or at a line start).
+fn record_start_in(bytes: &[u8]) -> Option<usize> {
+    if bytes.starts_with(RECORD_START) {
+        return Some(0);
+    }
+    memchr::memmem::find(bytes, b"\nWARC/1.").map(|at| at + 1)
 }
 
 impl Iterator for WarcReader {

@@ -276,6 +276,9 @@ pub struct Runner<'p> {
     pub(crate) shard_names: Vec<String>,
     pub(crate) layout: Layout,
     pub(crate) segments: Vec<Segment<'p>>,
+    /// Every per-document step of the pipeline, which may redact what the
+    /// removed output gets ([`Step::redact_removed`]).
+    redactors: Vec<&'p dyn Step>,
     pub(crate) pool: Option<rayon::ThreadPool>,
     workers: usize,
     pub(crate) progress: Arc<Progress>,
@@ -317,9 +320,8 @@ struct Work<'a> {
     keep_documents: bool,
     /// Keep dropped documents for the removed writer.
     keep_removed: bool,
-    /// Every per-document step of the pipeline, which may redact what the
-    /// removed output gets ([`Step::redact_removed`]).
-    redactors: Vec<&'a dyn Step>,
+    /// The runner's redactors.
+    redactors: &'a [&'a dyn Step],
     /// The shard or global step after this segment (and its index in the
     /// pipeline), whose summaries the workers compute.
     next: Option<(usize, Summarizer<'a>)>,
@@ -434,12 +436,17 @@ impl<'p> Runner<'p> {
         }
         segments.push(current);
         let shards = plan::shards(&pipeline.inputs);
+        let redactors = segments
+            .iter()
+            .flat_map(|s| s.steps.iter().map(|(_, step)| *step))
+            .collect();
         Ok(Runner {
             pipeline,
             shard_names: shards.iter().map(|s| s.name.clone()).collect(),
             shards,
             layout: Layout::new(pipeline.output.clone(), pipeline.removed.clone()),
             segments,
+            redactors,
             pool,
             workers,
             progress,
@@ -581,14 +588,6 @@ impl<'p> Runner<'p> {
         }
     }
 
-    /// The index of `shard` among the pipeline's inputs.
-    pub(crate) fn shard_index(&self, shard: &Shard) -> usize {
-        self.shards
-            .iter()
-            .position(|s| s.location == shard.location)
-            .unwrap_or(0)
-    }
-
     /// Deletes the parts an unfinished attempt may have written: in the
     /// output, those of the stems `kept`; in the removed folder, of `removed`.
     pub(crate) fn clear(&self, kept: &[String], removed: &[String]) -> io::Result<()> {
@@ -603,9 +602,9 @@ impl<'p> Runner<'p> {
 
     /// The stored size of `shards`. Sizes not known before the run (entries of
     /// a paths file) are asked for now and added to the progress total.
-    pub(crate) fn count_input(&self, shards: &[Shard]) -> u64 {
+    pub(crate) fn count_input<'s>(&self, shards: impl IntoIterator<Item = &'s Shard>) -> u64 {
         shards
-            .iter()
+            .into_iter()
             .map(|shard| match shard.size {
                 Some(size) => size,
                 None => {
@@ -767,11 +766,7 @@ impl<'p> Runner<'p> {
             steps,
             keep_documents: !matches!(sink, Sink::Output(None)),
             keep_removed: removed.is_some(),
-            redactors: self
-                .segments
-                .iter()
-                .flat_map(|s| s.steps.iter().map(|(_, step)| *step))
-                .collect(),
+            redactors: &self.redactors,
             next: match sink {
                 Sink::Spill { step: (i, step), .. } => Some((*i, Summarizer::Shard(*step))),
                 Sink::Record { step: (i, step), .. } => Some((*i, Summarizer::Global(*step))),
@@ -948,7 +943,7 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
 /// A dropped document as the removed output gets it: redacted by the steps
 /// that redact, its text cut if a step could not handle it.
 fn removed(mut doc: Document, step: &'static str, reason: Reason, failed: bool, work: &Work) -> Outgoing {
-    for redactor in &work.redactors {
+    for redactor in work.redactors {
         redactor.redact_removed(&mut doc);
     }
     if failed {

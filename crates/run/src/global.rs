@@ -32,6 +32,7 @@ use crate::executor::{
     filter_removed_stem, guard_panics, run_concurrently, Claimed, Part, RunError, Runner, TaskOutcome, TaskStatus,
 };
 use crate::output::{task_name, to_json, Claim, Layout, Marker};
+use crate::plan;
 use std::collections::BTreeMap;
 use std::io;
 use std::time::Instant;
@@ -214,10 +215,10 @@ impl Runner<'_> {
             let context = context.to_string();
             move |source| io_error(task, &context, source)
         };
-        let shards = self.task_shards(count, task);
+        let shards = plan::indexed_task_shards(&self.shards, count, task);
         let root = self.global_root();
         let docs = root.join("docs");
-        let names: Vec<String> = shards.iter().map(|shard| shard.name.clone()).collect();
+        let names: Vec<String> = shards.iter().map(|(_, shard)| shard.name.clone()).collect();
         Layout::clear_parts(&docs, &names)
             .and_then(|()| self.clear(&[], &names))
             .map_err(error("deleting what an unfinished attempt left"))?;
@@ -225,9 +226,8 @@ impl Runner<'_> {
         let context = self.context(&step_dir, claim);
         let mut stats = Stats::for_steps(self.pipeline.step_names());
         stats.tasks = 1;
-        stats.read.bytes_in = self.count_input(&shards);
-        for shard in shards {
-            let index = self.shard_index(&shard);
+        stats.read.bytes_in = self.count_input(shards.iter().map(|(_, shard)| shard));
+        for (index, shard) in shards {
             let recorder = step.recorder(&context, index).map_err(error("starting the recorder"))?;
             let part = Part::Record { recorder, docs: &docs };
             self.run_shard(&shard, part, claim, &mut stats)
@@ -308,17 +308,19 @@ impl Runner<'_> {
             self.add_unit_counters(&mut stats.steps[index].counters)
                 .map_err(error("reading the phases' counters"))?;
         }
-        let shards = self.task_shards(count, task);
-        let kept: Vec<String> = shards.iter().map(|shard| shard.name.clone()).collect();
-        let removed: Vec<String> = shards.iter().map(|shard| filter_removed_stem(shard, step)).collect();
+        let shards = plan::indexed_task_shards(&self.shards, count, task);
+        let kept: Vec<String> = shards.iter().map(|(_, shard)| shard.name.clone()).collect();
+        let removed: Vec<String> = shards
+            .iter()
+            .map(|(_, shard)| filter_removed_stem(shard, step))
+            .collect();
         self.clear(&kept, &removed)
             .and_then(|()| self.layout.clear_stats(task))
             .map_err(error("deleting what an unfinished attempt left"))?;
         let dir = root.join(step.name());
         let context = self.context(&dir, &claim);
         let recorded = stats.seconds;
-        for shard in shards {
-            let index = self.shard_index(&shard);
+        for (index, shard) in shards {
             let decider = step.decider(&context, index).map_err(error("loading the decisions"))?;
             let waiting = root.join(&format!("docs/{}_00000.jsonl.zst", shard.name));
             let docs = waiting

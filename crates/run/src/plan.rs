@@ -69,7 +69,21 @@ pub fn shards(inputs: &[Input]) -> Vec<Shard> {
 
 /// The shards task `index` of `count` processes.
 pub fn task_shards(shards: &[Shard], count: usize, index: usize) -> Vec<Shard> {
-    shards.iter().skip(index).step_by(count.max(1)).cloned().collect()
+    indexed_task_shards(shards, count, index)
+        .into_iter()
+        .map(|(_, shard)| shard)
+        .collect()
+}
+
+/// [`task_shards`], each with its index among `shards`.
+pub fn indexed_task_shards(shards: &[Shard], count: usize, index: usize) -> Vec<(usize, Shard)> {
+    shards
+        .iter()
+        .cloned()
+        .enumerate()
+        .skip(index)
+        .step_by(count.max(1))
+        .collect()
 }
 
 fn strip_extensions(name: &str) -> String {

@@ -119,8 +119,8 @@ const EMAIL: &str = concat!(
 );
 /// datatrove's (and Dolma's) IPv4 pattern.
 const IP: &str = r"(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)";
-/// Dolma's phone pattern; the whitespace before the number is kept.
-const PHONE: &str = r"\s+(\(?\d{3}\)?[-\. ]*\d{3}[-. ]?\d{4})";
+/// Dolma's phone pattern; the whitespace it starts with is kept.
+const PHONE: &str = r"\s+\(?\d{3}\)?[-\. ]*\d{3}[-. ]?\d{4}";
 const IBAN: &str = r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b";
 const CARD: &str = r"\b[0-9](?:[ -]?[0-9]){12,18}\b";
 
@@ -161,6 +161,19 @@ impl PiiKind {
         }
     }
 
+    /// The pattern, and bytes at least one of which a text must hold to be
+    /// searched (a cheap test that skips most documents).
+    fn pattern(self) -> (&'static str, &'static [u8]) {
+        const DIGITS: &[u8] = b"0123456789";
+        match self {
+            PiiKind::Email => (EMAIL, b"@"),
+            PiiKind::Ip => (IP, b"."),
+            PiiKind::Phone => (PHONE, DIGITS),
+            PiiKind::Iban => (IBAN, DIGITS),
+            PiiKind::Card => (CARD, DIGITS),
+        }
+    }
+
     fn counter(self) -> &'static str {
         match self {
             PiiKind::Email => "emails",
@@ -187,22 +200,22 @@ struct Detector {
 impl Detector {
     /// The byte range to redact of each accepted match, in order.
     fn spans(&self, text: &str) -> Vec<(usize, usize)> {
-        if !self.needs.is_empty() && !text.bytes().any(|b| self.needs.contains(&b)) {
+        if !text.bytes().any(|b| self.needs.contains(&b)) {
             return Vec::new();
         }
         let mut spans = Vec::new();
-        for captures in self.pattern.captures_iter(text) {
-            // The pattern's group 1 when it has one (the phone without the
-            // whitespace before it), else the whole match.
-            let found = captures.get(1).unwrap_or_else(|| captures.get(0).expect("a match"));
+        for found in self.pattern.find_iter(text) {
+            let matched = found.as_str();
             let accepted = match self.kind {
                 PiiKind::Email | PiiKind::Phone => true,
-                PiiKind::Ip => parse_ipv4(found.as_str()).is_some_and(|ip| !self.only_public || is_global(ip)),
-                PiiKind::Iban => iban_checks(found.as_str()),
-                PiiKind::Card => luhn_checks(found.as_str()),
+                PiiKind::Ip => parse_ipv4(matched).is_some_and(|ip| !self.only_public || is_global(ip)),
+                PiiKind::Iban => iban_checks(matched),
+                PiiKind::Card => luhn_checks(matched),
             };
             if accepted {
-                spans.push((found.start(), found.end()));
+                // Dolma's phone pattern takes the whitespace before the number.
+                let start = found.end() - matched.trim_start().len();
+                spans.push((start, found.end()));
             }
         }
         spans
@@ -214,37 +227,13 @@ impl PiiConfig {
     pub fn build(&self) -> Result<Pii, crate::ConfigError> {
         let mut detectors = Vec::new();
         let kinds = [
-            (
-                self.remove_emails,
-                PiiKind::Email,
-                EMAIL,
-                &b"@"[..],
-                &self.email_replacement,
-            ),
-            (self.remove_ips, PiiKind::Ip, IP, &b"."[..], &self.ip_replacement),
-            (
-                self.remove_phones,
-                PiiKind::Phone,
-                PHONE,
-                &b"0123456789"[..],
-                &self.phone_replacement,
-            ),
-            (
-                self.remove_ibans,
-                PiiKind::Iban,
-                IBAN,
-                &b"0123456789"[..],
-                &self.iban_replacement,
-            ),
-            (
-                self.remove_cards,
-                PiiKind::Card,
-                CARD,
-                &b"0123456789"[..],
-                &self.card_replacement,
-            ),
+            (self.remove_emails, PiiKind::Email, &self.email_replacement),
+            (self.remove_ips, PiiKind::Ip, &self.ip_replacement),
+            (self.remove_phones, PiiKind::Phone, &self.phone_replacement),
+            (self.remove_ibans, PiiKind::Iban, &self.iban_replacement),
+            (self.remove_cards, PiiKind::Card, &self.card_replacement),
         ];
-        for (on, kind, pattern, needs, replacements) in kinds {
+        for (on, kind, replacements) in kinds {
             if !on {
                 continue;
             }
@@ -256,6 +245,7 @@ impl PiiConfig {
                     message: "an empty list: give at least one replacement".into(),
                 });
             }
+            let (pattern, needs) = kind.pattern();
             detectors.push(Detector {
                 kind,
                 pattern: Regex::new(pattern).expect("a valid pattern"),
@@ -304,17 +294,27 @@ impl Pii {
     /// The spans every detector finds in `text` as it is, in characters; a
     /// span that overlaps one found by an earlier detector is left out.
     pub fn annotations(&self, text: &str, counters: &mut Counters) -> Vec<(PiiKind, usize, usize)> {
+        // Spans so far, in order and disjoint: each detector's (also in
+        // order) are merged in one pass, so that a text full of matches
+        // costs linear time.
         let mut found: Vec<(PiiKind, usize, usize)> = Vec::new();
         for detector in &self.detectors {
+            let mut merged = Vec::with_capacity(found.len());
+            let mut earlier = found.into_iter().peekable();
             for (start, end) in detector.spans(text) {
-                if found.iter().any(|&(_, s, e)| start < e && s < end) {
-                    continue;
+                while let Some(span) = earlier.next_if(|&(_, s, _)| s < start) {
+                    merged.push(span);
                 }
-                counters.add(detector.kind.counter(), 1);
-                found.push((detector.kind, start, end));
+                let overlaps_before = merged.last().is_some_and(|&(_, _, e)| e > start);
+                let overlaps_after = earlier.peek().is_some_and(|&(_, s, _)| s < end);
+                if !overlaps_before && !overlaps_after {
+                    counters.add(detector.kind.counter(), 1);
+                    merged.push((detector.kind, start, end));
+                }
             }
+            merged.extend(earlier);
+            found = merged;
         }
-        found.sort_by_key(|&(_, start, _)| start);
         // Byte offsets to character offsets, in one walk.
         let mut chars = 0;
         let mut byte = 0;
