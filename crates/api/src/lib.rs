@@ -58,5 +58,18 @@ mod step;
 
 pub use document::{Document, Metadata};
 pub use global::{GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep};
-pub use stats::{ConservationError, ErrorSample, ReadStats, ReasonCount, SchemaStats, Stats, StepStats};
+pub use stats::{
+    ConservationError, ErrorSample, ReadStats, ReasonCount, SchemaStats, Stats, StepStats, UNWRITTEN_KEPT,
+    UNWRITTEN_REMOVED,
+};
 pub use step::{Counters, Reason, ShardPass, ShardStep, Step, Verdict};
+
+/// What a panic said: its message when it has one (`panic!` with a literal or
+/// a format), for the error or drop reason a caught panic becomes.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without a message")
+}

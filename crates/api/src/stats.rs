@@ -24,6 +24,12 @@ pub struct Stats {
     /// What the output schema could not hold as given (Parquet output only).
     #[serde(default, skip_serializing_if = "SchemaStats::is_empty")]
     pub output_schema: SchemaStats,
+    /// Documents the writers could not encode (a panic in serialisation), by
+    /// output: [`UNWRITTEN_KEPT`] ones left the last step but are not in the
+    /// output (and not in `kept`); [`UNWRITTEN_REMOVED`] ones were dropped by a
+    /// step and are missing from the removed output. Samples name their ids.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unwritten: BTreeMap<String, ReasonCount>,
     /// Wall time of the task, summed over tasks when merged.
     pub seconds: f64,
 }
@@ -54,13 +60,14 @@ impl ReadStats {
     /// Counts one read error, keeping its location if there is room.
     pub fn add_error(&mut self, reason: &str, sample: ErrorSample) {
         self.records += 1;
-        let entry = self.errors.entry(reason.to_string()).or_default();
-        entry.count += 1;
-        if entry.samples.len() < MAX_ERROR_SAMPLES {
-            entry.samples.push(sample);
-        }
+        self.errors.entry(reason.to_string()).or_default().add(sample);
     }
 }
+
+/// The [`Stats::unwritten`] key of documents missing from the output.
+pub const UNWRITTEN_KEPT: &str = "kept";
+/// The [`Stats::unwritten`] key of documents missing from the removed output.
+pub const UNWRITTEN_REMOVED: &str = "removed";
 
 /// A count, with a few of the places where it happened.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -70,6 +77,24 @@ pub struct ReasonCount {
     /// Up to 20 locations (`MAX_ERROR_SAMPLES`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub samples: Vec<ErrorSample>,
+}
+
+impl ReasonCount {
+    /// Counts one more, keeping its location if there is room.
+    pub fn add(&mut self, sample: ErrorSample) {
+        self.count += 1;
+        if self.samples.len() < MAX_ERROR_SAMPLES {
+            self.samples.push(sample);
+        }
+    }
+}
+
+impl AddAssign<&ReasonCount> for ReasonCount {
+    fn add_assign(&mut self, other: &ReasonCount) {
+        self.count += other.count;
+        let room = MAX_ERROR_SAMPLES.saturating_sub(self.samples.len());
+        self.samples.extend(other.samples.iter().take(room).cloned());
+    }
 }
 
 /// Where a read error happened.
@@ -229,10 +254,11 @@ impl Stats {
             }
             flowing = step.kept;
         }
-        if flowing != self.kept {
+        let unwritten = self.unwritten.get(UNWRITTEN_KEPT).map_or(0, |u| u.count);
+        if flowing != self.kept + unwritten {
             return Err(ConservationError(format!(
-                "{} documents left the last step but {} were written",
-                flowing, self.kept
+                "{} documents left the last step but {} were written and {} could not be",
+                flowing, self.kept, unwritten
             )));
         }
         Ok(())
@@ -258,6 +284,9 @@ impl Stats {
         self.kept += other.kept;
         self.bytes_out += other.bytes_out;
         self.output_schema += &other.output_schema;
+        for (output, theirs) in &other.unwritten {
+            *self.unwritten.entry(output.clone()).or_default() += theirs;
+        }
         self.seconds += other.seconds;
         Ok(())
     }
@@ -273,10 +302,7 @@ impl AddAssign<&ReadStats> for ReadStats {
             *self.skipped.entry(kind.clone()).or_insert(0) += n;
         }
         for (reason, theirs) in &other.errors {
-            let mine = self.errors.entry(reason.clone()).or_default();
-            mine.count += theirs.count;
-            let room = MAX_ERROR_SAMPLES.saturating_sub(mine.samples.len());
-            mine.samples.extend(theirs.samples.iter().take(room).cloned());
+            *self.errors.entry(reason.clone()).or_default() += theirs;
         }
     }
 }

@@ -55,6 +55,10 @@ pub fn table(stats: &Stats) -> Table {
             detail.join(", "),
         );
     }
+    for (output, unwritten) in &stats.unwritten {
+        let example = unwritten.samples.first().map_or(String::new(), |s| s.detail.clone());
+        row(&mut table, &format!("not written ({output})"), unwritten.count, example);
+    }
     row(
         &mut table,
         "kept",

@@ -286,3 +286,66 @@ fn junk_and_missing_text_fields_are_errors() {
     assert_eq!(error(&stats, "bad_json")["count"], 1);
     assert_eq!(error(&stats, "missing_text")["count"], 1);
 }
+
+/// A panic while encoding a document (a bug a failpoint places there) costs
+/// that document only: it is counted, with its id, as not written, in the
+/// output it was going to (kept or removed), and the run goes on.
+#[test]
+fn a_panic_while_writing_a_document_costs_that_document_only() {
+    let texts = synthetic_site(6);
+    let lines: String = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| jsonl_line(&format!("d{i}"), t))
+        .collect();
+    let short = jsonl_line("short", "Too short to keep.");
+    for (format, victim, output) in [
+        ("jsonl", "d2", "kept"),
+        ("parquet", "d2", "kept"),
+        ("jsonl", "short", "removed"),
+    ] {
+        let dir = Dir::new();
+        dir.write("in/a.jsonl", format!("{lines}{short}").as_bytes());
+        dir.pipeline(&format!(
+            "input: {{ paths: [in/], format: jsonl }}\n\
+             output: {{ path: out/, format: {format}, removed: removed/ }}\n\
+             steps:\n  - gopher_quality: {{}}\n"
+        ));
+        let run = dir.tamis_with_env(
+            &["run", "pipeline.yaml", "--quiet"],
+            &[("TAMIS_FAILPOINT", &format!("write.encode:{victim}"))],
+        );
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{format}: {stderr}");
+        let stats = dir.stats("out");
+        let unwritten = &stats["unwritten"][output];
+        assert_eq!(unwritten["count"], 1, "{format}, {output}: {:#}", stats);
+        let detail = unwritten["samples"][0]["detail"].as_str().unwrap();
+        assert!(detail.contains(&format!("{victim:?}")), "{detail}");
+        let ids_in = |name: &str| -> Vec<String> {
+            let jsonl = if format == "parquet" {
+                let back = format!("{name}-back");
+                dir.pipeline(&format!(
+                    "input: {{ paths: [{name}/], format: parquet }}\noutput: {{ path: {back}/ }}\n"
+                ));
+                dir.run_ok(&[]);
+                back
+            } else {
+                name.to_string()
+            };
+            documents(&dir.path(&jsonl))
+                .iter()
+                .map(|d| d["id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let (kept, removed) = (ids_in("out"), ids_in("removed"));
+        let expected_kept: Vec<String> = (0..6)
+            .map(|i| format!("d{i}"))
+            .filter(|id| output != "kept" || id != victim)
+            .collect();
+        assert_eq!(kept, expected_kept, "{format}");
+        assert_eq!(stats["kept"], expected_kept.len(), "{format}");
+        let expected_removed: Vec<&str> = if output == "removed" { vec![] } else { vec!["short"] };
+        assert_eq!(removed, expected_removed, "{format}");
+    }
+}

@@ -66,11 +66,7 @@ pub fn run_error(py: Python<'_>, message: String, report: Option<Bound<'_, PyAny
 pub fn detached<T: Send>(py: Python<'_>, work: impl FnOnce() -> T + Send) -> PyResult<T> {
     py.detach(|| std::panic::catch_unwind(AssertUnwindSafe(work)))
         .map_err(|panic| {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
+            let message = tamis_api::panic_message(&*panic);
             run_error(
                 py,
                 format!("internal error in tamis (a bug, please report it): {message}"),

@@ -349,11 +349,7 @@ impl Iterator for ParquetReader {
                 record
             }
             Err(panic) => {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
+                let message = tamis_api::panic_message(&*panic);
                 let detail = format!("decoding panicked, the rest of the file is lost: {message}");
                 Some(Record::Error(self.error(ReadErrorKind::BadParquet, 0, detail)))
             }

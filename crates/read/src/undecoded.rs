@@ -100,11 +100,7 @@ impl Undecoded {
         let error = |kind, detail: String| location.error(&file, kind, detail);
         let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode(content, &error)));
         let mut decoded = decoded.unwrap_or_else(|panic| {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let message = tamis_api::panic_message(&*panic);
             Err(error(
                 ReadErrorKind::DecodePanic,
                 format!("decoding the record panicked: {message}"),

@@ -20,13 +20,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use tamis_api::{
-    ConservationError, Counters, Document, ErrorSample, GlobalDecider, GlobalRecorder, GlobalStep, Reason, ShardPass,
-    ShardStep, Stats, Step, StepStats, Verdict,
+    ConservationError, Counters, Document, ErrorSample, GlobalDecider, GlobalRecorder, GlobalStep, Reason, ReasonCount,
+    ShardPass, ShardStep, Stats, Step, StepStats, Verdict, UNWRITTEN_KEPT, UNWRITTEN_REMOVED,
 };
 use tamis_io::Location;
 use tamis_read::{Format, ReadError, Record, Undecoded};
 use tamis_steps::BuiltStep;
-use tamis_write::{BackgroundWriter, Compression, Destination, Outgoing, Removal, RollingWriter};
+use tamis_write::{BackgroundWriter, Compression, Destination, Outgoing, Removal, RollingWriter, Written};
 
 /// Records per batch, unless [`BATCH_BYTES`] is reached first.
 const BATCH_RECORDS: usize = 512;
@@ -732,22 +732,26 @@ impl<'p> Runner<'p> {
                         let written = writer.finish()?;
                         stats.bytes_out += written.bytes;
                         stats.output_schema += &written.schema;
+                        stats.kept -= written.unwritten.count;
+                        add_unwritten(stats, UNWRITTEN_KEPT, &written.unwritten);
                     }
                 }
                 Sink::Record { writer, recorder, .. } => {
-                    writer.finish()?;
+                    all_written(writer.finish()?)?;
                     recorder.finish()?;
                 }
                 Sink::Spill { dir, writer, pass, .. } => {
                     decider = Some(pass.finish());
-                    let files = writer.finish()?.files;
+                    let files = all_written(writer.finish()?)?;
                     source = Box::new(files.into_iter().flat_map(read_back));
                     spilled = Some(dir);
                 }
             }
         }
         if let Some(writer) = removed {
-            stats.output_schema += &writer.finish()?.schema;
+            let written = writer.finish()?;
+            stats.output_schema += &written.schema;
+            add_unwritten(stats, UNWRITTEN_REMOVED, &written.unwritten);
         }
         Ok(())
     }
@@ -961,13 +965,23 @@ fn next_name(work: &Work) -> &'static str {
     }
 }
 
-/// What a panic said.
-pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".into())
+/// Counts the documents a writer of `output` could not encode.
+fn add_unwritten(stats: &mut Stats, output: &str, unwritten: &ReasonCount) {
+    if unwritten.count > 0 {
+        *stats.unwritten.entry(output.to_string()).or_default() += unwritten;
+    }
+}
+
+/// The files of a staging writer (spilled or waiting documents), which must
+/// hold every document: the later pass over them counts on it.
+fn all_written(written: Written) -> io::Result<Vec<Location>> {
+    match written.unwritten.samples.first() {
+        None => Ok(written.files),
+        Some(sample) => Err(io::Error::other(format!(
+            "staging {} documents for a later pass: {}",
+            written.unwritten.count, sample.detail
+        ))),
+    }
 }
 
 /// Runs `run`; a panic in it fails task `task` instead of the process.
@@ -978,7 +992,7 @@ pub(crate) fn guard_panics(
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
         Err(RunError::Panic {
             task,
-            message: panic_message(&panic),
+            message: tamis_api::panic_message(&*panic).to_string(),
         })
     })
 }

@@ -4,7 +4,7 @@ use crate::{Encoder, Format, Outgoing};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
-use tamis_api::SchemaStats;
+use tamis_api::{ErrorSample, ReasonCount, SchemaStats};
 use tamis_io::{Location, Upload};
 
 /// Where parts go.
@@ -70,6 +70,9 @@ pub struct Written {
     pub bytes: u64,
     /// What their schema could not hold as given (Parquet).
     pub schema: SchemaStats,
+    /// Documents whose encoding panicked, left out; samples name the part
+    /// file and the document.
+    pub unwritten: ReasonCount,
 }
 
 /// Writes documents to numbered parts, starting a new part once one holds
@@ -84,6 +87,7 @@ pub struct RollingWriter {
     files: Vec<Location>,
     stored: u64,
     schema: SchemaStats,
+    unwritten: ReasonCount,
 }
 
 impl RollingWriter {
@@ -98,6 +102,7 @@ impl RollingWriter {
             files: Vec::new(),
             stored: 0,
             schema: SchemaStats::default(),
+            unwritten: ReasonCount::default(),
         }
     }
 
@@ -121,7 +126,21 @@ impl RollingWriter {
                 self.current.insert(encoder)
             }
         };
-        encoder.write(item)?;
+        // A panic while encoding (a bug) costs this document only. Both
+        // encoders build a document's row or line before adding it, so a
+        // panic leaves nothing of it behind.
+        let encoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            tamis_io::failpoint::panic_point("write.encode", &item.doc.id);
+            encoder.write(item)
+        }));
+        match encoded {
+            Ok(written) => written?,
+            Err(panic) => self.unwritten.add(ErrorSample {
+                file: self.files.last().map(ToString::to_string).unwrap_or_default(),
+                offset: 0,
+                detail: format!("document {:?}: {}", item.doc.id, tamis_api::panic_message(&*panic)),
+            }),
+        }
         tamis_io::failpoint::failpoint("write.part_opened");
         Ok(())
     }
@@ -142,6 +161,7 @@ impl RollingWriter {
             files: self.files,
             bytes: self.stored,
             schema: self.schema,
+            unwritten: self.unwritten,
         })
     }
 }
