@@ -103,12 +103,17 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     if dir.join("truth").is_dir() {
         let (score, per_page) = words_metric(dir, &ids, &outputs)?;
         if args.pages {
-            for (id, s) in ids.iter().zip(per_page) {
+            for (id, s) in ids.iter().zip(&per_page) {
                 eprintln!("{id}\t{:.3}\t{:.3}\t{:.3}", s.f1, s.precision, s.recall);
             }
         }
         rows.push(("words (mean per page)".into(), score, ids.len()));
+        for (page_type, pages) in page_types(dir, &ids)? {
+            let scores: Vec<Prf> = pages.iter().map(|&i| per_page[i]).collect();
+            rows.push((format!("words: {page_type}"), mean(&scores), pages.len()));
+        }
     }
+    let empty = outputs.iter().filter(|text| text.trim().is_empty()).count();
     if dir.join("ground-truth.json").is_file() {
         let truth = load_articles(&dir.join("ground-truth.json"))?;
         let predicted: HashMap<String, String> = ids.iter().cloned().zip(outputs.iter().cloned()).collect();
@@ -160,6 +165,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             "dataset": name,
             "pages": ids.len(),
             "seconds": elapsed.map(|e| e.as_secs_f64()),
+            "empty_outputs": empty,
             "metrics": metrics,
         });
         println!("{report}");
@@ -177,6 +183,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             ]);
         }
         println!("{table}");
+        println!("{empty} of {} pages with no output", ids.len());
         if let Some(elapsed) = elapsed {
             println!(
                 "{} pages extracted in {:.2} s on one thread ({:.0} pages/s, extraction only)",
@@ -252,26 +259,48 @@ fn bag_of_words(text: &str) -> HashMap<String, u32> {
 
 /// Word-level P/R/F1 per page against `truth/<id>.txt`, averaged.
 fn words_metric(dir: &Path, ids: &[String], outputs: &[String]) -> anyhow::Result<(Prf, Vec<Prf>)> {
-    let mut sum = Prf::default();
     let mut per_page = Vec::with_capacity(ids.len());
     for (id, output) in ids.iter().zip(outputs) {
         let path = dir.join("truth").join(format!("{id}.txt"));
         let truth = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let s = words_prf(&truth, output);
-        sum.precision += s.precision;
-        sum.recall += s.recall;
-        sum.f1 += s.f1;
-        per_page.push(s);
+        per_page.push(words_prf(&truth, output));
     }
-    let n = ids.len().max(1) as f64;
-    Ok((
-        Prf {
-            precision: sum.precision / n,
-            recall: sum.recall / n,
-            f1: sum.f1 / n,
-        },
-        per_page,
-    ))
+    Ok((mean(&per_page), per_page))
+}
+
+/// The mean of per-page scores.
+fn mean(scores: &[Prf]) -> Prf {
+    let n = scores.len().max(1) as f64;
+    let sum = |part: fn(&Prf) -> f64| scores.iter().map(part).sum::<f64>() / n;
+    Prf {
+        precision: sum(|s| s.precision),
+        recall: sum(|s| s.recall),
+        f1: sum(|s| s.f1),
+    }
+}
+
+/// The pages of each page type named in `meta.jsonl` (`{"id", "page_type"}`
+/// per line, as in WCXB), as indexes into `ids`; none without the file.
+fn page_types(dir: &Path, ids: &[String]) -> anyhow::Result<std::collections::BTreeMap<String, Vec<usize>>> {
+    let mut types = std::collections::BTreeMap::<String, Vec<usize>>::new();
+    let path = dir.join("meta.jsonl");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(types);
+    };
+    let mut of_page = HashMap::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let meta: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("parsing {}", path.display()))?;
+        if let (Some(id), Some(page_type)) = (meta["id"].as_str(), meta["page_type"].as_str()) {
+            of_page.insert(id.to_string(), page_type.to_string());
+        }
+    }
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(page_type) = of_page.get(id) {
+            types.entry(page_type.clone()).or_default().push(i);
+        }
+    }
+    Ok(types)
 }
 
 fn words_prf(truth: &str, predicted: &str) -> Prf {
