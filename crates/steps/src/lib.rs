@@ -24,6 +24,7 @@ pub mod line_dedup;
 pub mod pii;
 pub mod presets;
 mod quality;
+pub mod sample;
 pub mod token_count;
 pub mod url_filter;
 
@@ -66,6 +67,8 @@ pub enum StepConfig {
     Pii(pii::PiiConfig),
     /// Token count in the metadata, GPT-2 by default (datatrove `TokensCounter`); never drops.
     TokenCount(token_count::TokenCountConfig),
+    /// A deterministic fraction of the documents, by a seeded hash of the id (datatrove `SamplerFilter`).
+    Sample(sample::SampleConfig),
     /// A named chain of the steps above (`fineweb`, `fineweb2`), expanded by [`StepConfig::expand`].
     Preset(presets::PresetConfig),
 }
@@ -169,6 +172,7 @@ impl StepConfig {
             StepConfig::UrlFilter(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::Pii(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::TokenCount(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::Sample(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
         }
     }
 }
