@@ -13,6 +13,7 @@
 pub mod c4_badwords;
 pub mod c4_paragraph;
 pub mod c4_quality;
+pub mod decontaminate;
 pub mod extract;
 pub mod fasttext_classifier;
 mod fasttext_models;
@@ -69,6 +70,8 @@ pub enum StepConfig {
     TokenCount(token_count::TokenCountConfig),
     /// A deterministic fraction of the documents, by a seeded hash of the id (datatrove `SamplerFilter`).
     Sample(sample::SampleConfig),
+    /// Benchmark n-gram decontamination (datatrove `NGramsDecontFilter`); benchmarks by path.
+    Decontaminate(decontaminate::DecontaminateConfig),
     /// A named chain of the steps above (`fineweb`, `fineweb2`), expanded by [`StepConfig::expand`].
     Preset(presets::PresetConfig),
 }
@@ -173,6 +176,7 @@ impl StepConfig {
             StepConfig::Pii(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::TokenCount(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::Sample(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::Decontaminate(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
         }
     }
 }
