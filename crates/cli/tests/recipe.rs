@@ -56,3 +56,109 @@ fn sample_keeps_the_same_documents_for_any_task_count() {
     }
     assert_eq!(kept[0], kept[1]);
 }
+
+/// Benchmark-like items written for the test: a question and its gold answer.
+const QUIZ: &[(&str, &str)] = &[
+    (
+        "Which river flows through the old town of the fictional city of Varnholm before reaching the sea?",
+        "The Silverbrook river, which runs past the cathedral and the market square before it reaches the northern sea.",
+    ),
+    (
+        "What did the apprentice baker in the story forget to add to the bread on the morning of the festival?",
+        "She forgot to add salt to the dough, so every loaf sold at the festival tasted flat and oddly sweet.",
+    ),
+    (
+        "How many steps lead up to the lighthouse on the island described in the second passage of the test?",
+        "Exactly three hundred and twelve steps lead up to the lamp room at the top of the lighthouse.",
+    ),
+];
+
+fn corpus_text(shard: usize, i: usize) -> String {
+    let clean = format!(
+        "Shard {shard} page {i}: the weather was mild and the council met to discuss the budget for the new library."
+    );
+    match i % 5 {
+        // An answer quoted in a blog post, with other case and punctuation.
+        0 => format!(
+            "{clean}\nQuiz night recap! {}\nThanks for coming.",
+            QUIZ[(shard + i) % 3].1.to_uppercase().replace(',', " ;")
+        ),
+        // Question and the start of the answer, as a test page would print them.
+        1 => format!("{} {}", QUIZ[i % 3].0, &QUIZ[i % 3].1[..40]),
+        _ => clean,
+    }
+}
+
+/// The quiz as JSONL (`question`, `answer`), then as Parquet written by tamis
+/// itself (`text` = answer, a `question` column).
+fn quiz_files(dir: &Dir) {
+    let lines: String = QUIZ
+        .iter()
+        .enumerate()
+        .map(|(i, (q, a))| format!("{}\n", serde_json::json!({"id": format!("q{i}"), "question": q, "answer": a})))
+        .collect();
+    dir.write("bench/quiz.jsonl", lines.as_bytes());
+    dir.pipeline(
+        "input: { paths: [bench/quiz.jsonl], format: jsonl, text_field: answer }\n\
+         output: { path: bench/parquet/, format: parquet, columns: [{ name: question, type: string }] }\nsteps: []\n",
+    );
+    dir.run_ok(&[]);
+}
+
+#[test]
+fn decontaminate_drops_or_cuts_benchmark_text() {
+    let dir = Dir::new();
+    quiz_files(&dir);
+    let parquet: Vec<_> = std::fs::read_dir(dir.path("bench/parquet"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .collect();
+    assert_eq!(parquet.len(), 1);
+    shards(&dir, 3, 20, corpus_text);
+    let benchmarks = [
+        "[{ path: bench/quiz.jsonl, text_field: answer, query_field: question }]".to_string(),
+        format!(
+            "[{{ path: {:?}, name: quiz, query_field: question }}]",
+            parquet[0].to_string_lossy()
+        ),
+    ];
+    for (run, benchmarks) in benchmarks.iter().enumerate() {
+        let output = format!("drop{run}");
+        pipeline(&dir, &output, &format!("  - decontaminate: {{ benchmarks: {benchmarks}, n_grams: 8 }}\n"));
+        dir.run_ok(&["--tasks", "2"]);
+        let stats = dir.stats(&output);
+        let decont = step(&stats, "decontaminate");
+        // Every i % 5 in {0, 1}: 8 of 20 per shard.
+        assert_eq!(decont["dropped"]["contaminated"], 24, "{decont}");
+        assert_eq!(decont["counters"]["contaminated_quiz"], 24, "{decont}");
+        let removed = documents(&dir.path(&format!("{output}/removed")));
+        assert_eq!(removed.len(), 24);
+        assert!(removed.iter().all(|d| d["metadata"]["contaminated_task"] == "quiz"), "{removed:?}");
+        assert_eq!(documents(&dir.path(&output)).len(), 36);
+    }
+
+    pipeline(
+        &dir,
+        "cut",
+        &format!(
+            "  - decontaminate: {{ benchmarks: {}, n_grams: 8, mode: remove_spans }}\n",
+            benchmarks[0]
+        ),
+    );
+    dir.run_ok(&[]);
+    let stats = dir.stats("cut");
+    let decont = step(&stats, "decontaminate");
+    assert_eq!(decont["kept"], 60, "{decont}");
+    let kept = documents(&dir.path("cut"));
+    let post = kept.iter().find(|d| d["id"] == "0-0").unwrap();
+    assert_eq!(
+        post["text"],
+        "Shard 0 page 0: the weather was mild and the council met to discuss the budget for the new library.\n\
+         Quiz night recap! \nThanks for coming."
+    );
+    for doc in &kept {
+        let text = doc["text"].as_str().unwrap().to_lowercase();
+        assert!(!text.contains("silverbrook") && !text.contains("forgot to add salt"), "{text}");
+    }
+}
