@@ -162,3 +162,73 @@ fn decontaminate_drops_or_cuts_benchmark_text() {
         assert!(!text.contains("silverbrook") && !text.contains("forgot to add salt"), "{text}");
     }
 }
+
+/// Paragraphs that repeat across shards (navigation, boilerplate), whole
+/// documents that repeat, and unique text.
+fn bloom_text(shard: usize, i: usize) -> String {
+    match i % 4 {
+        0 => "An article that was syndicated to every shard, word for word.".to_string(),
+        1 => format!(
+            "Menu: home, news, contact\nUnique paragraph {i} of shard {shard}.\nSubscribe to our newsletter\n\nFooter line {}",
+            i % 3
+        ),
+        2 => format!("Unique paragraph {i} of shard {shard}.\nMenu: home, news, contact"),
+        _ => "Menu: home, news, contact\nSubscribe to our newsletter".to_string(),
+    }
+}
+
+#[test]
+fn bloom_dedup_gives_the_same_output_for_any_task_count() {
+    let dir = Dir::new();
+    shards(&dir, 4, 12, bloom_text);
+    let filter = "bloom_filter: { estimated_doc_count: 1000, desired_false_positive_rate: 0.0001 }";
+    let mut documents_kept = Vec::new();
+    for (tasks, partitions) in [("1", 1), ("3", 1), ("4", 1), ("2", 3)] {
+        let output = format!("doc{tasks}-{partitions}");
+        pipeline(
+            &dir,
+            &output,
+            &format!("  - bloom_dedup: {{ {filter}, num_partitions: {partitions} }}\n"),
+        );
+        dir.run_ok(&["--tasks", tasks]);
+        let stats = dir.stats(&output);
+        let bloom = step(&stats, "bloom_dedup");
+        // The syndicated article (12 copies) and the menu-only page (12)
+        // keep one copy each; the other pages name their shard and number.
+        assert_eq!(bloom["dropped"]["bloom_duplicate"], 22, "{bloom}");
+        assert_eq!(bloom["counters"]["items"], 48, "{bloom}");
+        assert_eq!(bloom["counters"]["duplicates"], 22, "{bloom}");
+        assert!(bloom["counters"]["filter_bytes"].as_u64().unwrap() >= 2396, "{bloom}");
+        assert_eq!(bloom["counters"]["hash_functions"], 14, "{bloom}");
+        documents_kept.push(ids(&documents(&dir.path(&output))));
+    }
+    assert!(documents_kept.iter().all(|k| k == &documents_kept[0]));
+    // The first copy in input order is the one kept.
+    assert!(documents_kept[0].contains(&"0-0".to_string()) && documents_kept[0].contains(&"0-3".to_string()));
+
+    let mut texts = Vec::new();
+    for tasks in ["1", "3"] {
+        let output = format!("para{tasks}");
+        pipeline(
+            &dir,
+            &output,
+            &format!("  - bloom_dedup: {{ level: paragraph, skip_empty: true, {filter} }}\n"),
+        );
+        dir.run_ok(&["--tasks", tasks]);
+        let stats = dir.stats(&output);
+        let bloom = step(&stats, "bloom_dedup");
+        let mut docs = documents(&dir.path(&output));
+        docs.sort_by_key(|d| d["id"].as_str().unwrap().to_string());
+        let text = |id: &str| docs.iter().find(|d| d["id"] == id).unwrap()["text"].as_str().unwrap().to_string();
+        // Shard 0's first pages keep everything; later ones lose the shared lines.
+        assert_eq!(text("0-0"), bloom_text(0, 0));
+        assert_eq!(text("0-1"), bloom_text(0, 1));
+        assert_eq!(text("0-2"), "Unique paragraph 2 of shard 0.");
+        assert_eq!(text("1-1"), "Unique paragraph 1 of shard 1.\n");
+        // Pages made only of shared lines are left empty and dropped.
+        assert_eq!(bloom["dropped"]["empty"].as_u64().unwrap(), 11 + 12, "{bloom}");
+        assert!(bloom["counters"]["paragraphs_removed"].as_u64().unwrap() > 40, "{bloom}");
+        texts.push(docs);
+    }
+    assert_eq!(texts[0], texts[1]);
+}

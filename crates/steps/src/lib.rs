@@ -72,6 +72,8 @@ pub enum StepConfig {
     Sample(sample::SampleConfig),
     /// Benchmark n-gram decontamination (datatrove `NGramsDecontFilter`); benchmarks by path.
     Decontaminate(decontaminate::DecontaminateConfig),
+    /// Dolma's one-pass Bloom-filter deduplication of documents or paragraphs, corpus-wide.
+    BloomDedup(tamis_dedup::BloomDedupConfig),
     /// A named chain of the steps above (`fineweb`, `fineweb2`), expanded by [`StepConfig::expand`].
     Preset(presets::PresetConfig),
 }
@@ -177,6 +179,14 @@ impl StepConfig {
             StepConfig::TokenCount(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::Sample(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::Decontaminate(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::BloomDedup(config) => {
+                let step = tamis_dedup::BloomDedup::new(config.clone()).map_err(|(key, message)| ConfigError {
+                    step: "bloom_dedup",
+                    key,
+                    message,
+                })?;
+                Ok(BuiltStep::Global(Box::new(step)))
+            }
         }
     }
 }
