@@ -396,20 +396,43 @@ impl Decontaminate {
 
     /// The first indexed n-gram of `text`: its benchmark and its text.
     pub fn first_match(&self, text: &str) -> Option<(usize, String)> {
+        thread_local! {
+            static WORDS: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
         NORMALIZER.with(|n| {
             let mut n = n.borrow_mut();
             let normalized = n.normalize(text);
             let mut words = Vec::new();
             self.ngrams.words.split(normalized, &mut words);
-            let (mut joined, mut found) = (String::new(), None);
-            self.ngrams.each_hash(&words, &mut joined, |i, h| match self.index.benchmark(h) {
-                Some(b) => {
-                    found = Some((b, words[i..i + self.ngrams.n].join(" ")));
-                    false
+            let n = self.ngrams.n;
+            if words.len() < n {
+                return None;
+            }
+            WORDS.with(|spans| {
+                // Byte ranges of the words in `normalized`: an n-gram whose
+                // words are one space apart is hashed in place.
+                let spans = &mut *spans.borrow_mut();
+                spans.clear();
+                let base = normalized.as_ptr() as usize;
+                spans.extend(words.iter().map(|w| (w.as_ptr() as usize - base, w.len())));
+                let mut joined = String::new();
+                for i in 0..=words.len() - n {
+                    let (start, _) = spans[i];
+                    let (last, len) = spans[i + n - 1];
+                    let length: usize = spans[i..i + n].iter().map(|s| s.1).sum::<usize>() + n - 1;
+                    let h = if last + len - start == length {
+                        hash(&normalized.as_bytes()[start..last + len])
+                    } else {
+                        joined.clear();
+                        joined.push_str(&words[i..i + n].join(" "));
+                        hash(joined.as_bytes())
+                    };
+                    if let Some(b) = self.index.benchmark(h) {
+                        return Some((b, words[i..i + n].join(" ")));
+                    }
                 }
-                None => true,
-            });
-            found
+                None
+            })
         })
     }
 
