@@ -10,7 +10,12 @@ use serde_json::Value;
 fn shards(dir: &Dir, shards: usize, per_shard: usize, text: impl Fn(usize, usize) -> String) {
     for shard in 0..shards {
         let lines: String = (0..per_shard)
-            .map(|i| format!("{}\n", serde_json::json!({"id": format!("{shard}-{i}"), "text": text(shard, i)})))
+            .map(|i| {
+                format!(
+                    "{}\n",
+                    serde_json::json!({"id": format!("{shard}-{i}"), "text": text(shard, i)})
+                )
+            })
             .collect();
         dir.write(&format!("in/{shard}.jsonl"), lines.as_bytes());
     }
@@ -29,7 +34,12 @@ fn ids(docs: &[Value]) -> Vec<String> {
 }
 
 fn step<'s>(stats: &'s Value, name: &str) -> &'s Value {
-    stats["steps"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap()
+    stats["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap()
 }
 
 #[test]
@@ -95,7 +105,12 @@ fn quiz_files(dir: &Dir) {
     let lines: String = QUIZ
         .iter()
         .enumerate()
-        .map(|(i, (q, a))| format!("{}\n", serde_json::json!({"id": format!("q{i}"), "question": q, "answer": a})))
+        .map(|(i, (q, a))| {
+            format!(
+                "{}\n",
+                serde_json::json!({"id": format!("q{i}"), "question": q, "answer": a})
+            )
+        })
         .collect();
     dir.write("bench/quiz.jsonl", lines.as_bytes());
     dir.pipeline(
@@ -125,7 +140,11 @@ fn decontaminate_drops_or_cuts_benchmark_text() {
     ];
     for (run, benchmarks) in benchmarks.iter().enumerate() {
         let output = format!("drop{run}");
-        pipeline(&dir, &output, &format!("  - decontaminate: {{ benchmarks: {benchmarks}, n_grams: 8 }}\n"));
+        pipeline(
+            &dir,
+            &output,
+            &format!("  - decontaminate: {{ benchmarks: {benchmarks}, n_grams: 8 }}\n"),
+        );
         dir.run_ok(&["--tasks", "2"]);
         let stats = dir.stats(&output);
         let decont = step(&stats, "decontaminate");
@@ -134,7 +153,10 @@ fn decontaminate_drops_or_cuts_benchmark_text() {
         assert_eq!(decont["counters"]["contaminated_quiz"], 24, "{decont}");
         let removed = documents(&dir.path(&format!("{output}/removed")));
         assert_eq!(removed.len(), 24);
-        assert!(removed.iter().all(|d| d["metadata"]["contaminated_task"] == "quiz"), "{removed:?}");
+        assert!(
+            removed.iter().all(|d| d["metadata"]["contaminated_task"] == "quiz"),
+            "{removed:?}"
+        );
         assert_eq!(documents(&dir.path(&output)).len(), 36);
     }
 
@@ -159,7 +181,10 @@ fn decontaminate_drops_or_cuts_benchmark_text() {
     );
     for doc in &kept {
         let text = doc["text"].as_str().unwrap().to_lowercase();
-        assert!(!text.contains("silverbrook") && !text.contains("forgot to add salt"), "{text}");
+        assert!(
+            !text.contains("silverbrook") && !text.contains("forgot to add salt"),
+            "{text}"
+        );
     }
 }
 
@@ -219,7 +244,12 @@ fn bloom_dedup_gives_the_same_output_for_any_task_count() {
         let bloom = step(&stats, "bloom_dedup");
         let mut docs = documents(&dir.path(&output));
         docs.sort_by_key(|d| d["id"].as_str().unwrap().to_string());
-        let text = |id: &str| docs.iter().find(|d| d["id"] == id).unwrap()["text"].as_str().unwrap().to_string();
+        let text = |id: &str| {
+            docs.iter().find(|d| d["id"] == id).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
         // Shard 0's first pages keep everything; later ones lose the shared lines.
         assert_eq!(text("0-0"), bloom_text(0, 0));
         assert_eq!(text("0-1"), bloom_text(0, 1));
@@ -227,7 +257,10 @@ fn bloom_dedup_gives_the_same_output_for_any_task_count() {
         assert_eq!(text("1-1"), "Unique paragraph 1 of shard 1.\n");
         // Pages made only of shared lines are left empty and dropped.
         assert_eq!(bloom["dropped"]["empty"].as_u64().unwrap(), 11 + 12, "{bloom}");
-        assert!(bloom["counters"]["paragraphs_removed"].as_u64().unwrap() > 40, "{bloom}");
+        assert!(
+            bloom["counters"]["paragraphs_removed"].as_u64().unwrap() > 40,
+            "{bloom}"
+        );
         texts.push(docs);
     }
     assert_eq!(texts[0], texts[1]);

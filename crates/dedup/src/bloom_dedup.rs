@@ -153,7 +153,10 @@ impl BloomDedupConfig {
     pub fn partition_shape(&self) -> Result<BloomShape, (&'static str, String)> {
         let bloom = &self.bloom_filter;
         if !(1..=4096).contains(&self.num_partitions) {
-            return Err(("num_partitions", format!("{} is not between 1 and 4096", self.num_partitions)));
+            return Err((
+                "num_partitions",
+                format!("{} is not between 1 and 4096", self.num_partitions),
+            ));
         }
         if bloom.estimated_doc_count == 0 {
             return Err((
@@ -176,7 +179,10 @@ impl BloomDedupConfig {
             BloomShape::for_rate(expected, rate)
         };
         if shape.bytes().saturating_mul(parts) > 1 << 40 {
-            return Err(("bloom_filter", format!("{} bytes is more than 1 TiB", shape.bytes() * parts)));
+            return Err((
+                "bloom_filter",
+                format!("{} bytes is more than 1 TiB", shape.bytes() * parts),
+            ));
         }
         Ok(shape)
     }
@@ -237,7 +243,6 @@ impl BloomDedup {
             },
         }
     }
-
 }
 
 /// The partition of the item whose hash starts with `h1`: a multiplicative
@@ -257,7 +262,8 @@ impl GlobalRecorder for Recorder {
     fn record(&mut self, summary: &[u64]) -> io::Result<()> {
         for item in summary.chunks_exact(3) {
             let partition = partition(item[1], self.count);
-            self.partitions.push(partition, &[self.ordinal, item[0], item[1], item[2]])?;
+            self.partitions
+                .push(partition, &[self.ordinal, item[0], item[1], item[2]])?;
         }
         self.ordinal += 1;
         Ok(())
@@ -352,7 +358,11 @@ impl GlobalStep for BloomDedup {
         counters.add("filter_bits_set", filter.bits_set());
         if unit == 0 {
             counters.add("hash_functions", u64::from(self.shape.hashes));
-            let expected = self.config.bloom_filter.estimated_doc_count.div_ceil(self.config.num_partitions as u64);
+            let expected = self
+                .config
+                .bloom_filter
+                .estimated_doc_count
+                .div_ceil(self.config.num_partitions as u64);
             let rate = self.shape.false_positive_rate(expected);
             counters.add("expected_false_positive_ppm", (rate * 1e6).round() as u64);
         }
@@ -393,7 +403,8 @@ impl GlobalDecider for Decider {
         if dups[0].1 == WHOLE {
             if self.config.annotate {
                 let chars = doc.text.chars().count();
-                doc.metadata.insert(self.config.attribute_name.clone(), json!([[0, chars, 1]]));
+                doc.metadata
+                    .insert(self.config.attribute_name.clone(), json!([[0, chars, 1]]));
                 return Verdict::Keep;
             }
             return Verdict::Drop(DUPLICATE);
@@ -416,7 +427,8 @@ impl GlobalDecider for Decider {
         counters.add("paragraphs_removed", spans.len() as u64);
         counters.add("bytes_removed", removed);
         if self.config.annotate {
-            doc.metadata.insert(self.config.attribute_name.clone(), Value::Array(spans));
+            doc.metadata
+                .insert(self.config.attribute_name.clone(), Value::Array(spans));
             return Verdict::Keep;
         }
         doc.text = kept.join(separator);
@@ -441,10 +453,17 @@ mod tests {
         let ok = config(r#"{"bloom_filter": {"estimated_doc_count": 1000, "desired_false_positive_rate": 0.01}}"#);
         assert_eq!(BloomDedup::new(ok).unwrap().partition_shape().hashes, 7);
         let no_count = config(r#"{"bloom_filter": {"desired_false_positive_rate": 0.01}}"#);
-        assert_eq!(BloomDedup::new(no_count).err().unwrap().0, "bloom_filter.estimated_doc_count");
+        assert_eq!(
+            BloomDedup::new(no_count).err().unwrap().0,
+            "bloom_filter.estimated_doc_count"
+        );
         let no_rate = config(r#"{"bloom_filter": {"estimated_doc_count": 10}}"#);
-        assert_eq!(BloomDedup::new(no_rate).err().unwrap().0, "bloom_filter.desired_false_positive_rate");
-        let sized = config(r#"{"bloom_filter": {"estimated_doc_count": 1000, "size_in_bytes": 4096}, "num_partitions": 2}"#);
+        assert_eq!(
+            BloomDedup::new(no_rate).err().unwrap().0,
+            "bloom_filter.desired_false_positive_rate"
+        );
+        let sized =
+            config(r#"{"bloom_filter": {"estimated_doc_count": 1000, "size_in_bytes": 4096}, "num_partitions": 2}"#);
         assert_eq!(BloomDedup::new(sized).unwrap().partition_shape().bytes(), 2048);
         let huge = config(r#"{"bloom_filter": {"estimated_doc_count": 1000, "size_in_bytes": 2000000000000}}"#);
         assert!(BloomDedup::new(huge).is_err());

@@ -278,14 +278,19 @@ fn build_index(config: &DecontaminateConfig) -> Result<NgramIndex, String> {
     for (b, benchmark) in config.benchmarks.iter().enumerate() {
         let name = benchmark.name.clone().unwrap_or_else(|| default_name(&benchmark.path));
         if name.is_empty() || index.names.contains(&name) {
-            return Err(format!("benchmark {name:?} ({}): names must be distinct and not empty", benchmark.path));
+            return Err(format!(
+                "benchmark {name:?} ({}): names must be distinct and not empty",
+                benchmark.path
+            ));
         }
         hashes.clear();
         read_benchmark(benchmark, &ngrams, config, &mut hashes).map_err(|e| format!("{}: {e}", benchmark.path))?;
         for &h in &hashes {
             index.hashes.entry(h).or_insert(b as u32);
         }
-        index.counters.push(Box::leak(format!("contaminated_{name}").into_boxed_str()));
+        index
+            .counters
+            .push(Box::leak(format!("contaminated_{name}").into_boxed_str()));
         index.names.push(name);
     }
     Ok(index)
@@ -314,7 +319,11 @@ fn read_benchmark(
             if bytes.len() % 8 != 0 {
                 return Err(format!("{} bytes is not a whole number of u64 hashes", bytes.len()));
             }
-            out.extend(bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())));
+            out.extend(
+                bytes
+                    .chunks_exact(8)
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())),
+            );
             return Ok(());
         }
         BenchmarkFormat::Jsonl => tamis_read::Format::Jsonl,
@@ -539,8 +548,10 @@ impl Step for Decontaminate {
 mod tests {
     use super::*;
 
-    const QUESTION: &str = "Which planet of the solar system has the largest number of confirmed moons orbiting it as of today?";
-    const ANSWER: &str = "Saturn, with one hundred and forty six confirmed moons, more than any other planet in the solar system.";
+    const QUESTION: &str =
+        "Which planet of the solar system has the largest number of confirmed moons orbiting it as of today?";
+    const ANSWER: &str =
+        "Saturn, with one hundred and forty six confirmed moons, more than any other planet in the solar system.";
 
     fn write(name: &str, lines: &[serde_json::Value]) -> String {
         let dir = std::env::temp_dir().join(format!("tamis-decont-{}", std::process::id()));
@@ -572,7 +583,10 @@ mod tests {
     fn qa(test: &str) -> String {
         write(
             &format!("{test}/quiz.jsonl"),
-            &[serde_json::json!({"question": QUESTION, "answer": ANSWER}), serde_json::json!({"question": "Short?", "answer": "Yes."})],
+            &[
+                serde_json::json!({"question": QUESTION, "answer": ANSWER}),
+                serde_json::json!({"question": "Short?", "answer": "Yes."}),
+            ],
         )
     }
 
@@ -582,10 +596,16 @@ mod tests {
         assert_eq!(step.index().names, ["quiz"]);
         let mut counters = Counters::default();
         // The label, with other case, punctuation, spacing and digits.
-        let mut doc = Document::new("a", "Intro. SATURN -- with one hundred and forty-six confirmed   moons; more than any other planet!");
+        let mut doc = Document::new(
+            "a",
+            "Intro. SATURN -- with one hundred and forty-six confirmed   moons; more than any other planet!",
+        );
         assert_eq!(step.process(&mut doc, &mut counters), Verdict::Drop(CONTAMINATED));
         assert_eq!(doc.metadata["contaminated_task"], "quiz");
-        assert_eq!(doc.metadata["contaminated_ngram"], "saturn with one hundred and forty six confirmed");
+        assert_eq!(
+            doc.metadata["contaminated_ngram"],
+            "saturn with one hundred and forty six confirmed"
+        );
         // Straddling query and label (find_overlap_ngrams).
         let mut overlap = Document::new("b", "orbiting it as of today? Saturn, with one hundred and");
         assert_eq!(step.process(&mut overlap, &mut counters), Verdict::Drop(CONTAMINATED));
@@ -601,7 +621,10 @@ mod tests {
         with_query.find_query_ngrams = true;
         with_query.find_overlap_ngrams = false;
         let step = with_query.build().unwrap();
-        assert_eq!(step.process(&mut Document::new("c", QUESTION), &mut counters), Verdict::Drop(CONTAMINATED));
+        assert_eq!(
+            step.process(&mut Document::new("c", QUESTION), &mut counters),
+            Verdict::Drop(CONTAMINATED)
+        );
         let mut overlap = Document::new("b", "orbiting it as of today? Saturn, with one hundred");
         assert_eq!(step.process(&mut overlap, &mut counters), Verdict::Keep);
     }
@@ -618,7 +641,10 @@ mod tests {
         let mut out = Vec::new();
         ngrams.benchmark_hashes("f g h i j", Some("a b c d e"), &c, &mut out);
         let h = |s: &str| hash(s.as_bytes());
-        assert_eq!(out, [h("f g h i"), h("g h i j"), h("c d e f"), h("d e f g"), h("e f g h")]);
+        assert_eq!(
+            out,
+            [h("f g h i"), h("g h i j"), h("c d e f"), h("d e f g"), h("e f g h")]
+        );
         c.find_query_ngrams = true;
         out.clear();
         ngrams.benchmark_hashes("f g", Some("a b c d e"), &c, &mut out);
@@ -647,12 +673,18 @@ mod tests {
         assert_eq!(missing.build().err().unwrap().key, "benchmarks");
         let bad = write("bad/bad.jsonl", &[serde_json::json!({"answer": 3})]);
         assert!(config(bad, 12, DecontMode::Drop).build().is_err());
-        assert_eq!(config(qa("bad"), 0, DecontMode::Drop).build().err().unwrap().key, "n_grams");
+        assert_eq!(
+            config(qa("bad"), 0, DecontMode::Drop).build().err().unwrap().key,
+            "n_grams"
+        );
         let yaml = "benchmarks: [{ path: x.jsonl, text_fild: a }]";
         assert!(serde_saphyr::from_str::<DecontaminateConfig>(yaml).is_err());
         let yaml = "benchmarks: [{ path: x.jsonl }]\nmode: remove_spans";
         let parsed: DecontaminateConfig = serde_saphyr::from_str(yaml).unwrap();
-        assert_eq!((parsed.n_grams, parsed.mode, parsed.find_overlap_ngrams), (12, DecontMode::RemoveSpans, true));
+        assert_eq!(
+            (parsed.n_grams, parsed.mode, parsed.find_overlap_ngrams),
+            (12, DecontMode::RemoveSpans, true)
+        );
     }
 
     #[test]
@@ -666,7 +698,10 @@ mod tests {
         c.benchmarks[0].query_field = None;
         let step = c.build().unwrap();
         let mut doc = Document::new("x", "The quick brown fox jumps over the lazy dog, again and again.");
-        assert_eq!(step.process(&mut doc, &mut Counters::default()), Verdict::Drop(CONTAMINATED));
+        assert_eq!(
+            step.process(&mut doc, &mut Counters::default()),
+            Verdict::Drop(CONTAMINATED)
+        );
         assert_eq!(doc.metadata["contaminated_task"], "hellaswag");
     }
 }
