@@ -265,3 +265,22 @@ fn bloom_dedup_gives_the_same_output_for_any_task_count() {
     }
     assert_eq!(texts[0], texts[1]);
 }
+
+#[test]
+fn bad_configurations_are_refused_with_their_key() {
+    let dir = Dir::new();
+    shards(&dir, 1, 2, |_, i| format!("document {i}"));
+    for (steps, key) in [
+        ("  - sample: { rate: 1.5 }\n", "sample.rate"),
+        ("  - decontaminate: { benchmarks: [{ path: missing.jsonl }] }\n", "decontaminate.benchmarks"),
+        (
+            "  - bloom_dedup: { bloom_filter: { desired_false_positive_rate: 0.01 } }\n",
+            "bloom_dedup.bloom_filter.estimated_doc_count",
+        ),
+    ] {
+        pipeline(&dir, "out", steps);
+        let output = dir.tamis(&["run", "pipeline.yaml", "--quiet"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success() && stderr.contains(key), "{steps}: {stderr}");
+    }
+}

@@ -234,7 +234,9 @@ impl Ngrams {
 }
 
 /// The index for `config`, built at the first call in the process and shared
-/// by every later call with the same benchmarks and n-gram settings.
+/// by every later call with the same benchmarks and n-gram settings (a
+/// benchmark file rewritten under the same path during a long-lived process
+/// is not read again).
 pub fn index(config: &DecontaminateConfig) -> Result<Arc<NgramIndex>, String> {
     static INDEXES: OnceLock<Mutex<HashMap<String, Arc<NgramIndex>>>> = OnceLock::new();
     let key = format!(
