@@ -272,7 +272,10 @@ fn bad_configurations_are_refused_with_their_key() {
     shards(&dir, 1, 2, |_, i| format!("document {i}"));
     for (steps, key) in [
         ("  - sample: { rate: 1.5 }\n", "sample.rate"),
-        ("  - decontaminate: { benchmarks: [{ path: missing.jsonl }] }\n", "decontaminate.benchmarks"),
+        (
+            "  - decontaminate: { benchmarks: [{ path: missing.jsonl }] }\n",
+            "decontaminate.benchmarks",
+        ),
         (
             "  - bloom_dedup: { bloom_filter: { desired_false_positive_rate: 0.01 } }\n",
             "bloom_dedup.bloom_filter.estimated_doc_count",
