@@ -690,6 +690,32 @@ mod tests {
     }
 
     #[test]
+    fn benchmarks_load_from_object_storage_compressed_or_not() {
+        let item = serde_json::json!({"question": QUESTION, "answer": ANSWER}).to_string() + "\n";
+        let plain = tamis_io::Location::parse("memory://bench/quiz.jsonl").unwrap();
+        plain.write(item.as_bytes()).unwrap();
+        let mut gz = Vec::new();
+        {
+            use std::io::Write;
+            let mut encoder = flate2::write::GzEncoder::new(&mut gz, flate2::Compression::default());
+            encoder.write_all(item.as_bytes()).unwrap();
+            encoder.finish().unwrap();
+        }
+        let compressed = tamis_io::Location::parse("memory://bench/quiz2.jsonl.gz").unwrap();
+        compressed.write(&gz).unwrap();
+        for path in ["memory://bench/quiz.jsonl", "memory://bench/quiz2.jsonl.gz"] {
+            let step = config(path.into(), 8, DecontMode::Drop).build().unwrap();
+            assert!(step.index().len() > 10, "{path}");
+            let mut doc = Document::new("a", ANSWER);
+            assert_eq!(
+                step.process(&mut doc, &mut Counters::default()),
+                Verdict::Drop(CONTAMINATED)
+            );
+        }
+        assert_eq!(default_name("memory://bench/quiz2.jsonl.gz"), "quiz2");
+    }
+
+    #[test]
     fn datatrove_index_files_load() {
         let dir = std::env::temp_dir().join(format!("tamis-decont-idx-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
