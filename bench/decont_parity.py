@@ -20,8 +20,9 @@ item is rewritten to upper case with its commas doubled, so that normalisation h
   `--workers 1`, timed around the process; then again with datatrove's `.index.hashes` files
   (`format: hashes`). The tasks are listed in reverse order: datatrove names an n-gram held by several
   tasks after the last index file it loads, tamis after the first benchmark listed.
-tamis under `taskset -c 1`. Wall and CPU time both reported: the machine may be shared. Compared per document: kept or removed, `contaminated_task`,
-`contaminated_ngram`.
+tamis under `taskset -c 1`. Wall and CPU time both reported: the machine may be shared. Compared per
+document: kept or removed, `contaminated_task`, `contaminated_ngram`. Then `mode: remove_spans` followed
+by `mode: drop` over the same documents: the second must find nothing left.
 """
 import argparse
 import glob
@@ -169,6 +170,20 @@ def main():
         status |= 1 if differ else 0
         rows.append((f"tamis `decontaminate`, {label}: whole process", seconds, cpu))
         rows.append((f"tamis `decontaminate`, {label}: the step (stats.json)", step_seconds, None))
+    # remove_spans, then drop: the cut must leave no benchmark n-gram behind.
+    with tempfile.TemporaryDirectory(prefix="tamis-decont-cut-") as out:
+        pipeline = os.path.join(out, "pipeline.yaml")
+        with open(pipeline, "w") as f:
+            f.write(f"input: {{ paths: [{docs_path!r}], format: jsonl }}\noutput: {{ path: {os.path.join(out, 'out')!r} }}\n"
+                    f"steps:\n  - decontaminate: {{ benchmarks: [{jsonl}], mode: remove_spans }}\n"
+                    f"  - decontaminate: {{ benchmarks: [{jsonl}] }}\n")
+        subprocess.run([args.tamis, "run", pipeline, "--quiet"], check=True)
+        with open(os.path.join(out, "out", "stats.json")) as f:
+            cut, check = [st for st in json.load(f)["steps"] if st["name"] == "decontaminate"]
+    left = sum(check["dropped"].values())
+    print(f"remove_spans: {cut.get('counters', {})}, dropped {cut['dropped']}; "
+          f"documents still contaminated after the cut: {left}")
+    status |= 1 if left else 0
     print("\n| tool (one core) | wall s | CPU s | docs/s (wall) | MB/s (wall) | × datatrove (wall) | × datatrove (CPU) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, seconds, cpu in rows:
