@@ -9,10 +9,14 @@
 //!   storage for each other, and the rules that make a redo leave nothing stale;
 //! - [`clusters`]: document keys, the deterministic parallel union-find, the
 //!   per-shard cluster files and the decider reading them;
+//! - [`bloom`], [`bloom_dedup`]: Dolma's one-pass Bloom-filter deduplication,
+//!   its key files ordered so that the result does not depend on the task count;
 //! - [`minhash`], [`exact`]: the two steps, as [`tamis_api::GlobalStep`]s that the
 //!   runner drives phase by phase.
 #![deny(missing_docs)]
 
+pub mod bloom;
+pub mod bloom_dedup;
 pub mod clusters;
 pub mod exact;
 pub mod exchange;
@@ -23,6 +27,7 @@ pub mod runs;
 pub mod signature;
 pub mod words;
 
+pub use bloom_dedup::{BloomDedup, BloomDedupConfig};
 pub use exact::{ExactDedup, ExactDedupConfig};
 pub use minhash::{MinhashDedup, MinhashDedupConfig};
 pub use signature::{HashFunction, Minhasher, SignatureConfig};

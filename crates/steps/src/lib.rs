@@ -13,6 +13,7 @@
 pub mod c4_badwords;
 pub mod c4_paragraph;
 pub mod c4_quality;
+pub mod decontaminate;
 pub mod extract;
 pub mod fasttext_classifier;
 mod fasttext_models;
@@ -24,6 +25,7 @@ pub mod line_dedup;
 pub mod pii;
 pub mod presets;
 mod quality;
+pub mod sample;
 pub mod token_count;
 pub mod url_filter;
 
@@ -66,6 +68,12 @@ pub enum StepConfig {
     Pii(pii::PiiConfig),
     /// Token count in the metadata, GPT-2 by default (datatrove `TokensCounter`); never drops.
     TokenCount(token_count::TokenCountConfig),
+    /// A deterministic fraction of the documents, by a seeded hash of the id (datatrove `SamplerFilter`).
+    Sample(sample::SampleConfig),
+    /// Benchmark n-gram decontamination (datatrove `NGramsDecontFilter`); benchmarks by path.
+    Decontaminate(decontaminate::DecontaminateConfig),
+    /// Dolma's one-pass Bloom-filter deduplication of documents or paragraphs, corpus-wide.
+    BloomDedup(tamis_dedup::BloomDedupConfig),
     /// A named chain of the steps above (`fineweb`, `fineweb2`), expanded by [`StepConfig::expand`].
     Preset(presets::PresetConfig),
 }
@@ -169,6 +177,16 @@ impl StepConfig {
             StepConfig::UrlFilter(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::Pii(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
             StepConfig::TokenCount(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::Sample(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::Decontaminate(config) => Ok(BuiltStep::Document(Box::new(config.build()?))),
+            StepConfig::BloomDedup(config) => {
+                let step = tamis_dedup::BloomDedup::new(config.clone()).map_err(|(key, message)| ConfigError {
+                    step: "bloom_dedup",
+                    key,
+                    message,
+                })?;
+                Ok(BuiltStep::Global(Box::new(step)))
+            }
         }
     }
 }
