@@ -1,5 +1,5 @@
-//! Corpus-wide deduplication: exact (on normalised text or any field) and
-//! MinHash-LSH near-duplicates, with signatures bit-identical to datatrove 0.10.1.
+//! Corpus-wide deduplication: exact (on normalised text or any field),
+//! MinHash-LSH near-duplicates and repeated sentence spans, with signatures bit-identical to datatrove 0.10.1.
 //!
 //! - [`normalize`] (tamis-text's), [`words`], [`permutations`], [`signature`]: from a text to
 //!   its MinHash signature;
@@ -9,8 +9,9 @@
 //!   storage for each other, and the rules that make a redo leave nothing stale;
 //! - [`clusters`]: document keys, the deterministic parallel union-find, the
 //!   per-shard cluster files and the decider reading them;
-//! - [`minhash`], [`exact`]: the two steps, as [`tamis_api::GlobalStep`]s that the
-//!   runner drives phase by phase.
+//! - [`sentences`]: sentence windows hashed and cut as datatrove's `SentenceDedup`;
+//! - [`minhash`], [`exact`], [`sentence_dedup`]: the steps, as
+//!   [`tamis_api::GlobalStep`]s that the runner drives phase by phase.
 #![deny(missing_docs)]
 
 pub mod clusters;
@@ -20,10 +21,13 @@ pub mod minhash;
 pub use tamis_text::normalize;
 pub mod permutations;
 pub mod runs;
+pub mod sentence_dedup;
+pub mod sentences;
 pub mod signature;
 pub mod words;
 
 pub use exact::{ExactDedup, ExactDedupConfig};
 pub use minhash::{MinhashDedup, MinhashDedupConfig};
+pub use sentence_dedup::{SentenceDedup, SentenceDedupConfig};
 pub use signature::{HashFunction, Minhasher, SignatureConfig};
 pub use words::{SpaceWords, TextWords, WordSplitter};

@@ -30,7 +30,7 @@ pub mod url_filter;
 use serde::Deserialize;
 use std::sync::Arc;
 use tamis_api::{GlobalStep, ShardStep, Step};
-use tamis_dedup::{ExactDedupConfig, MinhashDedupConfig};
+use tamis_dedup::{ExactDedupConfig, MinhashDedupConfig, SentenceDedupConfig};
 
 /// One entry of a pipeline's `steps:` list.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -48,6 +48,8 @@ pub enum StepConfig {
     ExactDedup(ExactDedupConfig),
     /// Corpus-wide MinHash LSH near-duplicate removal (datatrove's signatures).
     MinhashDedup(MinhashDedupConfig),
+    /// Corpus-wide removal of repeated 3-sentence spans (datatrove's `SentenceDedup`).
+    SentenceDedup(SentenceDedupConfig),
     /// Gopher repetition rules (Rae et al. 2021; datatrove `GopherRepetitionFilter`).
     GopherRepetition(gopher_repetition::GopherRepetitionConfig),
     /// Gopher quality rules (Rae et al. 2021; datatrove `GopherQualityFilter`).
@@ -153,6 +155,16 @@ impl StepConfig {
                 Ok(BuiltStep::Global(Box::new(tamis_dedup::MinhashDedup::new(
                     config.clone(),
                     words,
+                ))))
+            }
+            StepConfig::SentenceDedup(config) => {
+                config.check().map_err(|(key, message)| ConfigError {
+                    step: "sentence_dedup",
+                    key,
+                    message,
+                })?;
+                Ok(BuiltStep::Global(Box::new(tamis_dedup::SentenceDedup::new(
+                    config.clone(),
                 ))))
             }
             StepConfig::Preset(_) => Err(ConfigError {
