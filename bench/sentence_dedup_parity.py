@@ -17,6 +17,8 @@ English spaCy tokenizer), or with `--mode lines` `split_sentences=False`. Pinned
   LocalPipelineExecutor with one worker, in this process;
 - tamis: `tamis run` of a pipeline with the one step `sentence_dedup`, `--workers 1`.
 
+Wall time and CPU time (user + system) of each: on a shared machine the CPU time is the steadier figure.
+
 A document agrees when both drop it, or both keep it with the same text. Results go to
 bench/work/sentence_dedup_parity.json; the differences (up to 20) are printed with both texts' first change.
 """
@@ -26,6 +28,7 @@ import glob
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -43,6 +46,15 @@ from datatrove.pipeline.dedup.sentence_dedup import (  # noqa: E402
 )
 from datatrove.pipeline.readers import JsonlReader  # noqa: E402
 from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
+from loguru import logger  # noqa: E402
+
+logger.remove()
+logger.add(sys.stderr, level="WARNING")
+
+def cpu_seconds(who):
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "bench", "work", "sentdedup")
@@ -78,9 +90,9 @@ def run_datatrove(path, n, mode):
     def execute(name, pipeline):
         executor = LocalPipelineExecutor(pipeline=pipeline, tasks=1, workers=1,
                                          logging_dir=os.path.join(base, "logs", name))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds(resource.RUSAGE_SELF)
         executor.run()
-        return time.perf_counter() - start
+        return time.perf_counter() - start, cpu_seconds(resource.RUSAGE_SELF) - cpu
 
     stages = {
         "signatures": execute("signatures", [
@@ -98,7 +110,11 @@ def run_datatrove(path, n, mode):
             JsonlWriter(os.path.join(base, "out"), compression=None),
         ]),
     }
-    return {"seconds": sum(stages.values()), "stages": stages}, read_docs(os.path.join(base, "out"))
+    return {
+        "seconds": sum(wall for wall, _ in stages.values()),
+        "cpu_seconds": sum(cpu for _, cpu in stages.values()),
+        "stages": stages,
+    }, read_docs(os.path.join(base, "out"))
 
 
 def run_tamis(binary, path, n, mode):
@@ -112,13 +128,13 @@ def run_tamis(binary, path, n, mode):
                 f"output: {{ path: {base}/out, format: jsonl, removed: {base}/removed }}\n"
                 f"steps:\n  - sentence_dedup: {step}\n")
     cmd = ["taskset", "-c", "0", binary, "run", pipeline, "--workers", "1", "-q"]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds(resource.RUSAGE_CHILDREN)
     done = subprocess.run(cmd, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
     if done.returncode != 0:
         raise SystemExit(f"tamis failed: {done.stderr}")
     stats = json.load(open(os.path.join(base, "out", "stats.json")))
-    return {"seconds": seconds, "step": stats["steps"][0]}, read_docs(os.path.join(base, "out"))
+    return {"seconds": seconds, "cpu_seconds": cpu, "step": stats["steps"][0]}, read_docs(os.path.join(base, "out"))
 
 
 def first_change(a, b):
@@ -155,8 +171,10 @@ def main():
         "agree": agree,
         "parity": agree / len(ids),
         "differences": len(differences),
-        "seconds": {"datatrove": datatrove, "tamis": tamis["seconds"]},
+        "datatrove": datatrove,
+        "tamis": {"seconds": tamis["seconds"], "cpu_seconds": tamis["cpu_seconds"]},
         "speedup": datatrove["seconds"] / tamis["seconds"],
+        "cpu_speedup": datatrove["cpu_seconds"] / tamis["cpu_seconds"],
     }
     print(json.dumps(result, indent=1))
     for doc_id, a, b in differences[:20]:
