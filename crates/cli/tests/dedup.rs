@@ -327,7 +327,12 @@ fn sentence_corpus(dir: &Dir) {
 fn output_bytes(dir: &Dir, folder: &str) -> Vec<(String, Vec<u8>)> {
     crate::util::jsonl_files(&dir.path(folder))
         .into_iter()
-        .map(|f| (f.file_name().unwrap().to_string_lossy().to_string(), std::fs::read(&f).unwrap()))
+        .map(|f| {
+            (
+                f.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&f).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -347,11 +352,17 @@ fn sentence_dedup_gives_the_same_bytes_for_any_task_count_and_budget() {
         assert!(step["dropped"]["empty"].as_u64().unwrap() >= 5, "{stats}");
         assert!(step["counters"]["edited_documents"].as_u64().unwrap() >= 5, "{stats}");
         assert!(step["counters"]["duplicate_spans"].as_u64().unwrap() > 0, "{stats}");
-        outputs.push((output_bytes(&dir, &output), output_bytes(&dir, &format!("{output}-removed"))));
+        outputs.push((
+            output_bytes(&dir, &output),
+            output_bytes(&dir, &format!("{output}-removed")),
+        ));
     }
     assert!(!outputs[0].0.is_empty() && !outputs[0].1.is_empty());
     for other in &outputs[1..] {
-        assert!(other == &outputs[0], "the output depends on the task count or the budget");
+        assert!(
+            other == &outputs[0],
+            "the output depends on the task count or the budget"
+        );
     }
     let kept = read_lines(&dir, "out1-512M");
     // The first occurrence stays whole; a later document loses the block only.

@@ -183,7 +183,10 @@ impl ShardFiles {
             Some((open, file)) if *open == shard => file,
             // A shard seen again would have its file replaced.
             Some((open, _)) if *open > shard => {
-                return Err(io::Error::new(io::ErrorKind::InvalidInput, "records out of shard order"))
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "records out of shard order",
+                ))
             }
             _ => {
                 if let Some((_, done)) = self.current.take() {

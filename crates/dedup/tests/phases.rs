@@ -471,7 +471,11 @@ fn sentence_dedup_cuts_spans_seen_earlier_and_drops_what_is_left_too_short() {
         assert!(find(&outcome, "0-1").contains(&block));
         assert!(!cut.contains(&block), "{cut}");
         // An original seen again is cut whole: nothing is left.
-        assert!(find(&outcome, "1-0").contains("removed as empty"), "{}", find(&outcome, "1-0"));
+        assert!(
+            find(&outcome, "1-0").contains("removed as empty"),
+            "{}",
+            find(&outcome, "1-0")
+        );
         assert!(backend.scratch_is_empty(), "scratch files left behind");
         outcomes.push(outcome);
     });
