@@ -5,9 +5,11 @@
 //!
 //! ```text
 //! <kind>/<shard>/<p><partition>.run   record phase: one shard's records of one partition, sorted
-//!                                     (MinHash sigs/000012/b003.run, exact hashes/000012/p0007.run)
+//!                                     (MinHash sigs/000012/b003.run, exact hashes/000012/p0007.run,
+//!                                     sentence spans/000012/p0007.run)
 //! pairs/b<bucket>.run                 MinHash `buckets`, one per unit
 //! clusters/<unit>/<shard>.run         cluster files, written by unit <unit> (crate::clusters)
+//! dups/<unit>/<shard>.run             sentence spans to cut, written by unit <unit> (crate::sentence_dedup)
 //! ```
 //!
 //! The rules every writer follows, so that a recorder or unit killed at any

@@ -102,7 +102,10 @@ fn every_document_is_kept_or_dropped_with_the_text_datatrove_gives() {
     let mut dropped = 0;
     for (name, cases) in &by_config {
         let step = SentenceDedup::new(config(name));
-        let docs: Vec<Document> = cases.iter().map(|c| Document::new(c.id.clone(), c.text.clone())).collect();
+        let docs: Vec<Document> = cases
+            .iter()
+            .map(|c| Document::new(c.id.clone(), c.text.clone()))
+            .collect();
         let got = run(&step, &docs, name);
         for (case, got) in cases.iter().zip(&got) {
             assert_eq!(got, &case.kept, "{}: {:?}", case.id, case.text);
