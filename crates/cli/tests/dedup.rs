@@ -391,6 +391,9 @@ fn sentence_dedup_options_are_checked() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    pipeline(&dir, "out", "sentence_dedup: {}");
+    let phases = dir.tamis(&["phases", "pipeline.yaml"]);
+    assert_eq!(String::from_utf8_lossy(&phases.stdout), "record\nfind\nfilter\n");
     pipeline(&dir, "out", "sentence_dedup: { n_sentence: 3 }");
     let output = dir.tamis(&["run", "pipeline.yaml", "-q"]);
     assert!(!output.status.success());
