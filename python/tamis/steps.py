@@ -80,7 +80,7 @@ class Steps:
     Each batch is processed as the runner processes a shard: per-document
     steps in parallel, in order; a shard step (``line_dedup``) sees the whole
     batch before it decides. Corpus-wide steps (``exact_dedup``,
-    ``minhash_dedup``) are refused: they exchange files between phases, so
+    ``minhash_dedup``, ``sentence_dedup``) are refused: they exchange files between phases, so
     run them with `tamis.run`.
 
     Raises:

@@ -286,3 +286,121 @@ fn global_files_are_removed_once_every_task_completed_unless_kept() {
     assert!(dir.path("kept/.global/minhash_dedup/clusters").is_dir());
     assert_eq!(kept_ids(&dir, "kept"), before);
 }
+
+/// A sentence of 6 to 9 words from `seed`, capitalised, with a full stop.
+fn sentence(seed: u64) -> String {
+    let words = text(seed, 6 + (seed % 4) as usize);
+    let mut chars = words.chars();
+    let first = chars.next().unwrap().to_uppercase().to_string();
+    format!("{first}{}.", chars.as_str())
+}
+
+fn sentences(seeds: impl IntoIterator<Item = u64>) -> String {
+    seeds.into_iter().map(sentence).collect::<Vec<_>>().join(" ")
+}
+
+/// Five JSONL shards of documents made of sentences: originals, documents
+/// embedding a shared 3-sentence block, short copies of an original's start,
+/// unrelated documents.
+fn sentence_corpus(dir: &Dir) {
+    for shard in 0..5u64 {
+        let mut lines = String::new();
+        for i in 0..10u64 {
+            let own = 100_000 + shard * 10_000 + i * 100;
+            let body = match i % 4 {
+                0 => sentences(1000 * (i % 3 + 1)..1000 * (i % 3 + 1) + 12),
+                1 => {
+                    let block = 50_000 + 10 * (i % 3);
+                    sentences((own..own + 5).chain(block..block + 3).chain(own + 5..own + 10))
+                }
+                2 => sentences((1000..1004).chain(own..own + 2)),
+                _ => sentences(own..own + 12),
+            };
+            let doc = serde_json::json!({"id": format!("{shard}-{i}"), "text": body});
+            lines.push_str(&format!("{doc}\n"));
+        }
+        dir.write(&format!("in/{shard}.jsonl"), lines.as_bytes());
+    }
+}
+
+/// The bytes of every JSONL file of `folder`, in name order.
+fn output_bytes(dir: &Dir, folder: &str) -> Vec<(String, Vec<u8>)> {
+    crate::util::jsonl_files(&dir.path(folder))
+        .into_iter()
+        .map(|f| {
+            (
+                f.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&f).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sentence_dedup_gives_the_same_bytes_for_any_task_count_and_budget() {
+    let dir = Dir::new();
+    sentence_corpus(&dir);
+    let mut outputs = Vec::new();
+    for (tasks, budget) in [("1", "512M"), ("3", "512M"), ("4", "512M"), ("3", "1M")] {
+        let output = format!("out{tasks}-{budget}");
+        pipeline(&dir, &output, "sentence_dedup: { partitions: 3 }");
+        dir.run_ok(&["--tasks", tasks, "--mem-budget", budget]);
+        let stats = dir.stats(&output);
+        let step = &stats["steps"][0];
+        assert_eq!(step["name"], "sentence_dedup", "{stats}");
+        assert!(step["dropped"]["too_few_words"].as_u64().unwrap() >= 10, "{stats}");
+        assert!(step["dropped"]["empty"].as_u64().unwrap() >= 5, "{stats}");
+        assert!(step["counters"]["edited_documents"].as_u64().unwrap() >= 5, "{stats}");
+        assert!(step["counters"]["duplicate_spans"].as_u64().unwrap() > 0, "{stats}");
+        outputs.push((
+            output_bytes(&dir, &output),
+            output_bytes(&dir, &format!("{output}-removed")),
+        ));
+    }
+    assert!(!outputs[0].0.is_empty() && !outputs[0].1.is_empty());
+    for other in &outputs[1..] {
+        assert!(
+            other == &outputs[0],
+            "the output depends on the task count or the budget"
+        );
+    }
+    let kept = read_lines(&dir, "out1-512M");
+    // The first occurrence stays whole; a later document loses the block only.
+    let first = kept.iter().find(|d| d["id"] == "0-1").unwrap();
+    assert!(first["text"].as_str().unwrap().contains(&sentence(50_010)));
+    assert!(first["metadata"].get("sentence_dedup_removed").is_none());
+    let later = kept.iter().find(|d| d["id"] == "1-1").unwrap();
+    assert!(!later["text"].as_str().unwrap().contains(&sentence(50_010)), "{later}");
+    assert_eq!(later["metadata"]["sentence_dedup_removed"], 3);
+    let removed = read_lines(&dir, "out1-512M-removed");
+    let short = removed.iter().find(|d| d["id"] == "0-2").unwrap();
+    assert_eq!(short["removed"]["reason"], "too_few_words");
+    // The removed output holds the document as it came, before the cut.
+    assert!(short["text"].as_str().unwrap().starts_with(&sentence(1000)), "{short}");
+}
+
+#[test]
+fn sentence_dedup_options_are_checked() {
+    let dir = Dir::new();
+    sentence_corpus(&dir);
+    pipeline(&dir, "out", "sentence_dedup: { n_sentences: 0 }");
+    let output = dir.tamis(&["run", "pipeline.yaml", "-q"]);
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("sentence_dedup.n_sentences"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    pipeline(&dir, "out", "sentence_dedup: {}");
+    let phases = dir.tamis(&["phases", "pipeline.yaml"]);
+    assert_eq!(String::from_utf8_lossy(&phases.stdout), "record\nfind\nfilter\n");
+    pipeline(&dir, "out", "sentence_dedup: { n_sentence: 3 }");
+    let output = dir.tamis(&["run", "pipeline.yaml", "-q"]);
+    assert!(!output.status.success());
+    pipeline(
+        &dir,
+        "lines",
+        "sentence_dedup: { split_sentences: false, min_doc_words: 0, min_num_sentences: 0, hash_config: { hash_fc: sha1, precision: 32 } }",
+    );
+    dir.run_ok(&["--tasks", "2"]);
+}

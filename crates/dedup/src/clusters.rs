@@ -12,7 +12,7 @@
 //! more (keepers included, for their size). Unit `<unit>` writes the files of
 //! its directory and nothing else, so it deletes the directory when it starts.
 
-use crate::exchange::StoredRecords;
+use crate::exchange::ShardFiles;
 use crate::runs;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -45,61 +45,32 @@ pub fn cluster_dir(dir: &Location, unit: usize) -> Location {
 
 /// The cluster file of `shard` written by `unit` under `dir`.
 pub fn cluster_file(dir: &Location, unit: usize, shard: usize) -> Location {
-    cluster_dir(dir, unit).join(&format!("{shard:06}.run"))
+    ShardFiles::file(&cluster_dir(dir, unit), shard)
 }
 
 /// Writes one unit's cluster files from `[key, keeper, size]` records sorted
 /// by key, streaming: one file open at a time.
 pub struct ClusterWriter {
-    dir: Location,
-    unit: usize,
-    current: Option<(usize, StoredRecords)>,
-    written: u64,
+    files: ShardFiles,
 }
 
 impl ClusterWriter {
     /// Deletes what an earlier attempt of `unit` wrote, then starts.
     pub fn create(dir: &Location, unit: usize) -> io::Result<Self> {
-        cluster_dir(dir, unit).delete_all()?;
         Ok(ClusterWriter {
-            dir: dir.clone(),
-            unit,
-            current: None,
-            written: 0,
+            files: ShardFiles::create(&cluster_dir(dir, unit))?,
         })
     }
 
     /// Adds the record of document `key`; keys come in increasing order.
     pub fn push(&mut self, key: u64, keeper: u64, size: u64) -> io::Result<()> {
         let (shard, ordinal) = split(key);
-        let file = match &mut self.current {
-            Some((open, file)) if *open == shard => file,
-            // A shard seen again would have its file replaced.
-            Some((open, _)) if *open > shard => {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "cluster records out of order",
-                ))
-            }
-            _ => {
-                if let Some((_, done)) = self.current.take() {
-                    done.commit()?;
-                }
-                let file = StoredRecords::create(&cluster_file(&self.dir, self.unit, shard))?;
-                &mut self.current.insert((shard, file)).1
-            }
-        };
-        file.push(&[ordinal, keeper, size])?;
-        self.written += 1;
-        Ok(())
+        self.files.push(shard, &[ordinal, keeper, size])
     }
 
     /// Commits the last file; returns how many records were written.
     pub fn finish(self) -> io::Result<u64> {
-        if let Some((_, file)) = self.current {
-            file.commit()?;
-        }
-        Ok(self.written)
+        self.files.finish()
     }
 }
 

@@ -5,9 +5,11 @@
 //!
 //! ```text
 //! <kind>/<shard>/<p><partition>.run   record phase: one shard's records of one partition, sorted
-//!                                     (MinHash sigs/000012/b003.run, exact hashes/000012/p0007.run)
+//!                                     (MinHash sigs/000012/b003.run, exact hashes/000012/p0007.run,
+//!                                     sentence spans/000012/p0007.run)
 //! pairs/b<bucket>.run                 MinHash `buckets`, one per unit
 //! clusters/<unit>/<shard>.run         cluster files, written by unit <unit> (crate::clusters)
+//! dups/<unit>/<shard>.run             sentence spans to cut, written by unit <unit> (crate::sentence_dedup)
 //! ```
 //!
 //! The rules every writer follows, so that a recorder or unit killed at any
@@ -149,5 +151,63 @@ impl ShardRecorder {
             out.commit()?;
         }
         Ok(())
+    }
+}
+
+/// One unit's per-shard files `<dir>/<shard>.run`, written from records that
+/// come in shard order, one file open at a time. The unit owns `dir`, so it is
+/// deleted when the writer starts.
+pub struct ShardFiles {
+    dir: Location,
+    current: Option<(usize, StoredRecords)>,
+    written: u64,
+}
+
+impl ShardFiles {
+    /// Deletes what an earlier attempt wrote under `dir`, then starts.
+    pub fn create(dir: &Location) -> io::Result<Self> {
+        dir.delete_all()?;
+        Ok(ShardFiles {
+            dir: dir.clone(),
+            current: None,
+            written: 0,
+        })
+    }
+
+    /// The file of `shard` under `dir`.
+    pub fn file(dir: &Location, shard: usize) -> Location {
+        dir.join(&format!("{shard:06}.run"))
+    }
+
+    /// Appends `record` to the file of `shard`; shards come in increasing order.
+    pub fn push(&mut self, shard: usize, record: &[u64]) -> io::Result<()> {
+        let file = match &mut self.current {
+            Some((open, file)) if *open == shard => file,
+            // A shard seen again would have its file replaced.
+            Some((open, _)) if *open > shard => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "records out of shard order",
+                ))
+            }
+            _ => {
+                if let Some((_, done)) = self.current.take() {
+                    done.commit()?;
+                }
+                let file = StoredRecords::create(&Self::file(&self.dir, shard))?;
+                &mut self.current.insert((shard, file)).1
+            }
+        };
+        file.push(record)?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Commits the last file; returns how many records were written.
+    pub fn finish(self) -> io::Result<u64> {
+        if let Some((_, file)) = self.current {
+            file.commit()?;
+        }
+        Ok(self.written)
     }
 }

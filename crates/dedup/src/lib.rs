@@ -1,5 +1,5 @@
-//! Corpus-wide deduplication: exact (on normalised text or any field) and
-//! MinHash-LSH near-duplicates, with signatures bit-identical to datatrove 0.10.1.
+//! Corpus-wide deduplication: exact (on normalised text or any field),
+//! MinHash-LSH near-duplicates, repeated sentence spans and Bloom-filter duplicates, with signatures bit-identical to datatrove 0.10.1.
 //!
 //! - [`normalize`] (tamis-text's), [`words`], [`permutations`], [`signature`]: from a text to
 //!   its MinHash signature;
@@ -11,8 +11,9 @@
 //!   per-shard cluster files and the decider reading them;
 //! - [`bloom`], [`bloom_dedup`]: Dolma's one-pass Bloom-filter deduplication,
 //!   its key files ordered so that the result does not depend on the task count;
-//! - [`minhash`], [`exact`]: the two steps, as [`tamis_api::GlobalStep`]s that the
-//!   runner drives phase by phase.
+//! - [`sentences`]: sentence windows hashed and cut as datatrove's `SentenceDedup`;
+//! - [`minhash`], [`exact`], [`sentence_dedup`]: the steps, as
+//!   [`tamis_api::GlobalStep`]s that the runner drives phase by phase.
 #![deny(missing_docs)]
 
 pub mod bloom;
@@ -24,11 +25,14 @@ pub mod minhash;
 pub use tamis_text::normalize;
 pub mod permutations;
 pub mod runs;
+pub mod sentence_dedup;
+pub mod sentences;
 pub mod signature;
 pub mod words;
 
 pub use bloom_dedup::{BloomDedup, BloomDedupConfig};
 pub use exact::{ExactDedup, ExactDedupConfig};
 pub use minhash::{MinhashDedup, MinhashDedupConfig};
+pub use sentence_dedup::{SentenceDedup, SentenceDedupConfig};
 pub use signature::{HashFunction, Minhasher, SignatureConfig};
 pub use words::{SpaceWords, TextWords, WordSplitter};

@@ -255,19 +255,26 @@ impl Minhasher {
     }
 
     fn hash(&self, bytes: &[u8]) -> u64 {
-        match (self.config.hash, self.config.precision) {
-            (HashFunction::Xxhash, 32) => u64::from(xxhash_rust::xxh32::xxh32(bytes, 0)),
-            (HashFunction::Xxhash, _) => xxhash_rust::xxh64::xxh64(bytes, 0),
-            (HashFunction::Sha1, precision) => {
-                let digest = Sha1::digest(bytes);
-                let mut first = [0u8; 8];
-                first.copy_from_slice(&digest[..8]);
-                let value = u64::from_le_bytes(first);
-                if precision == 32 {
-                    value & u64::from(u32::MAX)
-                } else {
-                    value
-                }
+        hash_bytes(self.config.hash, self.config.precision, bytes)
+    }
+}
+
+/// datatrove's `create_hash_func(HashConfig(precision, hash_fc))` on UTF-8
+/// bytes: xxHash64 or xxHash32 (seed 0), or the first 8 bytes of SHA-1 read
+/// little-endian (masked to 32 bits for precision 32).
+pub fn hash_bytes(function: HashFunction, precision: u32, bytes: &[u8]) -> u64 {
+    match (function, precision) {
+        (HashFunction::Xxhash, 32) => u64::from(xxhash_rust::xxh32::xxh32(bytes, 0)),
+        (HashFunction::Xxhash, _) => xxhash_rust::xxh64::xxh64(bytes, 0),
+        (HashFunction::Sha1, precision) => {
+            let digest = Sha1::digest(bytes);
+            let mut first = [0u8; 8];
+            first.copy_from_slice(&digest[..8]);
+            let value = u64::from_le_bytes(first);
+            if precision == 32 {
+                value & u64::from(u32::MAX)
+            } else {
+                value
             }
         }
     }

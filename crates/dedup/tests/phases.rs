@@ -8,7 +8,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tamis_api::{Counters, Document, GlobalContext, GlobalStep, Verdict};
-use tamis_dedup::{ExactDedup, ExactDedupConfig, MinhashDedup, MinhashDedupConfig, SpaceWords};
+use tamis_dedup::{
+    ExactDedup, ExactDedupConfig, MinhashDedup, MinhashDedupConfig, SentenceDedup, SentenceDedupConfig, SpaceWords,
+};
 use tamis_io::Location;
 
 const WORDS: &[&str] = &[
@@ -184,7 +186,7 @@ impl<'a> Job<'a> {
                     Verdict::Drop(reason) => format!("removed as {}", reason.0),
                 };
                 let metadata = Value::Object(doc.metadata.into_iter().collect());
-                outcome.push(format!("{} {verdict} {metadata}", doc.id));
+                outcome.push(format!("{} {verdict} {metadata} {:?}", doc.id, doc.text));
             }
         }
         outcome
@@ -307,8 +309,7 @@ fn more_shards_than_a_merge_opens_at_once() {
 /// something else (as when a step before the dedup gave up on other
 /// documents), with a budget that makes the redo spill: the redone job must
 /// leave the very files and decisions of a clean run.
-fn redone_recorders_leave_what_a_clean_run_leaves(step: &dyn GlobalStep) {
-    let corpus = corpus(3, 200);
+fn redone_recorders_leave_what_a_clean_run_leaves(step: &dyn GlobalStep, corpus: Vec<Vec<Document>>) {
     // The earlier attempt saw more documents in shard 1, and some in shard 2
     // whose documents all left before the step this time.
     let mut earlier = corpus.clone();
@@ -334,12 +335,12 @@ fn redone_recorders_leave_what_a_clean_run_leaves(step: &dyn GlobalStep) {
 
 #[test]
 fn a_minhash_recorder_redone_with_a_smaller_budget_deletes_the_earlier_attempt() {
-    redone_recorders_leave_what_a_clean_run_leaves(&minhash());
+    redone_recorders_leave_what_a_clean_run_leaves(&minhash(), corpus(3, 200));
 }
 
 #[test]
 fn an_exact_recorder_redone_with_a_smaller_budget_deletes_the_earlier_attempt() {
-    redone_recorders_leave_what_a_clean_run_leaves(&exact("text", 8));
+    redone_recorders_leave_what_a_clean_run_leaves(&exact("text", 8), corpus(3, 200));
 }
 
 #[test]
@@ -393,5 +394,132 @@ fn the_exchange_files_are_laid_out_as_documented() {
             expected.extend((0..14).map(|b| format!("sigs/{shard:06}/b{b:03}.run")));
         }
         assert_eq!(names, expected);
+    });
+}
+
+/// A sentence of 6 to 9 words from `seed`, capitalised, with a full stop.
+fn sentence(seed: u64) -> String {
+    let words = text(seed, 6 + (seed % 4) as usize);
+    let mut chars = words.chars();
+    let first = chars.next().unwrap().to_uppercase().to_string();
+    format!("{first}{}.", chars.as_str())
+}
+
+fn sentences(seeds: impl IntoIterator<Item = u64>) -> String {
+    seeds.into_iter().map(sentence).collect::<Vec<_>>().join(" ")
+}
+
+/// Documents of sentences: originals (12 sentences), documents of their own
+/// that embed one of 3 shared 3-sentence blocks (a later copy keeps enough
+/// words once the block is cut), short copies of the first 4 sentences of the
+/// original two documents earlier, with 2 of their own (too few words once
+/// cut), and unrelated ones.
+fn sentence_corpus(shards: u64, per_shard: u64) -> Vec<Vec<Document>> {
+    (0..shards)
+        .map(|shard| {
+            (0..per_shard)
+                .map(|i| {
+                    let own = 100_000 + shard * 10_000 + i * 100;
+                    let original = 1000 * (i % 5 + 1);
+                    let body = match i % 4 {
+                        0 => sentences(original..original + 12),
+                        1 => {
+                            let block = 50_000 + 10 * (i % 3);
+                            sentences((own..own + 5).chain(block..block + 3).chain(own + 5..own + 10))
+                        }
+                        2 => {
+                            let earlier = 1000 * ((i - 2) % 5 + 1);
+                            sentences((earlier..earlier + 4).chain(own..own + 2))
+                        }
+                        _ => sentences(own..own + 12),
+                    };
+                    Document::new(format!("{shard}-{i}"), body)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn sentence_dedup(partitions: usize) -> SentenceDedup {
+    SentenceDedup::new(SentenceDedupConfig {
+        partitions,
+        ..SentenceDedupConfig::default()
+    })
+}
+
+#[test]
+fn sentence_dedup_cuts_spans_seen_earlier_and_drops_what_is_left_too_short() {
+    let corpus = sentence_corpus(3, 12);
+    let mut outcomes = Vec::new();
+    on_every_backend(|backend| {
+        let step = sentence_dedup(4);
+        let outcome = Job::new(&step, backend, corpus.len()).run(&corpus, LARGE_BUDGET);
+        // First occurrences stay whole.
+        for id in ["0-0", "0-1", "0-3", "0-4"] {
+            let line = find(&outcome, id);
+            assert!(line.contains(" kept {} "), "{line}");
+        }
+        // 0-2 repeats 0-0's first 4 sentences: both windows go, too little is left.
+        let short = find(&outcome, "0-2");
+        assert!(short.contains("removed as too_few_words"), "{short}");
+        assert!(short.contains(r#""sentence_dedup_removed":4"#), "{short}");
+        // 1-1 embeds the block 0-1 embeds first: the block is cut, the rest stays.
+        let cut = find(&outcome, "1-1");
+        assert!(cut.contains(" kept "), "{cut}");
+        assert!(cut.contains(r#""sentence_dedup_removed":3"#), "{cut}");
+        let block = sentence(50_010);
+        assert!(find(&outcome, "0-1").contains(&block));
+        assert!(!cut.contains(&block), "{cut}");
+        // An original seen again is cut whole: nothing is left.
+        assert!(
+            find(&outcome, "1-0").contains("removed as empty"),
+            "{}",
+            find(&outcome, "1-0")
+        );
+        assert!(backend.scratch_is_empty(), "scratch files left behind");
+        outcomes.push(outcome);
+    });
+    assert_eq!(outcomes[0], outcomes[1], "the backends disagree");
+}
+
+#[test]
+fn sentence_dedup_decides_the_same_for_any_partitions_and_budget() {
+    let corpus = sentence_corpus(3, 40);
+    on_every_backend(|backend| {
+        let one = sentence_dedup(1);
+        let reference = Job::new(&one, backend, corpus.len()).run(&corpus, LARGE_BUDGET);
+        backend.dir.delete_all().unwrap();
+        let step = sentence_dedup(7);
+        let job = Job::new(&step, backend, corpus.len());
+        assert_eq!(job.run(&corpus, LARGE_BUDGET), reference);
+        let files = backend.files();
+        assert_eq!(job.run(&corpus, TINY_BUDGET), reference);
+        assert_eq!(backend.files(), files, "the exchange files depend on the budget");
+        assert!(backend.scratch_is_empty(), "scratch files left behind");
+    });
+}
+
+#[test]
+fn a_sentence_recorder_redone_with_a_smaller_budget_deletes_the_earlier_attempt() {
+    redone_recorders_leave_what_a_clean_run_leaves(&sentence_dedup(4), sentence_corpus(3, 200));
+}
+
+#[test]
+fn sentence_dedup_never_fails_on_odd_text() {
+    let corpus = vec![vec![
+        Document::new("empty", ""),
+        Document::new("blank", " \n\t "),
+        Document::new("punct", "... !!! ??? ..."),
+        Document::new("a", "One. Two. Three. \u{0}\u{feff} Four."),
+        Document::new("b", "One. Two. Three. \u{0}\u{feff} Four."),
+        Document::new("lines", "x\r\n\r\ny\u{2028}z"),
+    ]];
+    on_every_backend(|backend| {
+        let step = sentence_dedup(2);
+        let outcome = Job::new(&step, backend, 1).run(&corpus, TINY_BUDGET);
+        assert!(find(&outcome, "empty").contains("removed as empty"));
+        assert!(find(&outcome, "blank").contains(" kept "));
+        assert!(find(&outcome, "a").contains(" kept "));
+        assert!(find(&outcome, "b").contains("removed as empty"), "{outcome:#?}");
     });
 }

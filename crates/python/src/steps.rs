@@ -4,8 +4,8 @@
 //!
 //! A batch is processed the way the runner processes a shard: per-document
 //! steps on every worker, a shard step (`line_dedup`) observing the whole
-//! batch before deciding. Corpus-wide steps (`exact_dedup`, `minhash_dedup`)
-//! need files exchanged between phases and are refused here: `tamis.run`
+//! batch before deciding. Corpus-wide steps (`exact_dedup`, `minhash_dedup`,
+//! `sentence_dedup`) need files exchanged between phases and are refused here: `tamis.run`
 //! runs them.
 
 use crate::convert;

@@ -32,7 +32,7 @@ pub mod url_filter;
 use serde::Deserialize;
 use std::sync::Arc;
 use tamis_api::{GlobalStep, ShardStep, Step};
-use tamis_dedup::{ExactDedupConfig, MinhashDedupConfig};
+use tamis_dedup::{BloomDedupConfig, ExactDedupConfig, MinhashDedupConfig, SentenceDedupConfig};
 
 /// One entry of a pipeline's `steps:` list.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -50,6 +50,8 @@ pub enum StepConfig {
     ExactDedup(ExactDedupConfig),
     /// Corpus-wide MinHash LSH near-duplicate removal (datatrove's signatures).
     MinhashDedup(MinhashDedupConfig),
+    /// Corpus-wide removal of repeated 3-sentence spans (datatrove's `SentenceDedup`).
+    SentenceDedup(SentenceDedupConfig),
     /// Gopher repetition rules (Rae et al. 2021; datatrove `GopherRepetitionFilter`).
     GopherRepetition(gopher_repetition::GopherRepetitionConfig),
     /// Gopher quality rules (Rae et al. 2021; datatrove `GopherQualityFilter`).
@@ -73,7 +75,7 @@ pub enum StepConfig {
     /// Benchmark n-gram decontamination (datatrove `NGramsDecontFilter`); benchmarks by path.
     Decontaminate(decontaminate::DecontaminateConfig),
     /// Dolma's one-pass Bloom-filter deduplication of documents or paragraphs, corpus-wide.
-    BloomDedup(tamis_dedup::BloomDedupConfig),
+    BloomDedup(BloomDedupConfig),
     /// A named chain of the steps above (`fineweb`, `fineweb2`), expanded by [`StepConfig::expand`].
     Preset(presets::PresetConfig),
 }
@@ -161,6 +163,16 @@ impl StepConfig {
                 Ok(BuiltStep::Global(Box::new(tamis_dedup::MinhashDedup::new(
                     config.clone(),
                     words,
+                ))))
+            }
+            StepConfig::SentenceDedup(config) => {
+                config.check().map_err(|(key, message)| ConfigError {
+                    step: "sentence_dedup",
+                    key,
+                    message,
+                })?;
+                Ok(BuiltStep::Global(Box::new(tamis_dedup::SentenceDedup::new(
+                    config.clone(),
                 ))))
             }
             StepConfig::Preset(_) => Err(ConfigError {
