@@ -161,9 +161,14 @@ impl ProductQuantizer {
         let subquantizers = field("sub-quantizer count")?;
         let sub_dim = field("sub-quantizer dimension")?;
         let last_sub_dim = field("last sub-quantizer dimension")?;
-        // The layout `get_centroids` assumes: every slice but the last has
-        // `sub_dim` columns, and together they cover the vector.
+        // The layout fastText's constructor makes and `get_centroids`
+        // assumes: every slice but the last has `sub_dim` columns, the last
+        // 1 to `sub_dim`, and together they cover the vector. A damaged file
+        // with empty slices would index an empty centroid (found by the
+        // fuzzer: a norm quantizer of two sub-quantizers, the first empty).
         let covers = subquantizers > 0
+            && sub_dim > 0
+            && (1..=sub_dim).contains(&last_sub_dim)
             && (subquantizers - 1)
                 .checked_mul(sub_dim)
                 .and_then(|n| n.checked_add(last_sub_dim))
@@ -215,5 +220,40 @@ impl ProductQuantizer {
             }
         }
         sum
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A quantized 1×1 matrix with quantized norms, whose norm quantizer has
+    /// the layout given: `(sub-quantizers, sub dimension, last sub dimension)`.
+    fn quantized_matrix(norm_layout: (i32, i32, i32)) -> Vec<u8> {
+        let mut bytes = vec![1u8]; // quantized norms
+        bytes.extend(1i64.to_le_bytes()); // rows
+        bytes.extend(1i64.to_le_bytes()); // columns
+        bytes.extend(1i32.to_le_bytes()); // code length
+        bytes.push(0); // the row's code
+        let quantizer = |bytes: &mut Vec<u8>, (n, sub, last): (i32, i32, i32)| {
+            for field in [1, n, sub, last] {
+                bytes.extend(field.to_le_bytes());
+            }
+            bytes.extend(std::iter::repeat_n(0u8, 4 * CENTROIDS));
+        };
+        quantizer(&mut bytes, (1, 1, 1));
+        bytes.push(0); // the row's norm code
+        quantizer(&mut bytes, norm_layout);
+        bytes
+    }
+
+    #[test]
+    fn a_quantizer_with_empty_slices_is_refused() {
+        let load = |layout| Matrix::load_quantized(&mut ModelReader::new(&quantized_matrix(layout)[..]), "input");
+        let matrix = load((1, 1, 1)).unwrap();
+        let mut x = [0.0f32];
+        matrix.add_row_to(&mut x, 0);
+        assert!(matches!(load((2, 0, 1)), Err(LoadError::Invalid(_))));
+        assert!(matches!(load((1, 1, 0)), Err(LoadError::Invalid(_))));
     }
 }
