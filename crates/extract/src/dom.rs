@@ -115,6 +115,21 @@ impl Dom {
     }
 }
 
+/// Which parts of the page the copy shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum View {
+    /// What a browser running scripts shows first: `<noscript>` and hidden
+    /// elements (`hidden`, `aria-hidden`, `display: none`) left out.
+    Rendered,
+    /// `<noscript>` contents too (parsed as markup: see
+    /// [`crate::raw_text::Noscript`]).
+    Noscript,
+    /// Hidden elements too: pages whose scripts reveal the server-rendered
+    /// content (a streamed `<div hidden>` swapped in, a wrapper at
+    /// `visibility: hidden` until the scripts load).
+    Revealed,
+}
+
 /// Limits applied while copying.
 pub(crate) struct Limits {
     pub max_depth: usize,
@@ -125,7 +140,12 @@ pub(crate) struct Limits {
 ///
 /// The text stays where the parser wrote it: the arena's text nodes point into
 /// the tree's text buffer, which becomes the [`Dom`]'s.
-pub(crate) fn flatten(mut tree: Tree, limits: &Limits, meta: &mut MetaCollector) -> Result<Dom, ExtractError> {
+pub(crate) fn flatten(
+    mut tree: Tree,
+    limits: &Limits,
+    view: View,
+    meta: &mut MetaCollector,
+) -> Result<Dom, ExtractError> {
     let mut dom = Dom {
         nodes: Vec::with_capacity(tree.nodes.len() / 2 + 1),
         text: std::mem::take(&mut tree.text),
@@ -143,7 +163,7 @@ pub(crate) fn flatten(mut tree: Tree, limits: &Limits, meta: &mut MetaCollector)
     });
     // Taken out of the thread's cache for the walk, put back on every return.
     let mut cache = MARK_CACHE.take();
-    let result = walk(tree, limits, meta, &mut dom, &mut cache);
+    let result = walk(tree, limits, view, meta, &mut dom, &mut cache);
     MARK_CACHE.set(cache);
     result.map(|()| dom)
 }
@@ -159,6 +179,7 @@ const ATTRIBUTE_BYTES_PER_UNIT: usize = 16;
 fn walk(
     tree: &Tree,
     limits: &Limits,
+    view: View,
     meta: &mut MetaCollector,
     dom: &mut Dom,
     cache: &mut MarkCache,
@@ -207,7 +228,7 @@ fn walk(
             Data::Other => continue,
         };
         work += element.attrs.iter().map(|a| a.value.len()).sum::<usize>() / ATTRIBUTE_BYTES_PER_UNIT;
-        match classify(&element.name().local, &element.attrs, cache) {
+        match classify(&element.name().local, &element.attrs, view, cache) {
             Visit::Skip => {}
             Visit::Metadata => collect_metadata(tree, &dom.text, id, meta),
             Visit::Element(element) => {
@@ -298,8 +319,9 @@ fn cached_mark(cache: &mut MarkCache, value: &str) -> Mark {
 
 /// What to do with an element named `name` (its local name, whatever its
 /// namespace) with these attributes.
-fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
+fn classify(name: &str, attrs: &[Attribute], view: View, cache: &mut MarkCache) -> Visit {
     let tag = match name {
+        "noscript" if view != View::Rendered => Tag::Block,
         "head" | "title" | "meta" | "link" | "script" => return Visit::Metadata,
         "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed" | "canvas" | "select"
         | "textarea" | "button" | "input" | "audio" | "video" | "map" | "frameset" | "dialog" | "label"
@@ -342,9 +364,11 @@ fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
             "id" if !is_slug(value) => mark = mark.combine(cached_mark(cache, value)),
             "role" => mark = mark.combine(boilerplate::mark_for_role(value)),
             "itemprop" if value.eq_ignore_ascii_case("articleBody") => mark = mark.combine(Mark::Main),
-            "hidden" => return Visit::Skip,
-            "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => return Visit::Skip,
-            "style" if boilerplate::style_hides(value) => return Visit::Skip,
+            "hidden" if view != View::Revealed => return Visit::Skip,
+            "aria-hidden" if view != View::Revealed && value.trim().eq_ignore_ascii_case("true") => {
+                return Visit::Skip
+            }
+            "style" if view != View::Revealed && boilerplate::style_hides(value) => return Visit::Skip,
             "href" => has_href = true,
             _ => {}
         }

@@ -77,7 +77,44 @@ pub struct Extraction {
     pub text: String,
     /// What the page says about itself.
     pub metadata: PageMetadata,
+    /// The broader extraction that found the text when the selection found
+    /// none, if one did.
+    pub fallback: Option<Fallback>,
 }
+
+/// A broader extraction, tried in this order when the selection finds no
+/// text on the page as a browser running scripts first shows it. Each is
+/// taken only if it finds at least `FALLBACK_MIN_CHARS` letters: less is a
+/// "please enable JavaScript" note or an error message, and the page stays
+/// empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fallback {
+    /// The selection on the page with its `<noscript>` contents (forums that
+    /// render their posts for crawlers there).
+    Noscript,
+    /// The selection on the page with its hidden elements shown too (content
+    /// streamed into a `<div hidden>`, or hidden until the scripts load).
+    Hidden,
+    /// Every block that is neither chrome nor a link list, on the page with
+    /// everything shown.
+    Body,
+}
+
+impl Fallback {
+    /// The fallback's name, as the `extract` step counts it (`fallback_…`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Fallback::Noscript => "noscript",
+            Fallback::Hidden => "hidden",
+            Fallback::Body => "body",
+        }
+    }
+}
+
+/// Letters and digits a fallback must find, in blocks long enough to be
+/// judged, to be taken (an error page or a "JavaScript required" note has
+/// fewer; so has the footer of a page that is only chrome).
+const FALLBACK_MIN_CHARS: u32 = 150;
 
 /// Why a page was not extracted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,35 +145,27 @@ impl std::fmt::Display for ExtractError {
 impl std::error::Error for ExtractError {}
 
 /// Extracts the main content and metadata of a page.
+///
+/// When the selection finds nothing, the page is parsed again with more of
+/// it shown (see [`Fallback`]); every parse is held to the same deadline,
+/// and each to the node budget and depth limit, and one page's tree is
+/// dropped before the next is built.
 pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError> {
     if html.len() > options.max_bytes {
         return Err(ExtractError::TooLarge);
     }
     let started = Instant::now();
-    let mut depth = depth::Depth::default();
-    let html = raw_text::strip(html, &mut depth);
-    if depth.deepest() > options.max_depth {
-        return Err(ExtractError::TooDeep);
-    }
     let deadline = options.time_budget.map(|budget| started + budget);
-    let tree = sink::parse(&html, node_budget(html.len()), deadline)?;
-    let limits = dom::Limits {
-        max_depth: options.max_depth,
-        deadline,
-    };
     let mut meta = metadata::MetaCollector::default();
-    let dom = dom::flatten(tree, &limits, &mut meta)?;
+    let dom = parse(html, dom::View::Rendered, options, deadline, &mut meta)?;
     let blocks = blocks::blocks(&dom);
     let kept = select::main_content(&dom, &blocks, options.include_comments);
-    if deadline.is_some_and(|d| Instant::now() > d) {
-        return Err(ExtractError::Timeout);
-    }
-    let mut text = String::new();
-    for index in kept {
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(&blocks[index].text);
+    check_deadline(deadline)?;
+    let mut text = lines(&blocks, &kept);
+    let mut fallback = None;
+    if text.is_empty() {
+        drop((dom, blocks));
+        (text, fallback) = broader(html, options, deadline)?;
     }
     // Composed as trafilatura's output is (NFC): the same words, the same
     // code points, whatever the page's editor produced.
@@ -146,7 +175,92 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     Ok(Extraction {
         text,
         metadata: meta.finish(),
+        fallback,
     })
+}
+
+/// The fallbacks, in order, for a page whose selection found nothing.
+fn broader(
+    html: &str,
+    options: &Options,
+    deadline: Option<Instant>,
+) -> Result<(String, Option<Fallback>), ExtractError> {
+    let mut unused = metadata::MetaCollector::default();
+    if raw_text::contains_ignoring_case(html.as_bytes(), b"<noscript") {
+        let dom = parse(html, dom::View::Noscript, options, deadline, &mut unused)?;
+        let blocks = blocks::blocks(&dom);
+        let kept = select::main_content(&dom, &blocks, options.include_comments);
+        check_deadline(deadline)?;
+        if enough(&blocks, &kept) {
+            return Ok((lines(&blocks, &kept), Some(Fallback::Noscript)));
+        }
+    }
+    let dom = parse(html, dom::View::Revealed, options, deadline, &mut unused)?;
+    let blocks = blocks::blocks(&dom);
+    let kept = select::main_content(&dom, &blocks, options.include_comments);
+    check_deadline(deadline)?;
+    if enough(&blocks, &kept) {
+        return Ok((lines(&blocks, &kept), Some(Fallback::Hidden)));
+    }
+    let kept = select::body(&dom, &blocks, options.include_comments);
+    check_deadline(deadline)?;
+    if enough(&blocks, &kept) {
+        return Ok((lines(&blocks, &kept), Some(Fallback::Body)));
+    }
+    Ok((String::new(), None))
+}
+
+/// Whether a fallback's blocks hold enough text to be taken: lines too short
+/// to be judged on their own (menus, labels, a copyright line's fragments)
+/// do not count.
+fn enough(blocks: &[blocks::Block], kept: &[usize]) -> bool {
+    let judged = kept.iter().map(|&i| blocks[i].chars).filter(|&c| c >= select::MIN_CHARS);
+    judged.sum::<u32>() >= FALLBACK_MIN_CHARS
+}
+
+/// The kept blocks, one a line.
+fn lines(blocks: &[blocks::Block], kept: &[usize]) -> String {
+    let mut text = String::new();
+    for &index in kept {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&blocks[index].text);
+    }
+    text
+}
+
+fn check_deadline(deadline: Option<Instant>) -> Result<(), ExtractError> {
+    if deadline.is_some_and(|d| Instant::now() > d) {
+        return Err(ExtractError::Timeout);
+    }
+    Ok(())
+}
+
+/// Cuts what is never read, checks the depth, parses within the budgets and
+/// lays the page out as `view` shows it.
+fn parse(
+    html: &str,
+    view: dom::View,
+    options: &Options,
+    deadline: Option<Instant>,
+    meta: &mut metadata::MetaCollector,
+) -> Result<dom::Dom, ExtractError> {
+    let noscript = match view {
+        dom::View::Rendered => raw_text::Noscript::Cut,
+        dom::View::Noscript | dom::View::Revealed => raw_text::Noscript::Parse,
+    };
+    let mut depth = depth::Depth::default();
+    let html = raw_text::strip(html, noscript, &mut depth);
+    if depth.deepest() > options.max_depth {
+        return Err(ExtractError::TooDeep);
+    }
+    let tree = sink::parse(&html, node_budget(html.len()), deadline)?;
+    let limits = dom::Limits {
+        max_depth: options.max_depth,
+        deadline,
+    };
+    dom::flatten(tree, &limits, view, meta)
 }
 
 impl From<budget::Exceeded> for ExtractError {
@@ -177,7 +291,7 @@ pub struct ParseCost {
 #[doc(hidden)]
 pub fn debug_parse_cost(html: &str, options: &Options) -> ParseCost {
     let started = Instant::now();
-    let html = raw_text::strip(html, &mut depth::Depth::default());
+    let html = raw_text::strip(html, raw_text::Noscript::Cut, &mut depth::Depth::default());
     let deadline = options.time_budget.map(|budget| started + budget);
     let budget = node_budget(html.len());
     let (nodes, exceeded) = sink::parse_counting(&html, budget, deadline);
@@ -207,7 +321,7 @@ pub fn debug_blocks(html: &str) -> String {
         deadline: None,
     };
     let mut meta = metadata::MetaCollector::default();
-    match dom::flatten(tree, &limits, &mut meta) {
+    match dom::flatten(tree, &limits, dom::View::Rendered, &mut meta) {
         Ok(dom) => select::debug(&dom, &blocks::blocks(&dom)),
         Err(e) => e.to_string(),
     }

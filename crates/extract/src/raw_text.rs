@@ -106,13 +106,26 @@ fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
     Keep::All
 }
 
-fn raw_text(name: &[u8]) -> Option<RawText> {
+/// What to do with `<noscript>` contents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Noscript {
+    /// Cut them, as a browser that runs scripts never shows them.
+    Cut,
+    /// Leave them as markup for the parser: the fallback for pages whose only
+    /// server-rendered content is there (forums that render posts for
+    /// crawlers inside `<noscript>`).
+    Parse,
+}
+
+fn raw_text(name: &[u8], noscript: Noscript) -> Option<RawText> {
     // `noscript` too: browsers run scripts, so they read its contents as raw
     // text, while the parser here builds them as markup, where an unclosed
     // `<div>` inside swallows the rest of the page.
-    const CUT: [&[u8]; 4] = [b"script", b"style", b"svg", b"noscript"];
+    const CUT: [&[u8]; 3] = [b"script", b"style", b"svg"];
     const KEEP: [&[u8]; 6] = [b"textarea", b"title", b"xmp", b"iframe", b"noembed", b"noframes"];
-    if CUT.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+    if CUT.iter().any(|n| n.eq_ignore_ascii_case(name))
+        || (noscript == Noscript::Cut && name.eq_ignore_ascii_case(b"noscript"))
+    {
         Some(RawText::Cut)
     } else if KEEP.iter().any(|n| n.eq_ignore_ascii_case(name)) {
         Some(RawText::Keep)
@@ -170,7 +183,7 @@ fn is_tag_name_end(c: u8) -> bool {
 
 /// The page without script, style and svg contents, comments and unread
 /// attributes (borrowed when there is nothing to cut).
-pub(crate) fn strip<'a>(html: &'a str, depth: &mut Depth) -> Cow<'a, str> {
+pub(crate) fn strip<'a>(html: &'a str, noscript: Noscript, depth: &mut Depth) -> Cow<'a, str> {
     let bytes = html.as_bytes();
     let n = bytes.len();
     let mut w = Writer {
@@ -254,7 +267,7 @@ pub(crate) fn strip<'a>(html: &'a str, depth: &mut Depth) -> Cow<'a, str> {
         if name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing") {
             w.collapse = false;
         }
-        let Some(kind) = raw_text(name) else {
+        let Some(kind) = raw_text(name, noscript) else {
             depth.start_tag(name);
             i = w.collapse_whitespace(tag_end);
             continue;
@@ -378,7 +391,7 @@ mod tests {
     use std::borrow::Cow;
 
     fn strip(html: &str) -> Cow<'_, str> {
-        super::strip(html, &mut Depth::default())
+        super::strip(html, super::Noscript::Cut, &mut Depth::default())
     }
 
     #[test]
@@ -397,6 +410,15 @@ mod tests {
         assert_eq!(
             strip("<noscript><div id=n></noscript><p>x</p>"),
             "<noscript></noscript><p>x</p>"
+        );
+        // The fallback parses them as markup (scripts inside still cut).
+        assert_eq!(
+            super::strip(
+                "<noscript><div id=n><p>post</p><script>x</script></noscript>",
+                super::Noscript::Parse,
+                &mut Depth::default()
+            ),
+            "<noscript><div id=n><p>post</p><script></script></noscript>"
         );
         assert_eq!(
             strip(r#"<img src="a.png" alt='x > y'/><a data-x=1 HREF="/b" onclick="f('>')">b</a>"#),

@@ -38,7 +38,7 @@ use crate::boilerplate::Mark;
 use crate::dom::{Dom, Tag, NONE};
 
 /// Blocks shorter than this (letters and digits) are not judged on their own.
-const MIN_CHARS: u32 = 25;
+pub(crate) const MIN_CHARS: u32 = 25;
 /// A heading this long (letters) is a paragraph set in heading type and
 /// counts as text (150 to 200 measure the same).
 const LONG_HEADING_CHARS: u32 = 150;
@@ -174,15 +174,25 @@ enum Names {
     Distrusted,
 }
 
-/// One selection; see `main_content`.
-fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> Vec<usize> {
+/// What the names and tags around each element say, weighed against the
+/// text they hold.
+struct Chrome {
+    /// Running text under each element.
+    positive: Vec<f64>,
+    /// Nearest chrome ancestor (or self) of each element, or `NONE`.
+    chrome: Vec<u32>,
+    /// Nearest weak-marked (byline, date) ancestor (or self), or `NONE`.
+    weak: Vec<u32>,
+}
+
+/// Which elements are chrome and which are bylines; see the module docs.
+fn chrome(dom: &Dom, blocks: &[Block], raw: &[f64], include_comments: bool, names: Names) -> Chrome {
     let nodes = &dom.nodes;
     let count = nodes.len();
-    let raw: Vec<f64> = blocks.iter().map(value).collect();
 
     // Running text under each element, to tell chrome from wrappers.
     let mut positive = vec![0.0f64; count];
-    for (block, &v) in blocks.iter().zip(&raw) {
+    for (block, &v) in blocks.iter().zip(raw) {
         if v > 0.0 {
             positive[block.owner as usize] += v;
         }
@@ -193,7 +203,7 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
     let in_comments = within(dom, |mark| mark == Mark::Comments && !include_comments);
     let comment_text: f64 = blocks
         .iter()
-        .zip(&raw)
+        .zip(raw)
         .filter(|(b, &v)| v > 0.0 && in_comments[b.owner as usize])
         .map(|(_, &v)| v)
         .sum();
@@ -247,6 +257,15 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
         chrome[index] = c;
         weak[index] = w;
     }
+    Chrome { positive, chrome, weak }
+}
+
+/// One selection; see `main_content`.
+fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> Vec<usize> {
+    let nodes = &dom.nodes;
+    let count = nodes.len();
+    let raw: Vec<f64> = blocks.iter().map(value).collect();
+    let Chrome { positive, chrome, weak } = chrome(dom, blocks, &raw, include_comments, names);
 
     // Scores with chrome counted against its container.
     let mut score = vec![0.0f64; count];
@@ -498,6 +517,21 @@ fn set_first(first: &mut [Option<bool>], dom: &Dom, owner: u32, best: usize, val
         first[n] = Some(value);
         n = dom.nodes[n].parent as usize;
     }
+}
+
+/// The broadest extraction, for a page where the selection found nothing:
+/// every block that is neither chrome (by tag, role, name or comment
+/// thread, as the selection judges it) nor a link list, as trafilatura's
+/// baseline takes the body's text when its own selection fails.
+pub(crate) fn body(dom: &Dom, blocks: &[Block], include_comments: bool) -> Vec<usize> {
+    let raw: Vec<f64> = blocks.iter().map(value).collect();
+    let chrome = chrome(dom, blocks, &raw, include_comments, Names::Trusted).chrome;
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| chrome[b.owner as usize] == NONE && (b.kind == BlockKind::Pre || !is_link_list(b)))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// A page without a single block of running text (a short note, a page of
