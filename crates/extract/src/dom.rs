@@ -231,15 +231,18 @@ fn walk(
         match classify(&element.name().local, &element.attrs, view, cache) {
             Visit::Skip => {}
             Visit::Metadata => collect_metadata(tree, &dom.text, id, meta),
-            Visit::Element(element) => {
+            Visit::Element(kept) => {
                 if stack.len() > limits.max_depth {
                     return Err(ExtractError::TooDeep);
+                }
+                if let Some(item_type) = attribute(&element.attrs, "itemtype") {
+                    meta.item_type(item_type);
                 }
                 let index = dom.nodes.len() as u32;
                 dom.nodes.push(Node {
                     parent,
                     end: NONE,
-                    element: Some(element),
+                    element: Some(kept),
                     text_start: 0,
                     text_end: 0,
                 });

@@ -159,13 +159,16 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     let mut meta = metadata::MetaCollector::default();
     let dom = parse(html, dom::View::Rendered, options, deadline, &mut meta)?;
     let blocks = blocks::blocks(&dom);
-    let kept = select::main_content(&dom, &blocks, options.include_comments);
+    // On a forum thread or a Q&A page, the replies (named as comments by
+    // most forum software) are the content.
+    let include_comments = options.include_comments || meta.is_discussion();
+    let kept = select::main_content(&dom, &blocks, include_comments);
     check_deadline(deadline)?;
     let mut text = lines(&blocks, &kept);
     let mut fallback = None;
     if text.is_empty() {
         drop((dom, blocks));
-        (text, fallback) = broader(html, options, deadline)?;
+        (text, fallback) = broader(html, options, include_comments, deadline)?;
     }
     // Composed as trafilatura's output is (NFC): the same words, the same
     // code points, whatever the page's editor produced.
@@ -183,13 +186,14 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
 fn broader(
     html: &str,
     options: &Options,
+    include_comments: bool,
     deadline: Option<Instant>,
 ) -> Result<(String, Option<Fallback>), ExtractError> {
     let mut unused = metadata::MetaCollector::default();
     if raw_text::contains_ignoring_case(html.as_bytes(), b"<noscript") {
         let dom = parse(html, dom::View::Noscript, options, deadline, &mut unused)?;
         let blocks = blocks::blocks(&dom);
-        let kept = select::main_content(&dom, &blocks, options.include_comments);
+        let kept = select::main_content(&dom, &blocks, include_comments);
         check_deadline(deadline)?;
         if enough(&blocks, &kept) {
             return Ok((lines(&blocks, &kept), Some(Fallback::Noscript)));
@@ -197,12 +201,12 @@ fn broader(
     }
     let dom = parse(html, dom::View::Revealed, options, deadline, &mut unused)?;
     let blocks = blocks::blocks(&dom);
-    let kept = select::main_content(&dom, &blocks, options.include_comments);
+    let kept = select::main_content(&dom, &blocks, include_comments);
     check_deadline(deadline)?;
     if enough(&blocks, &kept) {
         return Ok((lines(&blocks, &kept), Some(Fallback::Hidden)));
     }
-    let kept = select::body(&dom, &blocks, options.include_comments);
+    let kept = select::body(&dom, &blocks, include_comments);
     check_deadline(deadline)?;
     if enough(&blocks, &kept) {
         return Ok((lines(&blocks, &kept), Some(Fallback::Body)));

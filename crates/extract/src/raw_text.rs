@@ -46,7 +46,9 @@ fn is_kept_attribute(element: &[u8], lowercase_name: &[u8]) -> bool {
     let on = |tag: &[u8]| element.eq_ignore_ascii_case(tag);
     match lowercase_name {
         // Read on every element.
-        b"class" | b"id" | b"role" | b"itemprop" | b"hidden" | b"aria-hidden" | b"style" | b"href" => true,
+        b"class" | b"id" | b"role" | b"itemprop" | b"itemtype" | b"hidden" | b"aria-hidden" | b"style" | b"href" => {
+            true
+        }
         b"lang" => on(b"html"),
         b"datetime" => on(b"time"),
         b"property" | b"name" | b"content" | b"http-equiv" => on(b"meta"),
