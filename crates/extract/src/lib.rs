@@ -161,14 +161,15 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     let blocks = blocks::blocks(&dom);
     // On a forum thread or a Q&A page, the replies (named as comments by
     // most forum software) are the content.
-    let include_comments = options.include_comments || meta.is_discussion();
-    let kept = select::main_content(&dom, &blocks, include_comments);
+    let thread = meta.is_discussion();
+    let include_comments = options.include_comments || thread;
+    let kept = select::main_content(&dom, &blocks, include_comments, thread);
     check_deadline(deadline)?;
     let mut text = lines(&blocks, &kept);
     let mut fallback = None;
     if text.is_empty() {
         drop((dom, blocks));
-        (text, fallback) = broader(html, options, include_comments, deadline)?;
+        (text, fallback) = broader(html, options, include_comments, thread, deadline)?;
     }
     // Composed as trafilatura's output is (NFC): the same words, the same
     // code points, whatever the page's editor produced.
@@ -187,13 +188,14 @@ fn broader(
     html: &str,
     options: &Options,
     include_comments: bool,
+    thread: bool,
     deadline: Option<Instant>,
 ) -> Result<(String, Option<Fallback>), ExtractError> {
     let mut unused = metadata::MetaCollector::default();
     if raw_text::contains_ignoring_case(html.as_bytes(), b"<noscript") {
         let dom = parse(html, dom::View::Noscript, options, deadline, &mut unused)?;
         let blocks = blocks::blocks(&dom);
-        let kept = select::main_content(&dom, &blocks, include_comments);
+        let kept = select::main_content(&dom, &blocks, include_comments, thread);
         check_deadline(deadline)?;
         if enough(&blocks, &kept) {
             return Ok((lines(&blocks, &kept), Some(Fallback::Noscript)));
@@ -201,7 +203,7 @@ fn broader(
     }
     let dom = parse(html, dom::View::Revealed, options, deadline, &mut unused)?;
     let blocks = blocks::blocks(&dom);
-    let kept = select::main_content(&dom, &blocks, include_comments);
+    let kept = select::main_content(&dom, &blocks, include_comments, thread);
     check_deadline(deadline)?;
     if enough(&blocks, &kept) {
         return Ok((lines(&blocks, &kept), Some(Fallback::Hidden)));

@@ -25,6 +25,10 @@
 //! selection that ignores chrome-like class names finds several times the
 //! text, names misled the first and the second is taken.
 //!
+//! On a page that declares itself a discussion (a forum thread, a question
+//! and its answers), the selection widens from the best post to the element
+//! around every post, and bylines and dates stay with their posts.
+//!
 //! Name marks are hints weighed against the text they hold: a chrome-named
 //! element with more than `WRAPPER_SHARE` of the page's running text is a
 //! layout wrapper, as is declared chrome (`<aside>`) or a comment-named
@@ -144,8 +148,8 @@ fn value(block: &Block) -> f64 {
 /// is made a second time with chrome-like names ignored (tags, roles and
 /// comment threads still count), and taken if it finds `DISTRUST_FACTOR`
 /// times the text.
-pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) -> Vec<usize> {
-    let trusting = select(dom, blocks, include_comments, Names::Trusted);
+pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool) -> Vec<usize> {
+    let trusting = select(dom, blocks, include_comments, thread, Names::Trusted);
     let chars = |kept: &[usize]| kept.iter().map(|&i| blocks[i].chars as f64).sum::<f64>();
     let enough = DISTRUST_FACTOR * chars(&trusting);
     // The second selection keeps no link lists: it cannot find more than the
@@ -158,7 +162,7 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     if could_find <= enough {
         return trusting;
     }
-    let distrusting = select(dom, blocks, include_comments, Names::Distrusted);
+    let distrusting = select(dom, blocks, include_comments, thread, Names::Distrusted);
     if chars(&distrusting) > enough {
         distrusting
     } else {
@@ -261,7 +265,7 @@ fn chrome(dom: &Dom, blocks: &[Block], raw: &[f64], include_comments: bool, name
 }
 
 /// One selection; see `main_content`.
-fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> Vec<usize> {
+fn select(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool, names: Names) -> Vec<usize> {
     let nodes = &dom.nodes;
     let count = nodes.len();
     let raw: Vec<f64> = blocks.iter().map(value).collect();
@@ -311,6 +315,9 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
     if score[best] <= 0.0 {
         return short_page(blocks, &chrome);
     }
+    if thread {
+        best = thread_container(dom, &chrome, &positive, best);
+    }
     // Paragraphs that read as prose join the selection as siblings whatever
     // their score (a short sentence is worth little but belongs to the text).
     let mut prose = vec![false; count];
@@ -349,7 +356,9 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
             if teaser[owner] {
                 return false;
             }
-            if weak[owner] != NONE && range_of(block.owner).is_some_and(|start| weak[owner] > start) {
+            // In a thread, a post's author and date are part of it, and
+            // forum software sets whole posts in `…-info` or `…-meta` cells.
+            if weak[owner] != NONE && !thread && range_of(block.owner).is_some_and(|start| weak[owner] > start) {
                 return false;
             }
             block.kind == BlockKind::Pre || !is_link_list(block)
@@ -509,6 +518,33 @@ fn teaser_cards(
     card.iter().map(|&c| c != NONE).collect()
 }
 
+/// On a discussion page, the posts: the element around the selected one
+/// and every post of the thread, a post being an element declared or named
+/// as an article (`<article>`, `post-body`) with running text outside
+/// chrome. Forum software sets each post in an element of its own, and the
+/// best-scoring one is only the longest.
+fn thread_container(dom: &Dom, chrome: &[u32], positive: &[f64], best: usize) -> usize {
+    let nodes = &dom.nodes;
+    let mut container = best;
+    let mut index = 1;
+    while index < nodes.len() {
+        let node = &nodes[index];
+        let is_post = chrome[index] == NONE
+            && positive[index] >= MIN_CHARS as f64
+            && node.element.as_ref().is_some_and(|e| e.mark == Mark::Main);
+        if !is_post {
+            index += 1;
+            continue;
+        }
+        while container != 0 && !(container <= index && index < nodes[container].end as usize) {
+            container = nodes[container].parent as usize;
+        }
+        // Posts nested in a post are inside it already.
+        index = (node.end as usize).max(index + 1);
+    }
+    container
+}
+
 /// Records `value` for the element `owner` and its ancestors after `best`
 /// that have none yet: each keeps what its first block said.
 fn set_first(first: &mut [Option<bool>], dom: &Dom, owner: u32, best: usize, value: bool) {
@@ -658,7 +694,7 @@ pub fn debug(dom: &Dom, blocks: &[Block]) -> String {
         score[block.owner as usize] += value(block);
     }
     accumulate(dom, &mut score);
-    let kept: std::collections::HashSet<usize> = main_content(dom, blocks, false).into_iter().collect();
+    let kept: std::collections::HashSet<usize> = main_content(dom, blocks, false, false).into_iter().collect();
     let mut out = String::new();
     for (i, b) in blocks.iter().enumerate().take(20_000) {
         let mut path = Vec::new();

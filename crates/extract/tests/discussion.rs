@@ -50,3 +50,30 @@ fn comments_of_an_undeclared_page_stay_out() {
     assert!(page.text.contains("none of them described"), "{}", page.text);
     assert!(!page.text.contains(POSTS[1]), "{}", page.text);
 }
+
+/// Posts set as `<article>`s, each in wrappers of its own and of unequal
+/// length: the longest alone would win the selection; the thread takes them
+/// all, with their authors and dates.
+#[test]
+fn a_thread_keeps_every_post_not_only_the_longest() {
+    let long = format!("{} {}", POSTS[0], POSTS[1].repeat(4));
+    let posts: String = [long.as_str(), POSTS[1], POSTS[2]]
+        .iter()
+        .enumerate()
+        .map(|(n, text)| {
+            format!(
+                r#"<div class="block"><div class="wrap{n}"><article class="message"><div class="message-info">user{n} posted on March {n}, 2024</div>
+                <div class="message-body"><p>{text}</p></div></article></div></div>"#
+            )
+        })
+        .collect();
+    let html = format!(
+        r#"<html><head><script type="application/ld+json">{{"@type":"DiscussionForumPosting"}}</script></head><body>
+        <nav><a href="/">Forums</a></nav><div class="thread">{posts}</div></body></html>"#
+    );
+    let page = extract(&html, &Options::default()).unwrap();
+    for post in POSTS {
+        assert!(page.text.contains(post), "{post}\n---\n{}", page.text);
+    }
+    assert!(page.text.contains("user2 posted on March 2, 2024"), "{}", page.text);
+}
