@@ -46,6 +46,10 @@ pub(crate) enum Tag {
     Break,
     /// `a` with an `href`: its text is link text.
     Link,
+    /// `a` whose `href` is an anchor on the page (`#section`): link text,
+    /// but a heading made of one is a section's title linked to itself
+    /// (documentation generators write them so), not a teaser's.
+    Anchor,
     /// Anything else: inline text.
     Inline,
     /// Inline text named as a photo caption or credit (`<span
@@ -57,7 +61,7 @@ pub(crate) enum Tag {
 impl Tag {
     /// Whether the element starts a new block of text.
     pub(crate) fn is_block(self) -> bool {
-        !matches!(self, Tag::Inline | Tag::Caption | Tag::Link | Tag::Br)
+        !matches!(self, Tag::Inline | Tag::Caption | Tag::Link | Tag::Anchor | Tag::Br)
     }
 }
 
@@ -360,6 +364,7 @@ fn classify(name: &str, attrs: &[Attribute], view: View, cache: &mut MarkCache) 
     };
     let mut mark = boilerplate::mark_for_tag(name);
     let mut has_href = false;
+    let mut on_page = false;
     for attr in attrs {
         let value: &str = &attr.value;
         match &*attr.name.local {
@@ -372,7 +377,10 @@ fn classify(name: &str, attrs: &[Attribute], view: View, cache: &mut MarkCache) 
                 return Visit::Skip
             }
             "style" if view != View::Revealed && boilerplate::style_hides(value) => return Visit::Skip,
-            "href" => has_href = true,
+            "href" => {
+                has_href = true;
+                on_page = value.starts_with('#');
+            }
             _ => {}
         }
     }
@@ -385,6 +393,8 @@ fn classify(name: &str, attrs: &[Attribute], view: View, cache: &mut MarkCache) 
     }
     let tag = if tag == Tag::Link && !has_href {
         Tag::Inline
+    } else if tag == Tag::Link && on_page {
+        Tag::Anchor
     } else if tag == Tag::Inline
         && matches!(mark, Mark::Weak | Mark::Boiler)
         && attribute(attrs, "class").is_some_and(boilerplate::names_caption)

@@ -89,19 +89,23 @@ fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
     if !is_kept_attribute(element, name) {
         return Keep::Nothing;
     }
-    if name == b"href" && !element.eq_ignore_ascii_case(b"link") {
-        return Keep::Name;
-    }
-    if name == b"style" {
+    let value = || {
         let value = attribute[name_end..]
             .trim_ascii()
             .strip_prefix(b"=")
             .unwrap_or(b"")
             .trim_ascii();
-        let value = value
+        value
             .strip_prefix(b"\"")
             .or_else(|| value.strip_prefix(b"'"))
-            .unwrap_or(value);
+            .unwrap_or(value)
+    };
+    if name == b"href" && !element.eq_ignore_ascii_case(b"link") {
+        // Whether a link stays on the page (`#section`) is read too.
+        return if value().starts_with(b"#") { Keep::All } else { Keep::Name };
+    }
+    if name == b"style" {
+        let value = value();
         let hides = std::str::from_utf8(value).is_ok_and(crate::boilerplate::style_hides);
         return if hides { Keep::All } else { Keep::Nothing };
     }

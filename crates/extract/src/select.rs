@@ -474,7 +474,9 @@ fn teaser_cards(
     let mut plain_headings = vec![0u32; nodes.len()];
     for &i in inside {
         let block = &blocks[i];
-        let linked = block.kind == BlockKind::Heading && is_link_list(block);
+        // A heading that links only to itself (`<h2><a href="#usage">`, as
+        // documentation generators write section titles) opens a section.
+        let linked = block.kind == BlockKind::Heading && is_link_list(block) && block.anchor_chars < block.link_chars;
         set_first(&mut first_linked, dom, block.owner, best, linked);
         if chrome[block.owner as usize] != NONE || (block.kind != BlockKind::Heading && block.chars < MIN_CHARS) {
             continue;
