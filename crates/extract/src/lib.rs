@@ -25,6 +25,11 @@
 //! of `boilerplate`) → lines. Guard rails: a size limit before parsing, a
 //! depth limit, and a node budget and a time budget that hold inside the parse
 //! too (`budget`); each failure is an [`ExtractError`] the caller counts.
+//!
+//! Beyond articles: a page that declares itself a discussion (schema.org
+//! `DiscussionForumPosting` or `QAPage`) keeps the posts its software names
+//! as comments, all of them; and a page on which the selection finds nothing
+//! is read again more broadly ([`Fallback`]) before it is called empty.
 #![deny(missing_docs)]
 
 mod binary;

@@ -430,6 +430,8 @@ mod tests {
             strip(r#"<img src="a.png" alt='x > y'/><a data-x=1 HREF="/b" onclick="f('>')">b</a>"#),
             r#"<img/><a HREF>b</a>"#
         );
+        // A link to an anchor on the page keeps its target.
+        assert_eq!(strip(r##"<h2><a href="#usage">Usage</a></h2>"##), r##"<h2><a href="#usage">Usage</a></h2>"##);
         assert_eq!(
             strip(r#"<div  class = "c"  hidden data-id=7 id=main>"#),
             r#"<div class = "c" hidden id=main>"#
