@@ -88,10 +88,10 @@ pub struct Extraction {
 }
 
 /// A broader extraction, tried in this order when the selection finds no
-/// text on the page as a browser running scripts first shows it. Each is
-/// taken only if it finds at least `FALLBACK_MIN_CHARS` letters: less is a
-/// "please enable JavaScript" note or an error message, and the page stays
-/// empty.
+/// text (or, for `Noscript`, little text) on the page as a browser running
+/// scripts first shows it. Each is taken only if it finds at least
+/// `FALLBACK_MIN_CHARS` letters: less is a "please enable JavaScript" note
+/// or an error message, and the page stays empty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fallback {
     /// The selection on the page with its `<noscript>` contents (forums that
@@ -120,6 +120,9 @@ impl Fallback {
 /// judged, to be taken (an error page or a "JavaScript required" note has
 /// fewer; so has the footer of a page that is only chrome).
 const FALLBACK_MIN_CHARS: u32 = 150;
+
+/// How many times a short selection's text a fallback must find to replace it.
+const SHORT_FACTOR: u32 = 4;
 
 /// Why a page was not extracted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,8 +154,8 @@ impl std::error::Error for ExtractError {}
 
 /// Extracts the main content and metadata of a page.
 ///
-/// When the selection finds nothing, the page is parsed again with more of
-/// it shown (see [`Fallback`]); every parse is held to the same deadline,
+/// When the selection finds nothing or little, the page is parsed again
+/// with more of it shown (see [`Fallback`]); every parse is held to the same deadline,
 /// and each to the node budget and depth limit, and one page's tree is
 /// dropped before the next is built.
 pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError> {
@@ -172,9 +175,12 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     check_deadline(deadline)?;
     let mut text = lines(&blocks, &kept);
     let mut fallback = None;
-    if text.is_empty() {
+    let found = judged_chars(&blocks, &kept);
+    if found < FALLBACK_MIN_CHARS {
         drop((dom, blocks));
-        (text, fallback) = broader(html, options, include_comments, thread, deadline)?;
+        if let Some(broader) = broader(html, options, include_comments, thread, found, deadline)? {
+            (text, fallback) = (broader.0, Some(broader.1));
+        }
     }
     // Composed as trafilatura's output is (NFC): the same words, the same
     // code points, whatever the page's editor produced.
@@ -188,45 +194,58 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     })
 }
 
-/// The fallbacks, in order, for a page whose selection found nothing.
+/// The fallbacks, in order, for a page whose selection found less than
+/// `FALLBACK_MIN_CHARS` (`found` letters). The noscript view must then find
+/// `SHORT_FACTOR` times as much (a forum's shell can hold the site's
+/// one-line description). The hidden and body views run only when nothing
+/// was found: on a page with a short text, hidden elements are more often
+/// the slides of a slideshow or the panels of tabs than a page waiting for
+/// its scripts.
 fn broader(
     html: &str,
     options: &Options,
     include_comments: bool,
     thread: bool,
+    found: u32,
     deadline: Option<Instant>,
-) -> Result<(String, Option<Fallback>), ExtractError> {
+) -> Result<Option<(String, Fallback)>, ExtractError> {
+    let needed = FALLBACK_MIN_CHARS.max(SHORT_FACTOR * found);
     let mut unused = metadata::MetaCollector::default();
     if raw_text::contains_ignoring_case(html.as_bytes(), b"<noscript") {
         let dom = parse(html, dom::View::Noscript, options, deadline, &mut unused)?;
         let blocks = blocks::blocks(&dom);
         let kept = select::main_content(&dom, &blocks, include_comments, thread);
         check_deadline(deadline)?;
-        if enough(&blocks, &kept) {
-            return Ok((lines(&blocks, &kept), Some(Fallback::Noscript)));
+        if judged_chars(&blocks, &kept) >= needed {
+            return Ok(Some((lines(&blocks, &kept), Fallback::Noscript)));
         }
+    }
+    if found > 0 {
+        return Ok(None);
     }
     let dom = parse(html, dom::View::Revealed, options, deadline, &mut unused)?;
     let blocks = blocks::blocks(&dom);
     let kept = select::main_content(&dom, &blocks, include_comments, thread);
     check_deadline(deadline)?;
-    if enough(&blocks, &kept) {
-        return Ok((lines(&blocks, &kept), Some(Fallback::Hidden)));
+    if judged_chars(&blocks, &kept) >= needed {
+        return Ok(Some((lines(&blocks, &kept), Fallback::Hidden)));
     }
     let kept = select::body(&dom, &blocks, include_comments);
     check_deadline(deadline)?;
-    if enough(&blocks, &kept) {
-        return Ok((lines(&blocks, &kept), Some(Fallback::Body)));
+    if judged_chars(&blocks, &kept) >= needed {
+        return Ok(Some((lines(&blocks, &kept), Fallback::Body)));
     }
-    Ok((String::new(), None))
+    Ok(None)
 }
 
-/// Whether a fallback's blocks hold enough text to be taken: lines too short
-/// to be judged on their own (menus, labels, a copyright line's fragments)
-/// do not count.
-fn enough(blocks: &[blocks::Block], kept: &[usize]) -> bool {
-    let judged = kept.iter().map(|&i| blocks[i].chars).filter(|&c| c >= select::MIN_CHARS);
-    judged.sum::<u32>() >= FALLBACK_MIN_CHARS
+/// Letters and digits in the kept blocks long enough to be judged: lines
+/// too short to tell (menus, labels, a copyright line's fragments) do not
+/// count towards a fallback.
+fn judged_chars(blocks: &[blocks::Block], kept: &[usize]) -> u32 {
+    kept.iter()
+        .map(|&i| blocks[i].chars)
+        .filter(|&c| c >= select::MIN_CHARS)
+        .sum()
 }
 
 /// The kept blocks, one a line.

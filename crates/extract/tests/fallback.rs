@@ -56,6 +56,21 @@ fn posts_in_noscript_are_found() {
     assert_eq!(page.metadata.lang.as_deref(), Some("en"));
 }
 
+/// The shell around the `<noscript>` can hold a line or two of its own (the
+/// site's description in a banner): a short selection gives way too.
+#[test]
+fn posts_in_noscript_replace_a_short_selection() {
+    let html = noscript_forum().replace(
+        r#"<section id="main"></section>"#,
+        r#"<div class="banner"><h1>Community Forums</h1><p>Share and learn in the community of stargazers.</p></div>"#,
+    );
+    let page = extract(&html, &Options::default()).unwrap();
+    assert_eq!(page.fallback, Some(Fallback::Noscript));
+    for post in POSTS {
+        assert!(page.text.contains(post), "{post}\n---\n{}", page.text);
+    }
+}
+
 #[test]
 fn content_streamed_into_a_hidden_element_is_found() {
     let paragraphs: String = POSTS.iter().map(|p| format!("<p>{p}</p>")).collect();

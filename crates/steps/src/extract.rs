@@ -25,7 +25,7 @@
 //!   `title`, `date`, `html_lang`, `canonical_url`, `site_name` and
 //!   `description` to the metadata when the page has them.
 //!
-//! When the selection finds nothing, the extractor tries broader extractions
+//! When the selection finds nothing (or little), the extractor tries broader extractions
 //! (`tamis_extract::Fallback`); each kept page one of them found is counted
 //! under `fallback_noscript`, `fallback_hidden` or `fallback_body`, and its
 //! metadata gets `extract_fallback` with the same name, so both the stats and
