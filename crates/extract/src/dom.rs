@@ -373,9 +373,7 @@ fn classify(name: &str, attrs: &[Attribute], view: View, cache: &mut MarkCache) 
             "role" => mark = mark.combine(boilerplate::mark_for_role(value)),
             "itemprop" if value.eq_ignore_ascii_case("articleBody") => mark = mark.combine(Mark::Main),
             "hidden" if view != View::Revealed => return Visit::Skip,
-            "aria-hidden" if view != View::Revealed && value.trim().eq_ignore_ascii_case("true") => {
-                return Visit::Skip
-            }
+            "aria-hidden" if view != View::Revealed && value.trim().eq_ignore_ascii_case("true") => return Visit::Skip,
             "style" if view != View::Revealed && boilerplate::style_hides(value) => return Visit::Skip,
             "href" => {
                 has_href = true;

@@ -102,7 +102,11 @@ fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
     };
     if name == b"href" && !element.eq_ignore_ascii_case(b"link") {
         // Whether a link stays on the page (`#section`) is read too.
-        return if value().starts_with(b"#") { Keep::All } else { Keep::Name };
+        return if value().starts_with(b"#") {
+            Keep::All
+        } else {
+            Keep::Name
+        };
     }
     if name == b"style" {
         let value = value();
@@ -431,7 +435,10 @@ mod tests {
             r#"<img/><a HREF>b</a>"#
         );
         // A link to an anchor on the page keeps its target.
-        assert_eq!(strip(r##"<h2><a href="#usage">Usage</a></h2>"##), r##"<h2><a href="#usage">Usage</a></h2>"##);
+        assert_eq!(
+            strip(r##"<h2><a href="#usage">Usage</a></h2>"##),
+            r##"<h2><a href="#usage">Usage</a></h2>"##
+        );
         assert_eq!(
             strip(r#"<div  class = "c"  hidden data-id=7 id=main>"#),
             r#"<div class = "c" hidden id=main>"#

@@ -45,7 +45,10 @@ fn every_post_of_a_declared_discussion_is_kept() {
 #[test]
 fn comments_of_an_undeclared_page_stay_out() {
     let article = "<p>The case has two small ports on its back panel and one on the bottom panel, none of them described in the manual that ships with it.</p>";
-    let html = thread("", "").replace("<h1>Ports on the case</h1>", &format!("<h1>Ports on the case</h1>{article}"));
+    let html = thread("", "").replace(
+        "<h1>Ports on the case</h1>",
+        &format!("<h1>Ports on the case</h1>{article}"),
+    );
     let page = extract(&html, &Options::default()).unwrap();
     assert!(page.text.contains("none of them described"), "{}", page.text);
     assert!(!page.text.contains(POSTS[1]), "{}", page.text);

@@ -307,7 +307,9 @@ mod tests {
             <div itemprop=comment><p>A Dobsonian reflector is another good choice if you have room to store it at home.</p></div>";
         let mut doc = Document::new(
             "n",
-            page(&format!("<div id=app></div><noscript><div id=main-outlet role=main>{posts}</div></noscript>")),
+            page(&format!(
+                "<div id=app></div><noscript><div id=main-outlet role=main>{posts}</div></noscript>"
+            )),
         );
         doc.metadata.insert("content_type".into(), "text/html".into());
         let mut counters = Counters::default();
