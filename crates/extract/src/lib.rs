@@ -83,7 +83,7 @@ pub struct Extraction {
     /// What the page says about itself.
     pub metadata: PageMetadata,
     /// The broader extraction that found the text when the selection found
-    /// none, if one did.
+    /// none or little, if one did.
     pub fallback: Option<Fallback>,
 }
 
@@ -155,9 +155,9 @@ impl std::error::Error for ExtractError {}
 /// Extracts the main content and metadata of a page.
 ///
 /// When the selection finds nothing or little, the page is parsed again
-/// with more of it shown (see [`Fallback`]); every parse is held to the same deadline,
-/// and each to the node budget and depth limit, and one page's tree is
-/// dropped before the next is built.
+/// with more of it shown (see [`Fallback`]); every parse is held to the
+/// same deadline, and each to the node budget and depth limit, and one
+/// page's tree is dropped before the next is built.
 pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError> {
     if html.len() > options.max_bytes {
         return Err(ExtractError::TooLarge);
@@ -210,11 +210,14 @@ fn broader(
     deadline: Option<Instant>,
 ) -> Result<Option<(String, Fallback)>, ExtractError> {
     let needed = FALLBACK_MIN_CHARS.max(SHORT_FACTOR * found);
-    let mut unused = metadata::MetaCollector::default();
+    // What is shown now can declare the discussion (microdata in the
+    // `<noscript>`); the rest of its metadata is the first parse's.
+    let mut shown = metadata::MetaCollector::default();
     if raw_text::contains_ignoring_case(html.as_bytes(), b"<noscript") {
-        let dom = parse(html, dom::View::Noscript, options, deadline, &mut unused)?;
+        let dom = parse(html, dom::View::Noscript, options, deadline, &mut shown)?;
         let blocks = blocks::blocks(&dom);
-        let kept = select::main_content(&dom, &blocks, include_comments, thread);
+        let thread = thread || shown.is_discussion();
+        let kept = select::main_content(&dom, &blocks, include_comments || thread, thread);
         check_deadline(deadline)?;
         if judged_chars(&blocks, &kept) >= needed {
             return Ok(Some((lines(&blocks, &kept), Fallback::Noscript)));
@@ -223,8 +226,10 @@ fn broader(
     if found > 0 {
         return Ok(None);
     }
-    let dom = parse(html, dom::View::Revealed, options, deadline, &mut unused)?;
+    let dom = parse(html, dom::View::Revealed, options, deadline, &mut shown)?;
     let blocks = blocks::blocks(&dom);
+    let thread = thread || shown.is_discussion();
+    let include_comments = include_comments || thread;
     let kept = select::main_content(&dom, &blocks, include_comments, thread);
     check_deadline(deadline)?;
     if judged_chars(&blocks, &kept) >= needed {
