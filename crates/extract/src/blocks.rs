@@ -33,6 +33,8 @@ pub(crate) struct Block {
     pub chars: u32,
     /// Letters and digits inside links.
     pub link_chars: u32,
+    /// Letters and digits inside links to anchors on the page (`#section`).
+    pub anchor_chars: u32,
 }
 
 impl Block {
@@ -53,6 +55,7 @@ struct Open {
     text: String,
     chars: u32,
     link_chars: u32,
+    anchor_chars: u32,
     space: bool,
 }
 
@@ -70,11 +73,12 @@ impl Open {
             text: String::new(),
             chars: 0,
             link_chars: 0,
+            anchor_chars: 0,
             space: false,
         }
     }
 
-    fn push_text(&mut self, text: &str, in_link: bool, keep_whitespace: bool) {
+    fn push_text(&mut self, text: &str, in_link: bool, in_anchor: bool, keep_whitespace: bool) {
         for c in text.chars() {
             // A soft hyphen (`&shy;`) only marks where a word may break.
             if c == SOFT_HYPHEN {
@@ -99,6 +103,9 @@ impl Open {
                 self.chars += 1;
                 if in_link {
                     self.link_chars += 1;
+                }
+                if in_anchor {
+                    self.anchor_chars += 1;
                 }
             }
         }
@@ -141,6 +148,7 @@ pub(crate) fn blocks(dom: &Dom) -> Vec<Block> {
         out: Vec::new(),
         owners: vec![0],
         links: 0,
+        anchors: 0,
         pre: 0,
         flat_rows: 0,
         open: Open::new(0),
@@ -161,8 +169,8 @@ pub(crate) fn blocks(dom: &Dom) -> Vec<Block> {
             continue;
         }
         let Some(element) = &node.element else {
-            let (in_link, in_pre) = (cutter.links > 0, cutter.pre > 0);
-            cutter.open.push_text(dom.text_of(node), in_link, in_pre);
+            let (in_link, in_anchor, in_pre) = (cutter.links > 0, cutter.anchors > 0, cutter.pre > 0);
+            cutter.open.push_text(dom.text_of(node), in_link, in_anchor, in_pre);
             continue;
         };
         if index == 0 {
@@ -212,6 +220,8 @@ struct Cutter<'a> {
     owners: Vec<u32>,
     /// Links, `pre` elements and one-line rows open around the text.
     links: u32,
+    /// Of those links, the ones to anchors on the page.
+    anchors: u32,
     pre: u32,
     flat_rows: u32,
     open: Open,
@@ -231,6 +241,10 @@ impl Cutter<'_> {
     fn enter(&mut self, index: u32, tag: Tag) {
         match tag {
             Tag::Link => self.links += 1,
+            Tag::Anchor => {
+                self.links += 1;
+                self.anchors += 1;
+            }
             Tag::Br => self.open.line_break(),
             Tag::Inline | Tag::Caption => {}
             Tag::Cell if self.flat_rows > 0 && self.pre == 0 => {
@@ -266,6 +280,10 @@ impl Cutter<'_> {
         };
         match element.tag {
             Tag::Link => self.links = self.links.saturating_sub(1),
+            Tag::Anchor => {
+                self.links = self.links.saturating_sub(1);
+                self.anchors = self.anchors.saturating_sub(1);
+            }
             Tag::Br | Tag::Inline | Tag::Caption | Tag::Break => {}
             Tag::Cell if self.flat_rows > 0 && self.pre == 0 => {}
             tag if self.pre > 0 && tag != Tag::Pre => {}
@@ -317,10 +335,12 @@ impl Cutter<'_> {
             text: open.text[start..end].to_string(),
             chars: open.chars,
             link_chars: open.link_chars,
+            anchor_chars: open.anchor_chars,
         });
         open.text.clear();
         open.chars = 0;
         open.link_chars = 0;
+        open.anchor_chars = 0;
         open.space = false;
     }
 }

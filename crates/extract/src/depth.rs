@@ -103,7 +103,7 @@ mod tests {
 
     fn estimate(html: &str) -> usize {
         let mut depth = Depth::default();
-        crate::raw_text::strip(html, &mut depth);
+        crate::raw_text::strip(html, crate::raw_text::Noscript::Cut, &mut depth);
         depth.deepest()
     }
 

@@ -46,6 +46,10 @@ pub(crate) enum Tag {
     Break,
     /// `a` with an `href`: its text is link text.
     Link,
+    /// `a` whose `href` is an anchor on the page (`#section`): link text,
+    /// but a heading made of one is a section's title linked to itself
+    /// (documentation generators write them so), not a teaser's.
+    Anchor,
     /// Anything else: inline text.
     Inline,
     /// Inline text named as a photo caption or credit (`<span
@@ -57,7 +61,7 @@ pub(crate) enum Tag {
 impl Tag {
     /// Whether the element starts a new block of text.
     pub(crate) fn is_block(self) -> bool {
-        !matches!(self, Tag::Inline | Tag::Caption | Tag::Link | Tag::Br)
+        !matches!(self, Tag::Inline | Tag::Caption | Tag::Link | Tag::Anchor | Tag::Br)
     }
 }
 
@@ -115,6 +119,21 @@ impl Dom {
     }
 }
 
+/// Which parts of the page the copy shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum View {
+    /// What a browser running scripts shows first: `<noscript>` and hidden
+    /// elements (`hidden`, `aria-hidden`, `display: none`) left out.
+    Rendered,
+    /// `<noscript>` contents too (parsed as markup: see
+    /// [`crate::raw_text::Noscript`]).
+    Noscript,
+    /// Hidden elements too: pages whose scripts reveal the server-rendered
+    /// content (a streamed `<div hidden>` swapped in, a wrapper at
+    /// `visibility: hidden` until the scripts load).
+    Revealed,
+}
+
 /// Limits applied while copying.
 pub(crate) struct Limits {
     pub max_depth: usize,
@@ -125,7 +144,12 @@ pub(crate) struct Limits {
 ///
 /// The text stays where the parser wrote it: the arena's text nodes point into
 /// the tree's text buffer, which becomes the [`Dom`]'s.
-pub(crate) fn flatten(mut tree: Tree, limits: &Limits, meta: &mut MetaCollector) -> Result<Dom, ExtractError> {
+pub(crate) fn flatten(
+    mut tree: Tree,
+    limits: &Limits,
+    view: View,
+    meta: &mut MetaCollector,
+) -> Result<Dom, ExtractError> {
     let mut dom = Dom {
         nodes: Vec::with_capacity(tree.nodes.len() / 2 + 1),
         text: std::mem::take(&mut tree.text),
@@ -143,7 +167,7 @@ pub(crate) fn flatten(mut tree: Tree, limits: &Limits, meta: &mut MetaCollector)
     });
     // Taken out of the thread's cache for the walk, put back on every return.
     let mut cache = MARK_CACHE.take();
-    let result = walk(tree, limits, meta, &mut dom, &mut cache);
+    let result = walk(tree, limits, view, meta, &mut dom, &mut cache);
     MARK_CACHE.set(cache);
     result.map(|()| dom)
 }
@@ -159,6 +183,7 @@ const ATTRIBUTE_BYTES_PER_UNIT: usize = 16;
 fn walk(
     tree: &Tree,
     limits: &Limits,
+    view: View,
     meta: &mut MetaCollector,
     dom: &mut Dom,
     cache: &mut MarkCache,
@@ -207,18 +232,21 @@ fn walk(
             Data::Other => continue,
         };
         work += element.attrs.iter().map(|a| a.value.len()).sum::<usize>() / ATTRIBUTE_BYTES_PER_UNIT;
-        match classify(&element.name().local, &element.attrs, cache) {
+        match classify(&element.name().local, &element.attrs, view, cache) {
             Visit::Skip => {}
             Visit::Metadata => collect_metadata(tree, &dom.text, id, meta),
-            Visit::Element(element) => {
+            Visit::Element(kept) => {
                 if stack.len() > limits.max_depth {
                     return Err(ExtractError::TooDeep);
+                }
+                if let Some(item_type) = attribute(&element.attrs, "itemtype") {
+                    meta.item_type(item_type);
                 }
                 let index = dom.nodes.len() as u32;
                 dom.nodes.push(Node {
                     parent,
                     end: NONE,
-                    element: Some(element),
+                    element: Some(kept),
                     text_start: 0,
                     text_end: 0,
                 });
@@ -298,8 +326,9 @@ fn cached_mark(cache: &mut MarkCache, value: &str) -> Mark {
 
 /// What to do with an element named `name` (its local name, whatever its
 /// namespace) with these attributes.
-fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
+fn classify(name: &str, attrs: &[Attribute], view: View, cache: &mut MarkCache) -> Visit {
     let tag = match name {
+        "noscript" if view != View::Rendered => Tag::Block,
         "head" | "title" | "meta" | "link" | "script" => return Visit::Metadata,
         "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed" | "canvas" | "select"
         | "textarea" | "button" | "input" | "audio" | "video" | "map" | "frameset" | "dialog" | "label"
@@ -335,6 +364,7 @@ fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
     };
     let mut mark = boilerplate::mark_for_tag(name);
     let mut has_href = false;
+    let mut on_page = false;
     for attr in attrs {
         let value: &str = &attr.value;
         match &*attr.name.local {
@@ -342,10 +372,13 @@ fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
             "id" if !is_slug(value) => mark = mark.combine(cached_mark(cache, value)),
             "role" => mark = mark.combine(boilerplate::mark_for_role(value)),
             "itemprop" if value.eq_ignore_ascii_case("articleBody") => mark = mark.combine(Mark::Main),
-            "hidden" => return Visit::Skip,
-            "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => return Visit::Skip,
-            "style" if boilerplate::style_hides(value) => return Visit::Skip,
-            "href" => has_href = true,
+            "hidden" if view != View::Revealed => return Visit::Skip,
+            "aria-hidden" if view != View::Revealed && value.trim().eq_ignore_ascii_case("true") => return Visit::Skip,
+            "style" if view != View::Revealed && boilerplate::style_hides(value) => return Visit::Skip,
+            "href" => {
+                has_href = true;
+                on_page = value.starts_with('#');
+            }
             _ => {}
         }
     }
@@ -358,6 +391,8 @@ fn classify(name: &str, attrs: &[Attribute], cache: &mut MarkCache) -> Visit {
     }
     let tag = if tag == Tag::Link && !has_href {
         Tag::Inline
+    } else if tag == Tag::Link && on_page {
+        Tag::Anchor
     } else if tag == Tag::Inline
         && matches!(mark, Mark::Weak | Mark::Boiler)
         && attribute(attrs, "class").is_some_and(boilerplate::names_caption)

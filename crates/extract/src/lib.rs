@@ -25,6 +25,11 @@
 //! of `boilerplate`) → lines. Guard rails: a size limit before parsing, a
 //! depth limit, and a node budget and a time budget that hold inside the parse
 //! too (`budget`); each failure is an [`ExtractError`] the caller counts.
+//!
+//! Beyond articles: a page that declares itself a discussion (schema.org
+//! `DiscussionForumPosting` or `QAPage`) keeps the posts its software names
+//! as comments, all of them; and a page on which the selection finds nothing
+//! is read again more broadly ([`Fallback`]) before it is called empty.
 #![deny(missing_docs)]
 
 mod binary;
@@ -77,7 +82,47 @@ pub struct Extraction {
     pub text: String,
     /// What the page says about itself.
     pub metadata: PageMetadata,
+    /// The broader extraction that found the text when the selection found
+    /// none or little, if one did.
+    pub fallback: Option<Fallback>,
 }
+
+/// A broader extraction, tried in this order when the selection finds no
+/// text (or, for `Noscript`, little text) on the page as a browser running
+/// scripts first shows it. Each is taken only if it finds at least
+/// `FALLBACK_MIN_CHARS` letters: less is a "please enable JavaScript" note
+/// or an error message, and the page stays empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fallback {
+    /// The selection on the page with its `<noscript>` contents (forums that
+    /// render their posts for crawlers there).
+    Noscript,
+    /// The selection on the page with its hidden elements shown too (content
+    /// streamed into a `<div hidden>`, or hidden until the scripts load).
+    Hidden,
+    /// Every block that is neither chrome nor a link list, on the page with
+    /// everything shown.
+    Body,
+}
+
+impl Fallback {
+    /// The fallback's name, as the `extract` step counts it (`fallback_…`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Fallback::Noscript => "noscript",
+            Fallback::Hidden => "hidden",
+            Fallback::Body => "body",
+        }
+    }
+}
+
+/// Letters and digits a fallback must find, in blocks long enough to be
+/// judged, to be taken (an error page or a "JavaScript required" note has
+/// fewer; so has the footer of a page that is only chrome).
+const FALLBACK_MIN_CHARS: u32 = 150;
+
+/// How many times a short selection's text a fallback must find to replace it.
+const SHORT_FACTOR: u32 = 4;
 
 /// Why a page was not extracted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,35 +153,34 @@ impl std::fmt::Display for ExtractError {
 impl std::error::Error for ExtractError {}
 
 /// Extracts the main content and metadata of a page.
+///
+/// When the selection finds nothing or little, the page is parsed again
+/// with more of it shown (see [`Fallback`]); every parse is held to the
+/// same deadline, and each to the node budget and depth limit, and one
+/// page's tree is dropped before the next is built.
 pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError> {
     if html.len() > options.max_bytes {
         return Err(ExtractError::TooLarge);
     }
     let started = Instant::now();
-    let mut depth = depth::Depth::default();
-    let html = raw_text::strip(html, &mut depth);
-    if depth.deepest() > options.max_depth {
-        return Err(ExtractError::TooDeep);
-    }
     let deadline = options.time_budget.map(|budget| started + budget);
-    let tree = sink::parse(&html, node_budget(html.len()), deadline)?;
-    let limits = dom::Limits {
-        max_depth: options.max_depth,
-        deadline,
-    };
     let mut meta = metadata::MetaCollector::default();
-    let dom = dom::flatten(tree, &limits, &mut meta)?;
+    let dom = parse(html, dom::View::Rendered, options, deadline, &mut meta)?;
     let blocks = blocks::blocks(&dom);
-    let kept = select::main_content(&dom, &blocks, options.include_comments);
-    if deadline.is_some_and(|d| Instant::now() > d) {
-        return Err(ExtractError::Timeout);
-    }
-    let mut text = String::new();
-    for index in kept {
-        if !text.is_empty() {
-            text.push('\n');
+    // On a forum thread or a Q&A page, the replies (named as comments by
+    // most forum software) are the content.
+    let thread = meta.is_discussion();
+    let include_comments = options.include_comments || thread;
+    let kept = select::main_content(&dom, &blocks, include_comments, thread);
+    check_deadline(deadline)?;
+    let mut text = lines(&blocks, &kept);
+    let mut fallback = None;
+    let found = judged_chars(&blocks, &kept);
+    if found < FALLBACK_MIN_CHARS {
+        drop((dom, blocks));
+        if let Some(broader) = broader(html, options, include_comments, thread, found, deadline)? {
+            (text, fallback) = (broader.0, Some(broader.1));
         }
-        text.push_str(&blocks[index].text);
     }
     // Composed as trafilatura's output is (NFC): the same words, the same
     // code points, whatever the page's editor produced.
@@ -146,7 +190,112 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     Ok(Extraction {
         text,
         metadata: meta.finish(),
+        fallback,
     })
+}
+
+/// The fallbacks, in order, for a page whose selection found less than
+/// `FALLBACK_MIN_CHARS` (`found` letters). The noscript view must then find
+/// `SHORT_FACTOR` times as much (a forum's shell can hold the site's
+/// one-line description). The hidden and body views run only when nothing
+/// was found: on a page with a short text, hidden elements are more often
+/// the slides of a slideshow or the panels of tabs than a page waiting for
+/// its scripts.
+fn broader(
+    html: &str,
+    options: &Options,
+    include_comments: bool,
+    thread: bool,
+    found: u32,
+    deadline: Option<Instant>,
+) -> Result<Option<(String, Fallback)>, ExtractError> {
+    let needed = FALLBACK_MIN_CHARS.max(SHORT_FACTOR * found);
+    // What is shown now can declare the discussion (microdata in the
+    // `<noscript>`); the rest of its metadata is the first parse's.
+    let mut shown = metadata::MetaCollector::default();
+    if raw_text::contains_ignoring_case(html.as_bytes(), b"<noscript") {
+        let dom = parse(html, dom::View::Noscript, options, deadline, &mut shown)?;
+        let blocks = blocks::blocks(&dom);
+        let thread = thread || shown.is_discussion();
+        let kept = select::main_content(&dom, &blocks, include_comments || thread, thread);
+        check_deadline(deadline)?;
+        if judged_chars(&blocks, &kept) >= needed {
+            return Ok(Some((lines(&blocks, &kept), Fallback::Noscript)));
+        }
+    }
+    if found > 0 {
+        return Ok(None);
+    }
+    let dom = parse(html, dom::View::Revealed, options, deadline, &mut shown)?;
+    let blocks = blocks::blocks(&dom);
+    let thread = thread || shown.is_discussion();
+    let include_comments = include_comments || thread;
+    let kept = select::main_content(&dom, &blocks, include_comments, thread);
+    check_deadline(deadline)?;
+    if judged_chars(&blocks, &kept) >= needed {
+        return Ok(Some((lines(&blocks, &kept), Fallback::Hidden)));
+    }
+    let kept = select::body(&dom, &blocks, include_comments);
+    check_deadline(deadline)?;
+    if judged_chars(&blocks, &kept) >= needed {
+        return Ok(Some((lines(&blocks, &kept), Fallback::Body)));
+    }
+    Ok(None)
+}
+
+/// Letters and digits in the kept blocks long enough to be judged: lines
+/// too short to tell (menus, labels, a copyright line's fragments) do not
+/// count towards a fallback.
+fn judged_chars(blocks: &[blocks::Block], kept: &[usize]) -> u32 {
+    kept.iter()
+        .map(|&i| blocks[i].chars)
+        .filter(|&c| c >= select::MIN_CHARS)
+        .sum()
+}
+
+/// The kept blocks, one a line.
+fn lines(blocks: &[blocks::Block], kept: &[usize]) -> String {
+    let mut text = String::new();
+    for &index in kept {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&blocks[index].text);
+    }
+    text
+}
+
+fn check_deadline(deadline: Option<Instant>) -> Result<(), ExtractError> {
+    if deadline.is_some_and(|d| Instant::now() > d) {
+        return Err(ExtractError::Timeout);
+    }
+    Ok(())
+}
+
+/// Cuts what is never read, checks the depth, parses within the budgets and
+/// lays the page out as `view` shows it.
+fn parse(
+    html: &str,
+    view: dom::View,
+    options: &Options,
+    deadline: Option<Instant>,
+    meta: &mut metadata::MetaCollector,
+) -> Result<dom::Dom, ExtractError> {
+    let noscript = match view {
+        dom::View::Rendered => raw_text::Noscript::Cut,
+        dom::View::Noscript | dom::View::Revealed => raw_text::Noscript::Parse,
+    };
+    let mut depth = depth::Depth::default();
+    let html = raw_text::strip(html, noscript, &mut depth);
+    if depth.deepest() > options.max_depth {
+        return Err(ExtractError::TooDeep);
+    }
+    let tree = sink::parse(&html, node_budget(html.len()), deadline)?;
+    let limits = dom::Limits {
+        max_depth: options.max_depth,
+        deadline,
+    };
+    dom::flatten(tree, &limits, view, meta)
 }
 
 impl From<budget::Exceeded> for ExtractError {
@@ -177,7 +326,7 @@ pub struct ParseCost {
 #[doc(hidden)]
 pub fn debug_parse_cost(html: &str, options: &Options) -> ParseCost {
     let started = Instant::now();
-    let html = raw_text::strip(html, &mut depth::Depth::default());
+    let html = raw_text::strip(html, raw_text::Noscript::Cut, &mut depth::Depth::default());
     let deadline = options.time_budget.map(|budget| started + budget);
     let budget = node_budget(html.len());
     let (nodes, exceeded) = sink::parse_counting(&html, budget, deadline);
@@ -207,7 +356,7 @@ pub fn debug_blocks(html: &str) -> String {
         deadline: None,
     };
     let mut meta = metadata::MetaCollector::default();
-    match dom::flatten(tree, &limits, &mut meta) {
+    match dom::flatten(tree, &limits, dom::View::Rendered, &mut meta) {
         Ok(dom) => select::debug(&dom, &blocks::blocks(&dom)),
         Err(e) => e.to_string(),
     }

@@ -37,6 +37,19 @@ pub(crate) struct MetaCollector {
     canonical: Ranked,
     site_name: Ranked,
     description: Ranked,
+    /// Whether the page says it is a discussion (see [`is_discussion_type`]).
+    discussion: bool,
+}
+
+/// Whether a schema.org type (`"DiscussionForumPosting"`, an `itemtype` URL)
+/// is a conversation: a forum thread or a question with its answers. On such
+/// a page the replies, which forum software names as comments, are the
+/// content.
+pub(crate) fn is_discussion_type(value: &str) -> bool {
+    value.split_whitespace().any(|t| {
+        let name = t.rsplit('/').next().unwrap_or(t);
+        name.eq_ignore_ascii_case("DiscussionForumPosting") || name.eq_ignore_ascii_case("QAPage")
+    })
 }
 
 fn offer(slot: &mut Ranked, rank: u8, value: &str) {
@@ -131,6 +144,13 @@ impl MetaCollector {
         match value {
             serde_json::Value::Array(items) => items.iter().for_each(|v| self.walk_json(v, depth + 1)),
             serde_json::Value::Object(map) => {
+                match map.get("@type") {
+                    Some(serde_json::Value::String(t)) => self.discussion |= is_discussion_type(t),
+                    Some(serde_json::Value::Array(types)) => {
+                        self.discussion |= types.iter().filter_map(|t| t.as_str()).any(is_discussion_type)
+                    }
+                    _ => {}
+                }
                 if let Some(date) = map.get("datePublished").and_then(|v| v.as_str()) {
                     offer(&mut self.date, 2, &iso_date(date));
                 }
@@ -155,6 +175,16 @@ impl MetaCollector {
             }
             _ => {}
         }
+    }
+
+    /// A microdata `itemtype` on an element of the page.
+    pub(crate) fn item_type(&mut self, value: &str) {
+        self.discussion |= is_discussion_type(value);
+    }
+
+    /// Whether the page declared itself a discussion (JSON-LD or microdata).
+    pub(crate) fn is_discussion(&self) -> bool {
+        self.discussion
     }
 
     pub(crate) fn finish(self) -> PageMetadata {

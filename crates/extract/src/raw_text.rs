@@ -46,7 +46,9 @@ fn is_kept_attribute(element: &[u8], lowercase_name: &[u8]) -> bool {
     let on = |tag: &[u8]| element.eq_ignore_ascii_case(tag);
     match lowercase_name {
         // Read on every element.
-        b"class" | b"id" | b"role" | b"itemprop" | b"hidden" | b"aria-hidden" | b"style" | b"href" => true,
+        b"class" | b"id" | b"role" | b"itemprop" | b"itemtype" | b"hidden" | b"aria-hidden" | b"style" | b"href" => {
+            true
+        }
         b"lang" => on(b"html"),
         b"datetime" => on(b"time"),
         b"property" | b"name" | b"content" | b"http-equiv" => on(b"meta"),
@@ -87,32 +89,53 @@ fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
     if !is_kept_attribute(element, name) {
         return Keep::Nothing;
     }
-    if name == b"href" && !element.eq_ignore_ascii_case(b"link") {
-        return Keep::Name;
-    }
-    if name == b"style" {
+    let value = || {
         let value = attribute[name_end..]
             .trim_ascii()
             .strip_prefix(b"=")
             .unwrap_or(b"")
             .trim_ascii();
-        let value = value
+        value
             .strip_prefix(b"\"")
             .or_else(|| value.strip_prefix(b"'"))
-            .unwrap_or(value);
+            .unwrap_or(value)
+    };
+    if name == b"href" && !element.eq_ignore_ascii_case(b"link") {
+        // Whether a link stays on the page (`#section`) is read too.
+        return if value().starts_with(b"#") {
+            Keep::All
+        } else {
+            Keep::Name
+        };
+    }
+    if name == b"style" {
+        let value = value();
         let hides = std::str::from_utf8(value).is_ok_and(crate::boilerplate::style_hides);
         return if hides { Keep::All } else { Keep::Nothing };
     }
     Keep::All
 }
 
-fn raw_text(name: &[u8]) -> Option<RawText> {
+/// What to do with `<noscript>` contents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Noscript {
+    /// Cut them, as a browser that runs scripts never shows them.
+    Cut,
+    /// Leave them as markup for the parser: the fallback for pages whose only
+    /// server-rendered content is there (forums that render posts for
+    /// crawlers inside `<noscript>`).
+    Parse,
+}
+
+fn raw_text(name: &[u8], noscript: Noscript) -> Option<RawText> {
     // `noscript` too: browsers run scripts, so they read its contents as raw
     // text, while the parser here builds them as markup, where an unclosed
     // `<div>` inside swallows the rest of the page.
-    const CUT: [&[u8]; 4] = [b"script", b"style", b"svg", b"noscript"];
+    const CUT: [&[u8]; 3] = [b"script", b"style", b"svg"];
     const KEEP: [&[u8]; 6] = [b"textarea", b"title", b"xmp", b"iframe", b"noembed", b"noframes"];
-    if CUT.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+    if CUT.iter().any(|n| n.eq_ignore_ascii_case(name))
+        || (noscript == Noscript::Cut && name.eq_ignore_ascii_case(b"noscript"))
+    {
         Some(RawText::Cut)
     } else if KEEP.iter().any(|n| n.eq_ignore_ascii_case(name)) {
         Some(RawText::Keep)
@@ -170,7 +193,7 @@ fn is_tag_name_end(c: u8) -> bool {
 
 /// The page without script, style and svg contents, comments and unread
 /// attributes (borrowed when there is nothing to cut).
-pub(crate) fn strip<'a>(html: &'a str, depth: &mut Depth) -> Cow<'a, str> {
+pub(crate) fn strip<'a>(html: &'a str, noscript: Noscript, depth: &mut Depth) -> Cow<'a, str> {
     let bytes = html.as_bytes();
     let n = bytes.len();
     let mut w = Writer {
@@ -254,7 +277,7 @@ pub(crate) fn strip<'a>(html: &'a str, depth: &mut Depth) -> Cow<'a, str> {
         if name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing") {
             w.collapse = false;
         }
-        let Some(kind) = raw_text(name) else {
+        let Some(kind) = raw_text(name, noscript) else {
             depth.start_tag(name);
             i = w.collapse_whitespace(tag_end);
             continue;
@@ -378,7 +401,7 @@ mod tests {
     use std::borrow::Cow;
 
     fn strip(html: &str) -> Cow<'_, str> {
-        super::strip(html, &mut Depth::default())
+        super::strip(html, super::Noscript::Cut, &mut Depth::default())
     }
 
     #[test]
@@ -398,9 +421,23 @@ mod tests {
             strip("<noscript><div id=n></noscript><p>x</p>"),
             "<noscript></noscript><p>x</p>"
         );
+        // The fallback parses them as markup (scripts inside still cut).
+        assert_eq!(
+            super::strip(
+                "<noscript><div id=n><p>post</p><script>x</script></noscript>",
+                super::Noscript::Parse,
+                &mut Depth::default()
+            ),
+            "<noscript><div id=n><p>post</p><script></script></noscript>"
+        );
         assert_eq!(
             strip(r#"<img src="a.png" alt='x > y'/><a data-x=1 HREF="/b" onclick="f('>')">b</a>"#),
             r#"<img/><a HREF>b</a>"#
+        );
+        // A link to an anchor on the page keeps its target.
+        assert_eq!(
+            strip(r##"<h2><a href="#usage">Usage</a></h2>"##),
+            r##"<h2><a href="#usage">Usage</a></h2>"##
         );
         assert_eq!(
             strip(r#"<div  class = "c"  hidden data-id=7 id=main>"#),

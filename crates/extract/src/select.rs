@@ -25,6 +25,10 @@
 //! selection that ignores chrome-like class names finds several times the
 //! text, names misled the first and the second is taken.
 //!
+//! On a page that declares itself a discussion (a forum thread, a question
+//! and its answers), the selection widens from the best post to the element
+//! around every post, and bylines and dates stay with their posts.
+//!
 //! Name marks are hints weighed against the text they hold: a chrome-named
 //! element with more than `WRAPPER_SHARE` of the page's running text is a
 //! layout wrapper, as is declared chrome (`<aside>`) or a comment-named
@@ -38,7 +42,7 @@ use crate::boilerplate::Mark;
 use crate::dom::{Dom, Tag, NONE};
 
 /// Blocks shorter than this (letters and digits) are not judged on their own.
-const MIN_CHARS: u32 = 25;
+pub(crate) const MIN_CHARS: u32 = 25;
 /// A heading this long (letters) is a paragraph set in heading type and
 /// counts as text (150 to 200 measure the same).
 const LONG_HEADING_CHARS: u32 = 150;
@@ -144,8 +148,8 @@ fn value(block: &Block) -> f64 {
 /// is made a second time with chrome-like names ignored (tags, roles and
 /// comment threads still count), and taken if it finds `DISTRUST_FACTOR`
 /// times the text.
-pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) -> Vec<usize> {
-    let trusting = select(dom, blocks, include_comments, Names::Trusted);
+pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool) -> Vec<usize> {
+    let trusting = select(dom, blocks, include_comments, thread, Names::Trusted);
     let chars = |kept: &[usize]| kept.iter().map(|&i| blocks[i].chars as f64).sum::<f64>();
     let enough = DISTRUST_FACTOR * chars(&trusting);
     // The second selection keeps no link lists: it cannot find more than the
@@ -158,7 +162,7 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool) 
     if could_find <= enough {
         return trusting;
     }
-    let distrusting = select(dom, blocks, include_comments, Names::Distrusted);
+    let distrusting = select(dom, blocks, include_comments, thread, Names::Distrusted);
     if chars(&distrusting) > enough {
         distrusting
     } else {
@@ -174,15 +178,25 @@ enum Names {
     Distrusted,
 }
 
-/// One selection; see `main_content`.
-fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> Vec<usize> {
+/// What the names and tags around each element say, weighed against the
+/// text they hold.
+struct Chrome {
+    /// Running text under each element.
+    positive: Vec<f64>,
+    /// Nearest chrome ancestor (or self) of each element, or `NONE`.
+    chrome: Vec<u32>,
+    /// Nearest weak-marked (byline, date) ancestor (or self), or `NONE`.
+    weak: Vec<u32>,
+}
+
+/// Which elements are chrome and which are bylines; see the module docs.
+fn chrome(dom: &Dom, blocks: &[Block], raw: &[f64], include_comments: bool, names: Names) -> Chrome {
     let nodes = &dom.nodes;
     let count = nodes.len();
-    let raw: Vec<f64> = blocks.iter().map(value).collect();
 
     // Running text under each element, to tell chrome from wrappers.
     let mut positive = vec![0.0f64; count];
-    for (block, &v) in blocks.iter().zip(&raw) {
+    for (block, &v) in blocks.iter().zip(raw) {
         if v > 0.0 {
             positive[block.owner as usize] += v;
         }
@@ -193,7 +207,7 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
     let in_comments = within(dom, |mark| mark == Mark::Comments && !include_comments);
     let comment_text: f64 = blocks
         .iter()
-        .zip(&raw)
+        .zip(raw)
         .filter(|(b, &v)| v > 0.0 && in_comments[b.owner as usize])
         .map(|(_, &v)| v)
         .sum();
@@ -247,6 +261,15 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
         chrome[index] = c;
         weak[index] = w;
     }
+    Chrome { positive, chrome, weak }
+}
+
+/// One selection; see `main_content`.
+fn select(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool, names: Names) -> Vec<usize> {
+    let nodes = &dom.nodes;
+    let count = nodes.len();
+    let raw: Vec<f64> = blocks.iter().map(value).collect();
+    let Chrome { positive, chrome, weak } = chrome(dom, blocks, &raw, include_comments, names);
 
     // Scores with chrome counted against its container.
     let mut score = vec![0.0f64; count];
@@ -292,6 +315,9 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
     if score[best] <= 0.0 {
         return short_page(blocks, &chrome);
     }
+    if thread {
+        best = thread_container(dom, &chrome, &positive, best);
+    }
     // Paragraphs that read as prose join the selection as siblings whatever
     // their score (a short sentence is worth little but belongs to the text).
     let mut prose = vec![false; count];
@@ -330,7 +356,9 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, names: Names) -> 
             if teaser[owner] {
                 return false;
             }
-            if weak[owner] != NONE && range_of(block.owner).is_some_and(|start| weak[owner] > start) {
+            // In a thread, a post's author and date are part of it, and
+            // forum software sets whole posts in `…-info` or `…-meta` cells.
+            if weak[owner] != NONE && !thread && range_of(block.owner).is_some_and(|start| weak[owner] > start) {
                 return false;
             }
             block.kind == BlockKind::Pre || !is_link_list(block)
@@ -446,7 +474,9 @@ fn teaser_cards(
     let mut plain_headings = vec![0u32; nodes.len()];
     for &i in inside {
         let block = &blocks[i];
-        let linked = block.kind == BlockKind::Heading && is_link_list(block);
+        // A heading that links only to itself (`<h2><a href="#usage">`, as
+        // documentation generators write section titles) opens a section.
+        let linked = block.kind == BlockKind::Heading && is_link_list(block) && block.anchor_chars < block.link_chars;
         set_first(&mut first_linked, dom, block.owner, best, linked);
         if chrome[block.owner as usize] != NONE || (block.kind != BlockKind::Heading && block.chars < MIN_CHARS) {
             continue;
@@ -490,6 +520,33 @@ fn teaser_cards(
     card.iter().map(|&c| c != NONE).collect()
 }
 
+/// On a discussion page, the posts: the element around the selected one
+/// and every post of the thread, a post being an element declared or named
+/// as an article (`<article>`, `post-body`) with running text outside
+/// chrome. Forum software sets each post in an element of its own, and the
+/// best-scoring one is only the longest.
+fn thread_container(dom: &Dom, chrome: &[u32], positive: &[f64], best: usize) -> usize {
+    let nodes = &dom.nodes;
+    let mut container = best;
+    let mut index = 1;
+    while index < nodes.len() {
+        let node = &nodes[index];
+        let is_post = chrome[index] == NONE
+            && positive[index] >= MIN_CHARS as f64
+            && node.element.as_ref().is_some_and(|e| e.mark == Mark::Main);
+        if !is_post {
+            index += 1;
+            continue;
+        }
+        while container != 0 && !(container <= index && index < nodes[container].end as usize) {
+            container = nodes[container].parent as usize;
+        }
+        // Posts nested in a post are inside it already.
+        index = (node.end as usize).max(index + 1);
+    }
+    container
+}
+
 /// Records `value` for the element `owner` and its ancestors after `best`
 /// that have none yet: each keeps what its first block said.
 fn set_first(first: &mut [Option<bool>], dom: &Dom, owner: u32, best: usize, value: bool) {
@@ -498,6 +555,21 @@ fn set_first(first: &mut [Option<bool>], dom: &Dom, owner: u32, best: usize, val
         first[n] = Some(value);
         n = dom.nodes[n].parent as usize;
     }
+}
+
+/// The broadest extraction, for a page where the selection found nothing:
+/// every block that is neither chrome (by tag, role, name or comment
+/// thread, as the selection judges it) nor a link list, as trafilatura's
+/// baseline takes the body's text when its own selection fails.
+pub(crate) fn body(dom: &Dom, blocks: &[Block], include_comments: bool) -> Vec<usize> {
+    let raw: Vec<f64> = blocks.iter().map(value).collect();
+    let chrome = chrome(dom, blocks, &raw, include_comments, Names::Trusted).chrome;
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| chrome[b.owner as usize] == NONE && (b.kind == BlockKind::Pre || !is_link_list(b)))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// A page without a single block of running text (a short note, a page of
@@ -624,7 +696,7 @@ pub fn debug(dom: &Dom, blocks: &[Block]) -> String {
         score[block.owner as usize] += value(block);
     }
     accumulate(dom, &mut score);
-    let kept: std::collections::HashSet<usize> = main_content(dom, blocks, false).into_iter().collect();
+    let kept: std::collections::HashSet<usize> = main_content(dom, blocks, false, false).into_iter().collect();
     let mut out = String::new();
     for (i, b) in blocks.iter().enumerate().take(20_000) {
         let mut path = Vec::new();

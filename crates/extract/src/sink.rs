@@ -529,7 +529,7 @@ mod tests {
             deadline: None,
         };
         let tree = super::parse(html, usize::MAX, None).expect("no budget");
-        let dom = flatten(tree, &limits, &mut MetaCollector::default()).unwrap();
+        let dom = flatten(tree, &limits, crate::dom::View::Rendered, &mut MetaCollector::default()).unwrap();
         dom.nodes
             .iter()
             .filter(|n| n.element.is_none())

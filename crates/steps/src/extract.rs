@@ -25,12 +25,19 @@
 //!   `title`, `date`, `html_lang`, `canonical_url`, `site_name` and
 //!   `description` to the metadata when the page has them.
 //!
-//! Counters: `html_bytes` (HTML read), `text_bytes` (text written).
+//! When the selection finds nothing (or little), the extractor tries broader extractions
+//! (`tamis_extract::Fallback`); each kept page one of them found is counted
+//! under `fallback_noscript`, `fallback_hidden` or `fallback_body`, and its
+//! metadata gets `extract_fallback` with the same name, so both the stats and
+//! the documents say how often, and where, the main selection failed.
+//!
+//! Counters: `html_bytes` (HTML read), `text_bytes` (text written),
+//! `fallback_…` (pages kept by a fallback).
 
 use serde::Deserialize;
 use std::time::Duration;
 use tamis_api::{Counters, Document, Reason, Step, Verdict};
-use tamis_extract::{ExtractError, Options};
+use tamis_extract::{ExtractError, Fallback, Options};
 
 const NAME: &str = "extract";
 
@@ -192,6 +199,17 @@ impl Step for Extract {
             return Verdict::drop(ExtractReason::Empty);
         }
         counters.add("text_bytes", page.text.len() as u64);
+        if let Some(fallback) = page.fallback {
+            counters.add(
+                match fallback {
+                    Fallback::Noscript => "fallback_noscript",
+                    Fallback::Hidden => "fallback_hidden",
+                    Fallback::Body => "fallback_body",
+                },
+                1,
+            );
+            doc.metadata.insert("extract_fallback".into(), fallback.name().into());
+        }
         doc.text = page.text;
         let meta = page.metadata;
         for (key, value) in [
@@ -280,6 +298,33 @@ mod tests {
         };
         let mut bomb = Document::new("b", page(&format!("<p>{bold}x{}", "<p>x".repeat(100_000))));
         assert_eq!(run(&untimed, &mut bomb), Verdict::Drop(Reason("too_many_nodes")));
+    }
+
+    #[test]
+    fn fallbacks_are_counted() {
+        let posts = "<div itemprop=comment><p>I would like advice on a first telescope that is easy to carry and to set up.</p></div>\
+            <div itemprop=comment><p>A small refractor on an alt-azimuth mount is the easiest start and needs no collimation.</p></div>\
+            <div itemprop=comment><p>A Dobsonian reflector is another good choice if you have room to store it at home.</p></div>";
+        let mut doc = Document::new(
+            "n",
+            page(&format!(
+                "<div id=app></div><noscript><div id=main-outlet role=main>{posts}</div></noscript>"
+            )),
+        );
+        doc.metadata.insert("content_type".into(), "text/html".into());
+        let mut counters = Counters::default();
+        let step = ExtractConfig::default().build().unwrap();
+        assert_eq!(step.process(&mut doc, &mut counters), Verdict::Keep);
+        assert!(doc.text.starts_with("I would like advice"), "{}", doc.text);
+        assert_eq!(doc.metadata["extract_fallback"], "noscript");
+        assert!(counters.iter().any(|(name, n)| name == "fallback_noscript" && n == 1));
+        // A script's shell with only a "JavaScript required" note stays empty.
+        let mut shell = Document::new(
+            "s",
+            page("<noscript>You need to enable JavaScript to run this app.</noscript><div id=root></div>"),
+        );
+        shell.metadata.insert("content_type".into(), "text/html".into());
+        assert_eq!(step.process(&mut shell, &mut counters), Verdict::Drop(Reason("empty")));
     }
 
     /// Bytes as the reader decodes a page without charset that is not UTF-8
