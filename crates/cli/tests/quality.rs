@@ -69,7 +69,7 @@ fn unknown_fineweb2_language_is_a_config_error() {
     let dir = Dir::new();
     dir.write("in.jsonl", b"");
     dir.pipeline(
-        "input: { paths: [in.jsonl], format: jsonl }\noutput: { path: out/ }\nsteps:\n  - preset: { name: fineweb2, language: tlh }\n",
+        "input: { paths: [in.jsonl], format: jsonl }\noutput: { path: out/ }\nsteps:\n  - preset: { name: fineweb2, language: qqq }\n",
     );
     let out = dir.tamis(&["run", "pipeline.yaml"]);
     assert!(!out.status.success());

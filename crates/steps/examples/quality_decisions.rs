@@ -47,12 +47,12 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mode = args.get(1).map(String::as_str).unwrap_or("decisions");
     if mode == "fineweb2-table" {
-        for t in tamis_steps::presets::FINEWEB2 {
+        for t in tamis_steps::presets::fineweb2_table() {
             let v = serde_json::json!({"key": t.key, "language_score": t.language_score, "dup_line_frac": t.dup_line_frac,
                 "top_n_grams": t.top_n_grams, "dup_n_grams": t.dup_n_grams, "line_punct_thr": t.line_punct_thr,
                 "new_line_ratio": t.new_line_ratio, "min_avg_word_length": t.min_avg_word_length,
                 "max_avg_word_length": t.max_avg_word_length, "max_non_alpha_words_ratio": t.max_non_alpha_words_ratio,
-                "stopwords": t.stopwords});
+                "tokenizer": [t.tokenizer.0, t.tokenizer.1], "stopwords": t.stopwords});
             println!("{v}");
         }
         return;
@@ -62,6 +62,7 @@ fn main() {
         let preset = tamis_steps::presets::PresetConfig::Fineweb2 {
             language: args[2].clone(),
             glotlid_model: None,
+            approximate_tokenizer: args.get(3).is_some_and(|a| a == "approximate"),
         };
         let steps: Vec<_> = preset.expand().unwrap().iter().map(|c| c.build().unwrap()).collect();
         let mut out = BufWriter::new(std::io::stdout().lock());
