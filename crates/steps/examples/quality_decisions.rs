@@ -4,7 +4,7 @@
 //! `quality_decisions decisions [BADWORDS_DIR] < docs.jsonl`: each step on each document's
 //! original text, independently; one line `{"id", "gopher_repetition": "keep"|reason, …,
 //! "c4_quality_text": …}` per document.
-//! `quality_decisions fineweb2 LANG < docs.jsonl`: the `fineweb2` preset's steps for LANG, each
+//! `quality_decisions fineweb2 LANG [approximate] < docs.jsonl`: the `fineweb2` preset's steps for LANG, each
 //! on each document independently; `{"id", "gopher_repetition", "fineweb_quality", "gopher_quality"}`.
 //! `quality_decisions fineweb2-table`: the bundled FineWeb-2 thresholds as JSON.
 //! `quality_decisions chain < docs.jsonl`: gopher_repetition → gopher_quality → c4_quality →
@@ -52,7 +52,8 @@ fn main() {
                 "top_n_grams": t.top_n_grams, "dup_n_grams": t.dup_n_grams, "line_punct_thr": t.line_punct_thr,
                 "new_line_ratio": t.new_line_ratio, "min_avg_word_length": t.min_avg_word_length,
                 "max_avg_word_length": t.max_avg_word_length, "max_non_alpha_words_ratio": t.max_non_alpha_words_ratio,
-                "tokenizer": [t.tokenizer.0, t.tokenizer.1], "stopwords": t.stopwords});
+                "tokenizer": [t.tokenizer.0, t.tokenizer.1], "stopwords": t.stopwords,
+                "missing_tokenizer": tamis_text::resolve_language(t.key).missing_tokenizer()});
             println!("{v}");
         }
         return;
