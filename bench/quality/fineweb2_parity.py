@@ -28,6 +28,8 @@ from datatrove.pipeline.filters import FineWebQualityFilter, GopherQualityFilter
 from datatrove.utils.word_tokenizers import load_tokenizer_assignments
 
 DOCS_PER_LANGUAGE = 150
+# lingua's Tagalog: FineWeb-2 has Filipino (fil_Latn), which datatrove's csv gives no ISO 639-1 code.
+ALIASES = {"tl": "fil_Latn"}
 
 
 def check_table(table: dict, configs: str) -> None:
@@ -60,6 +62,7 @@ def check_table(table: dict, configs: str) -> None:
 
 def key_for(table: dict, code: str) -> str | None:
     """The preset's lookup: exact key, else the one key (or the default-script key) with that ISO 639-3/639-1 code."""
+    code = ALIASES.get(code, code)
     if code in table:
         return code
     cands = [k for k, t in table.items() if k[:3] == code or t["iso639_1"] == code]

@@ -47,7 +47,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mode = args.get(1).map(String::as_str).unwrap_or("decisions");
     if mode == "fineweb2-table" {
-        for t in tamis_steps::presets::fineweb2_table() {
+        let start = std::time::Instant::now();
+        let table = tamis_steps::presets::fineweb2_table();
+        eprintln!("parsed {} FineWeb-2 languages in {:?}", table.len(), start.elapsed());
+        for t in table {
             let v = serde_json::json!({"key": t.key, "language_score": t.language_score, "dup_line_frac": t.dup_line_frac,
                 "top_n_grams": t.top_n_grams, "dup_n_grams": t.dup_n_grams, "line_punct_thr": t.line_punct_thr,
                 "new_line_ratio": t.new_line_ratio, "min_avg_word_length": t.min_avg_word_length,
