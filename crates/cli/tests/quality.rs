@@ -118,7 +118,10 @@ fn fineweb2_preset_runs_across_scripts() {
         let input = format!(
             "{}{}",
             jsonl_line("prose", prose),
-            jsonl_line("menu", "Home\nNews\nSport\nContact\nLogin\nMenu\nSearch\nHome\nHome\nHome")
+            jsonl_line(
+                "menu",
+                "Home\nNews\nSport\nContact\nLogin\nMenu\nSearch\nHome\nHome\nHome"
+            )
         );
         dir.write("in.jsonl", input.as_bytes());
         dir.pipeline(&format!(
@@ -145,7 +148,10 @@ fn fineweb2_language_without_its_tokenizer_names_it() {
     let out = dir.tamis(&["run", "pipeline.yaml"]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("ThaiTokenizer()") && stderr.contains("approximate_tokenizer"), "{stderr}");
+    assert!(
+        stderr.contains("ThaiTokenizer()") && stderr.contains("approximate_tokenizer"),
+        "{stderr}"
+    );
     dir.pipeline(
         "input: { paths: [in.jsonl], format: jsonl }\noutput: { path: out/ }\nsteps:\n  - preset: { name: fineweb2, language: tha_Thai, approximate_tokenizer: true }\n",
     );

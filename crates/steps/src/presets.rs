@@ -116,7 +116,9 @@ fn parse_row(line: &'static str) -> Fineweb2Thresholds {
     let mut nums = [0.0f64; 16];
     for n in &mut nums {
         let v = next();
-        *n = v.parse().unwrap_or_else(|_| panic!("fineweb2.tsv: {key}: not a number {v:?}"));
+        *n = v
+            .parse()
+            .unwrap_or_else(|_| panic!("fineweb2.tsv: {key}: not a number {v:?}"));
     }
     let tokenizer = (next(), next());
     Fineweb2Thresholds {
@@ -326,17 +328,31 @@ mod tests {
         assert_eq!(fineweb2_commit(), "d0defb24f193bb9a5a11b8b14524a03c4858e1b6");
         assert!(table.windows(2).all(|w| w[0].key < w[1].key), "sorted by key");
         let fra = fineweb2_thresholds("fra_Latn").unwrap();
-        assert_eq!((fra.language_score, fra.dup_line_frac, fra.top_n_grams), (0.824, 0.264, [0.161, 0.149, 0.134]));
+        assert_eq!(
+            (fra.language_score, fra.dup_line_frac, fra.top_n_grams),
+            (0.824, 0.264, [0.161, 0.149, 0.134])
+        );
         assert_eq!(fra.dup_n_grams, [0.15, 0.141, 0.131, 0.121, 0.111, 0.1]);
         assert_eq!((fra.line_punct_thr, fra.new_line_ratio), (0.1, 0.185));
-        assert_eq!((fra.min_avg_word_length, fra.max_avg_word_length, fra.max_non_alpha_words_ratio), (2.0, 11.0, 0.812));
+        assert_eq!(
+            (
+                fra.min_avg_word_length,
+                fra.max_avg_word_length,
+                fra.max_non_alpha_words_ratio
+            ),
+            (2.0, 11.0, 0.812)
+        );
         assert_eq!(fra.stopwords.len(), 18);
         assert_eq!((fra.stopwords[4], fra.stopwords[6]), ("à", "l'"));
         assert!(fineweb2_thresholds("bod_Tibt").unwrap().stopwords.contains(&"། །"));
         let mut exact = 0;
         for t in table {
             assert!(t.key.len() >= 8 && t.key.as_bytes()[3] == b'_', "{}", t.key);
-            assert!(!t.stopwords.is_empty() && t.stopwords.iter().all(|w| !w.is_empty()), "{}", t.key);
+            assert!(
+                !t.stopwords.is_empty() && t.stopwords.iter().all(|w| !w.is_empty()),
+                "{}",
+                t.key
+            );
             assert!(t.language_score > 0.0 && t.max_avg_word_length > 0.0, "{}", t.key);
             assert_eq!(fineweb2_thresholds(t.key).unwrap().key, t.key);
             // The generator's datatrove tokenizer column and tamis-text's resolution agree.

@@ -69,7 +69,11 @@ impl Resolution {
                         tamis falls back to spaCy's multi-language `xx` rules"
                 .to_string(),
             (class, arg) => {
-                let call = if arg.is_empty() { format!("{class}()") } else { format!("{class}({arg:?})") };
+                let call = if arg.is_empty() {
+                    format!("{class}()")
+                } else {
+                    format!("{class}({arg:?})")
+                };
                 format!(
                     "datatrove tokenizes it with {call}, which tamis does not implement; \
                      tamis falls back to spaCy's multi-language `xx` rules, so word counts may differ"
@@ -336,12 +340,23 @@ mod tests {
         assert_eq!(cmn.rules_language(), "xx");
         assert!(!cmn.resolution().exact_words);
         assert!(!WordTokenizer::for_language("qqq").resolution().exact_words);
-        assert!(WordTokenizer::for_language("qqq").resolution().missing_tokenizer().unwrap().contains("no word tokenizer"));
+        assert!(WordTokenizer::for_language("qqq")
+            .resolution()
+            .missing_tokenizer()
+            .unwrap()
+            .contains("no word tokenizer"));
         let kmr = resolve_language("kmr_Latn");
         assert_eq!(kmr.datatrove, ("StanzaTokenizer", "kmr"));
         assert!(kmr.missing_tokenizer().unwrap().contains("StanzaTokenizer(\"kmr\")"));
-        assert!(cmn.resolution().missing_tokenizer().unwrap().contains("SpaCyTokenizer(\"zh\")"));
-        assert!(resolve_language("tha").missing_tokenizer().unwrap().contains("ThaiTokenizer()"));
+        assert!(cmn
+            .resolution()
+            .missing_tokenizer()
+            .unwrap()
+            .contains("SpaCyTokenizer(\"zh\")"));
+        assert!(resolve_language("tha")
+            .missing_tokenizer()
+            .unwrap()
+            .contains("ThaiTokenizer()"));
         assert_eq!(resolve_language("fra_Latn").missing_tokenizer(), None);
     }
 }
