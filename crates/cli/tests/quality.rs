@@ -1,5 +1,6 @@
 //! The quality steps and presets through the binary: the `fineweb` preset on the bundled
-//! example, `fineweb2` on French text, and the drop reasons in the stats.
+//! example, `fineweb2` on French, Russian, Greek, Arabic and Armenian text, a language whose
+//! tokenizer tamis lacks, and the drop reasons in the stats.
 
 use crate::util::{documents, jsonl_line, Dir};
 
@@ -69,9 +70,90 @@ fn unknown_fineweb2_language_is_a_config_error() {
     let dir = Dir::new();
     dir.write("in.jsonl", b"");
     dir.pipeline(
-        "input: { paths: [in.jsonl], format: jsonl }\noutput: { path: out/ }\nsteps:\n  - preset: { name: fineweb2, language: tlh }\n",
+        "input: { paths: [in.jsonl], format: jsonl }\noutput: { path: out/ }\nsteps:\n  - preset: { name: fineweb2, language: qqq }\n",
     );
     let out = dir.tamis(&["run", "pipeline.yaml"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("FineWeb-2"));
+}
+
+/// A pipeline file per language, across scripts: each language's own thresholds, stop words and
+/// word tokenizer; prose is kept, a navigation block is removed. The texts are written for this test.
+#[test]
+fn fineweb2_preset_runs_across_scripts() {
+    let cases = [
+        (
+            "rus_Cyrl",
+            "Вчера вечером в городе прошёл сильный дождь, и многие жители остались дома. По словам \
+             синоптиков, погода улучшится к выходным, но температура будет ниже обычной. В центре города \
+             на несколько часов было закрыто движение, потому что вода затопила улицы. Местные власти \
+             заявили, что ремонт дорог начнётся уже на следующей неделе, и жители надеются на лучшее.",
+        ),
+        (
+            "ell_Grek",
+            "Χθες το βράδυ έπεσε δυνατή βροχή στην πόλη και πολλοί κάτοικοι έμειναν στα σπίτια τους. \
+             Σύμφωνα με τους μετεωρολόγους, ο καιρός θα βελτιωθεί το Σαββατοκύριακο, αλλά η θερμοκρασία \
+             θα είναι χαμηλότερη από το κανονικό. Στο κέντρο της πόλης η κυκλοφορία διακόπηκε για αρκετές \
+             ώρες, επειδή το νερό πλημμύρισε τους δρόμους. Οι τοπικές αρχές δήλωσαν ότι η επισκευή των \
+             δρόμων θα ξεκινήσει την επόμενη εβδομάδα.",
+        ),
+        (
+            "ar",
+            "هطلت أمطار غزيرة على المدينة مساء أمس، وبقي كثير من السكان في منازلهم. وقال خبراء الأرصاد إن \
+             الطقس سيتحسن في نهاية الأسبوع، لكن درجات الحرارة ستكون أقل من المعتاد. وأغلقت الطرق في وسط \
+             المدينة لعدة ساعات بعد أن غمرت المياه الشوارع. وأعلنت السلطات المحلية أن أعمال إصلاح الطرق \
+             ستبدأ في الأسبوع المقبل، ويأمل السكان أن تنتهي قبل فصل الشتاء.",
+        ),
+        (
+            "hye_Armn",
+            "Երեկ երեկոյան քաղաքում ուժեղ անձրև եկավ, և շատ բնակիչներ մնացին իրենց տներում։ \
+             Օդերևութաբանների խոսքով՝ եղանակը կլավանա շաբաթավերջին, բայց ջերմաստիճանը սովորականից ցածր \
+             կլինի։ Քաղաքի կենտրոնում երթևեկությունը մի քանի ժամով փակվեց, որովհետև ջուրը ողողեց \
+             փողոցները։ Տեղական իշխանությունները հայտարարեցին, որ ճանապարհների վերանորոգումը կսկսվի \
+             հաջորդ շաբաթ, և բնակիչները հույս ունեն, որ այն կավարտվի մինչև ձմեռ։",
+        ),
+    ];
+    for (language, prose) in cases {
+        let dir = Dir::new();
+        let input = format!(
+            "{}{}",
+            jsonl_line("prose", prose),
+            jsonl_line(
+                "menu",
+                "Home\nNews\nSport\nContact\nLogin\nMenu\nSearch\nHome\nHome\nHome"
+            )
+        );
+        dir.write("in.jsonl", input.as_bytes());
+        dir.pipeline(&format!(
+            "input: {{ paths: [in.jsonl], format: jsonl }}\noutput: {{ path: out/, removed: out/removed/ }}\n\
+             steps:\n  - preset: {{ name: fineweb2, language: {language} }}\n"
+        ));
+        dir.run_ok(&[]);
+        let kept = documents(&dir.path("out"));
+        let removed = documents(&dir.path("out/removed"));
+        assert_eq!(kept.len(), 1, "{language}: {removed:?}");
+        assert_eq!(kept[0]["id"], "prose", "{language}");
+        assert_eq!(removed.len(), 1, "{language}");
+        assert_eq!(removed[0]["id"], "menu", "{language}");
+    }
+}
+
+#[test]
+fn fineweb2_language_without_its_tokenizer_names_it() {
+    let dir = Dir::new();
+    dir.write("in.jsonl", jsonl_line("th", "สวัสดีครับ").as_bytes());
+    dir.pipeline(
+        "input: { paths: [in.jsonl], format: jsonl }\noutput: { path: out/ }\nsteps:\n  - preset: { name: fineweb2, language: tha_Thai }\n",
+    );
+    let out = dir.tamis(&["run", "pipeline.yaml"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ThaiTokenizer()") && stderr.contains("approximate_tokenizer"),
+        "{stderr}"
+    );
+    dir.pipeline(
+        "input: { paths: [in.jsonl], format: jsonl }\noutput: { path: out/ }\nsteps:\n  - preset: { name: fineweb2, language: tha_Thai, approximate_tokenizer: true }\n",
+    );
+    dir.run_ok(&[]);
 }

@@ -4,7 +4,7 @@
 //! `quality_decisions decisions [BADWORDS_DIR] < docs.jsonl`: each step on each document's
 //! original text, independently; one line `{"id", "gopher_repetition": "keep"|reason, …,
 //! "c4_quality_text": …}` per document.
-//! `quality_decisions fineweb2 LANG < docs.jsonl`: the `fineweb2` preset's steps for LANG, each
+//! `quality_decisions fineweb2 LANG [approximate] < docs.jsonl`: the `fineweb2` preset's steps for LANG, each
 //! on each document independently; `{"id", "gopher_repetition", "fineweb_quality", "gopher_quality"}`.
 //! `quality_decisions fineweb2-table`: the bundled FineWeb-2 thresholds as JSON.
 //! `quality_decisions chain < docs.jsonl`: gopher_repetition → gopher_quality → c4_quality →
@@ -47,12 +47,16 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mode = args.get(1).map(String::as_str).unwrap_or("decisions");
     if mode == "fineweb2-table" {
-        for t in tamis_steps::presets::FINEWEB2 {
+        let start = std::time::Instant::now();
+        let table = tamis_steps::presets::fineweb2_table();
+        eprintln!("parsed {} FineWeb-2 languages in {:?}", table.len(), start.elapsed());
+        for t in table {
             let v = serde_json::json!({"key": t.key, "language_score": t.language_score, "dup_line_frac": t.dup_line_frac,
                 "top_n_grams": t.top_n_grams, "dup_n_grams": t.dup_n_grams, "line_punct_thr": t.line_punct_thr,
                 "new_line_ratio": t.new_line_ratio, "min_avg_word_length": t.min_avg_word_length,
                 "max_avg_word_length": t.max_avg_word_length, "max_non_alpha_words_ratio": t.max_non_alpha_words_ratio,
-                "stopwords": t.stopwords});
+                "tokenizer": [t.tokenizer.0, t.tokenizer.1], "stopwords": t.stopwords,
+                "missing_tokenizer": tamis_text::resolve_language(t.key).missing_tokenizer()});
             println!("{v}");
         }
         return;
@@ -62,6 +66,7 @@ fn main() {
         let preset = tamis_steps::presets::PresetConfig::Fineweb2 {
             language: args[2].clone(),
             glotlid_model: None,
+            approximate_tokenizer: args.get(3).is_some_and(|a| a == "approximate"),
         };
         let steps: Vec<_> = preset.expand().unwrap().iter().map(|c| c.build().unwrap()).collect();
         let mut out = BufWriter::new(std::io::stdout().lock());

@@ -51,6 +51,36 @@ pub struct Resolution {
     /// True when sentences also come from spaCy's sentencizer (not the `WhitespaceTokenizer`'s
     /// regular expression).
     pub exact_sentences: bool,
+    /// The tokenizer datatrove builds for the key: class (`SpaCyTokenizer`, `StanzaTokenizer`,
+    /// `IndicNLPTokenizer`…) and argument (`fr`, `kmr`, or empty); `("", "")` for a key datatrove
+    /// has no tokenizer for (it raises).
+    pub datatrove: (&'static str, &'static str),
+}
+
+impl Resolution {
+    /// Why tamis cannot reproduce datatrove's words for this language, naming the missing
+    /// tokenizer; `None` when words are exact.
+    pub fn missing_tokenizer(&self) -> Option<String> {
+        if self.exact_words {
+            return None;
+        }
+        Some(match self.datatrove {
+            ("", _) => "datatrove has no word tokenizer for this language (load_word_tokenizer raises); \
+                        tamis falls back to spaCy's multi-language `xx` rules"
+                .to_string(),
+            (class, arg) => {
+                let call = if arg.is_empty() {
+                    format!("{class}()")
+                } else {
+                    format!("{class}({arg:?})")
+                };
+                format!(
+                    "datatrove tokenizes it with {call}, which tamis does not implement; \
+                     tamis falls back to spaCy's multi-language `xx` rules, so word counts may differ"
+                )
+            }
+        })
+    }
 }
 
 /// Resolves a datatrove language key as `load_word_tokenizer(lang)` does.
@@ -62,10 +92,11 @@ pub struct Resolution {
 /// back to spaCy's multi-language `xx` rules, and says so.
 pub fn resolve_language(lang: &str) -> Resolution {
     let bundled = |code: &str| BUNDLED.iter().find(|(c, _)| *c == code).map(|(c, _)| *c);
-    let fallback = Resolution {
+    let fallback = |datatrove| Resolution {
         rules: "xx",
         exact_words: false,
         exact_sentences: false,
+        datatrove,
     };
     static TABLE: OnceLock<foldhash::HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
@@ -86,20 +117,24 @@ pub fn resolve_language(lang: &str) -> Resolution {
                 rules: code,
                 exact_words: true,
                 exact_sentences: true,
+                datatrove: ("SpaCyTokenizer", arg),
             },
-            None => fallback,
+            None => fallback(("SpaCyTokenizer", arg)),
         },
-        Some(("WhitespaceTokenizer", _)) => Resolution {
+        Some(("WhitespaceTokenizer", arg)) => Resolution {
             rules: "xx",
             exact_words: true,
             exact_sentences: false,
+            datatrove: ("WhitespaceTokenizer", arg),
         },
         _ if lang == "xx" => Resolution {
             rules: "xx",
             exact_words: true,
             exact_sentences: true,
+            datatrove: ("SpaCyTokenizer", "xx"),
         },
-        _ => fallback,
+        Some(other) => fallback(other),
+        None => fallback(("", "")),
     }
 }
 
@@ -286,6 +321,7 @@ mod tests {
                     rules: code,
                     exact_words: true,
                     exact_sentences: true,
+                    datatrove: ("SpaCyTokenizer", code),
                 },
             };
             let words = t.word_tokenize("Hello, world! (e-mail: a@b.com) 3.5km -- «ok» l'été.");
@@ -304,5 +340,23 @@ mod tests {
         assert_eq!(cmn.rules_language(), "xx");
         assert!(!cmn.resolution().exact_words);
         assert!(!WordTokenizer::for_language("qqq").resolution().exact_words);
+        assert!(WordTokenizer::for_language("qqq")
+            .resolution()
+            .missing_tokenizer()
+            .unwrap()
+            .contains("no word tokenizer"));
+        let kmr = resolve_language("kmr_Latn");
+        assert_eq!(kmr.datatrove, ("StanzaTokenizer", "kmr"));
+        assert!(kmr.missing_tokenizer().unwrap().contains("StanzaTokenizer(\"kmr\")"));
+        assert!(cmn
+            .resolution()
+            .missing_tokenizer()
+            .unwrap()
+            .contains("SpaCyTokenizer(\"zh\")"));
+        assert!(resolve_language("tha")
+            .missing_tokenizer()
+            .unwrap()
+            .contains("ThaiTokenizer()"));
+        assert_eq!(resolve_language("fra_Latn").missing_tokenizer(), None);
     }
 }
