@@ -53,10 +53,19 @@
 
 mod document;
 mod global;
+mod histogram;
+pub mod sample;
 mod stats;
 mod step;
+mod top;
 
 pub use document::{Document, Metadata};
 pub use global::{GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep};
-pub use stats::{ConservationError, ErrorSample, ReadStats, ReasonCount, SchemaStats, Stats, StepStats};
+pub use histogram::{merge_histograms, Histogram, Scale};
+pub use sample::{BottomK, Sample};
+pub use stats::{
+    ConservationError, DomainStats, ErrorSample, OutputStats, ReadStats, ReasonCount, SchemaStats, Stats, StepStats,
+    SCHEMA_VERSION,
+};
+pub use top::{DomainCounter, TopCounts, TOP_DOMAINS};
 pub use step::{Counters, Reason, ShardPass, ShardStep, Step, Verdict};
