@@ -104,6 +104,10 @@ pub struct RunFlags {
     /// No progress bar and no summary table.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Leave histograms, domain counts and removed-document samples out of
+    /// the stats (the counts stay): to measure what they cost.
+    #[arg(long)]
+    no_distributions: bool,
 }
 
 /// `512M`, `4G`, `1024k` or a number of bytes.
@@ -215,6 +219,7 @@ fn execute(pipeline: &Pipeline, args: &RunFlags) -> anyhow::Result<Exit> {
         mem_budget: args.mem_budget,
         phase: args.phase.clone(),
         keep_global: args.keep_global,
+        distributions: !args.no_distributions,
     };
     let progress = Arc::new(Progress::default());
     let show = !args.quiet && std::io::stderr().is_terminal();

@@ -8,6 +8,7 @@
 //! a segment are spilled to a local scratch file while the next shard step observes
 //! them, then read back through its deciding step and the segment after it.
 
+use crate::measure::{DocTally, TaskDomains};
 use crate::output::{Claim, Layout, Marker};
 use crate::plan::{self, Shard};
 use crate::Pipeline;
@@ -19,9 +20,10 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
+use tamis_api::sample::{excerpt, sample_hash};
 use tamis_api::{
-    ConservationError, Counters, Document, ErrorSample, GlobalDecider, GlobalRecorder, GlobalStep, Reason, ShardPass,
-    ShardStep, Stats, Step, StepStats, Verdict,
+    BottomK, ConservationError, Counters, Document, ErrorSample, GlobalDecider, GlobalRecorder, GlobalStep, Reason,
+    Sample, ShardPass, ShardStep, Stats, Step, StepStats, Verdict,
 };
 use tamis_io::Location;
 use tamis_read::{Format, ReadError, Record, Undecoded};
@@ -288,6 +290,8 @@ pub struct Runner<'p> {
     pub(crate) mem_budget: usize,
     /// Keep `OUTPUT/.global/` once every task completed the run.
     pub(crate) keep_global: bool,
+    /// Measure distributions, domains and samples (`--no-distributions` turns them off).
+    pub(crate) distributions: bool,
 }
 
 /// Where the documents leaving a segment go.
@@ -314,6 +318,8 @@ enum Sink<'p> {
 
 /// What the workers do with a batch of one segment.
 struct Work<'a> {
+    /// Measure distributions, domains and samples.
+    measure: bool,
     /// The segment's steps, with their index in the pipeline.
     steps: &'a [(usize, StepRef<'a>)],
     /// Keep the documents that leave the segment (not for the `null` output).
@@ -330,7 +336,16 @@ struct Work<'a> {
 impl Work<'_> {
     /// One tally per step, then one for the next shard step's summaries.
     fn new_tallies(&self) -> Vec<StepTally> {
-        (0..=self.steps.len()).map(|_| StepTally::default()).collect()
+        let counters = || match self.measure {
+            true => Counters::default(),
+            false => Counters::without_histograms(),
+        };
+        (0..=self.steps.len())
+            .map(|_| StepTally {
+                counters: counters(),
+                ..StepTally::default()
+            })
+            .collect()
     }
 
     /// The pipeline index of each tally's step.
@@ -368,6 +383,8 @@ struct StepTally {
     kept: u64,
     dropped: BTreeMap<&'static str, u64>,
     counters: Counters,
+    /// Removed documents sampled, by reason.
+    samples: BTreeMap<&'static str, BottomK>,
     nanos: u128,
 }
 
@@ -379,7 +396,36 @@ impl StepTally {
             *self.dropped.entry(reason).or_insert(0) += n;
         }
         self.counters.merge(&other.counters);
+        for (reason, sample) in other.samples {
+            self.samples.entry(reason).or_default().merge(sample);
+        }
         self.nanos += other.nanos;
+    }
+
+    /// Samples `doc`, dropped for `reason`, if its id hashes low enough;
+    /// `redact` makes the text the removed output would get.
+    fn sample(&mut self, reason: Reason, doc: &Document, redact: impl FnOnce(Document) -> Document) {
+        let hash = sample_hash(&doc.id);
+        let sample = self.samples.entry(reason.as_str()).or_default();
+        if !sample.wants(hash) {
+            return;
+        }
+        let doc = redact(doc.clone());
+        let text_bytes = doc
+            .metadata
+            .get("removed_text_bytes")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(doc.text.len() as u64);
+        sample.offer(
+            hash,
+            Sample {
+                text: excerpt(&doc.text).to_string(),
+                id: doc.id,
+                hash: format!("{hash:016x}"),
+                url: doc.url,
+                text_bytes,
+            },
+        );
     }
 
     fn add_to(self, step: &mut StepStats) {
@@ -390,6 +436,17 @@ impl StepTally {
         }
         for (name, n) in self.counters.iter() {
             *step.counters.entry(name.to_string()).or_insert(0) += n;
+        }
+        for (name, histogram) in self.counters.histograms() {
+            match step.histograms.get_mut(name) {
+                Some(mine) => mine.merge(histogram),
+                None => {
+                    step.histograms.insert(name.to_string(), histogram.clone());
+                }
+            }
+        }
+        for (reason, sample) in self.samples {
+            tamis_api::sample::merge_samples(step.samples.entry(reason.to_string()).or_default(), &sample.into_samples());
         }
         step.seconds += self.nanos as f64 * 1e-9;
     }
@@ -453,6 +510,7 @@ impl<'p> Runner<'p> {
             global,
             mem_budget: DEFAULT_MEM_BUDGET,
             keep_global: false,
+            distributions: true,
         })
     }
 
@@ -467,6 +525,23 @@ impl<'p> Runner<'p> {
     pub fn with_keep_global(mut self, keep: bool) -> Self {
         self.keep_global = keep;
         self
+    }
+
+    /// Turns off the histograms, domain counts and removed-document samples
+    /// of the stats (the counts stay): to measure what they cost.
+    pub fn with_distributions(mut self, on: bool) -> Self {
+        self.distributions = on;
+        self
+    }
+
+    /// Empty stats for a task of this pipeline, with the steps' configurations.
+    pub(crate) fn new_stats(&self) -> Stats {
+        let mut stats = Stats::for_steps(self.pipeline.step_names());
+        for (step, config) in stats.steps.iter_mut().zip(&self.pipeline.step_configs) {
+            step.config = config.clone();
+        }
+        stats.tasks = 1;
+        stats
     }
 
     /// The shards task `index` of `count` will process.
@@ -518,13 +593,14 @@ impl<'p> Runner<'p> {
         self.clear(&names, &names)
             .and_then(|()| self.layout.clear_stats(index))
             .map_err(io_error("deleting what an unfinished attempt left"))?;
-        let mut stats = Stats::for_steps(self.pipeline.step_names());
-        stats.tasks = 1;
+        let mut stats = self.new_stats();
         stats.read.bytes_in = self.count_input(&shards);
+        let mut domains = TaskDomains::default();
         for shard in shards {
-            self.run_shard(&shard, Part::Whole, &claim, &mut stats)
+            self.run_shard(&shard, Part::Whole, &claim, &mut stats, &mut domains)
                 .map_err(io_error(&format!("running shard {}", shard.location)))?;
         }
+        domains.finish(&mut stats);
         stats.seconds = started.elapsed().as_secs_f64();
         stats
             .check_conservation()
@@ -627,7 +703,14 @@ impl<'p> Runner<'p> {
     }
 
     /// Runs one shard through the segments of `part`.
-    pub(crate) fn run_shard(&self, shard: &Shard, part: Part, claim: &Claim, stats: &mut Stats) -> io::Result<()> {
+    pub(crate) fn run_shard(
+        &self,
+        shard: &Shard,
+        part: Part,
+        claim: &Claim,
+        stats: &mut Stats,
+        domains: &mut TaskDomains,
+    ) -> io::Result<()> {
         let pipeline = self.pipeline;
         let output_format = pipeline.output_format.clone();
         // Segments of this part; the global step's documents wait between the two.
@@ -720,7 +803,8 @@ impl<'p> Runner<'p> {
                     },
                 },
             };
-            self.run_segment(source, &steps, &mut sink, &mut removed, stats, k == 0 && first_input)?;
+            let first = k == 0 && first_input;
+            self.run_segment(source, &steps, &mut sink, &mut removed, (stats, domains), first)?;
             if let Some(dir) = spilled.take() {
                 std::fs::remove_dir_all(dir)?;
             }
@@ -759,10 +843,11 @@ impl<'p> Runner<'p> {
         steps: &[(usize, StepRef)],
         sink: &mut Sink,
         removed: &mut Option<BackgroundWriter>,
-        stats: &mut Stats,
+        (stats, domains): (&mut Stats, &mut TaskDomains),
         first: bool,
     ) -> io::Result<()> {
         let work = Work {
+            measure: self.distributions,
             steps,
             keep_documents: !matches!(sink, Sink::Output(None)),
             keep_removed: removed.is_some(),
@@ -795,13 +880,14 @@ impl<'p> Runner<'p> {
                     }
                 }
                 let count = docs.len() as u64;
-                let (outcomes, tallies) = self.process(docs, ordinal, &work);
+                let (outcomes, tallies, measured) = self.process(docs, ordinal, &work);
                 ordinal += count;
                 for (index, tally) in work.tallied_steps().zip(tallies) {
                     if let Some(index) = index {
                         tally.add_to(&mut stats.steps[index]);
                     }
                 }
+                measured.add_to(stats, domains);
                 let mut read = 0;
                 let (mut kept_docs, mut removed_docs) = (Vec::new(), Vec::new());
                 for fate in outcomes {
@@ -845,7 +931,7 @@ impl<'p> Runner<'p> {
     }
 
     /// Runs a batch through the steps, in parallel chunks, keeping input order.
-    fn process(&self, docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
+    fn process(&self, docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, Vec<StepTally>, DocTally) {
         let run = |(start, chunk): (u64, Vec<Undecoded>)| process_chunk(chunk, start, work);
         let Some(pool) = self.pool.as_ref().filter(|_| docs.len() > 1) else {
             return run((first, docs));
@@ -866,21 +952,24 @@ impl<'p> Runner<'p> {
         let results: Vec<_> = pool.install(|| chunks.into_par_iter().map(run).collect());
         let mut outcomes = Vec::new();
         let mut tallies = work.new_tallies();
-        for (chunk_outcomes, chunk_tallies) in results {
+        let mut measured = DocTally::default();
+        for (chunk_outcomes, chunk_tallies, chunk_measured) in results {
             outcomes.extend(chunk_outcomes);
             for (total, part) in tallies.iter_mut().zip(chunk_tallies) {
                 total.add(part);
             }
+            measured.add(chunk_measured);
         }
-        (outcomes, tallies)
+        (outcomes, tallies, measured)
     }
 }
 
 /// Decodes documents and runs them through the steps one by one. A panic in
 /// decoding, in a step or in a summary costs that document only, counted with
 /// a reason.
-fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
+fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, Vec<StepTally>, DocTally) {
     let mut tallies = work.new_tallies();
+    let mut measured = DocTally::default();
     let outcomes = docs
         .into_iter()
         .zip(first..)
@@ -889,8 +978,8 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                 Ok(doc) => doc,
                 Err(error) => return Fate::Unreadable(error),
             };
-            let mut dropped: Option<(&StepRef, Reason)> = None;
-            for ((_, step), tally) in work.steps.iter().zip(tallies.iter_mut()) {
+            let mut dropped: Option<(usize, &StepRef, Reason)> = None;
+            for (k, ((_, step), tally)) in work.steps.iter().zip(tallies.iter_mut()).enumerate() {
                 let started = Instant::now();
                 let verdict = step.process(ordinal, &mut doc, &mut tally.counters);
                 tally.nanos += started.elapsed().as_nanos();
@@ -899,7 +988,7 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                     Verdict::Keep => tally.kept += 1,
                     Verdict::Drop(reason) => {
                         *tally.dropped.entry(reason.as_str()).or_insert(0) += 1;
-                        dropped = Some((step, reason));
+                        dropped = Some((k, step, reason));
                         break;
                     }
                 }
@@ -916,6 +1005,10 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                         None => {
                             tally.input += 1;
                             *tally.dropped.entry(PANIC.as_str()).or_insert(0) += 1;
+                            if work.measure {
+                                tally.sample(PANIC, &doc, |doc| redacted(doc, true, work));
+                                measured.removed(&doc);
+                            }
                             return Fate::Dropped(
                                 work.keep_removed
                                     .then(|| removed(doc, next_name(work), PANIC, true, work)),
@@ -926,30 +1019,44 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                 _ => Vec::new(),
             };
             match dropped {
-                Some((step, reason)) => {
+                Some((k, step, reason)) => {
                     let failed = step.is_failure(reason);
+                    if work.measure {
+                        tallies[k].sample(reason, &doc, |doc| redacted(doc, failed, work));
+                        measured.removed(&doc);
+                    }
                     Fate::Dropped(
                         work.keep_removed
                             .then(|| removed(doc, step.name(), reason, failed, work)),
                     )
                 }
-                None => Fate::Kept(work.keep_documents.then_some(doc), summary),
+                None => {
+                    if work.measure && work.next.is_none() {
+                        measured.kept(&doc);
+                    }
+                    Fate::Kept(work.keep_documents.then_some(doc), summary)
+                }
             }
         })
         .collect();
-    (outcomes, tallies)
+    (outcomes, tallies, measured)
 }
 
 /// A dropped document as the removed output gets it: redacted by the steps
 /// that redact, its text cut if a step could not handle it.
-fn removed(mut doc: Document, step: &'static str, reason: Reason, failed: bool, work: &Work) -> Outgoing {
+fn removed(doc: Document, step: &'static str, reason: Reason, failed: bool, work: &Work) -> Outgoing {
+    Outgoing::removed(redacted(doc, failed, work), Removal { step, reason })
+}
+
+/// A dropped document as the removed output and the samples get it.
+fn redacted(mut doc: Document, failed: bool, work: &Work) -> Document {
     for redactor in work.redactors {
         redactor.redact_removed(&mut doc);
     }
     if failed {
         cut_failed_text(&mut doc);
     }
-    Outgoing::removed(doc, Removal { step, reason })
+    doc
 }
 
 /// The name of the shard or global step after a segment.

@@ -31,6 +31,7 @@
 use crate::executor::{
     filter_removed_stem, guard_panics, run_concurrently, Claimed, Part, RunError, Runner, TaskOutcome, TaskStatus,
 };
+use crate::measure::TaskDomains;
 use crate::output::{task_name, to_json, Claim, Layout, Marker};
 use crate::plan;
 use std::collections::BTreeMap;
@@ -224,15 +225,16 @@ impl Runner<'_> {
             .map_err(error("deleting what an unfinished attempt left"))?;
         let step_dir = root.join(step.name());
         let context = self.context(&step_dir, claim);
-        let mut stats = Stats::for_steps(self.pipeline.step_names());
-        stats.tasks = 1;
+        let mut stats = self.new_stats();
         stats.read.bytes_in = self.count_input(shards.iter().map(|(_, shard)| shard));
+        let mut domains = TaskDomains::default();
         for (index, shard) in shards {
             let recorder = step.recorder(&context, index).map_err(error("starting the recorder"))?;
             let part = Part::Record { recorder, docs: &docs };
-            self.run_shard(&shard, part, claim, &mut stats)
+            self.run_shard(&shard, part, claim, &mut stats, &mut domains)
                 .map_err(error(&format!("running shard {}", shard.location)))?;
         }
+        domains.finish(&mut stats);
         stats.seconds = started.elapsed().as_secs_f64();
         let commit = || -> io::Result<()> {
             root.join(&format!("record-stats/{}.json", task_name(task)))
@@ -320,6 +322,7 @@ impl Runner<'_> {
         let dir = root.join(step.name());
         let context = self.context(&dir, &claim);
         let recorded = stats.seconds;
+        let mut domains = TaskDomains::default();
         for (index, shard) in shards {
             let decider = step.decider(&context, index).map_err(error("loading the decisions"))?;
             let waiting = root.join(&format!("docs/{}_00000.jsonl.zst", shard.name));
@@ -327,9 +330,10 @@ impl Runner<'_> {
                 .exists()
                 .map_err(error("looking for the waiting documents"))?
                 .then_some(waiting);
-            self.run_shard(&shard, Part::Filter { decider, docs }, &claim, &mut stats)
+            self.run_shard(&shard, Part::Filter { decider, docs }, &claim, &mut stats, &mut domains)
                 .map_err(error(&format!("running shard {}", shard.location)))?;
         }
+        domains.finish(&mut stats);
         stats.seconds = recorded + started.elapsed().as_secs_f64();
         stats
             .check_conservation()
