@@ -257,6 +257,12 @@ pub struct StepStats {
     pub input: u64,
     /// Documents the step passed on.
     pub kept: u64,
+    /// Bytes of text of the documents that reached the step (UTF-8).
+    #[serde(default)]
+    pub bytes_in: u64,
+    /// Bytes of text of the documents the step passed on, as it left them.
+    #[serde(default)]
+    pub bytes_kept: u64,
     /// Documents the step dropped, by reason.
     pub dropped: BTreeMap<String, u64>,
     /// The step's own counters.
@@ -405,6 +411,8 @@ impl AddAssign<&StepStats> for StepStats {
     fn add_assign(&mut self, other: &StepStats) {
         self.input += other.input;
         self.kept += other.kept;
+        self.bytes_in += other.bytes_in;
+        self.bytes_kept += other.bytes_kept;
         for (reason, n) in &other.dropped {
             *self.dropped.entry(reason.clone()).or_insert(0) += n;
         }

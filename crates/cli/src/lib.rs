@@ -60,6 +60,17 @@ enum Command {
         /// The pipeline's output directory (a path or a URL).
         output: String,
     },
+    /// Write one self-contained HTML page that shows what a run did, from
+    /// OUTPUT/stats.json; with several outputs, their funnels side by side.
+    Report {
+        /// The run's output directory (a path or a URL); several to compare.
+        #[arg(required = true)]
+        outputs: Vec<String>,
+        /// Where to write the page [default: OUTPUT/report.html for one run,
+        /// report.html for a comparison].
+        #[arg(long, short = 'o')]
+        output: Option<String>,
+    },
     /// Predict labels with a fastText model, one JSON object per input line.
     Predict(predict::PredictArgs),
     /// Score a part of tamis against a public data set.
@@ -104,6 +115,9 @@ pub struct RunFlags {
     /// No progress bar and no summary table.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Write OUTPUT/report.html (`tamis report`) once every task is complete.
+    #[arg(long)]
+    report: bool,
     /// Leave histograms, domain counts and removed-document samples out of
     /// the stats (the counts stay): to measure what they cost.
     #[arg(long)]
@@ -186,6 +200,7 @@ fn command(cli: Cli) -> u8 {
         Command::Count { format, files } => count(format, &files),
         Command::Phases { pipeline } => phases(&pipeline),
         Command::Stats { output } => stats(&output),
+        Command::Report { outputs, output } => report(&outputs, output.as_deref()),
         Command::Predict(args) => predict::predict(args),
         Command::Eval(kind) => eval::run(kind),
     };
@@ -269,6 +284,13 @@ fn execute(pipeline: &Pipeline, args: &RunFlags) -> anyhow::Result<Exit> {
         }
         for warning in &report.warnings {
             eprintln!("tamis: warning: {warning}");
+        }
+        if args.report && stats.tasks as usize == selection.count {
+            match tamis_report::write_for(&pipeline.output.to_string()) {
+                Ok(file) if !args.quiet => eprintln!("tamis: report in {file}"),
+                Ok(_) => {}
+                Err(err) => eprintln!("tamis: warning: writing the report: {err}"),
+            }
         }
     }
     Ok(if report.failed.iter().any(|(_, err)| err.is_configuration()) {
@@ -386,5 +408,22 @@ fn stats(output: &str) -> anyhow::Result<Exit> {
         .merge_stats()
         .with_context(|| format!("merging stats in {output}"))?;
     println!("{}", serde_json::to_string_pretty(&merged)?);
+    Ok(Exit::Done)
+}
+
+/// `tamis report`: the page for one run, or the comparison of several.
+fn report(outputs: &[String], to: Option<&str>) -> anyhow::Result<Exit> {
+    let runs = outputs
+        .iter()
+        .map(|output| tamis_report::load(output))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let file = match (to, outputs) {
+        (Some(to), _) => tamis_io::Location::parse(to)?,
+        (None, [one]) => tamis_io::Location::parse(one)?.join("report.html"),
+        (None, _) => tamis_io::Location::parse("report.html")?,
+    };
+    file.write(tamis_report::render(&runs).as_bytes())
+        .with_context(|| format!("writing {file}"))?;
+    eprintln!("tamis: report in {file}");
     Ok(Exit::Done)
 }

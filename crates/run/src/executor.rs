@@ -381,6 +381,8 @@ fn add_read_error(stats: &mut Stats, error: ReadError) {
 struct StepTally {
     input: u64,
     kept: u64,
+    bytes_in: u64,
+    bytes_kept: u64,
     dropped: BTreeMap<&'static str, u64>,
     counters: Counters,
     /// Removed documents sampled, by reason.
@@ -392,6 +394,8 @@ impl StepTally {
     fn add(&mut self, other: StepTally) {
         self.input += other.input;
         self.kept += other.kept;
+        self.bytes_in += other.bytes_in;
+        self.bytes_kept += other.bytes_kept;
         for (reason, n) in other.dropped {
             *self.dropped.entry(reason).or_insert(0) += n;
         }
@@ -431,6 +435,8 @@ impl StepTally {
     fn add_to(self, step: &mut StepStats) {
         step.input += self.input;
         step.kept += self.kept;
+        step.bytes_in += self.bytes_in;
+        step.bytes_kept += self.bytes_kept;
         for (reason, n) in self.dropped {
             *step.dropped.entry(reason.to_string()).or_insert(0) += n;
         }
@@ -980,12 +986,16 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
             };
             let mut dropped: Option<(usize, &StepRef, Reason)> = None;
             for (k, ((_, step), tally)) in work.steps.iter().zip(tallies.iter_mut()).enumerate() {
+                tally.bytes_in += doc.text.len() as u64;
                 let started = Instant::now();
                 let verdict = step.process(ordinal, &mut doc, &mut tally.counters);
                 tally.nanos += started.elapsed().as_nanos();
                 tally.input += 1;
                 match verdict {
-                    Verdict::Keep => tally.kept += 1,
+                    Verdict::Keep => {
+                        tally.kept += 1;
+                        tally.bytes_kept += doc.text.len() as u64;
+                    }
                     Verdict::Drop(reason) => {
                         *tally.dropped.entry(reason.as_str()).or_insert(0) += 1;
                         dropped = Some((k, step, reason));
@@ -1004,6 +1014,7 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                         // The next step could not summarise it: it drops it.
                         None => {
                             tally.input += 1;
+                            tally.bytes_in += doc.text.len() as u64;
                             *tally.dropped.entry(PANIC.as_str()).or_insert(0) += 1;
                             if work.measure {
                                 tally.sample(PANIC, &doc, |doc| redacted(doc, true, work));

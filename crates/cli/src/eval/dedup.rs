@@ -467,6 +467,7 @@ fn run_tamis(docs: &[Doc], work: &Path) -> anyhow::Result<Outcome> {
         keep_global: false,
         quiet: true,
         no_distributions: false,
+        report: false,
     };
     if crate::execute(&pipeline, &run)? != Exit::Done {
         bail!("the dedup run failed");
