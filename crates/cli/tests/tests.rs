@@ -12,6 +12,7 @@ mod limits;
 mod parquet;
 mod pii;
 mod quality;
+mod report;
 mod running_example;
 mod storage;
 mod tasks;

@@ -19,10 +19,17 @@
   var sample = document.querySelector('details.sample');
   if (sample) {
     var text = sample.querySelector('pre');
-    var before = text.getBoundingClientRect().height;
-    sample.open = true;
-    var after = text.getBoundingClientRect().height;
-    result.sampleExpands = before === 0 && after > 0;
+    // Shown: laid out with a height, and not hidden by a closed <details>.
+    var shown = function (el) {
+      var box = el.getBoundingClientRect();
+      var visible = el.checkVisibility ? el.checkVisibility({ contentVisibilityAuto: true }) : true;
+      return box.height > 0 && visible;
+    };
+    var before = shown(text);
+    sample.querySelector('summary').click();
+    var after = shown(text);
+    result.sampleExpands = !before && after && sample.open;
+    result.sampleText = text.textContent.length;
   }
   result.funnelRows = document.querySelectorAll('#funnel tr[data-step]').length;
   var out = document.createElement('pre');
