@@ -67,5 +67,5 @@ pub use stats::{
     ConservationError, DomainStats, ErrorSample, OutputStats, ReadStats, ReasonCount, SchemaStats, Stats, StepStats,
     SCHEMA_VERSION,
 };
-pub use top::{DomainCounter, TopCounts, TOP_DOMAINS};
 pub use step::{Counters, Reason, ShardPass, ShardStep, Step, Verdict};
+pub use top::{DomainCounter, TopCounts, TOP_DOMAINS};

@@ -13,7 +13,10 @@ fn version_1_stats_still_read() {
     assert_eq!(stats.schema_version, 1);
     assert_eq!(stats.read.documents, 36);
     assert_eq!(stats.kept, 30);
-    assert!(stats.steps.iter().all(|s| s.config.is_null() && s.histograms.is_empty()));
+    assert!(stats
+        .steps
+        .iter()
+        .all(|s| s.config.is_null() && s.histograms.is_empty()));
     assert!(stats.domains.is_empty());
     stats.check_conservation().unwrap();
 }

@@ -52,11 +52,29 @@ pub fn table(stats: &Stats) -> Table {
     if !read.skipped.is_empty() {
         let skipped = read.skipped.values().sum();
         let kinds = listing(read.skipped.iter().map(|(k, v)| (k, *v)));
-        row(&mut table, "  skipped, not documents", skipped, String::new(), kinds.join(", "));
+        row(
+            &mut table,
+            "  skipped, not documents",
+            skipped,
+            String::new(),
+            kinds.join(", "),
+        );
     }
     let errors = listing(read.errors.iter().map(|(k, v)| (k, v.count)));
-    row(&mut table, "  read errors", read.error_count(), String::new(), errors.join(", "));
-    row(&mut table, "documents", read.documents, left(read.documents, read.documents), String::new());
+    row(
+        &mut table,
+        "  read errors",
+        read.error_count(),
+        String::new(),
+        errors.join(", "),
+    );
+    row(
+        &mut table,
+        "documents",
+        read.documents,
+        left(read.documents, read.documents),
+        String::new(),
+    );
     for step in &stats.steps {
         let mut detail = vec![format!("dropped {}", step.dropped_count())];
         detail.extend(listing(step.dropped.iter().map(|(k, v)| (k, *v))));

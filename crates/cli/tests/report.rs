@@ -40,11 +40,23 @@ fn row_values(page: &str, marker: &str) -> Vec<(String, u64)> {
 /// Checks that the funnel of `page` says what `stats` says.
 fn check_funnel(page: &str, stats: &Value) {
     let read = row_values(page, "data-row=\"read\"");
-    assert_eq!(read, [("documents".to_string(), stats["read"]["documents"].as_u64().unwrap())]);
+    assert_eq!(
+        read,
+        [("documents".to_string(), stats["read"]["documents"].as_u64().unwrap())]
+    );
     for (i, step) in stats["steps"].as_array().unwrap().iter().enumerate() {
         let marker = format!("data-step=\"{}\" data-index=\"{i}\"", step["name"].as_str().unwrap());
-        let dropped: u64 = step["dropped"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
-        let expected = [("input", step["input"].as_u64().unwrap()), ("kept", step["kept"].as_u64().unwrap()), ("dropped", dropped)];
+        let dropped: u64 = step["dropped"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum();
+        let expected = [
+            ("input", step["input"].as_u64().unwrap()),
+            ("kept", step["kept"].as_u64().unwrap()),
+            ("dropped", dropped),
+        ];
         let expected: Vec<(String, u64)> = expected.iter().map(|(f, v)| (f.to_string(), *v)).collect();
         assert_eq!(row_values(page, &marker), expected, "step {i}");
     }
@@ -62,7 +74,11 @@ fn the_example_runs_report_is_one_page_that_matches_its_stats() {
         assert!(!page.contains(remote), "the page loads {remote}");
     }
     assert!(page.contains("language_threshold = 0.65"));
-    assert_eq!(page.matches("<details class=\"sample\"").count(), 6, "the six wrong_language pages");
+    assert_eq!(
+        page.matches("<details class=\"sample\"").count(),
+        6,
+        "the six wrong_language pages"
+    );
     let output = dir.tamis(&["report", "out", "out", "-o", "both.html"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let both = std::fs::read_to_string(dir.path("both.html")).unwrap();
@@ -138,11 +154,19 @@ fn the_report_works_in_headless_chromium() {
         .nth(1)
         .and_then(|rest| rest.split("</pre>").next())
         .unwrap_or_else(|| panic!("no self-check in the page\n{log}"));
-    let selftest = selftest.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    let selftest = selftest
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
     let result: Value = serde_json::from_str(&selftest).unwrap();
     assert_eq!(result["sampleExpands"], true, "{result}");
     assert_eq!(result["errors"], serde_json::json!([]), "{result}");
-    assert_eq!(result["funnelRows"], stats["steps"].as_array().unwrap().len(), "{result}");
+    assert_eq!(
+        result["funnelRows"],
+        stats["steps"].as_array().unwrap().len(),
+        "{result}"
+    );
     let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
     assert!(console.is_empty(), "console messages: {console:#?}");
 

@@ -173,7 +173,9 @@ fn concurrent_tasks_give_the_same_output_as_one_at_a_time() {
 
 /// Varied English-like text: sentences of made-up words and stop words.
 fn prose(seed: usize) -> String {
-    let syllables = ["ka", "lo", "mi", "tre", "sun", "dor", "vel", "pa", "rin", "gu", "ste", "bo"];
+    let syllables = [
+        "ka", "lo", "mi", "tre", "sun", "dor", "vel", "pa", "rin", "gu", "ste", "bo",
+    ];
     let stop = ["the", "and", "of", "to", "with", "that"];
     let mut state = (seed as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     let mut next = |n: usize| {
@@ -222,7 +224,10 @@ fn stats_merged_from_1_3_and_8_tasks_are_identical() {
                         1 => format!("Shard {s}\n{text}"),
                         _ => prose(s * 1000 + i),
                     };
-                    format!("{}\n", serde_json::json!({"id": format!("s{s}-{i}"), "text": text, "url": url}))
+                    format!(
+                        "{}\n",
+                        serde_json::json!({"id": format!("s{s}-{i}"), "text": text, "url": url})
+                    )
                 })
                 .collect();
             dir.write(&format!("in/shard-{s}.jsonl"), lines.as_bytes());
@@ -237,12 +242,27 @@ fn stats_merged_from_1_3_and_8_tasks_are_identical() {
     }
     let stats = &merged[0];
     assert_eq!(stats["schema_version"], 2);
-    assert!(stats["output"]["histograms"]["tokens"]["counts"].as_object().is_some(), "{stats}");
+    assert!(
+        stats["output"]["histograms"]["tokens"]["counts"].as_object().is_some(),
+        "{stats}"
+    );
     assert!(stats["steps"][1]["histograms"]["dup_line_frac"].is_object(), "{stats}");
     assert_eq!(stats["steps"][3]["config"]["min_doc_words"], 20);
-    let samples = stats["steps"].as_array().unwrap().iter().flat_map(|s| s["samples"].as_object());
-    assert!(samples.flat_map(|s| s.values()).any(|v| !v.as_array().unwrap().is_empty()), "{stats}");
-    assert!(!stats["domains"]["kept"]["top"].as_array().unwrap().is_empty(), "{stats}");
+    let samples = stats["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["samples"].as_object());
+    assert!(
+        samples
+            .flat_map(|s| s.values())
+            .any(|v| !v.as_array().unwrap().is_empty()),
+        "{stats}"
+    );
+    assert!(
+        !stats["domains"]["kept"]["top"].as_array().unwrap().is_empty(),
+        "{stats}"
+    );
     for (tasks, other) in ["3", "8"].iter().zip(&merged[1..]) {
         let mut other = other.clone();
         other["tasks"] = stats["tasks"].clone();

@@ -60,9 +60,8 @@ pub fn histogram(h: &Histogram, thresholds: &[Threshold]) -> String {
     let plot_h = HEIGHT - TOP - BOTTOM;
     let bar_w = plot_w / bars as f64;
     let x_of = |p: f64| LEFT + (p - lo as f64) / group as f64 * bar_w;
-    let mut svg = format!(
-        r#"<svg class="hist" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img">"#
-    );
+    let mut svg =
+        format!(r#"<svg class="hist" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img">"#);
     svg.push_str(&format!(
         r#"<line class="axis" x1="{LEFT}" y1="{y}" x2="{x2}" y2="{y}"/>"#,
         y = TOP + plot_h,
@@ -126,7 +125,11 @@ pub fn histogram(h: &Histogram, thresholds: &[Threshold]) -> String {
 
 /// A horizontal bar for a share (`part / whole`), as a table cell's content.
 pub fn share_bar(part: f64, whole: f64, class: &str) -> String {
-    let pct = if whole > 0.0 { (part / whole * 100.0).clamp(0.0, 100.0) } else { 0.0 };
+    let pct = if whole > 0.0 {
+        (part / whole * 100.0).clamp(0.0, 100.0)
+    } else {
+        0.0
+    };
     format!(r#"<div class="track"><div class="fill {class}" style="width:{pct:.2}%"></div></div>"#)
 }
 

@@ -33,7 +33,11 @@ pub fn count(n: u64) -> String {
 /// A number as a table cell: formatted, with the raw value in `data-value`
 /// (what the browser test compares with `stats.json`).
 pub fn count_cell(n: u64, field: &str) -> String {
-    format!(r#"<td class="num" data-field="{}" data-value="{n}">{}</td>"#, esc(field), count(n))
+    format!(
+        r#"<td class="num" data-field="{}" data-value="{n}">{}</td>"#,
+        esc(field),
+        count(n)
+    )
 }
 
 /// Bytes in B, kB, MB, GB (powers of 1000).

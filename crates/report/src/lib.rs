@@ -37,10 +37,13 @@ pub fn load(output: &str) -> io::Result<Run> {
     let bytes = file.read().map_err(|e| {
         io::Error::new(
             e.kind(),
-            format!("{file}: {e} (a run writes it once every task completed; `tamis stats {output}` merges what completed)"),
+            format!(
+                "{file}: {e} (a run writes it once every task completed; `tamis stats {output}` merges what completed)"
+            ),
         )
     })?;
-    let stats = serde_json::from_slice(&bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{file}: {e}")))?;
+    let stats = serde_json::from_slice(&bytes)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{file}: {e}")))?;
     Ok(Run {
         name: output.to_string(),
         stats,

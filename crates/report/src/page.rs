@@ -59,7 +59,11 @@ pub fn single(run: &Run) -> String {
         "of JSON written for kept documents",
     ));
     if stats.output.tokens > 0 {
-        body.push_str(&card("tokens kept", &count(stats.output.tokens), "token_count metadata"));
+        body.push_str(&card(
+            "tokens kept",
+            &count(stats.output.tokens),
+            "token_count metadata",
+        ));
     }
     body.push_str(&card(
         "read errors",
@@ -191,7 +195,11 @@ fn time(stats: &Stats) -> String {
          <table><thead><tr><th>step</th><th class=\"num\">time</th><th class=\"num\">share</th><th></th><th class=\"num\">per document</th></tr></thead><tbody>",
     );
     for step in &stats.steps {
-        let per_doc = if step.input > 0 { step.seconds / step.input as f64 } else { 0.0 };
+        let per_doc = if step.input > 0 {
+            step.seconds / step.input as f64
+        } else {
+            0.0
+        };
         let _ = write!(
             s,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1} %</td><td>{}</td><td class=\"num\">{}</td></tr>",
@@ -239,12 +247,18 @@ fn distributions(stats: &Stats) -> String {
     for step in stats.steps.iter().filter(|s| !s.histograms.is_empty()) {
         let _ = write!(s, "<h3>{}</h3><div class=\"grid\">", esc(&step.name));
         for (name, h) in &step.histograms {
-            s.push_str(&figure(name, h, &thresholds::for_metric(&step.name, name, &step.config)));
+            s.push_str(&figure(
+                name,
+                h,
+                &thresholds::for_metric(&step.name, name, &step.config),
+            ));
         }
         s.push_str("</div>");
     }
     if stats.output.histograms.is_empty() && stats.steps.iter().all(|s| s.histograms.is_empty()) {
-        s.push_str("<p class=\"muted\">No histograms in these stats (an older tamis, or a run with --no-distributions).</p>");
+        s.push_str(
+            "<p class=\"muted\">No histograms in these stats (an older tamis, or a run with --no-distributions).</p>",
+        );
     }
     s.push_str("</section>\n");
     s
@@ -346,11 +360,19 @@ fn samples(stats: &Stats) -> String {
                     .map(|u| format!(" · <span class=\"muted\">{}</span>", esc(u)))
                     .unwrap_or_default();
                 let cut = if (sample.text.len() as u64) < sample.text_bytes {
-                    format!(" · first {} of {}", bytes(sample.text.len() as u64), bytes(sample.text_bytes))
+                    format!(
+                        " · first {} of {}",
+                        bytes(sample.text.len() as u64),
+                        bytes(sample.text_bytes)
+                    )
                 } else {
                     format!(" · {}", bytes(sample.text_bytes))
                 };
-                let text = if sample.text.is_empty() { "(empty text)" } else { &sample.text };
+                let text = if sample.text.is_empty() {
+                    "(empty text)"
+                } else {
+                    &sample.text
+                };
                 let _ = write!(
                     s,
                     "<details class=\"sample\" data-step=\"{}\" data-reason=\"{}\"><summary><code>{}</code>{url}<span class=\"muted\">{cut}</span></summary><pre>{}</pre></details>",
@@ -418,7 +440,12 @@ fn config(stats: &Stats) -> String {
         } else {
             serde_json::to_string_pretty(&step.config).unwrap_or_default()
         };
-        let _ = write!(s, "<h3>{}</h3><pre class=\"config\">{}</pre>", esc(&step.name), esc(&text));
+        let _ = write!(
+            s,
+            "<h3>{}</h3><pre class=\"config\">{}</pre>",
+            esc(&step.name),
+            esc(&text)
+        );
     }
     s.push_str("</section>\n");
     s
@@ -462,7 +489,10 @@ pub fn compare(runs: &[Run]) -> String {
     body.push_str("</div></header>\n<main><section id=\"funnel\"><h2>Funnel</h2><p class=\"note\">Documents each step kept, and the share of the documents read still left after it.</p><table><thead><tr><th>step</th>");
     for i in 0..runs.len() {
         let l = (b'A' + (i % 26) as u8) as char;
-        let _ = write!(body, "<th class=\"num\">{l} kept</th><th class=\"num\">{l} left %</th><th></th>");
+        let _ = write!(
+            body,
+            "<th class=\"num\">{l} kept</th><th class=\"num\">{l} left %</th><th></th>"
+        );
     }
     body.push_str("</tr></thead><tbody><tr class=\"total\" data-row=\"read\"><td>read</td>");
     for run in runs {
@@ -515,7 +545,11 @@ pub fn compare(runs: &[Run]) -> String {
         }
         let _ = write!(body, "<h3>{}</h3><table><thead><tr><th>reason</th>", esc(&name));
         for i in 0..runs.len() {
-            let _ = write!(body, "<th class=\"num\">{}</th><th class=\"num\">% of input</th>", (b'A' + (i % 26) as u8) as char);
+            let _ = write!(
+                body,
+                "<th class=\"num\">{}</th><th class=\"num\">% of input</th>",
+                (b'A' + (i % 26) as u8) as char
+            );
         }
         body.push_str("</tr></thead><tbody>");
         for reason in reasons {
@@ -543,7 +577,11 @@ mod tests {
     use super::*;
 
     fn stats() -> Stats {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../api/tests/fixtures/stats-v2.json")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../api/tests/fixtures/stats-v2.json"
+        ))
+        .unwrap();
         serde_json::from_str(&text).unwrap()
     }
 
@@ -560,21 +598,38 @@ mod tests {
             assert!(page.contains(&format!("data-step=\"{}\"", step.name)), "{}", step.name);
         }
         assert_eq!(page.matches("<details class=\"sample\"").count(), 6);
-        assert!(page.contains("language_threshold = 0.65"), "the language score's threshold is drawn");
+        assert!(
+            page.contains("language_threshold = 0.65"),
+            "the language score's threshold is drawn"
+        );
         assert!(page.contains("french.example-news.cn"));
     }
 
     #[test]
     fn older_stats_make_a_page_too() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../api/tests/fixtures/stats-v1.json")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../api/tests/fixtures/stats-v1.json"
+        ))
+        .unwrap();
         let run = Run {
             name: "old".into(),
             stats: serde_json::from_str(&text).unwrap(),
         };
         let page = single(&run);
         assert!(page.contains("No histograms"));
-        let both = compare(&[run.clone(), Run { name: "new".into(), stats: stats() }]);
-        assert_eq!(both.matches("<tr data-step=").count(), run.stats.steps.len() + 1, "token_count only in the new run");
+        let both = compare(&[
+            run.clone(),
+            Run {
+                name: "new".into(),
+                stats: stats(),
+            },
+        ]);
+        assert_eq!(
+            both.matches("<tr data-step=").count(),
+            run.stats.steps.len() + 1,
+            "token_count only in the new run"
+        );
     }
 
     #[test]
@@ -582,7 +637,19 @@ mod tests {
         let mut a = Stats::for_steps(["extract", "language", "gopher_quality"]);
         a.tasks = 1;
         let b = Stats::for_steps(["extract", "token_count", "gopher_quality"]);
-        let runs = [Run { name: "a".into(), stats: a }, Run { name: "b".into(), stats: b }];
-        assert_eq!(aligned_steps(&runs), ["extract", "token_count", "language", "gopher_quality"]);
+        let runs = [
+            Run {
+                name: "a".into(),
+                stats: a,
+            },
+            Run {
+                name: "b".into(),
+                stats: b,
+            },
+        ];
+        assert_eq!(
+            aligned_steps(&runs),
+            ["extract", "token_count", "language", "gopher_quality"]
+        );
     }
 }

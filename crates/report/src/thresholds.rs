@@ -81,9 +81,15 @@ mod tests {
         assert_eq!(found.iter().map(|t| t.value).collect::<Vec<_>>(), [50.0, 100000.0]);
         assert!(for_metric("gopher_quality", "stop_words", &config).is_empty());
         let config = json!({"top_n_grams": [[2, 0.2], [3, 0.18]], "dup_line_frac": 0.3});
-        assert_eq!(for_metric("gopher_repetition", "top_3_gram_frac", &config)[0].value, 0.18);
+        assert_eq!(
+            for_metric("gopher_repetition", "top_3_gram_frac", &config)[0].value,
+            0.18
+        );
         assert_eq!(for_metric("gopher_repetition", "dup_line_frac", &config)[0].value, 0.3);
         let config = json!({"char_duplicates_ratio": 0.01});
-        assert_eq!(for_metric("fineweb_quality", "char_duplicates_ratio", &config)[0].value, 0.01);
+        assert_eq!(
+            for_metric("fineweb_quality", "char_duplicates_ratio", &config)[0].value,
+            0.01
+        );
     }
 }

@@ -452,7 +452,10 @@ impl StepTally {
             }
         }
         for (reason, sample) in self.samples {
-            tamis_api::sample::merge_samples(step.samples.entry(reason.to_string()).or_default(), &sample.into_samples());
+            tamis_api::sample::merge_samples(
+                step.samples.entry(reason.to_string()).or_default(),
+                &sample.into_samples(),
+            );
         }
         step.seconds += self.nanos as f64 * 1e-9;
     }

@@ -20,7 +20,8 @@ pub(crate) struct DocTally {
 impl DocTally {
     /// Measures a document that reached the output.
     pub(crate) fn kept(&mut self, doc: &Document) {
-        self.lengths.observe("chars", Scale::COUNT, doc.text.chars().count() as f64);
+        self.lengths
+            .observe("chars", Scale::COUNT, doc.text.chars().count() as f64);
         self.lengths
             .observe("words", Scale::COUNT, doc.text.split_whitespace().count() as f64);
         if let Some(tokens) = doc.metadata.get("token_count").and_then(|v| v.as_u64()) {
@@ -116,8 +117,14 @@ mod tests {
 
     #[test]
     fn domains_are_hosts_without_www() {
-        assert_eq!(domain("https://www.Example.com:443/a?b").as_deref(), Some("example.com"));
-        assert_eq!(domain("http://user@news.example.cn/x").as_deref(), Some("news.example.cn"));
+        assert_eq!(
+            domain("https://www.Example.com:443/a?b").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            domain("http://user@news.example.cn/x").as_deref(),
+            Some("news.example.cn")
+        );
         assert_eq!(domain("http:///x"), None);
     }
 }

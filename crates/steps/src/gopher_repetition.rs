@@ -386,17 +386,37 @@ fn all_duplicate_chars(h: &NgramHasher, n: usize, seen: &mut KeyMap<usize>) -> u
 /// The histogram of an n-gram rule: `top_2_gram_frac`, `dup_5_gram_frac`…
 fn ngram_metric(kind: &str, n: usize) -> &'static str {
     const TOP: [&str; 11] = [
-        "top_0_gram_frac", "top_1_gram_frac", "top_2_gram_frac", "top_3_gram_frac", "top_4_gram_frac",
-        "top_5_gram_frac", "top_6_gram_frac", "top_7_gram_frac", "top_8_gram_frac", "top_9_gram_frac",
+        "top_0_gram_frac",
+        "top_1_gram_frac",
+        "top_2_gram_frac",
+        "top_3_gram_frac",
+        "top_4_gram_frac",
+        "top_5_gram_frac",
+        "top_6_gram_frac",
+        "top_7_gram_frac",
+        "top_8_gram_frac",
+        "top_9_gram_frac",
         "top_10_gram_frac",
     ];
     const DUP: [&str; 11] = [
-        "dup_0_gram_frac", "dup_1_gram_frac", "dup_2_gram_frac", "dup_3_gram_frac", "dup_4_gram_frac",
-        "dup_5_gram_frac", "dup_6_gram_frac", "dup_7_gram_frac", "dup_8_gram_frac", "dup_9_gram_frac",
+        "dup_0_gram_frac",
+        "dup_1_gram_frac",
+        "dup_2_gram_frac",
+        "dup_3_gram_frac",
+        "dup_4_gram_frac",
+        "dup_5_gram_frac",
+        "dup_6_gram_frac",
+        "dup_7_gram_frac",
+        "dup_8_gram_frac",
+        "dup_9_gram_frac",
         "dup_10_gram_frac",
     ];
     let names = if kind == "top" { &TOP } else { &DUP };
-    names.get(n).copied().unwrap_or(if kind == "top" { "top_n_gram_frac" } else { "dup_n_gram_frac" })
+    names.get(n).copied().unwrap_or(if kind == "top" {
+        "top_n_gram_frac"
+    } else {
+        "dup_n_gram_frac"
+    })
 }
 
 impl GopherRepetition {

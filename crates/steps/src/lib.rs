@@ -131,7 +131,9 @@ impl StepConfig {
     pub fn settings(&self) -> serde_json::Value {
         match serde_json::to_value(self) {
             // `{"step_name": {settings}}`: the settings.
-            Ok(serde_json::Value::Object(map)) if map.len() == 1 => map.into_iter().next().map(|(_, v)| v).unwrap_or_default(),
+            Ok(serde_json::Value::Object(map)) if map.len() == 1 => {
+                map.into_iter().next().map(|(_, v)| v).unwrap_or_default()
+            }
             Ok(other) => other,
             Err(_) => serde_json::Value::Null,
         }

@@ -42,11 +42,7 @@ macro_rules! text_filter_step {
                 $name
             }
 
-            fn process(
-                &self,
-                doc: &mut tamis_api::Document,
-                counters: &mut tamis_api::Counters,
-            ) -> tamis_api::Verdict {
+            fn process(&self, doc: &mut tamis_api::Document, counters: &mut tamis_api::Counters) -> tamis_api::Verdict {
                 match self.judge(&doc.text, counters) {
                     Ok(()) => tamis_api::Verdict::Keep,
                     Err(reason) => tamis_api::Verdict::drop(reason),
