@@ -323,19 +323,43 @@ fn progress_bar(progress: Arc<Progress>) -> (std::thread::JoinHandle<()>, Arc<At
     let stopped = stop.clone();
     let handle = std::thread::spawn(move || {
         let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg} eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        let style = |template: &str| {
+            indicatif::ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        };
+        // Input bytes while the input is read; a global step's units in its own phases.
+        let bytes = style(
+            "{spinner} [{elapsed_precise}] [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg} eta {eta}",
         );
+        let units = style("{spinner} [{elapsed_precise}] [{bar:30}] {msg} eta {eta}");
+        let mut counting_units = false;
+        bar.set_style(bytes.clone());
         let started = Instant::now();
         while stopped.load(Ordering::Relaxed) == 0 {
-            bar.set_length(progress.bytes_total.load(Ordering::Relaxed));
-            bar.set_position(progress.bytes_read.load(Ordering::Relaxed));
+            let (done, total) = (
+                progress.units_done.load(Ordering::Relaxed),
+                progress.units_total.load(Ordering::Relaxed),
+            );
             let records = progress.records.load(Ordering::Relaxed);
+            let finished = progress.finished.load(Ordering::Relaxed);
             let rate = records as f64 / started.elapsed().as_secs_f64().max(1e-3);
-            bar.set_message(format!("{records} docs, {rate:.0} docs/s"));
+            let phase = progress.phase();
+            let phase = if phase.is_empty() { phase } else { format!("{phase}: ") };
+            if (total > 0) != counting_units {
+                counting_units = total > 0;
+                bar.set_style(if counting_units { units.clone() } else { bytes.clone() });
+            }
+            if total > 0 {
+                bar.set_length(total);
+                bar.set_position(done);
+                bar.set_message(format!("{phase}units {done}/{total}"));
+            } else {
+                bar.set_length(progress.bytes_total.load(Ordering::Relaxed));
+                bar.set_position(progress.bytes_read.load(Ordering::Relaxed));
+                bar.set_message(format!(
+                    "{phase}{records} docs read, {finished} through, {rate:.0} docs/s"
+                ));
+            }
             std::thread::sleep(Duration::from_millis(200));
         }
         bar.finish_and_clear();

@@ -212,9 +212,10 @@ fn time(stats: &Stats) -> String {
     }
     let _ = write!(
         s,
-        "<tr class=\"total\"><td>task time</td><td class=\"num\">{}</td><td></td><td></td><td></td></tr></tbody></table></section>\n",
+        "<tr class=\"total\"><td>task time</td><td class=\"num\">{}</td><td></td><td></td><td></td></tr></tbody></table></section>",
         seconds(stats.seconds)
     );
+    s.push('\n');
     s
 }
 

@@ -46,6 +46,35 @@ pub struct Progress {
     pub bytes_total: AtomicU64,
     /// Records read.
     pub records: AtomicU64,
+    /// Documents through the whole pipeline (written or removed): behind
+    /// `records` while a shard step's second pass or a global step's filter
+    /// phase runs.
+    pub finished: AtomicU64,
+    /// The phase running, as `record (1/4)`; empty for a pipeline of one phase.
+    pub phase: std::sync::Mutex<String>,
+    /// Units of a global step's phase done, and to do (0 outside such phases).
+    pub units_done: AtomicU64,
+    /// See `units_done`.
+    pub units_total: AtomicU64,
+}
+
+impl Progress {
+    /// Names the phase that starts (`name`, the `index`-th of `count`, from 0).
+    pub fn start_phase(&self, name: &str, index: usize, count: usize) {
+        let label = if count > 1 {
+            format!("{name} ({}/{count})", index + 1)
+        } else {
+            String::new()
+        };
+        *self.phase.lock().unwrap_or_else(|e| e.into_inner()) = label;
+        self.units_done.store(0, Ordering::Relaxed);
+        self.units_total.store(0, Ordering::Relaxed);
+    }
+
+    /// The phase running (see `phase`).
+    pub fn phase(&self) -> String {
+        self.phase.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
 }
 
 /// Why a task failed. A failed task leaves no completion marker; a re-run
@@ -898,6 +927,7 @@ impl<'p> Runner<'p> {
                 }
                 measured.add_to(stats, domains);
                 let mut read = 0;
+                let mut finished = 0;
                 let (mut kept_docs, mut removed_docs) = (Vec::new(), Vec::new());
                 for fate in outcomes {
                     if !matches!(fate, Fate::Unreadable(_)) {
@@ -909,12 +939,18 @@ impl<'p> Runner<'p> {
                             let detail = format!("a staged spill file is damaged: {error}");
                             return Err(io::Error::new(io::ErrorKind::InvalidData, detail));
                         }
-                        Fate::Dropped(doc) => removed_docs.extend(doc),
+                        Fate::Dropped(doc) => {
+                            finished += 1;
+                            removed_docs.extend(doc)
+                        }
                         Fate::Kept(doc, summary) => {
                             match sink {
                                 Sink::Spill { pass, .. } => pass.observe(&summary),
                                 Sink::Record { recorder, .. } => recorder.record(&summary)?,
-                                Sink::Output(_) => stats.kept += 1,
+                                Sink::Output(_) => {
+                                    stats.kept += 1;
+                                    finished += 1;
+                                }
                             }
                             kept_docs.extend(doc.map(Outgoing::kept));
                         }
@@ -929,6 +965,7 @@ impl<'p> Runner<'p> {
                     }
                     Sink::Output(None) => {}
                 }
+                progress.finished.fetch_add(finished, Ordering::Relaxed);
                 if first {
                     stats.read.records += read;
                     stats.read.documents += read;

@@ -262,13 +262,20 @@ impl Runner<'_> {
         let name = self.phases()[phase].clone();
         let mut counters = Counters::default();
         let units = step.units(phase - 1, &context);
-        for unit in (task..units).step_by(count.max(1)) {
+        let mine = (task..units).step_by(count.max(1));
+        self.progress
+            .units_total
+            .fetch_add(mine.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        for unit in mine {
             let run = || step.run_unit(phase - 1, unit, &context);
             let done = match &self.pool {
                 Some(pool) => pool.install(run),
                 None => run(),
             }
             .map_err(|e| io_error(task, &format!("phase {name}, unit {unit}"), e))?;
+            self.progress
+                .units_done
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             counters.merge(&done);
         }
         let counters: BTreeMap<&str, u64> = counters.iter().collect();

@@ -126,6 +126,7 @@ pub fn run_job(pipeline: &Pipeline, options: &JobOptions, progress: Arc<Progress
             }
         }
         let last = phase + 1 == phases.len();
+        progress.start_phase(&phases[phase], phase, phases.len());
         for (index, result) in runner.run_phase(phase, options.tasks, &options.indexes, options.concurrent) {
             match result {
                 Ok(outcome) => match outcome.status {
