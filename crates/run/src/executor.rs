@@ -175,7 +175,7 @@ pub(crate) enum Claimed {
     /// Ours to run.
     Claim(Claim),
     /// Complete already, or busy elsewhere.
-    Outcome(TaskOutcome),
+    Outcome(Box<TaskOutcome>),
 }
 
 /// A run of steps between two shard or global steps, each with its index in the pipeline.
@@ -623,7 +623,7 @@ impl<'p> Runner<'p> {
         let marker = self.marker(count);
         let claim = match self.claim(count, index)? {
             Claimed::Claim(claim) => claim,
-            Claimed::Outcome(outcome) => return Ok(outcome),
+            Claimed::Outcome(outcome) => return Ok(*outcome),
         };
         let started = Instant::now();
         let shards = self.task_shards(count, index);
@@ -675,7 +675,7 @@ impl<'p> Runner<'p> {
                     .layout
                     .task_stats(index)
                     .map_err(|e| io_error("reading the task's stats", e))?;
-                Ok(Claimed::Outcome(TaskOutcome::skipped(stats)))
+                Ok(Claimed::Outcome(Box::new(TaskOutcome::skipped(stats))))
             }
             Ok(Some(_)) => Err(RunError::OtherJob {
                 task: index,
@@ -690,10 +690,10 @@ impl<'p> Runner<'p> {
     pub(crate) fn lock_task(&self, index: usize) -> Result<Claimed, RunError> {
         match self.layout.claim(index) {
             Ok(claim) => Ok(Claimed::Claim(claim)),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(Claimed::Outcome(TaskOutcome {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(Claimed::Outcome(Box::new(TaskOutcome {
                 stats: Stats::default(),
                 status: TaskStatus::Busy(e.to_string()),
-            })),
+            }))),
             Err(source) => Err(RunError::Io {
                 task: index,
                 context: "taking the task's lock".into(),

@@ -156,7 +156,7 @@ impl Runner<'_> {
                 }
                 let claim = match self.claim_phase(phase, count, task)? {
                     Claimed::Claim(claim) => claim,
-                    Claimed::Outcome(outcome) => return Ok(outcome),
+                    Claimed::Outcome(outcome) => return Ok(*outcome),
                 };
                 match phase {
                     0 => self.record_task(step, count, task, &claim),
@@ -196,10 +196,10 @@ impl Runner<'_> {
             busy => return Ok(busy),
         };
         if self.phase_done(phase, count, task)? {
-            return Ok(Claimed::Outcome(TaskOutcome {
+            return Ok(Claimed::Outcome(Box::new(TaskOutcome {
                 stats: Stats::default(),
                 status: TaskStatus::Skipped,
-            }));
+            })));
         }
         Ok(Claimed::Claim(claim))
     }
@@ -297,7 +297,7 @@ impl Runner<'_> {
     fn filter_task(&self, step: &dyn GlobalStep, count: usize, task: usize) -> Result<TaskOutcome, RunError> {
         let claim = match self.claim(count, task)? {
             Claimed::Claim(claim) => claim,
-            Claimed::Outcome(outcome) => return Ok(outcome),
+            Claimed::Outcome(outcome) => return Ok(*outcome),
         };
         let started = Instant::now();
         let error = |context: &str| {
