@@ -176,7 +176,7 @@ fn the_report_works_in_headless_chromium() {
         &dir.path("profile-shot"),
         &[
             &format!("--screenshot={}", shot.display()),
-            "--window-size=1280,1800",
+            "--window-size=1280,2900",
             "--hide-scrollbars",
             &format!("file://{}", page.display()),
         ],

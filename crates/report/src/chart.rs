@@ -8,6 +8,7 @@ use tamis_api::{Histogram, Scale};
 const WIDTH: f64 = 560.0;
 const HEIGHT: f64 = 150.0;
 const LEFT: f64 = 44.0;
+const RIGHT: f64 = 18.0;
 const BOTTOM: f64 = 22.0;
 const TOP: f64 = 14.0;
 /// Bars drawn at most: wider histograms add neighbouring buckets together.
@@ -35,18 +36,19 @@ pub fn histogram(h: &Histogram, thresholds: &[Threshold]) -> String {
         return r#"<p class="muted">no values</p>"#.into();
     };
     let (mut lo, mut hi) = (first, last + 1);
-    if let Scale::Linear { width } = h.scale {
-        // Ratios and scores: show all of [0, 1] when the values are in it.
-        if first >= 0 && (last as f64) * width < 1.0 {
-            lo = 0;
-            hi = hi.max((1.0 / width).round() as i64);
-        }
-    }
     for t in thresholds {
         let p = position(&h.scale, t.value);
         if p.is_finite() && p >= (lo - 1000) as f64 && p <= (hi + 1000) as f64 {
             lo = lo.min(p.floor() as i64);
             hi = hi.max(p.floor() as i64 + 1);
+        }
+    }
+    if let Scale::Linear { width } = h.scale {
+        // Ratios and scores from 0, with room past the last value or
+        // threshold, within [0, 1] when everything is in it.
+        if lo >= 0 && (hi as f64) * width <= 1.0 {
+            lo = 0;
+            hi = (hi + hi / 4).max(10).min((1.0 / width).round() as i64);
         }
     }
     let group = ((hi - lo) + MAX_BARS - 1) / MAX_BARS;
@@ -56,7 +58,7 @@ pub fn histogram(h: &Histogram, thresholds: &[Threshold]) -> String {
         heights[((i - lo) / group) as usize] += n;
     }
     let max = heights.iter().copied().max().unwrap_or(1).max(1);
-    let plot_w = WIDTH - LEFT - 8.0;
+    let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let bar_w = plot_w / bars as f64;
     let x_of = |p: f64| LEFT + (p - lo as f64) / group as f64 * bar_w;
@@ -110,10 +112,16 @@ pub fn histogram(h: &Histogram, thresholds: &[Threshold]) -> String {
         if !(LEFT - 1.0..=WIDTH).contains(&x) {
             continue;
         }
+        // The label right of the line, or left of it near the right edge.
+        let (label_x, anchor) = if x > WIDTH - 150.0 {
+            (x - 3.0, "end")
+        } else {
+            (x + 3.0, "start")
+        };
         svg.push_str(&format!(
-            r#"<line class="threshold" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}"/><text class="threshold-label" x="{:.1}" y="{:.1}">{} = {}</text>"#,
+            r#"<line class="threshold" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}"/><text class="threshold-label" x="{:.1}" y="{:.1}" text-anchor="{anchor}">{} = {}</text>"#,
             TOP + plot_h,
-            x + 3.0,
+            label_x,
             TOP - 3.0,
             esc(&t.setting),
             short(t.value)

@@ -247,7 +247,9 @@ fn distributions(stats: &Stats) -> String {
     }
     for step in stats.steps.iter().filter(|s| !s.histograms.is_empty()) {
         let _ = write!(s, "<h3>{}</h3><div class=\"grid\">", esc(&step.name));
-        for (name, h) in &step.histograms {
+        let mut histograms: Vec<_> = step.histograms.iter().collect();
+        histograms.sort_by_key(|(name, _)| natural_key(name));
+        for (name, h) in histograms {
             s.push_str(&figure(
                 name,
                 h,
@@ -263,6 +265,27 @@ fn distributions(stats: &Stats) -> String {
     }
     s.push_str("</section>\n");
     s
+}
+
+/// `dup_10_gram_frac` after `dup_9_gram_frac`: numbers compare as numbers.
+fn natural_key(name: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut text = String::new();
+    let mut number: Option<u64> = None;
+    for c in name.chars() {
+        match (c.to_digit(10), number) {
+            (Some(d), Some(n)) => number = Some(n * 10 + d as u64),
+            (Some(d), None) => number = Some(d as u64),
+            (None, Some(n)) => {
+                key.push((std::mem::take(&mut text), n));
+                number = None;
+                text.push(c);
+            }
+            (None, None) => text.push(c),
+        }
+    }
+    key.push((text, number.unwrap_or(0)));
+    key
 }
 
 /// Kept documents by language.
