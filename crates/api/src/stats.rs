@@ -45,6 +45,10 @@ pub struct Stats {
     /// Documents kept and removed per domain (of their URL).
     #[serde(default, skip_serializing_if = "DomainStats::is_empty")]
     pub domains: DomainStats,
+    /// Time the writer threads spent encoding and writing documents (kept,
+    /// removed and staged), waiting for documents left out; summed over tasks.
+    #[serde(default)]
+    pub write_seconds: f64,
     /// Wall time of the task, summed over tasks when merged.
     pub seconds: f64,
 }
@@ -61,6 +65,7 @@ impl Default for Stats {
             output_schema: SchemaStats::default(),
             output: OutputStats::default(),
             domains: DomainStats::default(),
+            write_seconds: 0.0,
             seconds: 0.0,
         }
     }
@@ -142,6 +147,11 @@ pub struct ReadStats {
     pub skipped: BTreeMap<String, u64>,
     /// Records that failed to parse, by reason, with sample locations.
     pub errors: BTreeMap<String, ReasonCount>,
+    /// Time the reader threads spent reading, decompressing and framing
+    /// records (input, and staged documents read back), waiting for the
+    /// workers left out; summed over tasks.
+    #[serde(default)]
+    pub seconds: f64,
 }
 
 impl ReadStats {
@@ -384,6 +394,7 @@ impl Stats {
         self.output += &other.output;
         self.domains += &other.domains;
         self.schema_version = self.schema_version.max(other.schema_version);
+        self.write_seconds += other.write_seconds;
         self.seconds += other.seconds;
         Ok(())
     }
@@ -395,6 +406,7 @@ impl AddAssign<&ReadStats> for ReadStats {
         self.records += other.records;
         self.documents += other.documents;
         self.bytes_in += other.bytes_in;
+        self.seconds += other.seconds;
         for (kind, n) in &other.skipped {
             *self.skipped.entry(kind.clone()).or_insert(0) += n;
         }

@@ -191,7 +191,7 @@ fn time(stats: &Stats) -> String {
     let total: f64 = stats.steps.iter().map(|s| s.seconds).sum();
     let mut s = String::from(
         "<section id=\"time\"><h2>Time per step</h2><p class=\"note\">Seconds in each step summed over workers and tasks; \
-         the rest of the task time is reading, decoding, writing and waiting.</p>\
+         reading and writing run on their own threads beside the steps.</p>\
          <table><thead><tr><th>step</th><th class=\"num\">time</th><th class=\"num\">share</th><th></th><th class=\"num\">per document</th></tr></thead><tbody>",
     );
     for step in &stats.steps {
@@ -209,6 +209,18 @@ fn time(stats: &Stats) -> String {
             share_bar(step.seconds, total, ""),
             seconds(per_doc)
         );
+    }
+    for (what, secs) in [
+        ("reading (reader threads, beside the steps)", stats.read.seconds),
+        ("writing (writer threads, beside the steps)", stats.write_seconds),
+    ] {
+        if secs > 0.0 {
+            let _ = write!(
+                s,
+                "<tr><td class=\"muted\">{what}</td><td class=\"num\">{}</td><td></td><td></td><td></td></tr>",
+                seconds(secs)
+            );
+        }
     }
     let _ = write!(
         s,

@@ -854,22 +854,27 @@ impl<'p> Runner<'p> {
                         let written = writer.finish()?;
                         stats.bytes_out += written.bytes;
                         stats.output_schema += &written.schema;
+                        stats.write_seconds += written.seconds;
                     }
                 }
                 Sink::Record { writer, recorder, .. } => {
-                    writer.finish()?;
+                    stats.write_seconds += writer.finish()?.seconds;
                     recorder.finish()?;
                 }
                 Sink::Spill { dir, writer, pass, .. } => {
                     decider = Some(pass.finish());
-                    let files = writer.finish()?.files;
+                    let written = writer.finish()?;
+                    stats.write_seconds += written.seconds;
+                    let files = written.files;
                     source = Box::new(files.into_iter().flat_map(read_back));
                     spilled = Some(dir);
                 }
             }
         }
         if let Some(writer) = removed {
-            stats.output_schema += &writer.finish()?.schema;
+            let written = writer.finish()?;
+            stats.output_schema += &written.schema;
+            stats.write_seconds += written.seconds;
         }
         Ok(())
     }
@@ -899,7 +904,7 @@ impl<'p> Runner<'p> {
         let progress = &self.progress;
         std::thread::scope(|scope| {
             let (sender, batches) = bounded::<Vec<Record>>(2);
-            scope.spawn(move || read_batches(source, &sender));
+            let reader = scope.spawn(move || read_batches(source, &sender));
             // Documents of this segment so far: the ordinal of the next one.
             let mut ordinal = 0u64;
             for batch in batches {
@@ -971,6 +976,9 @@ impl<'p> Runner<'p> {
                     stats.read.documents += read;
                     progress.records.fetch_add(read, Ordering::Relaxed);
                 }
+            }
+            if let Ok(busy) = reader.join() {
+                stats.read.seconds += busy.as_secs_f64();
             }
             Ok(())
         })
@@ -1158,18 +1166,27 @@ pub(crate) fn filter_removed_stem(shard: &Shard, step: &dyn GlobalStep) -> Strin
 }
 
 /// Reads `source` in batches and sends them until it ends or the receiver hangs
-/// up (the main thread stopped on an error).
-fn read_batches(source: Box<dyn Iterator<Item = Record> + Send>, sender: &crossbeam_channel::Sender<Vec<Record>>) {
+/// up (the main thread stopped on an error). Returns the time spent reading,
+/// waiting for the workers to take a batch left out.
+fn read_batches(
+    mut source: Box<dyn Iterator<Item = Record> + Send>,
+    sender: &crossbeam_channel::Sender<Vec<Record>>,
+) -> std::time::Duration {
     let mut batch = Vec::with_capacity(BATCH_RECORDS);
     let mut bytes = 0;
-    for record in source {
+    let mut busy = std::time::Duration::ZERO;
+    loop {
+        let started = Instant::now();
+        let next = source.next();
+        busy += started.elapsed();
+        let Some(record) = next else { break };
         if let Record::Document(doc) = &record {
             bytes += doc.len();
         }
         batch.push(record);
         if batch.len() == BATCH_RECORDS || bytes >= BATCH_BYTES {
             if sender.send(std::mem::take(&mut batch)).is_err() {
-                return;
+                return busy;
             }
             bytes = 0;
         }
@@ -1177,6 +1194,7 @@ fn read_batches(source: Box<dyn Iterator<Item = Record> + Send>, sender: &crossb
     if !batch.is_empty() {
         let _ = sender.send(batch);
     }
+    busy
 }
 
 /// Runs `run` on each of `indexes`, `concurrent` at a time on scoped threads

@@ -70,6 +70,9 @@ pub struct Written {
     pub bytes: u64,
     /// What their schema could not hold as given (Parquet).
     pub schema: SchemaStats,
+    /// Time spent encoding and writing them ([`crate::BackgroundWriter`]
+    /// measures it; 0 otherwise).
+    pub seconds: f64,
 }
 
 /// Writes documents to numbered parts, starting a new part once one holds
@@ -142,6 +145,7 @@ impl RollingWriter {
             files: self.files,
             bytes: self.stored,
             schema: self.schema,
+            seconds: 0.0,
         })
     }
 }
