@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 pub const SAMPLES_PER_REASON: usize = 8;
 /// Bytes of text kept per sampled document (cut at a character boundary).
 pub const SAMPLE_TEXT_BYTES: usize = 1000;
+/// Bytes of text kept before and after an edit: more, so that the lines a
+/// step cut are seen in context.
+pub const EDIT_TEXT_BYTES: usize = 4000;
 
 /// One sampled removed document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +27,10 @@ pub struct Sample {
     pub text: String,
     /// The size of its whole text, in bytes.
     pub text_bytes: u64,
+    /// For a document a step edited and kept: the start of its text before
+    /// the step ([`EDIT_TEXT_BYTES`]; `text` is then the start after it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
 }
 
 /// The hash that ranks a document for sampling.
@@ -33,7 +40,12 @@ pub fn sample_hash(id: &str) -> u64 {
 
 /// The first [`SAMPLE_TEXT_BYTES`] of `text`, cut at a character boundary.
 pub fn excerpt(text: &str) -> &str {
-    let mut end = SAMPLE_TEXT_BYTES.min(text.len());
+    excerpt_of(text, SAMPLE_TEXT_BYTES)
+}
+
+/// The first `bytes` of `text`, cut at a character boundary.
+pub fn excerpt_of(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -110,6 +122,7 @@ mod tests {
             url: None,
             text: String::new(),
             text_bytes: 0,
+            before: None,
         };
         (hash, s)
     }

@@ -285,6 +285,10 @@ pub struct StepStats {
     /// ([`crate::sample`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub samples: BTreeMap<String, Vec<Sample>>,
+    /// A deterministic sample of the documents the step edited and kept
+    /// (text before and after), the same way.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<Sample>,
     /// Time spent in the step, summed over workers.
     pub seconds: f64,
 }
@@ -438,6 +442,7 @@ impl AddAssign<&StepStats> for StepStats {
         for (reason, theirs) in &other.samples {
             merge_samples(self.samples.entry(reason.clone()).or_default(), theirs);
         }
+        merge_samples(&mut self.edits, &other.edits);
         self.seconds += other.seconds;
     }
 }

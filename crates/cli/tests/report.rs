@@ -98,8 +98,11 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// Runs headless Chromium (no network, fresh profile) with `args`; returns
-/// its stdout and stderr. Fails after a minute.
+/// its stdout and stderr (through files: a pipe nobody reads would stop it).
+/// Fails after two minutes.
 fn run_chromium(chromium: &Path, profile: &Path, args: &[&str]) -> (String, String) {
+    std::fs::create_dir_all(profile).unwrap();
+    let (out, err) = (profile.join("stdout.txt"), profile.join("stderr.txt"));
     let mut child = Command::new(chromium)
         .args([
             "--headless",
@@ -116,23 +119,21 @@ fn run_chromium(chromium: &Path, profile: &Path, args: &[&str]) -> (String, Stri
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
         .spawn()
         .unwrap();
     let started = Instant::now();
     while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(60) {
+        if started.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
-            panic!("chromium did not finish within a minute");
+            let _ = child.wait();
+            panic!("chromium did not finish within two minutes");
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let output = child.wait_with_output().unwrap();
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let read = |file: &Path| String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
+    (read(&out), read(&err))
 }
 
 #[test]

@@ -265,6 +265,10 @@ fn stats_merged_from_1_3_and_8_tasks_are_identical() {
         !stats["domains"]["kept"]["top"].as_array().unwrap().is_empty(),
         "{stats}"
     );
+    assert!(
+        !stats["steps"][0]["edits"].as_array().unwrap().is_empty(),
+        "line_dedup's edits: {stats}"
+    );
     for (tasks, other) in ["3", "8"].iter().zip(&merged[1..]) {
         let mut other = other.clone();
         other["tasks"] = stats["tasks"].clone();

@@ -74,7 +74,7 @@ pub fn single(run: &Run) -> String {
     body.push_str(
         "<nav><a href=\"#funnel\">Funnel</a><a href=\"#reasons\">Drop reasons</a><a href=\"#time\">Time</a>\
          <a href=\"#distributions\">Distributions</a><a href=\"#languages\">Languages</a>\
-         <a href=\"#domains\">Domains</a><a href=\"#samples\">Removed samples</a>\
+         <a href=\"#domains\">Domains</a><a href=\"#samples\">Removed samples</a><a href=\"#edits\">Edits</a>\
          <a href=\"#errors\">Read errors</a><a href=\"#config\">Configuration</a></nav></header>\n<main>\n",
     );
     body.push_str(&funnel(stats));
@@ -84,6 +84,7 @@ pub fn single(run: &Run) -> String {
     body.push_str(&languages(stats));
     body.push_str(&domains(stats));
     body.push_str(&samples(stats));
+    body.push_str(&edits(stats));
     body.push_str(&errors(stats));
     body.push_str(&config(stats));
     body.push_str("</main>");
@@ -427,6 +428,66 @@ fn samples(stats: &Stats) -> String {
     s
 }
 
+/// The sampled documents each step edited and kept: before and after side
+/// by side, the lines the step cut marked.
+fn edits(stats: &Stats) -> String {
+    let mut s = String::from(
+        "<section id=\"edits\"><h2>Edited documents, sampled <button class=\"expand-all\">expand all</button></h2>\
+         <p class=\"note\">For each step that changed the text of documents it kept (<code>line_dedup</code>, \
+         <code>c4_quality</code>, <code>pii</code>; <code>extract</code> turns HTML into text), the same kind of fixed \
+         sample: the start of the text before and after the step, the lines that are gone marked.</p>",
+    );
+    let mut any = false;
+    for step in &stats.steps {
+        if step.edits.is_empty() {
+            continue;
+        }
+        any = true;
+        let _ = write!(
+            s,
+            "<h3>{} <span class=\"muted\">{} shown</span></h3>",
+            esc(&step.name),
+            step.edits.len()
+        );
+        for sample in &step.edits {
+            let before = sample.before.as_deref().unwrap_or_default();
+            let after: std::collections::HashSet<&str> = sample.text.lines().collect();
+            let mut cut = 0;
+            let left: String = before
+                .lines()
+                .map(|line| {
+                    if after.contains(line) {
+                        format!("<div>{}</div>", esc(line))
+                    } else {
+                        cut += 1;
+                        format!("<div class=\"cut\">{}</div>", esc(line))
+                    }
+                })
+                .collect();
+            let right: String = sample.text.lines().map(|l| format!("<div>{}</div>", esc(l))).collect();
+            let url = sample
+                .url
+                .as_deref()
+                .map(|u| format!(" · <span class=\"muted\">{}</span>", esc(u)))
+                .unwrap_or_default();
+            let _ = write!(
+                s,
+                "<details class=\"sample edit\" data-step=\"{}\"><summary><code>{}</code>{url}<span class=\"muted\"> · {} line{} of the start gone</span></summary>\
+                 <div class=\"diff\"><div><div class=\"side\">before</div><pre>{left}</pre></div><div><div class=\"side\">after</div><pre>{right}</pre></div></div></details>",
+                esc(&step.name),
+                esc(&sample.id),
+                cut,
+                if cut == 1 { "" } else { "s" }
+            );
+        }
+    }
+    if !any {
+        s.push_str("<p class=\"muted\">No step edited the documents it kept (or stats from an older tamis).</p>");
+    }
+    s.push_str("</section>\n");
+    s
+}
+
 /// Read errors with where they happened, and the records skipped.
 fn errors(stats: &Stats) -> String {
     let read = &stats.read;
@@ -639,6 +700,13 @@ mod tests {
             "the language score's threshold is drawn"
         );
         assert!(page.contains("french.example-news.cn"));
+        let line_dedup = run.stats.steps.iter().find(|s| s.name == "line_dedup").unwrap();
+        assert!(!line_dedup.edits.is_empty());
+        assert!(page.contains("<details class=\"sample edit\" data-step=\"line_dedup\">"));
+        assert!(
+            page.contains("<div class=\"cut\">"),
+            "the lines line_dedup cut are marked"
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
-use tamis_api::sample::{excerpt, sample_hash};
+use tamis_api::sample::{excerpt, excerpt_of, sample_hash, EDIT_TEXT_BYTES};
 use tamis_api::{
     BottomK, ConservationError, Counters, Document, ErrorSample, GlobalDecider, GlobalRecorder, GlobalStep, Reason,
     Sample, ShardPass, ShardStep, Stats, Step, StepStats, Verdict,
@@ -416,6 +416,8 @@ struct StepTally {
     counters: Counters,
     /// Removed documents sampled, by reason.
     samples: BTreeMap<&'static str, BottomK>,
+    /// Documents the step edited and kept, sampled.
+    edits: BottomK,
     nanos: u128,
 }
 
@@ -432,6 +434,7 @@ impl StepTally {
         for (reason, sample) in other.samples {
             self.samples.entry(reason).or_default().merge(sample);
         }
+        self.edits.merge(other.edits);
         self.nanos += other.nanos;
     }
 
@@ -457,6 +460,33 @@ impl StepTally {
                 hash: format!("{hash:016x}"),
                 url: doc.url,
                 text_bytes,
+                before: None,
+            },
+        );
+    }
+
+    /// Samples `doc`, which the step kept with its text changed from
+    /// `before` (its start), redacted as a removed document would be.
+    fn sample_edit(&mut self, hash: u64, before: &str, doc: &Document, work: &Work) {
+        let redact = |text: &str| {
+            let mut copy = Document {
+                text: text.to_string(),
+                ..Document::default()
+            };
+            for redactor in work.redactors {
+                redactor.redact_removed(&mut copy);
+            }
+            copy.text
+        };
+        self.edits.offer(
+            hash,
+            Sample {
+                id: doc.id.clone(),
+                hash: format!("{hash:016x}"),
+                url: doc.url.clone(),
+                text: redact(excerpt_of(&doc.text, EDIT_TEXT_BYTES)),
+                text_bytes: doc.text.len() as u64,
+                before: Some(redact(before)),
             },
         );
     }
@@ -486,6 +516,7 @@ impl StepTally {
                 &sample.into_samples(),
             );
         }
+        tamis_api::sample::merge_samples(&mut step.edits, &self.edits.into_samples());
         step.seconds += self.nanos as f64 * 1e-9;
     }
 }
@@ -1033,8 +1064,14 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                 Err(error) => return Fate::Unreadable(error),
             };
             let mut dropped: Option<(usize, &StepRef, Reason)> = None;
+            // The id's hash, for the samples of edited documents.
+            let hash = work.measure.then(|| sample_hash(&doc.id));
             for (k, ((_, step), tally)) in work.steps.iter().zip(tallies.iter_mut()).enumerate() {
                 tally.bytes_in += doc.text.len() as u64;
+                // The text's start, kept only for a document that would enter the sample if edited.
+                let before = hash
+                    .filter(|&h| tally.edits.wants(h))
+                    .map(|_| (doc.text.len(), excerpt_of(&doc.text, EDIT_TEXT_BYTES).to_string()));
                 let started = Instant::now();
                 let verdict = step.process(ordinal, &mut doc, &mut tally.counters);
                 tally.nanos += started.elapsed().as_nanos();
@@ -1043,6 +1080,11 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                     Verdict::Keep => {
                         tally.kept += 1;
                         tally.bytes_kept += doc.text.len() as u64;
+                        if let (Some(hash), Some((len, start))) = (hash, before) {
+                            if len != doc.text.len() || !doc.text.starts_with(&start) {
+                                tally.sample_edit(hash, &start, &doc, work);
+                            }
+                        }
                     }
                     Verdict::Drop(reason) => {
                         *tally.dropped.entry(reason.as_str()).or_insert(0) += 1;
