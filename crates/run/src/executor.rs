@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
-use tamis_api::sample::{excerpt, excerpt_of, sample_hash, EDIT_TEXT_BYTES};
+use tamis_api::sample::{excerpt, excerpt_of, sample_hash, EDIT_TEXT_BYTES, SAMPLE_TEXT_BYTES};
 use tamis_api::{
     BottomK, ConservationError, Counters, Document, ErrorSample, GlobalDecider, GlobalRecorder, GlobalStep, Reason,
     Sample, ShardPass, ShardStep, Stats, Step, StepStats, Verdict,
@@ -360,9 +360,24 @@ struct Work<'a> {
     /// The shard or global step after this segment (and its index in the
     /// pipeline), whose summaries the workers compute.
     next: Option<(usize, Summarizer<'a>)>,
+    /// Per step, the largest id hash that can still enter the task's sample
+    /// of edited documents (the k-th smallest so far): documents above it
+    /// are not copied. Set between batches, so the sample is the same.
+    edit_limits: Vec<AtomicU64>,
 }
 
 impl Work<'_> {
+    /// Lowers the edit-sample limits to what the task's stats hold.
+    fn update_edit_limits(&self, stats: &Stats) {
+        for ((index, _), limit) in self.steps.iter().zip(&self.edit_limits) {
+            let edits = &stats.steps[*index].edits;
+            if edits.len() >= tamis_api::sample::SAMPLES_PER_REASON {
+                let kth = edits.last().and_then(|s| u64::from_str_radix(&s.hash, 16).ok());
+                limit.store(kth.unwrap_or(u64::MAX), Ordering::Relaxed);
+            }
+        }
+    }
+
     /// One tally per step, then one for the next shard step's summaries.
     fn new_tallies(&self) -> Vec<StepTally> {
         let counters = || match self.measure {
@@ -440,26 +455,27 @@ impl StepTally {
 
     /// Samples `doc`, dropped for `reason`, if its id hashes low enough;
     /// `redact` makes the text the removed output would get.
-    fn sample(&mut self, reason: Reason, doc: &Document, redact: impl FnOnce(Document) -> Document) {
+    fn sample(&mut self, reason: Reason, doc: &Document, failed: bool, work: &Work) {
         let hash = sample_hash(&doc.id);
         let sample = self.samples.entry(reason.as_str()).or_default();
         if !sample.wants(hash) {
             return;
         }
-        let doc = redact(doc.clone());
-        let text_bytes = doc
-            .metadata
-            .get("removed_text_bytes")
-            .and_then(|v| v.as_u64())
-            .unwrap_or(doc.text.len() as u64);
+        // Redactors see text only: the excerpt and a margin, so that what
+        // straddles its end is redacted whole before the cut.
+        let start = Document {
+            text: excerpt_of(&doc.text, SAMPLE_TEXT_BYTES + 256).to_string(),
+            ..Document::default()
+        };
+        let start = redacted(start, failed, work);
         sample.offer(
             hash,
             Sample {
-                text: excerpt(&doc.text).to_string(),
-                id: doc.id,
+                text: excerpt(&start.text).to_string(),
+                id: doc.id.clone(),
                 hash: format!("{hash:016x}"),
-                url: doc.url,
-                text_bytes,
+                url: doc.url.clone(),
+                text_bytes: doc.text.len() as u64,
                 before: None,
             },
         );
@@ -931,7 +947,9 @@ impl<'p> Runner<'p> {
                 Sink::Record { step: (i, step), .. } => Some((*i, Summarizer::Global(*step))),
                 Sink::Output(_) => None,
             },
+            edit_limits: steps.iter().map(|_| AtomicU64::new(u64::MAX)).collect(),
         };
+        work.update_edit_limits(stats);
         let progress = &self.progress;
         std::thread::scope(|scope| {
             let (sender, batches) = bounded::<Vec<Record>>(2);
@@ -962,6 +980,7 @@ impl<'p> Runner<'p> {
                     }
                 }
                 measured.add_to(stats, domains);
+                work.update_edit_limits(stats);
                 let mut read = 0;
                 let mut finished = 0;
                 let (mut kept_docs, mut removed_docs) = (Vec::new(), Vec::new());
@@ -1069,8 +1088,9 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
             for (k, ((_, step), tally)) in work.steps.iter().zip(tallies.iter_mut()).enumerate() {
                 tally.bytes_in += doc.text.len() as u64;
                 // The text's start, kept only for a document that would enter the sample if edited.
+                let limit = work.edit_limits[k].load(Ordering::Relaxed);
                 let before = hash
-                    .filter(|&h| tally.edits.wants(h))
+                    .filter(|&h| h <= limit && tally.edits.wants(h))
                     .map(|_| (doc.text.len(), excerpt_of(&doc.text, EDIT_TEXT_BYTES).to_string()));
                 let started = Instant::now();
                 let verdict = step.process(ordinal, &mut doc, &mut tally.counters);
@@ -1107,7 +1127,7 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                             tally.bytes_in += doc.text.len() as u64;
                             *tally.dropped.entry(PANIC.as_str()).or_insert(0) += 1;
                             if work.measure {
-                                tally.sample(PANIC, &doc, |doc| redacted(doc, true, work));
+                                tally.sample(PANIC, &doc, true, work);
                                 measured.removed(&doc);
                             }
                             return Fate::Dropped(
@@ -1123,7 +1143,7 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                 Some((k, step, reason)) => {
                     let failed = step.is_failure(reason);
                     if work.measure {
-                        tallies[k].sample(reason, &doc, |doc| redacted(doc, failed, work));
+                        tallies[k].sample(reason, &doc, failed, work);
                         measured.removed(&doc);
                     }
                     Fate::Dropped(
