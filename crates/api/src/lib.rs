@@ -65,7 +65,7 @@ pub use histogram::{merge_histograms, Histogram, Scale};
 pub use sample::{BottomK, Sample};
 pub use stats::{
     ConservationError, DomainStats, ErrorSample, OutputStats, ReadStats, ReasonCount, SchemaStats, Stats, StepStats,
-    SCHEMA_VERSION,
+    WriteStats, SCHEMA_VERSION,
 };
 pub use step::{Counters, Reason, ShardPass, ShardStep, Step, Verdict};
 pub use top::{DomainCounter, TopCounts, TOP_DOMAINS};

@@ -45,10 +45,9 @@ pub struct Stats {
     /// Documents kept and removed per domain (of their URL).
     #[serde(default, skip_serializing_if = "DomainStats::is_empty")]
     pub domains: DomainStats,
-    /// Time the writer threads spent encoding and writing documents (kept,
-    /// removed and staged), waiting for documents left out; summed over tasks.
+    /// What the writers did.
     #[serde(default)]
-    pub write_seconds: f64,
+    pub write: WriteStats,
     /// Wall time of the task, summed over tasks when merged.
     pub seconds: f64,
 }
@@ -65,10 +64,19 @@ impl Default for Stats {
             output_schema: SchemaStats::default(),
             output: OutputStats::default(),
             domains: DomainStats::default(),
-            write_seconds: 0.0,
+            write: WriteStats::default(),
             seconds: 0.0,
         }
     }
+}
+
+/// What the writers did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WriteStats {
+    /// Time the writer threads spent encoding and writing documents (kept,
+    /// removed and staged), waiting for documents left out; summed over tasks.
+    #[serde(default)]
+    pub seconds: f64,
 }
 
 /// Distributions over the kept documents: `chars`, `words` (separated by
@@ -398,7 +406,7 @@ impl Stats {
         self.output += &other.output;
         self.domains += &other.domains;
         self.schema_version = self.schema_version.max(other.schema_version);
-        self.write_seconds += other.write_seconds;
+        self.write.seconds += other.write.seconds;
         self.seconds += other.seconds;
         Ok(())
     }

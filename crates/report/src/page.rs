@@ -213,7 +213,7 @@ fn time(stats: &Stats) -> String {
     }
     for (what, secs) in [
         ("reading (reader threads, beside the steps)", stats.read.seconds),
-        ("writing (writer threads, beside the steps)", stats.write_seconds),
+        ("writing (writer threads, beside the steps)", stats.write.seconds),
     ] {
         if secs > 0.0 {
             let _ = write!(

@@ -901,17 +901,17 @@ impl<'p> Runner<'p> {
                         let written = writer.finish()?;
                         stats.bytes_out += written.bytes;
                         stats.output_schema += &written.schema;
-                        stats.write_seconds += written.seconds;
+                        stats.write.seconds += written.seconds;
                     }
                 }
                 Sink::Record { writer, recorder, .. } => {
-                    stats.write_seconds += writer.finish()?.seconds;
+                    stats.write.seconds += writer.finish()?.seconds;
                     recorder.finish()?;
                 }
                 Sink::Spill { dir, writer, pass, .. } => {
                     decider = Some(pass.finish());
                     let written = writer.finish()?;
-                    stats.write_seconds += written.seconds;
+                    stats.write.seconds += written.seconds;
                     let files = written.files;
                     source = Box::new(files.into_iter().flat_map(read_back));
                     spilled = Some(dir);
@@ -921,7 +921,7 @@ impl<'p> Runner<'p> {
         if let Some(writer) = removed {
             let written = writer.finish()?;
             stats.output_schema += &written.schema;
-            stats.write_seconds += written.seconds;
+            stats.write.seconds += written.seconds;
         }
         Ok(())
     }
