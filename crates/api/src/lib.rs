@@ -53,16 +53,22 @@
 
 mod document;
 mod global;
+mod histogram;
+pub mod sample;
 mod stats;
 mod step;
+mod top;
 
 pub use document::{Document, Metadata};
 pub use global::{GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep};
+pub use histogram::{merge_histograms, Histogram, Scale};
+pub use sample::{BottomK, Sample};
 pub use stats::{
-    ConservationError, ErrorSample, ReadStats, ReasonCount, SchemaStats, Stats, StepStats, UNWRITTEN_KEPT,
-    UNWRITTEN_REMOVED,
+    ConservationError, DomainStats, ErrorSample, OutputStats, ReadStats, ReasonCount, SchemaStats, Stats, StepStats,
+    WriteStats, SCHEMA_VERSION, UNWRITTEN_KEPT, UNWRITTEN_REMOVED,
 };
 pub use step::{Counters, Reason, ShardPass, ShardStep, Step, Verdict};
+pub use top::{DomainCounter, TopCounts, TOP_DOMAINS};
 
 /// What a panic said: its message when it has one (`panic!` with a literal or
 /// a format), for the error or drop reason a caught panic becomes.

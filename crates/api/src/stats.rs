@@ -1,6 +1,18 @@
+use crate::histogram::{merge_histograms, Histogram};
+use crate::sample::{merge_samples, Sample};
+use crate::top::TopCounts;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ops::AddAssign;
+
+/// The version of the `stats.json` schema this tamis writes. Files without
+/// one are version 1 (before step configurations and distributions); every
+/// field added since has a default, so a newer tamis reads older files.
+pub const SCHEMA_VERSION: u32 = 2;
+
+fn legacy_version() -> u32 {
+    1
+}
 
 /// How many error locations are kept per reason; the counts are always exact.
 pub const MAX_ERROR_SAMPLES: usize = 20;
@@ -9,8 +21,11 @@ pub const MAX_ERROR_SAMPLES: usize = 20;
 ///
 /// Written as `OUTPUT/stats/<task>.json` by each task and merged into
 /// `OUTPUT/stats.json`. Every field adds up across workers and tasks.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
+    /// The schema version ([`SCHEMA_VERSION`] when written by this tamis).
+    #[serde(default = "legacy_version")]
+    pub schema_version: u32,
     /// Number of tasks these stats cover.
     pub tasks: u64,
     /// Records read, and what the readers made of them.
@@ -24,14 +39,111 @@ pub struct Stats {
     /// What the output schema could not hold as given (Parquet output only).
     #[serde(default, skip_serializing_if = "SchemaStats::is_empty")]
     pub output_schema: SchemaStats,
+    /// Distributions over the documents that reached the output.
+    #[serde(default, skip_serializing_if = "OutputStats::is_empty")]
+    pub output: OutputStats,
+    /// Documents kept and removed per domain (of their URL).
+    #[serde(default, skip_serializing_if = "DomainStats::is_empty")]
+    pub domains: DomainStats,
+    /// What the writers did.
+    #[serde(default)]
+    pub write: WriteStats,
+    /// Wall time of the task, summed over tasks when merged.
+    pub seconds: f64,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            schema_version: SCHEMA_VERSION,
+            tasks: 0,
+            read: ReadStats::default(),
+            steps: Vec::new(),
+            kept: 0,
+            bytes_out: 0,
+            output_schema: SchemaStats::default(),
+            output: OutputStats::default(),
+            domains: DomainStats::default(),
+            write: WriteStats::default(),
+            seconds: 0.0,
+        }
+    }
+}
+
+/// What the writers did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WriteStats {
+    /// Time the writer threads spent encoding and writing documents (kept,
+    /// removed and staged), waiting for documents left out; summed over tasks.
+    #[serde(default)]
+    pub seconds: f64,
     /// Documents the writers could not encode (a panic in serialisation), by
     /// output: [`UNWRITTEN_KEPT`] ones left the last step but are not in the
     /// output (and not in `kept`); [`UNWRITTEN_REMOVED`] ones were dropped by a
     /// step and are missing from the removed output. Samples name their ids.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unwritten: BTreeMap<String, ReasonCount>,
-    /// Wall time of the task, summed over tasks when merged.
-    pub seconds: f64,
+}
+
+/// Distributions over the kept documents: `chars`, `words` (separated by
+/// white space), `tokens` (the `token_count` metadata, when a step wrote it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OutputStats {
+    /// Histograms by metric.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub histograms: BTreeMap<String, Histogram>,
+    /// Kept documents by their `language` metadata.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub languages: BTreeMap<String, u64>,
+    /// Sum of the kept documents' `token_count` metadata.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tokens: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl OutputStats {
+    /// Whether nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.histograms.is_empty() && self.languages.is_empty() && self.tokens == 0
+    }
+}
+
+impl AddAssign<&OutputStats> for OutputStats {
+    fn add_assign(&mut self, other: &OutputStats) {
+        merge_histograms(&mut self.histograms, &other.histograms);
+        for (language, n) in &other.languages {
+            bump(&mut self.languages, language, *n);
+        }
+        self.tokens += other.tokens;
+    }
+}
+
+/// Documents per domain, the most frequent ones (see [`crate::TopCounts`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DomainStats {
+    /// Domains of the documents that reached the output.
+    #[serde(default)]
+    pub kept: TopCounts,
+    /// Domains of the documents a step removed.
+    #[serde(default)]
+    pub removed: TopCounts,
+}
+
+impl DomainStats {
+    /// Whether nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty() && self.removed.is_empty()
+    }
+}
+
+impl AddAssign<&DomainStats> for DomainStats {
+    fn add_assign(&mut self, other: &DomainStats) {
+        self.kept.merge(&other.kept);
+        self.removed.merge(&other.removed);
+    }
 }
 
 /// What the readers saw.
@@ -49,6 +161,11 @@ pub struct ReadStats {
     pub skipped: BTreeMap<String, u64>,
     /// Records that failed to parse, by reason, with sample locations.
     pub errors: BTreeMap<String, ReasonCount>,
+    /// Time the reader threads spent reading, decompressing and framing
+    /// records (input, and staged documents read back), waiting for the
+    /// workers left out; summed over tasks.
+    #[serde(default)]
+    pub seconds: f64,
 }
 
 impl ReadStats {
@@ -64,9 +181,9 @@ impl ReadStats {
     }
 }
 
-/// The [`Stats::unwritten`] key of documents missing from the output.
+/// The [`WriteStats::unwritten`] key of documents missing from the output.
 pub const UNWRITTEN_KEPT: &str = "kept";
-/// The [`Stats::unwritten`] key of documents missing from the removed output.
+/// The [`WriteStats::unwritten`] key of documents missing from the removed output.
 pub const UNWRITTEN_REMOVED: &str = "removed";
 
 /// A count, with a few of the places where it happened.
@@ -175,15 +292,36 @@ impl AddAssign<&SchemaStats> for SchemaStats {
 pub struct StepStats {
     /// The step's name as in the pipeline file.
     pub name: String,
+    /// The step's configuration with every default filled in, as the
+    /// pipeline file would write it (thresholds for a report to draw).
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub config: serde_json::Value,
     /// Documents that reached the step.
     pub input: u64,
     /// Documents the step passed on.
     pub kept: u64,
+    /// Bytes of text of the documents that reached the step (UTF-8).
+    #[serde(default)]
+    pub bytes_in: u64,
+    /// Bytes of text of the documents the step passed on, as it left them.
+    #[serde(default)]
+    pub bytes_kept: u64,
     /// Documents the step dropped, by reason.
     pub dropped: BTreeMap<String, u64>,
     /// The step's own counters.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub counters: BTreeMap<String, u64>,
+    /// Distributions of the values the step computed, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub histograms: BTreeMap<String, Histogram>,
+    /// A deterministic sample of the removed documents, by reason
+    /// ([`crate::sample`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub samples: BTreeMap<String, Vec<Sample>>,
+    /// A deterministic sample of the documents the step edited and kept
+    /// (text before and after), the same way.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<Sample>,
     /// Time spent in the step, summed over workers.
     pub seconds: f64,
 }
@@ -254,7 +392,7 @@ impl Stats {
             }
             flowing = step.kept;
         }
-        let unwritten = self.unwritten.get(UNWRITTEN_KEPT).map_or(0, |u| u.count);
+        let unwritten = self.write.unwritten.get(UNWRITTEN_KEPT).map_or(0, |u| u.count);
         if flowing != self.kept + unwritten {
             return Err(ConservationError(format!(
                 "{} documents left the last step but {} were written and {} could not be",
@@ -267,7 +405,14 @@ impl Stats {
     /// Adds `other` into `self`; fails if the two ran different pipelines.
     pub fn merge(&mut self, other: &Stats) -> Result<(), ConservationError> {
         if self.tasks == 0 && self.steps.is_empty() {
-            self.steps = other.steps.iter().map(|s| StepStats::new(&s.name)).collect();
+            self.steps = other
+                .steps
+                .iter()
+                .map(|s| StepStats {
+                    config: s.config.clone(),
+                    ..StepStats::new(&s.name)
+                })
+                .collect();
         }
         let ours: Vec<_> = self.steps.iter().map(|s| &s.name).collect();
         let theirs: Vec<_> = other.steps.iter().map(|s| &s.name).collect();
@@ -284,9 +429,13 @@ impl Stats {
         self.kept += other.kept;
         self.bytes_out += other.bytes_out;
         self.output_schema += &other.output_schema;
-        for (output, theirs) in &other.unwritten {
-            *self.unwritten.entry(output.clone()).or_default() += theirs;
+        for (output, theirs) in &other.write.unwritten {
+            *self.write.unwritten.entry(output.clone()).or_default() += theirs;
         }
+        self.output += &other.output;
+        self.domains += &other.domains;
+        self.schema_version = self.schema_version.max(other.schema_version);
+        self.write.seconds += other.write.seconds;
         self.seconds += other.seconds;
         Ok(())
     }
@@ -298,6 +447,7 @@ impl AddAssign<&ReadStats> for ReadStats {
         self.records += other.records;
         self.documents += other.documents;
         self.bytes_in += other.bytes_in;
+        self.seconds += other.seconds;
         for (kind, n) in &other.skipped {
             *self.skipped.entry(kind.clone()).or_insert(0) += n;
         }
@@ -311,12 +461,22 @@ impl AddAssign<&StepStats> for StepStats {
     fn add_assign(&mut self, other: &StepStats) {
         self.input += other.input;
         self.kept += other.kept;
+        self.bytes_in += other.bytes_in;
+        self.bytes_kept += other.bytes_kept;
         for (reason, n) in &other.dropped {
             *self.dropped.entry(reason.clone()).or_insert(0) += n;
         }
         for (name, n) in &other.counters {
             *self.counters.entry(name.clone()).or_insert(0) += n;
         }
+        if self.config.is_null() {
+            self.config = other.config.clone();
+        }
+        merge_histograms(&mut self.histograms, &other.histograms);
+        for (reason, theirs) in &other.samples {
+            merge_samples(self.samples.entry(reason.clone()).or_default(), theirs);
+        }
+        merge_samples(&mut self.edits, &other.edits);
         self.seconds += other.seconds;
     }
 }

@@ -1,4 +1,4 @@
-use crate::Document;
+use crate::{Document, Histogram, Scale};
 use std::collections::BTreeMap;
 
 /// Why a step dropped a document: a stable, snake_case name such as `empty` or
@@ -33,28 +33,68 @@ impl Verdict {
     }
 }
 
-/// Step-specific counters (lines removed, characters removed…), added up by the
-/// runner across batches, workers and tasks. Documents in/kept/dropped are counted
-/// by the runner itself, not here.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counters(BTreeMap<&'static str, u64>);
+/// Step-specific counters (lines removed, characters removed…) and
+/// distributions of the values a step computes (a ratio per document), added
+/// up by the runner across batches, workers and tasks. Documents
+/// in/kept/dropped are counted by the runner itself, not here.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counters {
+    counts: BTreeMap<&'static str, u64>,
+    histograms: BTreeMap<&'static str, Histogram>,
+    /// Histograms are not kept (`tamis run --no-distributions`).
+    no_histograms: bool,
+}
 
 impl Counters {
-    /// Adds `n` to the counter `name`.
-    pub fn add(&mut self, name: &'static str, n: u64) {
-        *self.0.entry(name).or_insert(0) += n;
+    /// Counters that ignore [`Counters::observe`]: to measure what histograms cost.
+    pub fn without_histograms() -> Self {
+        Counters {
+            no_histograms: true,
+            ..Counters::default()
+        }
     }
 
-    /// Adds every counter of `other` into `self`.
+    /// Adds `n` to the counter `name`.
+    pub fn add(&mut self, name: &'static str, n: u64) {
+        *self.counts.entry(name).or_insert(0) += n;
+    }
+
+    /// Counts `value` in the histogram `name`, bucketed by `scale` (one scale
+    /// per name): the value a filter compares with its threshold, say. NaN
+    /// (a ratio with nothing to divide) is not counted.
+    pub fn observe(&mut self, name: &'static str, scale: Scale, value: f64) {
+        if self.no_histograms {
+            return;
+        }
+        self.histograms
+            .entry(name)
+            .or_insert_with(|| Histogram::new(scale))
+            .observe(value);
+    }
+
+    /// Adds every counter and histogram of `other` into `self`.
     pub fn merge(&mut self, other: &Counters) {
-        for (name, n) in &other.0 {
+        for (name, n) in &other.counts {
             self.add(name, *n);
+        }
+        for (name, theirs) in &other.histograms {
+            match self.histograms.get_mut(name) {
+                Some(mine) => mine.merge(theirs),
+                None => {
+                    self.histograms.insert(name, theirs.clone());
+                }
+            }
         }
     }
 
     /// The counters, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
-        self.0.iter().map(|(k, v)| (*k, *v))
+        self.counts.iter().map(|(k, v)| (*k, *v))
+    }
+
+    /// The histograms, by name.
+    pub fn histograms(&self) -> impl Iterator<Item = (&'static str, &Histogram)> + '_ {
+        self.histograms.iter().map(|(k, v)| (*k, v))
     }
 }
 

@@ -60,6 +60,17 @@ enum Command {
         /// The pipeline's output directory (a path or a URL).
         output: String,
     },
+    /// Write one self-contained HTML page that shows what a run did, from
+    /// OUTPUT/stats.json; with several outputs, their funnels side by side.
+    Report {
+        /// The run's output directory (a path or a URL); several to compare.
+        #[arg(required = true)]
+        outputs: Vec<String>,
+        /// Where to write the page [default: OUTPUT/report.html for one run,
+        /// report.html for a comparison].
+        #[arg(long, short = 'o')]
+        output: Option<String>,
+    },
     /// Predict labels with a fastText model, one JSON object per input line.
     Predict(predict::PredictArgs),
     /// Score a part of tamis against a public data set.
@@ -104,6 +115,13 @@ pub struct RunFlags {
     /// No progress bar and no summary table.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Write OUTPUT/report.html (`tamis report`) once every task is complete.
+    #[arg(long)]
+    report: bool,
+    /// Leave histograms, domain counts and removed-document samples out of
+    /// the stats (the counts stay): to measure what they cost.
+    #[arg(long)]
+    no_distributions: bool,
 }
 
 /// `512M`, `4G`, `1024k` or a number of bytes.
@@ -182,6 +200,7 @@ fn command(cli: Cli) -> u8 {
         Command::Count { format, files } => count(format, &files),
         Command::Phases { pipeline } => phases(&pipeline),
         Command::Stats { output } => stats(&output),
+        Command::Report { outputs, output } => report(&outputs, output.as_deref()),
         Command::Predict(args) => predict::predict(args),
         Command::Eval(kind) => eval::run(kind),
     };
@@ -215,6 +234,7 @@ fn execute(pipeline: &Pipeline, args: &RunFlags) -> anyhow::Result<Exit> {
         mem_budget: args.mem_budget,
         phase: args.phase.clone(),
         keep_global: args.keep_global,
+        distributions: !args.no_distributions,
     };
     let progress = Arc::new(Progress::default());
     let show = !args.quiet && std::io::stderr().is_terminal();
@@ -265,6 +285,13 @@ fn execute(pipeline: &Pipeline, args: &RunFlags) -> anyhow::Result<Exit> {
         for warning in &report.warnings {
             eprintln!("tamis: warning: {warning}");
         }
+        if args.report && stats.tasks as usize == selection.count {
+            match tamis_report::write_for(&pipeline.output.to_string()) {
+                Ok(file) if !args.quiet => eprintln!("tamis: report in {file}"),
+                Ok(_) => {}
+                Err(err) => eprintln!("tamis: warning: writing the report: {err}"),
+            }
+        }
     }
     Ok(if report.failed.iter().any(|(_, err)| err.is_configuration()) {
         Exit::Usage
@@ -296,19 +323,43 @@ fn progress_bar(progress: Arc<Progress>) -> (std::thread::JoinHandle<()>, Arc<At
     let stopped = stop.clone();
     let handle = std::thread::spawn(move || {
         let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg} eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        let style = |template: &str| {
+            indicatif::ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        };
+        // Input bytes while the input is read; a global step's units in its own phases.
+        let bytes = style(
+            "{spinner} [{elapsed_precise}] [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg} eta {eta}",
         );
+        let units = style("{spinner} [{elapsed_precise}] [{bar:30}] {msg} eta {eta}");
+        let mut counting_units = false;
+        bar.set_style(bytes.clone());
         let started = Instant::now();
         while stopped.load(Ordering::Relaxed) == 0 {
-            bar.set_length(progress.bytes_total.load(Ordering::Relaxed));
-            bar.set_position(progress.bytes_read.load(Ordering::Relaxed));
+            let (done, total) = (
+                progress.units_done.load(Ordering::Relaxed),
+                progress.units_total.load(Ordering::Relaxed),
+            );
             let records = progress.records.load(Ordering::Relaxed);
+            let finished = progress.finished.load(Ordering::Relaxed);
             let rate = records as f64 / started.elapsed().as_secs_f64().max(1e-3);
-            bar.set_message(format!("{records} docs, {rate:.0} docs/s"));
+            let phase = progress.phase();
+            let phase = if phase.is_empty() { phase } else { format!("{phase}: ") };
+            if (total > 0) != counting_units {
+                counting_units = total > 0;
+                bar.set_style(if counting_units { units.clone() } else { bytes.clone() });
+            }
+            if total > 0 {
+                bar.set_length(total);
+                bar.set_position(done);
+                bar.set_message(format!("{phase}units {done}/{total}"));
+            } else {
+                bar.set_length(progress.bytes_total.load(Ordering::Relaxed));
+                bar.set_position(progress.bytes_read.load(Ordering::Relaxed));
+                bar.set_message(format!(
+                    "{phase}{records} docs read, {finished} through, {rate:.0} docs/s"
+                ));
+            }
             std::thread::sleep(Duration::from_millis(200));
         }
         bar.finish_and_clear();
@@ -381,5 +432,22 @@ fn stats(output: &str) -> anyhow::Result<Exit> {
         .merge_stats()
         .with_context(|| format!("merging stats in {output}"))?;
     println!("{}", serde_json::to_string_pretty(&merged)?);
+    Ok(Exit::Done)
+}
+
+/// `tamis report`: the page for one run, or the comparison of several.
+fn report(outputs: &[String], to: Option<&str>) -> anyhow::Result<Exit> {
+    let runs = outputs
+        .iter()
+        .map(|output| tamis_report::load(output))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let file = match (to, outputs) {
+        (Some(to), _) => tamis_io::Location::parse(to)?,
+        (None, [one]) => tamis_io::Location::parse(one)?.join("report.html"),
+        (None, _) => tamis_io::Location::parse("report.html")?,
+    };
+    file.write(tamis_report::render(&runs).as_bytes())
+        .with_context(|| format!("writing {file}"))?;
+    eprintln!("tamis: report in {file}");
     Ok(Exit::Done)
 }

@@ -318,7 +318,7 @@ fn a_panic_while_writing_a_document_costs_that_document_only() {
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert!(run.status.success(), "{format}: {stderr}");
         let stats = dir.stats("out");
-        let unwritten = &stats["unwritten"][output];
+        let unwritten = &stats["write"]["unwritten"][output];
         assert_eq!(unwritten["count"], 1, "{format}, {output}: {:#}", stats);
         let detail = unwritten["samples"][0]["detail"].as_str().unwrap();
         assert!(detail.contains(&format!("{victim:?}")), "{detail}");

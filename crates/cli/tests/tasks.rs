@@ -170,3 +170,108 @@ fn concurrent_tasks_give_the_same_output_as_one_at_a_time() {
     }
     assert_eq!(outputs[0], outputs[1]);
 }
+
+/// Varied English-like text: sentences of made-up words and stop words.
+fn prose(seed: usize) -> String {
+    let syllables = [
+        "ka", "lo", "mi", "tre", "sun", "dor", "vel", "pa", "rin", "gu", "ste", "bo",
+    ];
+    let stop = ["the", "and", "of", "to", "with", "that"];
+    let mut state = (seed as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let mut lines = Vec::new();
+    for _ in 0..4 + next(6) {
+        let mut words = Vec::new();
+        for w in 0..8 + next(12) {
+            if w % 3 == 1 {
+                words.push(stop[next(stop.len())].to_string());
+            } else {
+                words.push((0..1 + next(3)).map(|_| syllables[next(syllables.len())]).collect());
+            }
+        }
+        lines.push(format!("{}.", words.join(" ")));
+    }
+    lines.join("\n")
+}
+
+/// Stats, histograms, domain counts and samples included, are the same for
+/// any number of tasks and workers; only the times differ.
+#[test]
+fn stats_merged_from_1_3_and_8_tasks_are_identical() {
+    fn without_times(mut stats: serde_json::Value) -> serde_json::Value {
+        stats.as_object_mut().unwrap().remove("seconds");
+        stats["write"].as_object_mut().unwrap().remove("seconds");
+        stats["read"].as_object_mut().unwrap().remove("seconds");
+        for step in stats["steps"].as_array_mut().unwrap() {
+            step.as_object_mut().unwrap().remove("seconds");
+        }
+        stats
+    }
+    let mut merged = Vec::new();
+    for (tasks, workers) in [("1", "1"), ("3", "2"), ("8", "3")] {
+        let dir = Dir::new();
+        for s in 0..8 {
+            let lines: String = synthetic_site(40)
+                .iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    let url = format!("https://site{}.example/page/{i}", (s * 7 + i) % 5);
+                    let text = match i % 9 {
+                        0 => "too short".to_string(),
+                        1 => format!("Shard {s}\n{text}"),
+                        _ => prose(s * 1000 + i),
+                    };
+                    format!(
+                        "{}\n",
+                        serde_json::json!({"id": format!("s{s}-{i}"), "text": text, "url": url})
+                    )
+                })
+                .collect();
+            dir.write(&format!("in/shard-{s}.jsonl"), lines.as_bytes());
+        }
+        dir.pipeline(
+            "input: { paths: [in/], format: jsonl }\noutput: { path: out/, format: jsonl, removed: out/removed/ }\nsteps:\n  - line_dedup: { min_docs: 3 }\n  - gopher_repetition: {}\n  - fineweb_quality: {}\n  - gopher_quality: { min_doc_words: 20 }\n  - token_count: {}\n",
+        );
+        dir.run_ok(&["--tasks", tasks, "--workers", workers]);
+        let stats = dir.stats("out");
+        assert_eq!(stats["tasks"].as_u64(), Some(tasks.parse().unwrap()));
+        merged.push(without_times(stats));
+    }
+    let stats = &merged[0];
+    assert_eq!(stats["schema_version"], 2);
+    assert!(
+        stats["output"]["histograms"]["tokens"]["counts"].as_object().is_some(),
+        "{stats}"
+    );
+    assert!(stats["steps"][1]["histograms"]["dup_line_frac"].is_object(), "{stats}");
+    assert_eq!(stats["steps"][3]["config"]["min_doc_words"], 20);
+    let samples = stats["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["samples"].as_object());
+    assert!(
+        samples
+            .flat_map(|s| s.values())
+            .any(|v| !v.as_array().unwrap().is_empty()),
+        "{stats}"
+    );
+    assert!(
+        !stats["domains"]["kept"]["top"].as_array().unwrap().is_empty(),
+        "{stats}"
+    );
+    assert!(
+        !stats["steps"][0]["edits"].as_array().unwrap().is_empty(),
+        "line_dedup's edits: {stats}"
+    );
+    for (tasks, other) in ["3", "8"].iter().zip(&merged[1..]) {
+        let mut other = other.clone();
+        other["tasks"] = stats["tasks"].clone();
+        assert_eq!(stats, &other, "1 task and {tasks} tasks differ");
+    }
+}

@@ -13,6 +13,7 @@ mod parquet;
 mod pii;
 mod quality;
 mod recipe;
+mod report;
 mod running_example;
 mod storage;
 mod tasks;

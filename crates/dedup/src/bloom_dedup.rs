@@ -46,7 +46,7 @@
 use crate::bloom::{key_hash, BloomFilter, BloomShape};
 use crate::exchange::{RecordLayout, ShardRecorder, StoredRecords};
 use crate::runs;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::io;
 use tamis_api::{Counters, Document, GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep, Reason, Verdict};
@@ -67,7 +67,7 @@ const KEYS: RecordLayout = RecordLayout {
 const WHOLE: u64 = u64::MAX;
 
 /// What is deduplicated.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BloomLevel {
     /// Whole documents, by `key` (Dolma's `dedupe.documents`).
@@ -79,7 +79,7 @@ pub enum BloomLevel {
 
 /// Dolma's `bloom_filter` settings (its `file` and `read_only` have no
 /// equivalent: the filter lives for one run).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BloomFilterConfig {
     /// Items expected (documents, or paragraphs at paragraph level).
@@ -101,7 +101,7 @@ impl Default for BloomFilterConfig {
 }
 
 /// Configuration of `bloom_dedup`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BloomDedupConfig {
     /// `document` or `paragraph`.

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 use std::io;
 use std::sync::atomic::{AtomicU32, Ordering};
-use tamis_api::{Counters, Document, GlobalDecider, Reason, Verdict};
+use tamis_api::{Counters, Document, GlobalDecider, Reason, Scale, Verdict};
 use tamis_io::Location;
 
 /// The key of document `ordinal` of input shard `shard`.
@@ -193,6 +193,8 @@ impl GlobalDecider for ClusterDecider {
                     .insert(self.names.cluster.into(), Value::from(label(keeper, &self.shards)));
                 if keeper == me {
                     counters.add("clusters", 1);
+                    // Each cluster once, at its keeper.
+                    counters.observe("cluster_size", Scale::COUNT, size as f64);
                     doc.metadata.insert(self.names.size.into(), Value::from(size));
                     Verdict::Keep
                 } else {

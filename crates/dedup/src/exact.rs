@@ -20,7 +20,7 @@
 use crate::clusters::{self, ClusterDecider, ClusterWriter, Names};
 use crate::exchange::{RecordLayout, ShardRecorder};
 use crate::runs::{self, RunWriter, Scratch};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::io;
 use tamis_api::{Counters, Document, GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep};
@@ -39,7 +39,7 @@ const HASHES: RecordLayout = RecordLayout {
 };
 
 /// Configuration of `exact_dedup`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ExactDedupConfig {
     /// What must be equal: `text`, `url`, `id`, or a metadata key.

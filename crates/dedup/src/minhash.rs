@@ -30,7 +30,7 @@ use crate::exchange::{RecordLayout, ShardRecorder, StoredRecords};
 use crate::runs::{self, RunWriter, Scratch};
 use crate::signature::{Minhasher, SignatureConfig};
 use crate::words::WordSplitter;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::io;
 use std::sync::Arc;
 use tamis_api::{Counters, Document, GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep};
@@ -50,7 +50,7 @@ const SIGNATURES: RecordLayout = RecordLayout {
 
 /// Configuration of `minhash_dedup`: the signature's parameters (datatrove's
 /// `MinhashConfig` defaults).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(transparent)]
 pub struct MinhashDedupConfig {
     /// Shingles, bands and hash.

@@ -31,7 +31,7 @@ use crate::exchange::{RecordLayout, ShardFiles, ShardRecorder};
 use crate::runs::{self, RunWriter, Scratch};
 use crate::sentences::Sentences;
 use crate::signature::HashFunction;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::io;
 use tamis_api::{Counters, Document, GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep, Reason, Verdict};
@@ -48,7 +48,7 @@ const SPANS: RecordLayout = RecordLayout {
 };
 
 /// datatrove's `HashConfig`: the hash of a span's normalised text.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HashConfig {
     /// 64 or 32 bits.
@@ -68,7 +68,7 @@ impl Default for HashConfig {
 
 /// Configuration of `sentence_dedup`: datatrove's `SentDedupConfig` names and
 /// defaults, its steps' `language`, and the units of the `find` phase.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SentenceDedupConfig {
     /// Sentences per hashed span.

@@ -16,14 +16,14 @@
 
 use crate::permutations::{mod_mersenne, parameters};
 use crate::words::{SpaceWords, WordSplitter};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 use std::cell::RefCell;
 use std::sync::Arc;
 use tamis_text::normalize::Normalizer;
 
 /// The hash of a shingle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum HashFunction {
     /// xxHash (64 or 32 bits, seed 0): datatrove's default, FineWeb-2's choice.
@@ -35,7 +35,7 @@ pub enum HashFunction {
 
 /// The parameters of a MinHash signature; the defaults are datatrove's
 /// `MinhashConfig()` (5-grams, 14 buckets × 8 hashes, seed 1, xxHash64).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SignatureConfig {
     /// Words per shingle.

@@ -99,6 +99,7 @@ pub fn run_job<'py>(
         mem_budget: mem_budget.unwrap_or(defaults.mem_budget),
         phase,
         keep_global,
+        distributions: true,
         ..defaults
     };
     let report = errors::detached(py, || {

@@ -8,6 +8,7 @@
 //! a segment are spilled to a local scratch file while the next shard step observes
 //! them, then read back through its deciding step and the segment after it.
 
+use crate::measure::{DocTally, TaskDomains};
 use crate::output::{Claim, Layout, Marker};
 use crate::plan::{self, Shard};
 use crate::Pipeline;
@@ -19,9 +20,10 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
+use tamis_api::sample::{excerpt, excerpt_of, sample_hash, EDIT_TEXT_BYTES, SAMPLE_TEXT_BYTES};
 use tamis_api::{
-    ConservationError, Counters, Document, ErrorSample, GlobalDecider, GlobalRecorder, GlobalStep, Reason, ReasonCount,
-    ShardPass, ShardStep, Stats, Step, StepStats, Verdict, UNWRITTEN_KEPT, UNWRITTEN_REMOVED,
+    BottomK, ConservationError, Counters, Document, ErrorSample, GlobalDecider, GlobalRecorder, GlobalStep, Reason,
+    ReasonCount, Sample, ShardPass, ShardStep, Stats, Step, StepStats, Verdict, UNWRITTEN_KEPT, UNWRITTEN_REMOVED,
 };
 use tamis_io::Location;
 use tamis_read::{Format, ReadError, Record, Undecoded};
@@ -44,6 +46,35 @@ pub struct Progress {
     pub bytes_total: AtomicU64,
     /// Records read.
     pub records: AtomicU64,
+    /// Documents through the whole pipeline (written or removed): behind
+    /// `records` while a shard step's second pass or a global step's filter
+    /// phase runs.
+    pub finished: AtomicU64,
+    /// The phase running, as `record (1/4)`; empty for a pipeline of one phase.
+    pub phase: std::sync::Mutex<String>,
+    /// Units of a global step's phase done, and to do (0 outside such phases).
+    pub units_done: AtomicU64,
+    /// See `units_done`.
+    pub units_total: AtomicU64,
+}
+
+impl Progress {
+    /// Names the phase that starts (`name`, the `index`-th of `count`, from 0).
+    pub fn start_phase(&self, name: &str, index: usize, count: usize) {
+        let label = if count > 1 {
+            format!("{name} ({}/{count})", index + 1)
+        } else {
+            String::new()
+        };
+        *self.phase.lock().unwrap_or_else(|e| e.into_inner()) = label;
+        self.units_done.store(0, Ordering::Relaxed);
+        self.units_total.store(0, Ordering::Relaxed);
+    }
+
+    /// The phase running (see `phase`).
+    pub fn phase(&self) -> String {
+        self.phase.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
 }
 
 /// Why a task failed. A failed task leaves no completion marker; a re-run
@@ -144,7 +175,7 @@ pub(crate) enum Claimed {
     /// Ours to run.
     Claim(Claim),
     /// Complete already, or busy elsewhere.
-    Outcome(TaskOutcome),
+    Outcome(Box<TaskOutcome>),
 }
 
 /// A run of steps between two shard or global steps, each with its index in the pipeline.
@@ -288,6 +319,8 @@ pub struct Runner<'p> {
     pub(crate) mem_budget: usize,
     /// Keep `OUTPUT/.global/` once every task completed the run.
     pub(crate) keep_global: bool,
+    /// Measure distributions, domains and samples (`--no-distributions` turns them off).
+    pub(crate) distributions: bool,
 }
 
 /// Where the documents leaving a segment go.
@@ -314,6 +347,8 @@ enum Sink<'p> {
 
 /// What the workers do with a batch of one segment.
 struct Work<'a> {
+    /// Measure distributions, domains and samples.
+    measure: bool,
     /// The segment's steps, with their index in the pipeline.
     steps: &'a [(usize, StepRef<'a>)],
     /// Keep the documents that leave the segment (not for the `null` output).
@@ -325,12 +360,36 @@ struct Work<'a> {
     /// The shard or global step after this segment (and its index in the
     /// pipeline), whose summaries the workers compute.
     next: Option<(usize, Summarizer<'a>)>,
+    /// Per step, the largest id hash that can still enter the task's sample
+    /// of edited documents (the k-th smallest so far): documents above it
+    /// are not copied. Set between batches, so the sample is the same.
+    edit_limits: Vec<AtomicU64>,
 }
 
 impl Work<'_> {
+    /// Lowers the edit-sample limits to what the task's stats hold.
+    fn update_edit_limits(&self, stats: &Stats) {
+        for ((index, _), limit) in self.steps.iter().zip(&self.edit_limits) {
+            let edits = &stats.steps[*index].edits;
+            if edits.len() >= tamis_api::sample::SAMPLES_PER_REASON {
+                let kth = edits.last().and_then(|s| u64::from_str_radix(&s.hash, 16).ok());
+                limit.store(kth.unwrap_or(u64::MAX), Ordering::Relaxed);
+            }
+        }
+    }
+
     /// One tally per step, then one for the next shard step's summaries.
     fn new_tallies(&self) -> Vec<StepTally> {
-        (0..=self.steps.len()).map(|_| StepTally::default()).collect()
+        let counters = || match self.measure {
+            true => Counters::default(),
+            false => Counters::without_histograms(),
+        };
+        (0..=self.steps.len())
+            .map(|_| StepTally {
+                counters: counters(),
+                ..StepTally::default()
+            })
+            .collect()
     }
 
     /// The pipeline index of each tally's step.
@@ -366,8 +425,14 @@ fn add_read_error(stats: &mut Stats, error: ReadError) {
 struct StepTally {
     input: u64,
     kept: u64,
+    bytes_in: u64,
+    bytes_kept: u64,
     dropped: BTreeMap<&'static str, u64>,
     counters: Counters,
+    /// Removed documents sampled, by reason.
+    samples: BTreeMap<&'static str, BottomK>,
+    /// Documents the step edited and kept, sampled.
+    edits: BottomK,
     nanos: u128,
 }
 
@@ -375,22 +440,99 @@ impl StepTally {
     fn add(&mut self, other: StepTally) {
         self.input += other.input;
         self.kept += other.kept;
+        self.bytes_in += other.bytes_in;
+        self.bytes_kept += other.bytes_kept;
         for (reason, n) in other.dropped {
             *self.dropped.entry(reason).or_insert(0) += n;
         }
         self.counters.merge(&other.counters);
+        for (reason, sample) in other.samples {
+            self.samples.entry(reason).or_default().merge(sample);
+        }
+        self.edits.merge(other.edits);
         self.nanos += other.nanos;
+    }
+
+    /// Samples `doc`, dropped for `reason`, if its id hashes low enough;
+    /// `redact` makes the text the removed output would get.
+    fn sample(&mut self, reason: Reason, doc: &Document, failed: bool, work: &Work) {
+        let hash = sample_hash(&doc.id);
+        let sample = self.samples.entry(reason.as_str()).or_default();
+        if !sample.wants(hash) {
+            return;
+        }
+        // Redactors see text only: the excerpt and a margin, so that what
+        // straddles its end is redacted whole before the cut.
+        let start = Document {
+            text: excerpt_of(&doc.text, SAMPLE_TEXT_BYTES + 256).to_string(),
+            ..Document::default()
+        };
+        let start = redacted(start, failed, work);
+        sample.offer(
+            hash,
+            Sample {
+                text: excerpt(&start.text).to_string(),
+                id: doc.id.clone(),
+                hash: format!("{hash:016x}"),
+                url: doc.url.clone(),
+                text_bytes: doc.text.len() as u64,
+                before: None,
+            },
+        );
+    }
+
+    /// Samples `doc`, which the step kept with its text changed from
+    /// `before` (its start), redacted as a removed document would be.
+    fn sample_edit(&mut self, hash: u64, before: &str, doc: &Document, work: &Work) {
+        let redact = |text: &str| {
+            let mut copy = Document {
+                text: text.to_string(),
+                ..Document::default()
+            };
+            for redactor in work.redactors {
+                redactor.redact_removed(&mut copy);
+            }
+            copy.text
+        };
+        self.edits.offer(
+            hash,
+            Sample {
+                id: doc.id.clone(),
+                hash: format!("{hash:016x}"),
+                url: doc.url.clone(),
+                text: redact(excerpt_of(&doc.text, EDIT_TEXT_BYTES)),
+                text_bytes: doc.text.len() as u64,
+                before: Some(redact(before)),
+            },
+        );
     }
 
     fn add_to(self, step: &mut StepStats) {
         step.input += self.input;
         step.kept += self.kept;
+        step.bytes_in += self.bytes_in;
+        step.bytes_kept += self.bytes_kept;
         for (reason, n) in self.dropped {
             *step.dropped.entry(reason.to_string()).or_insert(0) += n;
         }
         for (name, n) in self.counters.iter() {
             *step.counters.entry(name.to_string()).or_insert(0) += n;
         }
+        for (name, histogram) in self.counters.histograms() {
+            match step.histograms.get_mut(name) {
+                Some(mine) => mine.merge(histogram),
+                None => {
+                    step.histograms.insert(name.to_string(), histogram.clone());
+                }
+            }
+        }
+        for (reason, sample) in self.samples {
+            tamis_api::sample::merge_samples(
+                step.samples.entry(reason.to_string()).or_default(),
+                &sample.into_samples(),
+            );
+        }
+        tamis_api::sample::merge_samples(&mut step.edits, &self.edits.into_samples());
         step.seconds += self.nanos as f64 * 1e-9;
     }
 }
@@ -453,6 +595,7 @@ impl<'p> Runner<'p> {
             global,
             mem_budget: DEFAULT_MEM_BUDGET,
             keep_global: false,
+            distributions: true,
         })
     }
 
@@ -467,6 +610,23 @@ impl<'p> Runner<'p> {
     pub fn with_keep_global(mut self, keep: bool) -> Self {
         self.keep_global = keep;
         self
+    }
+
+    /// Turns off the histograms, domain counts and removed-document samples
+    /// of the stats (the counts stay): to measure what they cost.
+    pub fn with_distributions(mut self, on: bool) -> Self {
+        self.distributions = on;
+        self
+    }
+
+    /// Empty stats for a task of this pipeline, with the steps' configurations.
+    pub(crate) fn new_stats(&self) -> Stats {
+        let mut stats = Stats::for_steps(self.pipeline.step_names());
+        for (step, config) in stats.steps.iter_mut().zip(&self.pipeline.step_configs) {
+            step.config = config.clone();
+        }
+        stats.tasks = 1;
+        stats
     }
 
     /// The shards task `index` of `count` will process.
@@ -510,7 +670,7 @@ impl<'p> Runner<'p> {
         let marker = self.marker(count);
         let claim = match self.claim(count, index)? {
             Claimed::Claim(claim) => claim,
-            Claimed::Outcome(outcome) => return Ok(outcome),
+            Claimed::Outcome(outcome) => return Ok(*outcome),
         };
         let started = Instant::now();
         let shards = self.task_shards(count, index);
@@ -518,13 +678,14 @@ impl<'p> Runner<'p> {
         self.clear(&names, &names)
             .and_then(|()| self.layout.clear_stats(index))
             .map_err(io_error("deleting what an unfinished attempt left"))?;
-        let mut stats = Stats::for_steps(self.pipeline.step_names());
-        stats.tasks = 1;
+        let mut stats = self.new_stats();
         stats.read.bytes_in = self.count_input(&shards);
+        let mut domains = TaskDomains::default();
         for shard in shards {
-            self.run_shard(&shard, Part::Whole, &claim, &mut stats)
+            self.run_shard(&shard, Part::Whole, &claim, &mut stats, &mut domains)
                 .map_err(io_error(&format!("running shard {}", shard.location)))?;
         }
+        domains.finish(&mut stats);
         stats.seconds = started.elapsed().as_secs_f64();
         stats
             .check_conservation()
@@ -561,7 +722,7 @@ impl<'p> Runner<'p> {
                     .layout
                     .task_stats(index)
                     .map_err(|e| io_error("reading the task's stats", e))?;
-                Ok(Claimed::Outcome(TaskOutcome::skipped(stats)))
+                Ok(Claimed::Outcome(Box::new(TaskOutcome::skipped(stats))))
             }
             Ok(Some(_)) => Err(RunError::OtherJob {
                 task: index,
@@ -576,10 +737,10 @@ impl<'p> Runner<'p> {
     pub(crate) fn lock_task(&self, index: usize) -> Result<Claimed, RunError> {
         match self.layout.claim(index) {
             Ok(claim) => Ok(Claimed::Claim(claim)),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(Claimed::Outcome(TaskOutcome {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(Claimed::Outcome(Box::new(TaskOutcome {
                 stats: Stats::default(),
                 status: TaskStatus::Busy(e.to_string()),
-            })),
+            }))),
             Err(source) => Err(RunError::Io {
                 task: index,
                 context: "taking the task's lock".into(),
@@ -627,7 +788,14 @@ impl<'p> Runner<'p> {
     }
 
     /// Runs one shard through the segments of `part`.
-    pub(crate) fn run_shard(&self, shard: &Shard, part: Part, claim: &Claim, stats: &mut Stats) -> io::Result<()> {
+    pub(crate) fn run_shard(
+        &self,
+        shard: &Shard,
+        part: Part,
+        claim: &Claim,
+        stats: &mut Stats,
+        domains: &mut TaskDomains,
+    ) -> io::Result<()> {
         let pipeline = self.pipeline;
         let output_format = pipeline.output_format.clone();
         // Segments of this part; the global step's documents wait between the two.
@@ -720,7 +888,8 @@ impl<'p> Runner<'p> {
                     },
                 },
             };
-            self.run_segment(source, &steps, &mut sink, &mut removed, stats, k == 0 && first_input)?;
+            let first = k == 0 && first_input;
+            self.run_segment(source, &steps, &mut sink, &mut removed, (stats, domains), first)?;
             if let Some(dir) = spilled.take() {
                 std::fs::remove_dir_all(dir)?;
             }
@@ -732,17 +901,22 @@ impl<'p> Runner<'p> {
                         let written = writer.finish()?;
                         stats.bytes_out += written.bytes;
                         stats.output_schema += &written.schema;
+                        stats.write.seconds += written.seconds;
                         stats.kept -= written.unwritten.count;
                         add_unwritten(stats, UNWRITTEN_KEPT, &written.unwritten);
                     }
                 }
                 Sink::Record { writer, recorder, .. } => {
-                    all_written(writer.finish()?)?;
+                    let written = writer.finish()?;
+                    stats.write.seconds += written.seconds;
+                    all_written(written)?;
                     recorder.finish()?;
                 }
                 Sink::Spill { dir, writer, pass, .. } => {
                     decider = Some(pass.finish());
-                    let files = all_written(writer.finish()?)?;
+                    let written = writer.finish()?;
+                    stats.write.seconds += written.seconds;
+                    let files = all_written(written)?;
                     source = Box::new(files.into_iter().flat_map(read_back));
                     spilled = Some(dir);
                 }
@@ -751,6 +925,7 @@ impl<'p> Runner<'p> {
         if let Some(writer) = removed {
             let written = writer.finish()?;
             stats.output_schema += &written.schema;
+            stats.write.seconds += written.seconds;
             add_unwritten(stats, UNWRITTEN_REMOVED, &written.unwritten);
         }
         Ok(())
@@ -763,10 +938,11 @@ impl<'p> Runner<'p> {
         steps: &[(usize, StepRef)],
         sink: &mut Sink,
         removed: &mut Option<BackgroundWriter>,
-        stats: &mut Stats,
+        (stats, domains): (&mut Stats, &mut TaskDomains),
         first: bool,
     ) -> io::Result<()> {
         let work = Work {
+            measure: self.distributions,
             steps,
             keep_documents: !matches!(sink, Sink::Output(None)),
             keep_removed: removed.is_some(),
@@ -776,11 +952,13 @@ impl<'p> Runner<'p> {
                 Sink::Record { step: (i, step), .. } => Some((*i, Summarizer::Global(*step))),
                 Sink::Output(_) => None,
             },
+            edit_limits: steps.iter().map(|_| AtomicU64::new(u64::MAX)).collect(),
         };
+        work.update_edit_limits(stats);
         let progress = &self.progress;
         std::thread::scope(|scope| {
             let (sender, batches) = bounded::<Vec<Record>>(2);
-            scope.spawn(move || read_batches(source, &sender));
+            let reader = scope.spawn(move || read_batches(source, &sender));
             // Documents of this segment so far: the ordinal of the next one.
             let mut ordinal = 0u64;
             for batch in batches {
@@ -799,14 +977,17 @@ impl<'p> Runner<'p> {
                     }
                 }
                 let count = docs.len() as u64;
-                let (outcomes, tallies) = self.process(docs, ordinal, &work);
+                let (outcomes, tallies, measured) = self.process(docs, ordinal, &work);
                 ordinal += count;
                 for (index, tally) in work.tallied_steps().zip(tallies) {
                     if let Some(index) = index {
                         tally.add_to(&mut stats.steps[index]);
                     }
                 }
+                measured.add_to(stats, domains);
+                work.update_edit_limits(stats);
                 let mut read = 0;
+                let mut finished = 0;
                 let (mut kept_docs, mut removed_docs) = (Vec::new(), Vec::new());
                 for fate in outcomes {
                     if !matches!(fate, Fate::Unreadable(_)) {
@@ -818,12 +999,18 @@ impl<'p> Runner<'p> {
                             let detail = format!("a staged spill file is damaged: {error}");
                             return Err(io::Error::new(io::ErrorKind::InvalidData, detail));
                         }
-                        Fate::Dropped(doc) => removed_docs.extend(doc),
+                        Fate::Dropped(doc) => {
+                            finished += 1;
+                            removed_docs.extend(doc)
+                        }
                         Fate::Kept(doc, summary) => {
                             match sink {
                                 Sink::Spill { pass, .. } => pass.observe(&summary),
                                 Sink::Record { recorder, .. } => recorder.record(&summary)?,
-                                Sink::Output(_) => stats.kept += 1,
+                                Sink::Output(_) => {
+                                    stats.kept += 1;
+                                    finished += 1;
+                                }
                             }
                             kept_docs.extend(doc.map(Outgoing::kept));
                         }
@@ -838,18 +1025,22 @@ impl<'p> Runner<'p> {
                     }
                     Sink::Output(None) => {}
                 }
+                progress.finished.fetch_add(finished, Ordering::Relaxed);
                 if first {
                     stats.read.records += read;
                     stats.read.documents += read;
                     progress.records.fetch_add(read, Ordering::Relaxed);
                 }
             }
+            if let Ok(busy) = reader.join() {
+                stats.read.seconds += busy.as_secs_f64();
+            }
             Ok(())
         })
     }
 
     /// Runs a batch through the steps, in parallel chunks, keeping input order.
-    fn process(&self, docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
+    fn process(&self, docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, Vec<StepTally>, DocTally) {
         let run = |(start, chunk): (u64, Vec<Undecoded>)| process_chunk(chunk, start, work);
         let Some(pool) = self.pool.as_ref().filter(|_| docs.len() > 1) else {
             return run((first, docs));
@@ -870,21 +1061,24 @@ impl<'p> Runner<'p> {
         let results: Vec<_> = pool.install(|| chunks.into_par_iter().map(run).collect());
         let mut outcomes = Vec::new();
         let mut tallies = work.new_tallies();
-        for (chunk_outcomes, chunk_tallies) in results {
+        let mut measured = DocTally::default();
+        for (chunk_outcomes, chunk_tallies, chunk_measured) in results {
             outcomes.extend(chunk_outcomes);
             for (total, part) in tallies.iter_mut().zip(chunk_tallies) {
                 total.add(part);
             }
+            measured.add(chunk_measured);
         }
-        (outcomes, tallies)
+        (outcomes, tallies, measured)
     }
 }
 
 /// Decodes documents and runs them through the steps one by one. A panic in
 /// decoding, in a step or in a summary costs that document only, counted with
 /// a reason.
-fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, Vec<StepTally>) {
+fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, Vec<StepTally>, DocTally) {
     let mut tallies = work.new_tallies();
+    let mut measured = DocTally::default();
     let outcomes = docs
         .into_iter()
         .zip(first..)
@@ -893,17 +1087,33 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                 Ok(doc) => doc,
                 Err(error) => return Fate::Unreadable(error),
             };
-            let mut dropped: Option<(&StepRef, Reason)> = None;
-            for ((_, step), tally) in work.steps.iter().zip(tallies.iter_mut()) {
+            let mut dropped: Option<(usize, &StepRef, Reason)> = None;
+            // The id's hash, for the samples of edited documents.
+            let hash = work.measure.then(|| sample_hash(&doc.id));
+            for (k, ((_, step), tally)) in work.steps.iter().zip(tallies.iter_mut()).enumerate() {
+                tally.bytes_in += doc.text.len() as u64;
+                // The text's start, kept only for a document that would enter the sample if edited.
+                let limit = work.edit_limits[k].load(Ordering::Relaxed);
+                let before = hash
+                    .filter(|&h| h <= limit && tally.edits.wants(h))
+                    .map(|_| (doc.text.len(), excerpt_of(&doc.text, EDIT_TEXT_BYTES).to_string()));
                 let started = Instant::now();
                 let verdict = step.process(ordinal, &mut doc, &mut tally.counters);
                 tally.nanos += started.elapsed().as_nanos();
                 tally.input += 1;
                 match verdict {
-                    Verdict::Keep => tally.kept += 1,
+                    Verdict::Keep => {
+                        tally.kept += 1;
+                        tally.bytes_kept += doc.text.len() as u64;
+                        if let (Some(hash), Some((len, start))) = (hash, before) {
+                            if len != doc.text.len() || !doc.text.starts_with(&start) {
+                                tally.sample_edit(hash, &start, &doc, work);
+                            }
+                        }
+                    }
                     Verdict::Drop(reason) => {
                         *tally.dropped.entry(reason.as_str()).or_insert(0) += 1;
-                        dropped = Some((step, reason));
+                        dropped = Some((k, step, reason));
                         break;
                     }
                 }
@@ -919,7 +1129,12 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                         // The next step could not summarise it: it drops it.
                         None => {
                             tally.input += 1;
+                            tally.bytes_in += doc.text.len() as u64;
                             *tally.dropped.entry(PANIC.as_str()).or_insert(0) += 1;
+                            if work.measure {
+                                tally.sample(PANIC, &doc, true, work);
+                                measured.removed(&doc);
+                            }
                             return Fate::Dropped(
                                 work.keep_removed
                                     .then(|| removed(doc, next_name(work), PANIC, true, work)),
@@ -930,30 +1145,44 @@ fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, V
                 _ => Vec::new(),
             };
             match dropped {
-                Some((step, reason)) => {
+                Some((k, step, reason)) => {
                     let failed = step.is_failure(reason);
+                    if work.measure {
+                        tallies[k].sample(reason, &doc, failed, work);
+                        measured.removed(&doc);
+                    }
                     Fate::Dropped(
                         work.keep_removed
                             .then(|| removed(doc, step.name(), reason, failed, work)),
                     )
                 }
-                None => Fate::Kept(work.keep_documents.then_some(doc), summary),
+                None => {
+                    if work.measure && work.next.is_none() {
+                        measured.kept(&doc);
+                    }
+                    Fate::Kept(work.keep_documents.then_some(doc), summary)
+                }
             }
         })
         .collect();
-    (outcomes, tallies)
+    (outcomes, tallies, measured)
 }
 
 /// A dropped document as the removed output gets it: redacted by the steps
 /// that redact, its text cut if a step could not handle it.
-fn removed(mut doc: Document, step: &'static str, reason: Reason, failed: bool, work: &Work) -> Outgoing {
+fn removed(doc: Document, step: &'static str, reason: Reason, failed: bool, work: &Work) -> Outgoing {
+    Outgoing::removed(redacted(doc, failed, work), Removal { step, reason })
+}
+
+/// A dropped document as the removed output and the samples get it.
+fn redacted(mut doc: Document, failed: bool, work: &Work) -> Document {
     for redactor in work.redactors {
         redactor.redact_removed(&mut doc);
     }
     if failed {
         cut_failed_text(&mut doc);
     }
-    Outgoing::removed(doc, Removal { step, reason })
+    doc
 }
 
 /// The name of the shard or global step after a segment.
@@ -968,7 +1197,7 @@ fn next_name(work: &Work) -> &'static str {
 /// Counts the documents a writer of `output` could not encode.
 fn add_unwritten(stats: &mut Stats, output: &str, unwritten: &ReasonCount) {
     if unwritten.count > 0 {
-        *stats.unwritten.entry(output.to_string()).or_default() += unwritten;
+        *stats.write.unwritten.entry(output.to_string()).or_default() += unwritten;
     }
 }
 
@@ -1014,18 +1243,27 @@ pub(crate) fn filter_removed_stem(shard: &Shard, step: &dyn GlobalStep) -> Strin
 }
 
 /// Reads `source` in batches and sends them until it ends or the receiver hangs
-/// up (the main thread stopped on an error).
-fn read_batches(source: Box<dyn Iterator<Item = Record> + Send>, sender: &crossbeam_channel::Sender<Vec<Record>>) {
+/// up (the main thread stopped on an error). Returns the time spent reading,
+/// waiting for the workers to take a batch left out.
+fn read_batches(
+    mut source: Box<dyn Iterator<Item = Record> + Send>,
+    sender: &crossbeam_channel::Sender<Vec<Record>>,
+) -> std::time::Duration {
     let mut batch = Vec::with_capacity(BATCH_RECORDS);
     let mut bytes = 0;
-    for record in source {
+    let mut busy = std::time::Duration::ZERO;
+    loop {
+        let started = Instant::now();
+        let next = source.next();
+        busy += started.elapsed();
+        let Some(record) = next else { break };
         if let Record::Document(doc) = &record {
             bytes += doc.len();
         }
         batch.push(record);
         if batch.len() == BATCH_RECORDS || bytes >= BATCH_BYTES {
             if sender.send(std::mem::take(&mut batch)).is_err() {
-                return;
+                return busy;
             }
             bytes = 0;
         }
@@ -1033,6 +1271,7 @@ fn read_batches(source: Box<dyn Iterator<Item = Record> + Send>, sender: &crossb
     if !batch.is_empty() {
         let _ = sender.send(batch);
     }
+    busy
 }
 
 /// Runs `run` on each of `indexes`, `concurrent` at a time on scoped threads

@@ -31,6 +31,7 @@
 use crate::executor::{
     filter_removed_stem, guard_panics, run_concurrently, Claimed, Part, RunError, Runner, TaskOutcome, TaskStatus,
 };
+use crate::measure::TaskDomains;
 use crate::output::{task_name, to_json, Claim, Layout, Marker};
 use crate::plan;
 use std::collections::BTreeMap;
@@ -155,7 +156,7 @@ impl Runner<'_> {
                 }
                 let claim = match self.claim_phase(phase, count, task)? {
                     Claimed::Claim(claim) => claim,
-                    Claimed::Outcome(outcome) => return Ok(outcome),
+                    Claimed::Outcome(outcome) => return Ok(*outcome),
                 };
                 match phase {
                     0 => self.record_task(step, count, task, &claim),
@@ -195,10 +196,10 @@ impl Runner<'_> {
             busy => return Ok(busy),
         };
         if self.phase_done(phase, count, task)? {
-            return Ok(Claimed::Outcome(TaskOutcome {
+            return Ok(Claimed::Outcome(Box::new(TaskOutcome {
                 stats: Stats::default(),
                 status: TaskStatus::Skipped,
-            }));
+            })));
         }
         Ok(Claimed::Claim(claim))
     }
@@ -224,15 +225,16 @@ impl Runner<'_> {
             .map_err(error("deleting what an unfinished attempt left"))?;
         let step_dir = root.join(step.name());
         let context = self.context(&step_dir, claim);
-        let mut stats = Stats::for_steps(self.pipeline.step_names());
-        stats.tasks = 1;
+        let mut stats = self.new_stats();
         stats.read.bytes_in = self.count_input(shards.iter().map(|(_, shard)| shard));
+        let mut domains = TaskDomains::default();
         for (index, shard) in shards {
             let recorder = step.recorder(&context, index).map_err(error("starting the recorder"))?;
             let part = Part::Record { recorder, docs: &docs };
-            self.run_shard(&shard, part, claim, &mut stats)
+            self.run_shard(&shard, part, claim, &mut stats, &mut domains)
                 .map_err(error(&format!("running shard {}", shard.location)))?;
         }
+        domains.finish(&mut stats);
         stats.seconds = started.elapsed().as_secs_f64();
         let commit = || -> io::Result<()> {
             root.join(&format!("record-stats/{}.json", task_name(task)))
@@ -260,13 +262,20 @@ impl Runner<'_> {
         let name = self.phases()[phase].clone();
         let mut counters = Counters::default();
         let units = step.units(phase - 1, &context);
-        for unit in (task..units).step_by(count.max(1)) {
+        let mine = (task..units).step_by(count.max(1));
+        self.progress
+            .units_total
+            .fetch_add(mine.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        for unit in mine {
             let run = || step.run_unit(phase - 1, unit, &context);
             let done = match &self.pool {
                 Some(pool) => pool.install(run),
                 None => run(),
             }
             .map_err(|e| io_error(task, &format!("phase {name}, unit {unit}"), e))?;
+            self.progress
+                .units_done
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             counters.merge(&done);
         }
         let counters: BTreeMap<&str, u64> = counters.iter().collect();
@@ -288,7 +297,7 @@ impl Runner<'_> {
     fn filter_task(&self, step: &dyn GlobalStep, count: usize, task: usize) -> Result<TaskOutcome, RunError> {
         let claim = match self.claim(count, task)? {
             Claimed::Claim(claim) => claim,
-            Claimed::Outcome(outcome) => return Ok(outcome),
+            Claimed::Outcome(outcome) => return Ok(*outcome),
         };
         let started = Instant::now();
         let error = |context: &str| {
@@ -320,6 +329,7 @@ impl Runner<'_> {
         let dir = root.join(step.name());
         let context = self.context(&dir, &claim);
         let recorded = stats.seconds;
+        let mut domains = TaskDomains::default();
         for (index, shard) in shards {
             let decider = step.decider(&context, index).map_err(error("loading the decisions"))?;
             let waiting = root.join(&format!("docs/{}_00000.jsonl.zst", shard.name));
@@ -327,9 +337,10 @@ impl Runner<'_> {
                 .exists()
                 .map_err(error("looking for the waiting documents"))?
                 .then_some(waiting);
-            self.run_shard(&shard, Part::Filter { decider, docs }, &claim, &mut stats)
+            self.run_shard(&shard, Part::Filter { decider, docs }, &claim, &mut stats, &mut domains)
                 .map_err(error(&format!("running shard {}", shard.location)))?;
         }
+        domains.finish(&mut stats);
         stats.seconds = recorded + started.elapsed().as_secs_f64();
         stats
             .check_conservation()

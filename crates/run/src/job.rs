@@ -29,6 +29,8 @@ pub struct JobOptions {
     pub phase: Option<String>,
     /// Keep `OUTPUT/.global/` once the run completed.
     pub keep_global: bool,
+    /// Histograms, domain counts and removed-document samples in the stats.
+    pub distributions: bool,
 }
 
 impl JobOptions {
@@ -42,6 +44,7 @@ impl JobOptions {
             mem_budget: crate::executor::DEFAULT_MEM_BUDGET,
             phase: None,
             keep_global: false,
+            distributions: true,
         }
     }
 }
@@ -93,7 +96,8 @@ pub fn run_job(pipeline: &Pipeline, options: &JobOptions, progress: Arc<Progress
     let runner = Runner::new(pipeline, options.workers, progress.clone())
         .map_err(JobError::Pool)?
         .with_mem_budget(options.mem_budget)
-        .with_keep_global(options.keep_global);
+        .with_keep_global(options.keep_global)
+        .with_distributions(options.distributions);
     let phases = runner.phases();
     let selected: Vec<usize> = match &options.phase {
         None => (0..phases.len()).collect(),
@@ -122,6 +126,7 @@ pub fn run_job(pipeline: &Pipeline, options: &JobOptions, progress: Arc<Progress
             }
         }
         let last = phase + 1 == phases.len();
+        progress.start_phase(&phases[phase], phase, phases.len());
         for (index, result) in runner.run_phase(phase, options.tasks, &options.indexes, options.concurrent) {
             match result {
                 Ok(outcome) => match outcome.status {

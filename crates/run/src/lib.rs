@@ -17,6 +17,7 @@
 pub mod executor;
 pub mod global;
 pub mod job;
+mod measure;
 pub mod output;
 pub mod pipeline;
 pub mod plan;

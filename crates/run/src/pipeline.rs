@@ -224,6 +224,8 @@ pub struct Pipeline {
     pub max_file_bytes: u64,
     /// The steps, in order.
     pub steps: Vec<BuiltStep>,
+    /// Each step's configuration with its defaults filled in, as JSON (for the stats).
+    pub step_configs: Vec<serde_json::Value>,
     /// A fingerprint of the parsed configuration (not of its text: comments
     /// and layout do not count): a re-run into the same output must run the
     /// same pipeline.
@@ -389,6 +391,7 @@ impl Pipeline {
         };
 
         let mut steps = Vec::new();
+        let mut step_configs = Vec::new();
         let mut global: Option<&'static str> = None;
         for step in &parsed.steps {
             let config_error =
@@ -410,6 +413,7 @@ impl Pipeline {
                     global = Some(this.name());
                 }
                 steps.push(built);
+                step_configs.push(config.settings());
             }
         }
 
@@ -422,6 +426,7 @@ impl Pipeline {
             removed,
             max_file_bytes: output_config.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
             steps,
+            step_configs,
             fingerprint: fingerprint(text),
         })
     }

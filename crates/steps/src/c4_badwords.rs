@@ -22,7 +22,7 @@
 //!   the draw is a hash of `seed` and the document id, so it does not depend on order or
 //!   workers. Same rate, not the same documents.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use tamis_api::{Counters, Document, Reason, Step, Verdict};
 use tamis_text::pystr::lower;
@@ -32,7 +32,7 @@ const ALLOWLIST: [&str; 4] = ["sm", "グロ", "女の子", "性"];
 
 /// Configuration of `c4_badwords` (datatrove's `C4BadWordsFilter` arguments, plus the list
 /// directory).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct C4BadWordsConfig {
     /// Directory holding one LDNOOBW list per language, named by language code.

@@ -7,7 +7,7 @@
 //! lines or whose third-longest line is shorter than 200 characters. datatrove's parameters are
 //! fixed attributes, not arguments; so they are here (the step takes no keys).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tamis_api::{Counters, Document, Reason, Step, Verdict};
 use tamis_text::pystr::char_len;
 
@@ -16,7 +16,7 @@ const MIN_PARAGRAPHS: usize = 3;
 const MIN_PARAGRAPH_LEN: usize = 200;
 
 /// Configuration of `c4_paragraph` (no keys).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct C4ParagraphConfig {}
 

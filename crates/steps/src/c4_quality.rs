@@ -26,8 +26,8 @@
 
 use crate::quality::default_language;
 use regex::Regex;
-use serde::Deserialize;
-use tamis_api::{Counters, Document, Reason, Step, Verdict};
+use serde::{Deserialize, Serialize};
+use tamis_api::{Counters, Document, Reason, Scale, Step, Verdict};
 use tamis_text::pystr::{char_len, lower, split_whitespace, splitlines, strip};
 use tamis_text::WordTokenizer;
 
@@ -44,7 +44,7 @@ const POLICY_SUBSTRINGS: [&str; 6] = [
 ];
 
 /// Configuration of `c4_quality` (datatrove's `C4QualityFilter` arguments).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct C4QualityConfig {
     /// Split on lines (true, as C4) or on spaCy sentences.
@@ -200,6 +200,7 @@ impl C4Quality {
             kept.push(line);
             counters.add("line-kept", 1);
         }
+        counters.observe("sentences", Scale::COUNT, num_sentences as f64);
         if num_sentences < c.min_num_sentences {
             return Err(C4QualityReason::TooFewSentences);
         }

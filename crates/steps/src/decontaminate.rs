@@ -33,7 +33,7 @@
 //! listed); datatrove's `contaminated_tg_<group>` counters (lighteval task
 //! groups) are not kept.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -48,7 +48,7 @@ pub const CONTAMINATED: Reason = Reason("contaminated");
 pub const EMPTY: Reason = Reason("empty");
 
 /// What to do with a contaminated document.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DecontMode {
     /// Drop it, as datatrove does.
@@ -59,7 +59,7 @@ pub enum DecontMode {
 }
 
 /// How a benchmark file is stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BenchmarkFormat {
     /// JSON Lines (optionally gzip or zstd compressed).
@@ -71,7 +71,7 @@ pub enum BenchmarkFormat {
 }
 
 /// One benchmark: where its texts are and which fields hold them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BenchmarkConfig {
     /// Path or URL of the file (local, `s3://…`, …).
@@ -96,7 +96,7 @@ fn text_field() -> String {
 }
 
 /// Configuration of `decontaminate` (datatrove's `NGramsDecontConfig` names).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecontaminateConfig {
     /// The benchmarks to remove.

@@ -34,7 +34,7 @@
 //! Counters: `html_bytes` (HTML read), `text_bytes` (text written),
 //! `fallback_…` (pages kept by a fallback).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tamis_api::{Counters, Document, Reason, Step, Verdict};
 use tamis_extract::{ExtractError, Fallback, Options};
@@ -42,7 +42,7 @@ use tamis_extract::{ExtractError, Fallback, Options};
 const NAME: &str = "extract";
 
 /// Configuration of `extract`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ExtractConfig {
     /// Keep user comments as content.

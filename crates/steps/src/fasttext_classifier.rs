@@ -23,7 +23,7 @@
 use crate::fasttext_models::{self, label_name};
 use crate::language::json_number;
 use crate::ConfigError;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tamis_api::{Counters, Document, Reason, Step, Verdict};
@@ -32,11 +32,11 @@ use tamis_fasttext::Model;
 const NAME: &str = "fasttext_classifier";
 
 /// A label without `__label__` and the score it must reach.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct LabelScore(pub String, pub f64);
 
 /// One `[label, score]` pair or a list of them, as datatrove accepts.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum LabelScores {
     /// A single pair.
@@ -55,7 +55,7 @@ impl LabelScores {
 }
 
 /// Where the classifier is applied; only whole documents are supported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 pub enum FilterMode {
     /// The whole document is one unit.
     #[default]
@@ -64,7 +64,7 @@ pub enum FilterMode {
 }
 
 /// Configuration of `fasttext_classifier`; names and defaults are datatrove's.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FastTextClassifierConfig {
     /// The fastText model file.

@@ -19,8 +19,8 @@
 //! Parity: `bench/quality/filter_parity.py`, fixture test `tests/quality_parity.rs`.
 
 use crate::quality::{default_language, find_duplicates, ratio};
-use serde::Deserialize;
-use tamis_api::Reason;
+use serde::{Deserialize, Serialize};
+use tamis_api::{Counters, Reason, Scale};
 use tamis_text::punctuation::is_terminal_punctuation;
 use tamis_text::pystr::{char_len, strip};
 use tamis_text::WordTokenizer;
@@ -28,7 +28,7 @@ use tamis_text::WordTokenizer;
 const NAME: &str = "fineweb_quality";
 
 /// Configuration of `fineweb_quality` (datatrove's `FineWebQualityFilter` arguments).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FineWebQualityConfig {
     /// Minimum share of lines ending with a stop character.
@@ -128,6 +128,12 @@ impl FineWebQuality {
 
     /// The decision alone, for tests and the parity harness.
     pub fn decide(&self, text: &str) -> Result<(), FineWebQualityReason> {
+        self.judge(text, &mut Counters::default())
+    }
+
+    /// The decision, each signal computed on the way counted in `counters`'
+    /// histograms (the rules stop at the first that fails, and so do the signals).
+    pub fn judge(&self, text: &str, counters: &mut Counters) -> Result<(), FineWebQualityReason> {
         use FineWebQualityReason::*;
         let c = &self.config;
         let lines: Vec<&str> = text.split('\n').filter(|l| !strip(l).is_empty()).collect();
@@ -135,21 +141,28 @@ impl FineWebQuality {
             return Err(Empty);
         }
         let punct = ratio(lines.iter().filter(|l| self.ends_with_stop(l)).count(), lines.len());
+        counters.observe("line_punct_ratio", Scale::RATIO, punct);
         if punct < c.line_punct_thr && !(punct == 0.0 && c.line_punct_exclude_zero) {
             return Err(LinePunctRatio);
         }
         let short = lines.iter().filter(|l| char_len(l) <= c.short_line_length).count();
-        if ratio(short, lines.len()) > c.short_line_thr {
+        let short = ratio(short, lines.len());
+        counters.observe("short_line_ratio", Scale::RATIO, short);
+        if short > c.short_line_thr {
             return Err(ShortLineRatio);
         }
         let (_, dup_chars) = find_duplicates(lines.iter().copied());
         let non_newline = char_len(text) - text.bytes().filter(|&b| b == b'\n').count();
-        if ratio(dup_chars, non_newline) > c.char_duplicates_ratio {
+        let duplicated = ratio(dup_chars, non_newline);
+        counters.observe("char_duplicates_ratio", Scale::RATIO, duplicated);
+        if duplicated > c.char_duplicates_ratio {
             return Err(CharDupRatio);
         }
         let words = self.tokenizer.word_spans(text).count();
         let newlines = text.bytes().filter(|&b| b == b'\n').count();
-        if ratio(newlines, words) > c.new_line_ratio {
+        let newline_ratio = ratio(newlines, words);
+        counters.observe("new_line_ratio", Scale::RATIO, newline_ratio);
+        if newline_ratio > c.new_line_ratio {
             return Err(ListRatio);
         }
         Ok(())

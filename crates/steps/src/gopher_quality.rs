@@ -26,19 +26,22 @@
 //! Parity: `bench/quality/filter_parity.py`, fixture test `tests/quality_parity.rs`.
 
 use crate::quality::{default_language, ratio};
-use serde::Deserialize;
-use tamis_api::Reason;
+use serde::{Deserialize, Serialize};
+use tamis_api::{Counters, Reason, Scale};
 use tamis_text::punctuation::is_punctuation;
 use tamis_text::pystr::{char_len, is_alpha, lstrip, rstrip, splitlines};
 use tamis_text::WordTokenizer;
 
 const NAME: &str = "gopher_quality";
 
+/// Buckets of the mean word length: a quarter character.
+const AVG_WORD_LENGTH: Scale = Scale::Linear { width: 0.25 };
+
 /// datatrove's `STOP_WORDS`.
 const STOP_WORDS: [&str; 8] = ["the", "be", "to", "of", "and", "that", "have", "with"];
 
 /// Configuration of `gopher_quality` (datatrove's `GopherQualityFilter` arguments).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct GopherQualityConfig {
     /// Minimum number of non-symbol words.
@@ -176,6 +179,12 @@ impl GopherQualityConfig {
 impl GopherQuality {
     /// The decision alone, for tests and the parity harness.
     pub fn decide(&self, text: &str) -> Result<(), GopherQualityReason> {
+        self.judge(text, &mut Counters::default())
+    }
+
+    /// The decision, each signal computed on the way counted in `counters`'
+    /// histograms (the rules stop at the first that fails, and so do the signals).
+    pub fn judge(&self, text: &str, counters: &mut Counters) -> Result<(), GopherQualityReason> {
         use GopherQualityReason::*;
         let c = &self.config;
         let words = self.tokenizer.word_tokenize(text);
@@ -188,6 +197,7 @@ impl GopherQuality {
                 non_symbol_chars += char_len(w);
             }
         }
+        counters.observe("doc_words", Scale::COUNT, n_non_symbol as f64);
         if on(c.min_doc_words).is_some_and(|m| (n_non_symbol as u64) < m) {
             return Err(ShortDoc);
         }
@@ -195,6 +205,7 @@ impl GopherQuality {
             return Err(LongDoc);
         }
         let avg = ratio(non_symbol_chars, n_non_symbol);
+        counters.observe("avg_word_length", AVG_WORD_LENGTH, avg);
         if on(c.min_avg_word_length).is_some_and(|m| avg < m) {
             return Err(BelowAvgThreshold);
         }
@@ -202,11 +213,15 @@ impl GopherQuality {
             return Err(AboveAvgThreshold);
         }
         if let Some(max) = on(c.max_symbol_word_ratio) {
-            if ratio(text.matches('#').count(), n_words) > max {
+            let hashes = ratio(text.matches('#').count(), n_words);
+            counters.observe("hash_word_ratio", Scale::RATIO, hashes);
+            if hashes > max {
                 return Err(TooManyHashes);
             }
             let ellipses = text.matches("...").count() + text.matches('…').count();
-            if ratio(ellipses, n_words) > max {
+            let ellipses = ratio(ellipses, n_words);
+            counters.observe("ellipsis_word_ratio", Scale::RATIO, ellipses);
+            if ellipses > max {
                 return Err(TooManyEllipsis);
             }
         }
@@ -219,7 +234,9 @@ impl GopherQuality {
                     l.starts_with('•') || l.starts_with('-')
                 })
                 .count();
-            if ratio(bullets, lines.len()) > max {
+            let bullets = ratio(bullets, lines.len());
+            counters.observe("bullet_lines_ratio", Scale::RATIO, bullets);
+            if bullets > max {
                 return Err(TooManyBullets);
             }
         }
@@ -231,18 +248,23 @@ impl GopherQuality {
                     l.ends_with("...") || l.ends_with('…')
                 })
                 .count();
-            if ratio(ends, lines.len()) > max {
+            let ends = ratio(ends, lines.len());
+            counters.observe("ellipsis_lines_ratio", Scale::RATIO, ends);
+            if ends > max {
                 return Err(TooManyEndEllipsis);
             }
         }
         if let Some(min) = on(c.max_non_alpha_words_ratio) {
             let alpha = words.iter().filter(|w| w.chars().any(is_alpha)).count();
-            if ratio(alpha, n_words) < min {
+            let alpha = ratio(alpha, n_words);
+            counters.observe("alpha_words_ratio", Scale::RATIO, alpha);
+            if alpha < min {
                 return Err(BelowAlphaThreshold);
             }
         }
         if let Some(min) = on(c.min_stop_words) {
             let present = self.stop_words.iter().filter(|s| words.contains(&s.as_str())).count();
+            counters.observe("stop_words", Scale::Linear { width: 1.0 }, present as f64);
             if (present as u64) < min {
                 return Err(EnoughStopWords);
             }

@@ -23,8 +23,8 @@
 //! Parity: `bench/quality/filter_parity.py`, fixture test `tests/quality_parity.rs`.
 
 use crate::quality::{default_language, find_duplicates, ratio};
-use serde::Deserialize;
-use tamis_api::Reason;
+use serde::{Deserialize, Serialize};
+use tamis_api::{Counters, Reason, Scale};
 use tamis_text::pystr::{char_len, strip};
 use tamis_text::WordTokenizer;
 
@@ -104,7 +104,7 @@ const DUP_REASONS: [&str; MAX_N] = [
 ];
 
 /// Configuration of `gopher_repetition` (datatrove's `GopherRepetitionFilter` arguments).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct GopherRepetitionConfig {
     /// Maximum share of duplicated lines.
@@ -383,9 +383,51 @@ fn all_duplicate_chars(h: &NgramHasher, n: usize, seen: &mut KeyMap<usize>) -> u
     repeated
 }
 
+/// The histogram of an n-gram rule: `top_2_gram_frac`, `dup_5_gram_frac`…
+fn ngram_metric(kind: &str, n: usize) -> &'static str {
+    const TOP: [&str; 11] = [
+        "top_0_gram_frac",
+        "top_1_gram_frac",
+        "top_2_gram_frac",
+        "top_3_gram_frac",
+        "top_4_gram_frac",
+        "top_5_gram_frac",
+        "top_6_gram_frac",
+        "top_7_gram_frac",
+        "top_8_gram_frac",
+        "top_9_gram_frac",
+        "top_10_gram_frac",
+    ];
+    const DUP: [&str; 11] = [
+        "dup_0_gram_frac",
+        "dup_1_gram_frac",
+        "dup_2_gram_frac",
+        "dup_3_gram_frac",
+        "dup_4_gram_frac",
+        "dup_5_gram_frac",
+        "dup_6_gram_frac",
+        "dup_7_gram_frac",
+        "dup_8_gram_frac",
+        "dup_9_gram_frac",
+        "dup_10_gram_frac",
+    ];
+    let names = if kind == "top" { &TOP } else { &DUP };
+    names.get(n).copied().unwrap_or(if kind == "top" {
+        "top_n_gram_frac"
+    } else {
+        "dup_n_gram_frac"
+    })
+}
+
 impl GopherRepetition {
     /// The decision alone, for tests and the parity harness.
     pub fn decide(&self, text: &str) -> Result<(), GopherRepetitionReason> {
+        self.judge(text, &mut Counters::default())
+    }
+
+    /// The decision, each signal computed on the way counted in `counters`'
+    /// histograms (the rules stop at the first that fails, and so do the signals).
+    pub fn judge(&self, text: &str, counters: &mut Counters) -> Result<(), GopherRepetitionReason> {
         use GopherRepetitionReason::*;
         let c = &self.config;
         if text.is_empty() {
@@ -394,18 +436,22 @@ impl GopherRepetition {
         let text_len = char_len(text);
         let paragraphs = split_newline_runs(strip(text), 2);
         let (dups, dup_chars) = find_duplicates(paragraphs.iter().copied());
-        if on(c.dup_para_frac).is_some_and(|m| ratio(dups, paragraphs.len()) > m) {
+        let mut rule = |name: &'static str, threshold: Option<f64>, value: f64| {
+            counters.observe(name, Scale::RATIO, value);
+            on(threshold).is_some_and(|m| value > m)
+        };
+        if rule("dup_para_frac", c.dup_para_frac, ratio(dups, paragraphs.len())) {
             return Err(DupParaFrac);
         }
-        if on(c.dup_para_char_frac).is_some_and(|m| ratio(dup_chars, text_len) > m) {
+        if rule("dup_para_char_frac", c.dup_para_char_frac, ratio(dup_chars, text_len)) {
             return Err(DupParaCharFrac);
         }
         let lines = split_newline_runs(text, 1);
         let (dups, dup_chars) = find_duplicates(lines.iter().copied());
-        if on(c.dup_line_frac).is_some_and(|m| ratio(dups, lines.len()) > m) {
+        if rule("dup_line_frac", c.dup_line_frac, ratio(dups, lines.len())) {
             return Err(DupLineFrac);
         }
-        if on(c.dup_line_char_frac).is_some_and(|m| ratio(dup_chars, text_len) > m) {
+        if rule("dup_line_char_frac", c.dup_line_char_frac, ratio(dup_chars, text_len)) {
             return Err(DupLineCharFrac);
         }
         let words = self.tokenizer.word_tokenize(text);
@@ -413,7 +459,9 @@ impl GopherRepetition {
         let spaced = NgramHasher::new(&words, true, max_top);
         for &(n, frac) in &c.top_n_grams {
             if let Some(chars) = top_duplicate_chars(&spaced, n) {
-                if ratio(chars, text_len) > frac {
+                let value = ratio(chars, text_len);
+                counters.observe(ngram_metric("top", n), Scale::RATIO, value);
+                if value > frac {
                     return Err(TopNGram(n));
                 }
             }
@@ -422,7 +470,9 @@ impl GopherRepetition {
         let concatenated = NgramHasher::new(&words, false, max_dup);
         let mut seen = KeyMap::default();
         for &(n, frac) in &c.dup_n_grams {
-            if ratio(all_duplicate_chars(&concatenated, n, &mut seen), text_len) > frac {
+            let value = ratio(all_duplicate_chars(&concatenated, n, &mut seen), text_len);
+            counters.observe(ngram_metric("dup", n), Scale::RATIO, value);
+            if value > frac {
                 return Err(DuplicatedNGrams(n));
             }
         }

@@ -27,12 +27,12 @@
 
 use crate::fasttext_models::{self, label_name};
 use crate::ConfigError;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tamis_api::{Counters, Document, Reason, Step, Verdict};
+use tamis_api::{Counters, Document, Reason, Scale, Step, Verdict};
 use tamis_fasttext::Model;
 
 const NAME: &str = "language";
@@ -49,7 +49,7 @@ pub fn load_model(path: &std::path::Path) -> Result<Arc<Model>, String> {
 }
 
 /// How the model spells its labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Backend {
     /// `__label__fr`: the label is the language.
@@ -60,7 +60,7 @@ pub enum Backend {
 }
 
 /// One language or a list, as datatrove accepts.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum Languages {
     /// A single language.
@@ -70,7 +70,7 @@ pub enum Languages {
 }
 
 /// Configuration of `language`; names and defaults are datatrove's.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LanguageConfig {
     /// Languages to keep, as the model's labels spell them without
@@ -191,7 +191,7 @@ impl Step for LanguageFilter {
         NAME
     }
 
-    fn process(&self, doc: &mut Document, _counters: &mut Counters) -> Verdict {
+    fn process(&self, doc: &mut Document, counters: &mut Counters) -> Verdict {
         let text = doc.text.replace('\n', " ");
         let verdict = fasttext_models::with_all_predictions(&self.model, &text, |predictions| {
             // Predictions come best first; datatrove's max() keeps the first of equals.
@@ -200,6 +200,7 @@ impl Step for LanguageFilter {
             };
             let best_label = label_name(best.label);
             let best_score = f64::from(best.probability);
+            counters.observe("language_score", Scale::RATIO, best_score);
             let metadata = &mut doc.metadata;
             let language = match self.backend {
                 Backend::Ft176 => best_label,

@@ -29,13 +29,13 @@ pub mod sample;
 pub mod token_count;
 pub mod url_filter;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tamis_api::{GlobalStep, ShardStep, Step};
 use tamis_dedup::{BloomDedupConfig, ExactDedupConfig, MinhashDedupConfig, SentenceDedupConfig};
 
 /// One entry of a pipeline's `steps:` list.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum StepConfig {
     /// Main-content extraction from HTML, with the page's metadata.
@@ -133,6 +133,19 @@ impl StepConfig {
         match self {
             StepConfig::Preset(preset) => preset.expand(),
             other => Ok(vec![other.clone()]),
+        }
+    }
+
+    /// The step's settings with every default filled in, as JSON (what the
+    /// stats record, so that a report can draw the thresholds a filter used).
+    pub fn settings(&self) -> serde_json::Value {
+        match serde_json::to_value(self) {
+            // `{"step_name": {settings}}`: the settings.
+            Ok(serde_json::Value::Object(map)) if map.len() == 1 => {
+                map.into_iter().next().map(|(_, v)| v).unwrap_or_default()
+            }
+            Ok(other) => other,
+            Err(_) => serde_json::Value::Null,
         }
     }
 

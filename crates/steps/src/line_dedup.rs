@@ -41,7 +41,7 @@
 //! overwhelmingly, page chrome (navigation, calls to action, legal lines); this is
 //! cc_net's own threshold.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use tamis_api::{Counters, Document, Reason, ShardPass, ShardStep, Step, Verdict};
@@ -50,7 +50,7 @@ use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 const NAME: &str = "line_dedup";
 
 /// Configuration of `line_dedup`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LineDedupConfig {
     /// A line held by at least this many documents of the shard is removed

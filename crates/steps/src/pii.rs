@@ -24,14 +24,14 @@
 //! shareable as the kept one.
 
 use regex::Regex;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tamis_api::{Counters, Document, Step, Verdict};
 
 const NAME: &str = "pii";
 
 /// One replacement or a list of them, used in turn.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum Replacements {
     /// The same string for every match.
@@ -50,7 +50,7 @@ impl Replacements {
 }
 
 /// Configuration of `pii` (datatrove's `PIIFormatter` arguments, then tamis's).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PiiConfig {
     /// Replace email addresses.

@@ -36,12 +36,12 @@ use crate::language::{Backend, LanguageConfig, Languages};
 use crate::pii::PiiConfig;
 use crate::url_filter::UrlFilterConfig;
 use crate::{ConfigError, StepConfig};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// A `preset:` entry.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PresetConfig {
     /// FineWeb (English).

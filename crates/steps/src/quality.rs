@@ -33,8 +33,8 @@ pub(crate) fn ratio(x: usize, y: usize) -> f64 {
 }
 
 /// `impl Step` for a quality filter that decides from the text alone, through its
-/// `decide(&self, &str) -> Result<(), Reason>` (the reason converting into a
-/// drop reason).
+/// `judge(&self, &str, &mut Counters) -> Result<(), Reason>` (the reason
+/// converting into a drop reason; the counters get the signals it computed).
 macro_rules! text_filter_step {
     ($step:ty, $name:expr) => {
         impl tamis_api::Step for $step {
@@ -42,12 +42,8 @@ macro_rules! text_filter_step {
                 $name
             }
 
-            fn process(
-                &self,
-                doc: &mut tamis_api::Document,
-                _counters: &mut tamis_api::Counters,
-            ) -> tamis_api::Verdict {
-                match self.decide(&doc.text) {
+            fn process(&self, doc: &mut tamis_api::Document, counters: &mut tamis_api::Counters) -> tamis_api::Verdict {
+                match self.judge(&doc.text, counters) {
                     Ok(()) => tamis_api::Verdict::Keep,
                     Err(reason) => tamis_api::Verdict::drop(reason),
                 }

@@ -11,7 +11,7 @@
 //! nest (every document kept at rate 0.1 is kept at rate 0.2). Same rate as
 //! datatrove, not the same documents.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tamis_api::{Counters, Document, Reason, Step, Verdict};
 
 const NAME: &str = "sample";
@@ -19,7 +19,7 @@ const NAME: &str = "sample";
 pub const SAMPLED_OUT: Reason = Reason("sampled_out");
 
 /// Configuration of `sample` (datatrove's `SamplerFilter` arguments).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SampleConfig {
     /// Share of documents to keep, in `[0, 1]`.

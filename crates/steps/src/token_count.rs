@@ -10,7 +10,7 @@
 //! are those of Hugging Face `tokenizers` with `gpt2`, checked on real text by
 //! `bench/tokens.py` and on a fixture by `tests/token_count.rs`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use tamis_api::{Counters, Document, Step, Verdict};
 use tamis_tokens::Gpt2;
@@ -18,7 +18,7 @@ use tamis_tokens::Gpt2;
 const NAME: &str = "token_count";
 
 /// Configuration of `token_count`; names and defaults are datatrove's.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TokenCountConfig {
     /// A Hugging Face `tokenizer.json`; GPT-2's built-in tokenizer when absent.

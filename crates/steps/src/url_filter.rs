@@ -28,14 +28,14 @@
 
 use aho_corasick::AhoCorasick;
 use foldhash::HashSet;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tamis_api::{Counters, Document, Reason, Step, Verdict};
 
 const NAME: &str = "url_filter";
 
 /// Configuration of `url_filter` (datatrove's `URLFilter` arguments, plus list paths).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UrlFilterConfig {
     /// Soft-banned words needed to drop a URL.

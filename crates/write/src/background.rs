@@ -20,12 +20,19 @@ impl BackgroundWriter {
     pub fn spawn(mut writer: RollingWriter) -> io::Result<Self> {
         let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Outgoing>>(QUEUED_BATCHES);
         let thread = std::thread::Builder::new().name("tamis-writer".into()).spawn(move || {
+            // Time at work, not waiting for batches: the stats' write time.
+            let mut busy = std::time::Duration::ZERO;
             for batch in batches {
+                let started = std::time::Instant::now();
                 for item in &batch {
                     writer.write(item)?;
                 }
+                busy += started.elapsed();
             }
-            writer.finish()
+            let started = std::time::Instant::now();
+            let mut written = writer.finish()?;
+            written.seconds = (busy + started.elapsed()).as_secs_f64();
+            Ok(written)
         })?;
         Ok(BackgroundWriter {
             sender: Some(sender),

@@ -73,6 +73,9 @@ pub struct Written {
     /// Documents whose encoding panicked, left out; samples name the part
     /// file and the document.
     pub unwritten: ReasonCount,
+    /// Time spent encoding and writing them ([`crate::BackgroundWriter`]
+    /// measures it; 0 otherwise).
+    pub seconds: f64,
 }
 
 /// Writes documents to numbered parts, starting a new part once one holds
@@ -162,6 +165,7 @@ impl RollingWriter {
             bytes: self.stored,
             schema: self.schema,
             unwritten: self.unwritten,
+            seconds: 0.0,
         })
     }
 }

@@ -466,6 +466,8 @@ fn run_tamis(docs: &[Doc], work: &Path) -> anyhow::Result<Outcome> {
         phase: None,
         keep_global: false,
         quiet: true,
+        no_distributions: false,
+        report: false,
     };
     if crate::execute(&pipeline, &run)? != Exit::Done {
         bail!("the dedup run failed");
