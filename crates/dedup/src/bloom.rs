@@ -25,11 +25,19 @@ pub struct BloomShape {
 
 impl BloomShape {
     /// `m` and `k` from the standard formulas; `expected ≥ 1`, `0 < rate < 1`.
+    /// Then `m` grows, by a few words at most, until the rate with the
+    /// whole number `k` is at most `p`: `m ≥ −k·n / ln(1 − p^(1/k))`.
     pub fn for_rate(expected: u64, rate: f64) -> BloomShape {
         let n = expected.max(1) as f64;
         let ln2 = std::f64::consts::LN_2;
         let bits = (-n * rate.ln() / (ln2 * ln2)).ceil().max(64.0) as u64;
-        BloomShape::for_bits(bits, expected)
+        let shape = BloomShape::for_bits(bits, expected);
+        let k = f64::from(shape.hashes);
+        let enough = (-k * n / (1.0 - rate.powf(1.0 / k)).ln()).ceil() as u64;
+        BloomShape {
+            bits: enough.max(shape.bits).div_ceil(64) * 64,
+            ..shape
+        }
     }
 
     /// A filter of (about) `bits` bits for `expected` items: `k = ⌈(m/n)·ln 2⌉`.
@@ -136,11 +144,18 @@ mod tests {
 
     #[test]
     fn shape_follows_the_standard_formulas() {
-        // n = 1e6, p = 1e-3: m = 14,377,588 bits (1.71 MiB), k = 10.
+        // n = 1e6, p = 1e-3: m = 14,377,588 bits (1.71 MiB), k = 10; with
+        // k = 10 the rate is 1.00002e-3, so m grows by one word.
         let shape = BloomShape::for_rate(1_000_000, 0.001);
-        assert_eq!(shape.bits, 14_377_600);
+        assert_eq!(shape.bits, 14_377_664);
         assert_eq!(shape.hashes, 10);
-        assert!((shape.false_positive_rate(1_000_000) - 0.001).abs() < 0.0001);
+        assert!(shape.false_positive_rate(1_000_000) <= 0.001);
+        for (n, p) in [(200_000, 0.01), (200_000, 0.001), (1_000, 1e-6), (1, 0.5)] {
+            assert!(
+                BloomShape::for_rate(n, p).false_positive_rate(n) <= p,
+                "n = {n}, p = {p}"
+            );
+        }
         assert_eq!(BloomShape::for_bits(8 << 20, 1_000_000).hashes, 6);
     }
 
@@ -160,14 +175,17 @@ mod tests {
                 let (h1, h2) = key_hash(format!("inserted {i}").as_bytes());
                 assert!(filter.contains(h1, h2), "no false negative");
             }
-            let false_positives = (0..n)
+            // Ten times as many queries as items: the measure's own noise
+            // (its standard deviation) is then a tenth of the bound or less.
+            let queries = 10 * n;
+            let false_positives = (0..queries)
                 .filter(|i| {
                     let (h1, h2) = key_hash(format!("fresh {i}").as_bytes());
                     filter.contains(h1, h2)
                 })
                 .count();
-            let measured = false_positives as f64 / n as f64;
-            let sd = (rate * (1.0 - rate) / n as f64).sqrt();
+            let measured = false_positives as f64 / queries as f64;
+            let sd = (rate * (1.0 - rate) / queries as f64).sqrt();
             eprintln!(
                 "bloom: n = {n}, p = {rate}: {} bytes, k = {}, measured false-positive rate {measured:.5}",
                 shape.bytes(),
