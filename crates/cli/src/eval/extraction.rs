@@ -100,6 +100,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     }
 
     let mut rows: Vec<(String, Prf, usize)> = Vec::new();
+    // Pages with no output: those whose truth has words, when there is a truth/.
+    let mut empty = outputs.iter().filter(|text| text.trim().is_empty()).count();
     if dir.join("truth").is_dir() {
         let (score, per_page) = words_metric(dir, &ids, &outputs)?;
         if args.pages {
@@ -112,8 +114,13 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             let scores: Vec<Prf> = pages.iter().map(|&i| per_page[i]).collect();
             rows.push((format!("words: {page_type}"), mean(&scores), pages.len()));
         }
+        // An empty output has recall 0 exactly when its truth has words.
+        empty = outputs
+            .iter()
+            .zip(&per_page)
+            .filter(|(text, s)| text.trim().is_empty() && s.recall == 0.0)
+            .count();
     }
-    let empty = outputs.iter().filter(|text| text.trim().is_empty()).count();
     if dir.join("ground-truth.json").is_file() {
         let truth = load_articles(&dir.join("ground-truth.json"))?;
         let predicted: HashMap<String, String> = ids.iter().cloned().zip(outputs.iter().cloned()).collect();
@@ -183,7 +190,10 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             ]);
         }
         println!("{table}");
-        println!("{empty} of {} pages with no output", ids.len());
+        println!(
+            "{empty} of {} pages with no output (of those whose truth has text)",
+            ids.len()
+        );
         if let Some(elapsed) = elapsed {
             println!(
                 "{} pages extracted in {:.2} s on one thread ({:.0} pages/s, extraction only)",
