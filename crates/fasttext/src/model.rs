@@ -155,9 +155,7 @@ impl Model {
         // float value of 1.0 / n.
         hidden.clear();
         hidden.resize(self.dim, 0.0);
-        for &row in rows.iter() {
-            self.input.add_row_to(hidden, row as usize);
-        }
+        self.input.add_rows(hidden, rows);
         let scale = (1.0 / rows.len() as f64) as f32;
         for h in hidden.iter_mut() {
             *h *= scale;
