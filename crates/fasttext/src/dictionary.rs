@@ -3,6 +3,7 @@
 //! `computeSubwords`, `addWordNgrams`, `pushHash`).
 
 use crate::format::{Args, LoadError, ModelReader};
+use crate::subword_cache::SubwordCache;
 use std::io::Read;
 
 /// The end-of-sentence token: what a newline reads as, and where a line stops.
@@ -32,6 +33,18 @@ enum EntryKind {
     Label,
 }
 
+/// The buffers [`Dictionary::line_rows`] fills or reuses.
+pub(crate) struct LineBuffers<'a> {
+    /// The line's input rows, the result.
+    pub rows: &'a mut Vec<i32>,
+    /// Each word's hash, for the word n-grams.
+    pub word_hashes: &'a mut Vec<i32>,
+    /// `<token>`, whose character n-grams are hashed.
+    pub word: &'a mut Vec<u8>,
+    /// The rows of unknown tokens seen before.
+    pub cache: &'a mut SubwordCache,
+}
+
 /// The model's vocabulary: words first, then labels, as fastText orders them.
 pub(crate) struct Dictionary {
     /// All entries' bytes, back to back; `spans[i]` locates entry `i`.
@@ -46,6 +59,8 @@ pub(crate) struct Dictionary {
     /// `None` when the model was not pruned.
     pruned: Option<BucketMap>,
     bucket: u32,
+    /// `u64::MAX / bucket + 1`, for [`Dictionary::bucket_of`].
+    bucket_magic: u64,
     minn: usize,
     maxn: usize,
     word_ngrams: usize,
@@ -116,6 +131,7 @@ impl Dictionary {
             table: Vec::new(),
             pruned,
             bucket: args.bucket as u32,
+            bucket_magic: (u64::MAX / u64::from((args.bucket as u32).max(1))).wrapping_add(1),
             minn: usize::try_from(args.minn).unwrap_or(0),
             maxn: usize::try_from(args.maxn).unwrap_or(0),
             word_ngrams: usize::try_from(args.word_ngrams).unwrap_or(0),
@@ -226,17 +242,31 @@ impl Dictionary {
     /// The input rows of one line of text, as `Dictionary::getLine` finds them
     /// for prediction: words (with their subwords), then word n-grams. The text
     /// is read as if a newline followed it; reading stops at the first newline
-    /// or literal `</s>` token, as fastText's does.
-    pub fn line_rows(&self, text: &[u8], rows: &mut Vec<i32>, word_hashes: &mut Vec<i32>, scratch: &mut Vec<u8>) {
+    /// or literal `</s>` token, as fastText's does, unless `newlines_are_spaces`
+    /// (the text then reads as if each newline were a space). An unknown
+    /// token's rows come from `cache` when it remembers them.
+    pub fn line_rows(
+        &self,
+        text: &[u8],
+        newlines_are_spaces: bool,
+        buffers: &mut LineBuffers<'_>,
+    ) {
+        let LineBuffers {
+            rows,
+            word_hashes,
+            word: scratch,
+            cache,
+        } = buffers;
         rows.clear();
         word_hashes.clear();
+        let stops = |b: u8| b == b'\n' && !newlines_are_spaces;
         let mut rest = text;
         loop {
-            let start = rest.iter().position(|&b| !is_separator(b) || b == b'\n');
+            let start = rest.iter().position(|&b| !is_separator(b) || stops(b));
             let token: &[u8] = match start {
                 // Only separators left: the appended newline ends the line.
                 None => EOS,
-                Some(start) if rest[start] == b'\n' => EOS,
+                Some(start) if stops(rest[start]) => EOS,
                 Some(start) => {
                     let len = rest[start..]
                         .iter()
@@ -254,7 +284,7 @@ impl Dictionary {
                 None => !token.starts_with(LABEL_PREFIX),
             };
             if is_word {
-                self.add_subwords(rows, token, id, scratch);
+                self.add_subwords(rows, token, hash, id, scratch, cache);
                 word_hashes.push(hash as i32);
             }
             if token == EOS {
@@ -266,7 +296,15 @@ impl Dictionary {
 
     /// `Dictionary::addSubwords`: a known word's own row and its character
     /// n-grams; an unknown word's n-grams only; `</s>` has no n-grams.
-    fn add_subwords(&self, rows: &mut Vec<i32>, token: &[u8], id: Option<usize>, scratch: &mut Vec<u8>) {
+    fn add_subwords(
+        &self,
+        rows: &mut Vec<i32>,
+        token: &[u8],
+        hash: u32,
+        id: Option<usize>,
+        scratch: &mut Vec<u8>,
+        cache: &mut SubwordCache,
+    ) {
         if let Some(id) = id {
             rows.push(id as i32);
             let (start, end) = (self.word_ngram_starts[id], self.word_ngram_starts[id + 1]);
@@ -274,11 +312,13 @@ impl Dictionary {
             return;
         }
         if token != EOS {
-            scratch.clear();
-            scratch.push(b'<');
-            scratch.extend_from_slice(token);
-            scratch.push(b'>');
-            self.add_char_ngrams(rows, scratch);
+            cache.rows(token, hash, rows, |rows| {
+                scratch.clear();
+                scratch.push(b'<');
+                scratch.extend_from_slice(token);
+                scratch.push(b'>');
+                self.add_char_ngrams(rows, scratch);
+            });
         }
     }
 
@@ -286,6 +326,21 @@ impl Dictionary {
     /// characters of `<word>`, except the lone `<` and `>`, hashed into buckets.
     fn add_char_ngrams(&self, rows: &mut Vec<i32>, word: &[u8]) {
         if self.bucket == 0 {
+            return;
+        }
+        if word.is_ascii() {
+            // One byte per character, and sign extension changes no ASCII
+            // byte: the loop below without its character boundaries.
+            let len = word.len();
+            for i in 0..len {
+                let mut hash = FNV_OFFSET;
+                for (n, &b) in (1..=self.maxn).zip(&word[i..]) {
+                    hash = (hash ^ u32::from(b)).wrapping_mul(16_777_619);
+                    if n >= self.minn && !(n == 1 && (i == 0 || i + 1 == len)) {
+                        self.push_bucket(rows, self.bucket_of(hash));
+                    }
+                }
+            }
             return;
         }
         let is_continuation = |b: u8| b & 0xC0 == 0x80;
@@ -306,11 +361,19 @@ impl Dictionary {
                 }
                 hash = fnv1a(&word[char_start..j], hash);
                 if n >= self.minn && !(n == 1 && (i == 0 || j == word.len())) {
-                    self.push_bucket(rows, (hash % self.bucket) as i32);
+                    self.push_bucket(rows, self.bucket_of(hash));
                 }
                 n += 1;
             }
         }
+    }
+
+    /// `hash % bucket` by Lemire's multiply-shift (*Faster Remainder by
+    /// Direct Computation*, 2019), exact for 32-bit operands: the division
+    /// is the slowest instruction of the n-gram loop.
+    fn bucket_of(&self, hash: u32) -> i32 {
+        let low = self.bucket_magic.wrapping_mul(u64::from(hash));
+        ((u128::from(low) * u128::from(self.bucket)) >> 64) as i32
     }
 
     /// `Dictionary::addWordNgrams`. The word hashes are stored as `int32_t`
@@ -425,6 +488,20 @@ mod tests {
         assert_eq!(map.get(5), None);
         assert_eq!(map.values().count(), 1000);
         assert_eq!(BucketMap::new(&[]).get(0), None);
+    }
+
+    #[test]
+    fn fast_remainder_is_the_remainder() {
+        for bucket in [1u32, 2, 3, 7, 2_000_000, 2_000_003, u32::MAX] {
+            let magic = (u64::MAX / u64::from(bucket)).wrapping_add(1);
+            for hash in [0u32, 1, 2, 1_999_999, 2_000_000, 0x8000_0000, u32::MAX - 1, u32::MAX]
+                .into_iter()
+                .chain((0..10_000u32).map(|i| i.wrapping_mul(2_654_435_761)))
+            {
+                let fast = ((u128::from(magic.wrapping_mul(u64::from(hash))) * u128::from(bucket)) >> 64) as u32;
+                assert_eq!(fast, hash % bucket, "{hash} % {bucket}");
+            }
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod heap;
 mod matrix;
 mod model;
 mod output;
+mod subword_cache;
 
 pub use format::LoadError;
 pub use model::{Model, Prediction, Scratch};

@@ -24,6 +24,10 @@ pub(crate) enum Matrix {
         quantizer: ProductQuantizer,
         /// Each row's norm, itself quantized to one of 256 values.
         norms: Option<(Vec<u8>, ProductQuantizer)>,
+        /// The same centroids laid out for [`Matrix::add_rows`] when every
+        /// slice has two columns (fastText's default `dsub`, as in
+        /// `lid.176.ftz`).
+        paired: Option<Paired>,
     },
 }
 
@@ -69,11 +73,13 @@ impl Matrix {
         } else {
             None
         };
+        let paired = Paired::new(&quantizer, norms.as_ref());
         Ok(Matrix::Quantized {
             rows,
             codes,
             quantizer,
             norms,
+            paired,
         })
     }
 
@@ -110,6 +116,30 @@ impl Matrix {
         }
     }
 
+    /// `x += row` for each of `rows` in turn: `computeHidden`'s sum, with the
+    /// same float operations in the same order as [`Matrix::add_row_to`] per
+    /// row. A quantized matrix of two-column slices keeps `x` in registers
+    /// across rows and reads each centroid pair without bounds checks; this
+    /// sum is most of a prediction's arithmetic.
+    pub fn add_rows(&self, x: &mut [f32], rows: &[i32]) {
+        if let Matrix::Quantized {
+            codes,
+            paired: Some(paired),
+            ..
+        } = self
+        {
+            match paired.centroids.len() {
+                8 => return paired.add_rows::<8>(x, codes, rows),
+                16 => return paired.add_rows::<16>(x, codes, rows),
+                32 => return paired.add_rows::<32>(x, codes, rows),
+                _ => {}
+            }
+        }
+        for &row in rows {
+            self.add_row_to(x, row as usize);
+        }
+    }
+
     /// `row · x` (`dotRow`).
     pub fn dot_row(&self, x: &[f32], row: usize) -> f32 {
         match self {
@@ -136,6 +166,67 @@ impl Matrix {
         match norms {
             Some((codes, quantizer)) => quantizer.centroid(0, codes[row])[0],
             None => 1.0,
+        }
+    }
+}
+
+/// A quantizer whose slices all have two columns, laid out so that a code
+/// byte indexes its centroid pair directly.
+pub(crate) struct Paired {
+    /// Centroid pairs per slice.
+    centroids: Vec<[[f32; 2]; CENTROIDS]>,
+    /// Each row's norm code, and the 256 norms (1.0 without norms).
+    norm_codes: Option<Vec<u8>>,
+    norms: [f32; CENTROIDS],
+}
+
+impl Paired {
+    fn new(quantizer: &ProductQuantizer, norms: Option<&(Vec<u8>, ProductQuantizer)>) -> Option<Self> {
+        if quantizer.sub_dim != 2 || quantizer.last_sub_dim != 2 {
+            return None;
+        }
+        let centroids = (0..quantizer.subquantizers)
+            .map(|m| std::array::from_fn(|i| quantizer.centroid(m, i as u8).try_into().unwrap_or([0.0; 2])))
+            .collect();
+        let (norm_codes, norms) = match norms {
+            Some((codes, norm_quantizer)) => (
+                Some(codes.clone()),
+                std::array::from_fn(|i| norm_quantizer.centroid(0, i as u8)[0]),
+            ),
+            None => (None, [1.0; CENTROIDS]),
+        };
+        Some(Paired {
+            centroids,
+            norm_codes,
+            norms,
+        })
+    }
+
+    /// [`Matrix::add_rows`] for `M` slices (`M = centroids.len()`): per
+    /// element `x += norm * centroid`, row after row, as `addcode` does.
+    fn add_rows<const M: usize>(&self, x: &mut [f32], codes: &[u8], rows: &[i32]) {
+        let Ok(centroids) = <&[[[f32; 2]; CENTROIDS]; M]>::try_from(&self.centroids[..]) else {
+            return;
+        };
+        let mut h = [[0.0f32; 2]; M];
+        for (pair, xs) in h.iter_mut().zip(x.chunks_exact(2)) {
+            *pair = [xs[0], xs[1]];
+        }
+        for &row in rows {
+            let row = row as usize;
+            let alpha = match &self.norm_codes {
+                Some(norm_codes) => self.norms[usize::from(norm_codes[row])],
+                None => 1.0,
+            };
+            let code: &[u8; M] = codes[row * M..row * M + M].try_into().expect("M code bytes");
+            for ((pair, table), &c) in h.iter_mut().zip(centroids).zip(code) {
+                let v = table[usize::from(c)];
+                pair[0] += alpha * v[0];
+                pair[1] += alpha * v[1];
+            }
+        }
+        for (pair, xs) in h.iter().zip(x.chunks_exact_mut(2)) {
+            xs.copy_from_slice(pair);
         }
     }
 }

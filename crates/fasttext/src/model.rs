@@ -1,11 +1,12 @@
 //! A loaded classifier and its `predict` (`FastText::loadModel`,
 //! `FastText::predictLine`, `Model::predict`).
 
-use crate::dictionary::Dictionary;
+use crate::dictionary::{Dictionary, LineBuffers};
 use crate::format::{self, LoadError, ModelReader};
 use crate::heap::Scored;
 use crate::matrix::Matrix;
 use crate::output::Output;
+use crate::subword_cache::{self, SubwordCaches};
 use std::io::{BufReader, Read};
 use std::path::Path;
 
@@ -17,6 +18,8 @@ pub struct Model {
     output_matrix: Matrix,
     output: Output,
     dim: usize,
+    /// Names this model's memo of unknown tokens in a [`Scratch`].
+    id: u64,
 }
 
 /// One predicted label.
@@ -39,6 +42,7 @@ pub struct Scratch {
     hidden: Vec<f32>,
     scores: Vec<f32>,
     best: Vec<Scored>,
+    caches: SubwordCaches,
 }
 
 impl Model {
@@ -114,6 +118,7 @@ impl Model {
             output_matrix,
             output,
             dim: args.dim,
+            id: subword_cache::new_model_id(),
         })
     }
 
@@ -139,6 +144,24 @@ impl Model {
 
     /// [`Model::predict`] with caller-owned buffers.
     pub fn predict_with(&self, text: &str, k: usize, threshold: f32, scratch: &mut Scratch) -> Vec<Prediction<'_>> {
+        self.predict_line(text, false, k, threshold, scratch)
+    }
+
+    /// [`Model::predict_with`] on the whole of `text`, each newline read as a
+    /// space: the same predictions as for `text.replace('\n', " ")`, which
+    /// datatrove predicts on, without copying the text.
+    pub fn predict_joined(&self, text: &str, k: usize, threshold: f32, scratch: &mut Scratch) -> Vec<Prediction<'_>> {
+        self.predict_line(text, true, k, threshold, scratch)
+    }
+
+    fn predict_line(
+        &self,
+        text: &str,
+        newlines_are_spaces: bool,
+        k: usize,
+        threshold: f32,
+        scratch: &mut Scratch,
+    ) -> Vec<Prediction<'_>> {
         let Scratch {
             rows,
             word_hashes,
@@ -146,8 +169,16 @@ impl Model {
             hidden,
             scores,
             best,
+            caches,
         } = scratch;
-        self.dictionary.line_rows(text.as_bytes(), rows, word_hashes, word);
+        let mut buffers = LineBuffers {
+            rows,
+            word_hashes,
+            word,
+            cache: caches.of(self.id),
+        };
+        self.dictionary
+            .line_rows(text.as_bytes(), newlines_are_spaces, &mut buffers);
         if rows.is_empty() || k == 0 {
             return Vec::new();
         }
@@ -155,9 +186,7 @@ impl Model {
         // float value of 1.0 / n.
         hidden.clear();
         hidden.resize(self.dim, 0.0);
-        for &row in rows.iter() {
-            self.input.add_row_to(hidden, row as usize);
-        }
+        self.input.add_rows(hidden, rows);
         let scale = (1.0 / rows.len() as f64) as f32;
         for h in hidden.iter_mut() {
             *h *= scale;

@@ -160,7 +160,7 @@ impl Step for FastTextClassifier {
 
     fn process(&self, doc: &mut Document, _counters: &mut Counters) -> Verdict {
         let text = strip_like_python(&doc.text).replace('\n', &self.newline_replacement);
-        let passes = fasttext_models::with_all_predictions(&self.model, &text, |predictions| {
+        let passes = fasttext_models::with_all_predictions(&self.model, &text, false, |predictions| {
             if self.save_labels_in_metadata {
                 for p in predictions {
                     doc.metadata

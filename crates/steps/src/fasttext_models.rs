@@ -45,13 +45,26 @@ pub(crate) fn load(path: &Path) -> Result<Arc<Model>, String> {
 }
 
 /// Every label fastText predicts for `text` (its `k = -1`, threshold 0, as
-/// datatrove asks), best first, handed to `f`.
-pub(crate) fn with_all_predictions<R>(model: &Model, text: &str, f: impl FnOnce(&[Prediction<'_>]) -> R) -> R {
+/// datatrove asks), best first, handed to `f`. With `newlines_are_spaces`,
+/// the whole text is read as if each newline were a space (datatrove's
+/// `text.replace("\n", " ")`, without the copy); without, prediction stops
+/// at the first newline, as fastText's does.
+pub(crate) fn with_all_predictions<R>(
+    model: &Model,
+    text: &str,
+    newlines_are_spaces: bool,
+    f: impl FnOnce(&[Prediction<'_>]) -> R,
+) -> R {
     thread_local! {
         static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
     }
     SCRATCH.with(|scratch| {
-        let predictions = model.predict_with(text, usize::MAX, 0.0, &mut scratch.borrow_mut());
+        let scratch = &mut scratch.borrow_mut();
+        let predictions = if newlines_are_spaces {
+            model.predict_joined(text, usize::MAX, 0.0, scratch)
+        } else {
+            model.predict_with(text, usize::MAX, 0.0, scratch)
+        };
         f(&predictions)
     })
 }

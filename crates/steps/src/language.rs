@@ -192,8 +192,8 @@ impl Step for LanguageFilter {
     }
 
     fn process(&self, doc: &mut Document, counters: &mut Counters) -> Verdict {
-        let text = doc.text.replace('\n', " ");
-        let verdict = fasttext_models::with_all_predictions(&self.model, &text, |predictions| {
+        // Newlines read as spaces, as datatrove's `replace("\n", " ")`.
+        let verdict = fasttext_models::with_all_predictions(&self.model, &doc.text, true, |predictions| {
             // Predictions come best first; datatrove's max() keeps the first of equals.
             let Some(best) = predictions.first() else {
                 return Err(LanguageReason::LowScore);
