@@ -42,6 +42,12 @@ PIN = ["taskset", "-c", "0"]
 TOOLS = ["datatrove", "datatrove+tamis", "tamis"]
 
 
+def set_work(folder: str) -> None:
+    """Outputs and logs go under `folder` (bench/chain_bench.py uses its own)."""
+    global WORK
+    WORK = folder
+
+
 def worker(tool: str, warc: str) -> None:
     """Runs the pipeline with datatrove's blocks or tamis's, one task, one worker."""
     from datatrove.executor import LocalPipelineExecutor
@@ -142,7 +148,9 @@ def main() -> None:
     parser.add_argument("--tamis", default=shutil.which("tamis") or os.path.join(ROOT, "target", "release", "tamis"))
     parser.add_argument("--worker")
     parser.add_argument("--tools", default=",".join(TOOLS))
+    parser.add_argument("--work", default=WORK, help="the folder for outputs and logs")
     args = parser.parse_args()
+    set_work(args.work)
     warc = os.path.abspath(args.warc)
     if args.worker:
         return worker(args.worker, warc)

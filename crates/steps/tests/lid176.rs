@@ -35,3 +35,28 @@ fn builtin_lid_176_matches_fasttext() {
     }
     assert!(checked > 100);
 }
+
+/// The language step reads newlines as spaces without copying the text, and
+/// remembers the rows of unknown tokens: neither may change a score. Each
+/// fixture text, run twice over (the second time from the memo), with its
+/// spaces turned into newlines, must give what the copied text gives.
+#[test]
+fn newlines_read_as_spaces_and_remembered_tokens_change_no_score() {
+    let model = tamis_steps::language::builtin_model();
+    let mut scratch = tamis_fasttext::Scratch::default();
+    let mut checked = 0;
+    for _ in 0..2 {
+        for line in include_str!("fixtures/lid176_expected.jsonl").lines() {
+            let want: serde_json::Value = serde_json::from_str(line).unwrap();
+            let text = want["text"].as_str().unwrap().replacen(' ', "\n", 3);
+            let joined = model.predict_joined(&text, 5, 0.0, &mut scratch);
+            let copied = model.predict(&text.replace('\n', " "), 5, 0.0);
+            let pairs = |p: &[tamis_fasttext::Prediction<'_>]| {
+                p.iter().map(|p| (p.label.to_string(), p.probability.to_bits())).collect::<Vec<_>>()
+            };
+            assert_eq!(pairs(&joined), pairs(&copied), "{text:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 200);
+}
