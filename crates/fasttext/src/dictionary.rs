@@ -245,12 +245,7 @@ impl Dictionary {
     /// or literal `</s>` token, as fastText's does, unless `newlines_are_spaces`
     /// (the text then reads as if each newline were a space). An unknown
     /// token's rows come from `cache` when it remembers them.
-    pub fn line_rows(
-        &self,
-        text: &[u8],
-        newlines_are_spaces: bool,
-        buffers: &mut LineBuffers<'_>,
-    ) {
+    pub fn line_rows(&self, text: &[u8], newlines_are_spaces: bool, buffers: &mut LineBuffers<'_>) {
         let LineBuffers {
             rows,
             word_hashes,

@@ -1073,99 +1073,144 @@ impl<'p> Runner<'p> {
     }
 }
 
-/// Decodes documents and runs them through the steps one by one. A panic in
-/// decoding, in a step or in a summary costs that document only, counted with
-/// a reason.
+/// A decoded document on its way through a chunk's steps.
+struct InFlight<'w> {
+    doc: Document,
+    ordinal: u64,
+    /// The id's hash, for the samples of edited documents.
+    hash: Option<u64>,
+    /// The step that dropped it (its place in the segment), and why.
+    dropped: Option<(usize, &'w StepRef<'w>, Reason)>,
+}
+
+/// Decodes documents and runs them through the steps, step by step: every
+/// document of the chunk through one step before the next step starts, so
+/// each step's tables and models stay in the core's caches (doc by doc,
+/// `extract` evicted the language model between documents and `language`
+/// ran at half its rate). Steps see the documents in input order either
+/// way, so decisions and stats do not change. A document is decoded just
+/// before the first step, which leaves one page's HTML in memory at a time
+/// as before. A panic in decoding, in a step or in a summary costs that
+/// document only, counted with a reason.
 fn process_chunk(docs: Vec<Undecoded>, first: u64, work: &Work) -> (Vec<Fate>, Vec<StepTally>, DocTally) {
     let mut tallies = work.new_tallies();
     let mut measured = DocTally::default();
-    let outcomes = docs
+    let mut flights: Vec<Result<InFlight, ReadError>> = docs
         .into_iter()
         .zip(first..)
         .map(|(undecoded, ordinal)| {
-            let mut doc = match undecoded.decode() {
-                Ok(doc) => doc,
-                Err(error) => return Fate::Unreadable(error),
-            };
-            let mut dropped: Option<(usize, &StepRef, Reason)> = None;
-            // The id's hash, for the samples of edited documents.
+            let doc = undecoded.decode()?;
             let hash = work.measure.then(|| sample_hash(&doc.id));
-            for (k, ((_, step), tally)) in work.steps.iter().zip(tallies.iter_mut()).enumerate() {
-                tally.bytes_in += doc.text.len() as u64;
-                // The text's start, kept only for a document that would enter the sample if edited.
-                let limit = work.edit_limits[k].load(Ordering::Relaxed);
-                let before = hash
-                    .filter(|&h| h <= limit && tally.edits.wants(h))
-                    .map(|_| (doc.text.len(), excerpt_of(&doc.text, EDIT_TEXT_BYTES).to_string()));
-                let started = Instant::now();
-                let verdict = step.process(ordinal, &mut doc, &mut tally.counters);
-                tally.nanos += started.elapsed().as_nanos();
-                tally.input += 1;
-                match verdict {
-                    Verdict::Keep => {
-                        tally.kept += 1;
-                        tally.bytes_kept += doc.text.len() as u64;
-                        if let (Some(hash), Some((len, start))) = (hash, before) {
-                            if len != doc.text.len() || !doc.text.starts_with(&start) {
-                                tally.sample_edit(hash, &start, &doc, work);
-                            }
-                        }
-                    }
-                    Verdict::Drop(reason) => {
-                        *tally.dropped.entry(reason.as_str()).or_insert(0) += 1;
-                        dropped = Some((k, step, reason));
-                        break;
-                    }
-                }
-            }
-            let summary = match (dropped, work.next) {
-                (None, Some((_, next))) => {
-                    let started = Instant::now();
-                    let summary = next.summarize(&doc);
-                    let tally = &mut tallies[work.steps.len()];
-                    tally.nanos += started.elapsed().as_nanos();
-                    match summary {
-                        Some(summary) => summary,
-                        // The next step could not summarise it: it drops it.
-                        None => {
-                            tally.input += 1;
-                            tally.bytes_in += doc.text.len() as u64;
-                            *tally.dropped.entry(PANIC.as_str()).or_insert(0) += 1;
-                            if work.measure {
-                                tally.sample(PANIC, &doc, true, work);
-                                measured.removed(&doc);
-                            }
-                            return Fate::Dropped(
-                                work.keep_removed
-                                    .then(|| removed(doc, next_name(work), PANIC, true, work)),
-                            );
-                        }
-                    }
-                }
-                _ => Vec::new(),
+            let mut flight = InFlight {
+                doc,
+                ordinal,
+                hash,
+                dropped: None,
             };
-            match dropped {
-                Some((k, step, reason)) => {
-                    let failed = step.is_failure(reason);
-                    if work.measure {
-                        tallies[k].sample(reason, &doc, failed, work);
-                        measured.removed(&doc);
-                    }
-                    Fate::Dropped(
-                        work.keep_removed
-                            .then(|| removed(doc, step.name(), reason, failed, work)),
-                    )
-                }
-                None => {
-                    if work.measure && work.next.is_none() {
-                        measured.kept(&doc);
-                    }
-                    Fate::Kept(work.keep_documents.then_some(doc), summary)
-                }
+            if let (Some(step), Some(tally)) = (work.steps.first(), tallies.first_mut()) {
+                run_step(0, &step.1, tally, &mut flight, work);
             }
+            Ok(flight)
+        })
+        .collect();
+    for (k, ((_, step), tally)) in work.steps.iter().zip(tallies.iter_mut()).enumerate().skip(1) {
+        for flight in flights.iter_mut().flatten() {
+            if flight.dropped.is_none() {
+                run_step(k, step, tally, flight, work);
+            }
+        }
+    }
+    let outcomes = flights
+        .into_iter()
+        .map(|flight| match flight {
+            Err(error) => Fate::Unreadable(error),
+            Ok(flight) => fate(flight, &mut tallies, &mut measured, work),
         })
         .collect();
     (outcomes, tallies, measured)
+}
+
+/// Runs the segment's `k`-th step on a document still in flight, and
+/// tallies it.
+fn run_step<'w>(k: usize, step: &'w StepRef<'w>, tally: &mut StepTally, flight: &mut InFlight<'w>, work: &Work) {
+    let doc = &mut flight.doc;
+    tally.bytes_in += doc.text.len() as u64;
+    // The text's start, kept only for a document that would enter the sample if edited.
+    let limit = work.edit_limits[k].load(Ordering::Relaxed);
+    let before = flight
+        .hash
+        .filter(|&h| h <= limit && tally.edits.wants(h))
+        .map(|_| (doc.text.len(), excerpt_of(&doc.text, EDIT_TEXT_BYTES).to_string()));
+    let started = Instant::now();
+    let verdict = step.process(flight.ordinal, doc, &mut tally.counters);
+    tally.nanos += started.elapsed().as_nanos();
+    tally.input += 1;
+    match verdict {
+        Verdict::Keep => {
+            tally.kept += 1;
+            tally.bytes_kept += doc.text.len() as u64;
+            if let (Some(hash), Some((len, start))) = (flight.hash, before) {
+                if len != doc.text.len() || !doc.text.starts_with(&start) {
+                    tally.sample_edit(hash, &start, doc, work);
+                }
+            }
+        }
+        Verdict::Drop(reason) => {
+            *tally.dropped.entry(reason.as_str()).or_insert(0) += 1;
+            flight.dropped = Some((k, step, reason));
+        }
+    }
+}
+
+/// What becomes of a document the steps are done with: kept with its
+/// summary for the next shard or global step, or removed.
+fn fate(flight: InFlight, tallies: &mut [StepTally], measured: &mut DocTally, work: &Work) -> Fate {
+    let InFlight { doc, dropped, .. } = flight;
+    let summary = match (dropped, work.next) {
+        (None, Some((_, next))) => {
+            let started = Instant::now();
+            let summary = next.summarize(&doc);
+            let tally = &mut tallies[work.steps.len()];
+            tally.nanos += started.elapsed().as_nanos();
+            match summary {
+                Some(summary) => summary,
+                // The next step could not summarise it: it drops it.
+                None => {
+                    tally.input += 1;
+                    tally.bytes_in += doc.text.len() as u64;
+                    *tally.dropped.entry(PANIC.as_str()).or_insert(0) += 1;
+                    if work.measure {
+                        tally.sample(PANIC, &doc, true, work);
+                        measured.removed(&doc);
+                    }
+                    return Fate::Dropped(
+                        work.keep_removed
+                            .then(|| removed(doc, next_name(work), PANIC, true, work)),
+                    );
+                }
+            }
+        }
+        _ => Vec::new(),
+    };
+    match dropped {
+        Some((k, step, reason)) => {
+            let failed = step.is_failure(reason);
+            if work.measure {
+                tallies[k].sample(reason, &doc, failed, work);
+                measured.removed(&doc);
+            }
+            Fate::Dropped(
+                work.keep_removed
+                    .then(|| removed(doc, step.name(), reason, failed, work)),
+            )
+        }
+        None => {
+            if work.measure && work.next.is_none() {
+                measured.kept(&doc);
+            }
+            Fate::Kept(work.keep_documents.then_some(doc), summary)
+        }
+    }
 }
 
 /// A dropped document as the removed output gets it: redacted by the steps

@@ -52,7 +52,9 @@ fn newlines_read_as_spaces_and_remembered_tokens_change_no_score() {
             let joined = model.predict_joined(&text, 5, 0.0, &mut scratch);
             let copied = model.predict(&text.replace('\n', " "), 5, 0.0);
             let pairs = |p: &[tamis_fasttext::Prediction<'_>]| {
-                p.iter().map(|p| (p.label.to_string(), p.probability.to_bits())).collect::<Vec<_>>()
+                p.iter()
+                    .map(|p| (p.label.to_string(), p.probability.to_bits()))
+                    .collect::<Vec<_>>()
             };
             assert_eq!(pairs(&joined), pairs(&copied), "{text:?}");
             checked += 1;
