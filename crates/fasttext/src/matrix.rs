@@ -27,7 +27,7 @@ pub(crate) enum Matrix {
         /// The same centroids laid out for [`Matrix::add_rows`] when every
         /// slice has two columns (fastText's default `dsub`, as in
         /// `lid.176.ftz`).
-        paired: Option<Paired>,
+        paired: Option<Box<Paired>>,
     },
 }
 
@@ -73,7 +73,7 @@ impl Matrix {
         } else {
             None
         };
-        let paired = Paired::new(&quantizer, norms.as_ref());
+        let paired = Paired::new(&quantizer, norms.as_ref()).map(Box::new);
         Ok(Matrix::Quantized {
             rows,
             codes,
