@@ -24,6 +24,7 @@ pub mod normalize;
 pub mod punctuation;
 mod pyre;
 pub mod pystr;
+mod recent;
 mod rules;
 pub mod sentencizer;
 pub mod tokenizer;
@@ -198,36 +199,19 @@ impl WordTokenizer {
 
     /// [`Self::tokens`] into a reused buffer.
     ///
-    /// The last text tokenized on each thread is remembered (compared in full), so steps that
-    /// tokenize the same document one after the other (Gopher repetition, Gopher quality) pay
-    /// once, like datatrove's `lru_cache` on `split_into_parts`.
+    /// The texts tokenized last on each thread are remembered ([`recent`]), so
+    /// steps that tokenize the same document (Gopher repetition, Gopher
+    /// quality, FineWeb quality) pay once, like datatrove's `lru_cache` on
+    /// `split_into_parts`.
     pub fn tokens_into(&self, text: &str, out: &mut Vec<Token>) {
         thread_local! {
-            static LAST: std::cell::RefCell<(usize, String, Vec<Token>)> =
-                const { std::cell::RefCell::new((0, String::new(), Vec::new())) };
+            static RECENT: std::cell::RefCell<recent::RecentTokens> = Default::default();
         }
         let engine_id = Arc::as_ptr(&self.engine) as usize;
-        let hit = LAST.with(|last| {
-            let last = last.borrow();
-            if last.0 == engine_id && last.1 == text {
-                out.clear();
-                out.extend_from_slice(&last.2);
-                true
-            } else {
-                false
-            }
-        });
-        if hit {
-            return;
-        }
-        self.engine.tokenize(text, out);
-        LAST.with(|last| {
-            let mut last = last.borrow_mut();
-            last.0 = engine_id;
-            last.1.clear();
-            last.1.push_str(text);
-            last.2.clear();
-            last.2.extend_from_slice(out);
+        RECENT.with(|recent| {
+            recent
+                .borrow_mut()
+                .tokens_into(engine_id, text, out, |out| self.engine.tokenize(text, out))
         });
     }
 
@@ -251,9 +235,11 @@ impl WordTokenizer {
 
     /// `len(split_into_sentences(text, lang))` as datatrove computes it: the number of
     /// sentences, and 1 for a text without tokens (datatrove's `split_into_parts` always
-    /// returns at least one part).
+    /// returns at least one part). Not remembered: it is asked of single lines (C4's
+    /// filter), which would crowd whole documents out of the memo.
     pub fn sentence_count(&self, text: &str) -> usize {
-        let tokens = self.tokens(text);
+        let mut tokens = Vec::new();
+        self.engine.tokenize(text, &mut tokens);
         sentencizer::sentence_starts(text, &tokens).len().max(1)
     }
 
