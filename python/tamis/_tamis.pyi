@@ -14,7 +14,8 @@ def extract(
     max_bytes: int = ...,
     max_depth: int = ...,
     time_budget_ms: int = ...,
-) -> dict[str, str] | None: ...
+    strategy: str = ...,
+) -> dict[str, Any] | None: ...
 def extract_batch(
     pages: Iterable[str | bytes],
     urls: Sequence[str | None] | None = None,
@@ -24,7 +25,8 @@ def extract_batch(
     max_bytes: int = ...,
     max_depth: int = ...,
     time_budget_ms: int = ...,
-) -> list[dict[str, str] | None]: ...
+    strategy: str = ...,
+) -> list[dict[str, Any] | None]: ...
 def predict_language(
     text: str,
     k: int = 1,

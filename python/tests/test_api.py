@@ -47,6 +47,14 @@ def test_extract_options_are_the_steps() -> None:
     assert isinstance(out_of_range.value, ValueError)
 
 
+def test_extract_strategy_union_names_the_strategies_that_found_text() -> None:
+    result = tamis.extract(PAGE.format(PARAGRAPH), strategy="union")
+    assert result is not None and PARAGRAPH in result["text"]
+    assert result["extract_strategies"] == ["default", "precision", "recall"]
+    with pytest.raises(tamis.ConfigError, match="strategy"):
+        tamis.extract(PAGE.format(PARAGRAPH), strategy="best")
+
+
 def test_extract_batch_keeps_the_order() -> None:
     pages = [PAGE.format(f"{PARAGRAPH} Numéro {i}.") for i in range(40)] + ["nothing"]
     results = tamis.extract_batch(pages, workers=2)

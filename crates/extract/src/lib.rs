@@ -43,11 +43,13 @@ mod raw_text;
 mod select;
 mod sink;
 mod sniff;
+mod strategy;
 
 pub use binary::looks_binary;
 pub use budget::{node_budget, BYTES_PER_NODE, MIN_NODES};
 pub use metadata::PageMetadata;
 pub use sniff::{looks_like_html, mime_is_html};
+pub use strategy::Strategy;
 
 use std::time::{Duration, Instant};
 
@@ -62,6 +64,8 @@ pub struct Options {
     pub max_depth: usize,
     /// Work on one page stops after this long.
     pub time_budget: Option<Duration>,
+    /// Which blocks are kept ([`Strategy`]).
+    pub strategy: Strategy,
 }
 
 impl Default for Options {
@@ -71,6 +75,7 @@ impl Default for Options {
             max_bytes: 8 << 20,
             max_depth: 512,
             time_budget: Some(Duration::from_secs(2)),
+            strategy: Strategy::Default,
         }
     }
 }
@@ -85,6 +90,9 @@ pub struct Extraction {
     /// The broader extraction that found the text when the selection found
     /// none or little, if one did.
     pub fallback: Option<Fallback>,
+    /// With [`Strategy::Union`], the strategies whose own selection kept
+    /// text on this page (`default`, `precision`, `recall`).
+    pub kept_by: Vec<Strategy>,
 }
 
 /// A broader extraction, tried in this order when the selection finds no
@@ -171,7 +179,8 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     // most forum software) are the content.
     let thread = meta.is_discussion();
     let include_comments = options.include_comments || thread;
-    let kept = select::main_content(&dom, &blocks, include_comments, thread);
+    let main = select::main_content(&dom, &blocks, include_comments, thread);
+    let (kept, kept_by) = strategy::apply(options.strategy, &dom, &blocks, main, include_comments);
     check_deadline(deadline)?;
     let mut text = lines(&blocks, &kept);
     let mut fallback = None;
@@ -191,6 +200,7 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
         text,
         metadata: meta.finish(),
         fallback,
+        kept_by,
     })
 }
 

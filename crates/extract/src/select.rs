@@ -610,7 +610,7 @@ fn is_link_list(block: &Block) -> bool {
 /// sentence (Readability's test for sibling paragraphs in `_grabArticle`:
 /// over 80 characters and link density under 0.25, or shorter, without
 /// links and with a full stop; other scripts' sentence ends added).
-fn is_prose(block: &Block) -> bool {
+pub(crate) fn is_prose(block: &Block) -> bool {
     let density = block.link_density();
     if block.chars > PROSE_PARAGRAPH_CHARS {
         return density < PROSE_PARAGRAPH_LINK_DENSITY;

@@ -16,18 +16,21 @@ use serde_json::{Map, Value};
 use tamis_api::{Counters, Document, Step, Verdict};
 use tamis_steps::extract::{Extract, ExtractConfig};
 
-/// The metadata keys the step adds, in the order of its documentation.
-const METADATA: [&str; 6] = [
+/// The metadata keys the step adds, in the order of its documentation: the
+/// page's own, then which fallback or strategies found the text.
+const METADATA: [&str; 8] = [
     "title",
     "date",
     "html_lang",
     "canonical_url",
     "site_name",
     "description",
+    "extract_fallback",
+    "extract_strategies",
 ];
 
 /// The step configured by `options` (`include_comments`, `max_bytes`,
-/// `max_depth`, `time_budget_ms`).
+/// `max_depth`, `time_budget_ms`, `strategy`).
 fn step(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Extract> {
     let settings = match options {
         Some(options) => convert::to_json(options.as_any(), "extract")?,

@@ -31,13 +31,19 @@
 //! metadata gets `extract_fallback` with the same name, so both the stats and
 //! the documents say how often, and where, the main selection failed.
 //!
+//! `strategy` chooses which blocks are kept (`tamis_extract::Strategy`):
+//! `default`, `precision`, `recall`, or `union`, the blocks any of the three
+//! keeps, all from one parse. With `union`, each kept page's metadata gets
+//! `extract_strategies`, the strategies whose own selection found text on it,
+//! and each is counted under `kept_by_…`.
+//!
 //! Counters: `html_bytes` (HTML read), `text_bytes` (text written),
-//! `fallback_…` (pages kept by a fallback).
+//! `fallback_…` (pages kept by a fallback), `kept_by_…` (with `union`).
 
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tamis_api::{Counters, Document, Reason, Step, Verdict};
-use tamis_extract::{ExtractError, Fallback, Options};
+use tamis_extract::{ExtractError, Fallback, Options, Strategy};
 
 const NAME: &str = "extract";
 
@@ -53,6 +59,9 @@ pub struct ExtractConfig {
     pub max_depth: usize,
     /// Work on one page stops after this many milliseconds (`timeout`); 0 = no budget.
     pub time_budget_ms: u64,
+    /// Which blocks are kept: `default`, `precision`, `recall` or `union`
+    /// (see `tamis_extract::Strategy`).
+    pub strategy: String,
 }
 
 impl Default for ExtractConfig {
@@ -63,6 +72,7 @@ impl Default for ExtractConfig {
             max_bytes: options.max_bytes,
             max_depth: options.max_depth,
             time_budget_ms: options.time_budget.map_or(0, |d| d.as_millis() as u64),
+            strategy: options.strategy.name().to_string(),
         }
     }
 }
@@ -81,12 +91,15 @@ impl ExtractConfig {
         if !(16..=100_000).contains(&self.max_depth) {
             return Err(error("max_depth", "must be between 16 and 100000"));
         }
+        let strategy = Strategy::from_name(&self.strategy)
+            .ok_or_else(|| error("strategy", "must be default, precision, recall or union"))?;
         Ok(Extract {
             options: Options {
                 include_comments: self.include_comments,
                 max_bytes: self.max_bytes,
                 max_depth: self.max_depth,
                 time_budget: (self.time_budget_ms > 0).then(|| Duration::from_millis(self.time_budget_ms)),
+                strategy,
             },
         })
     }
@@ -210,6 +223,21 @@ impl Step for Extract {
             );
             doc.metadata.insert("extract_fallback".into(), fallback.name().into());
         }
+        if !page.kept_by.is_empty() {
+            for strategy in &page.kept_by {
+                counters.add(
+                    match strategy {
+                        Strategy::Default => "kept_by_default",
+                        Strategy::Precision => "kept_by_precision",
+                        Strategy::Recall => "kept_by_recall",
+                        Strategy::Union => "kept_by_union",
+                    },
+                    1,
+                );
+            }
+            let names: Vec<&str> = page.kept_by.iter().map(|s| s.name()).collect();
+            doc.metadata.insert("extract_strategies".into(), names.into());
+        }
         doc.text = page.text;
         let meta = page.metadata;
         for (key, value) in [
@@ -298,6 +326,31 @@ mod tests {
         };
         let mut bomb = Document::new("b", page(&format!("<p>{bold}x{}", "<p>x".repeat(100_000))));
         assert_eq!(run(&untimed, &mut bomb), Verdict::Drop(Reason("too_many_nodes")));
+    }
+
+    #[test]
+    fn union_says_which_strategies_found_text() {
+        let mut doc = Document::new(
+            "u",
+            page("<article><h1>Tents</h1><p>A mountain tent must stand up to wind and snow, so the shape of its poles matters most.</p></article>"),
+        );
+        doc.metadata.insert("content_type".into(), "text/html".into());
+        let config = ExtractConfig {
+            strategy: "union".into(),
+            ..ExtractConfig::default()
+        };
+        let mut counters = Counters::default();
+        assert_eq!(config.build().unwrap().process(&mut doc, &mut counters), Verdict::Keep);
+        assert_eq!(
+            doc.metadata["extract_strategies"],
+            serde_json::json!(["default", "precision", "recall"])
+        );
+        assert!(counters.iter().any(|(name, n)| name == "kept_by_precision" && n == 1));
+        let unknown = ExtractConfig {
+            strategy: "best".into(),
+            ..ExtractConfig::default()
+        };
+        assert_eq!(unknown.build().err().map(|e| e.key), Some("strategy"));
     }
 
     #[test]

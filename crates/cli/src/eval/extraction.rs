@@ -48,6 +48,9 @@ pub struct Args {
     /// Keep user comments.
     #[arg(long)]
     pub comments: bool,
+    /// The extraction strategy: default, precision, recall or union.
+    #[arg(long, default_value = "default")]
+    pub strategy: String,
     /// Also score the published outputs in `baselines/*.json.gz` (ScrapingHub).
     #[arg(long)]
     pub baselines: bool,
@@ -85,10 +88,16 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         .unwrap_or_else(|| dir.display().to_string());
     let ids = page_ids(dir)?;
     anyhow::ensure!(!ids.is_empty(), "{}: no pages in html/", dir.display());
+    let strategy = tamis_extract::Strategy::from_name(&args.strategy).with_context(|| {
+        format!(
+            "unknown strategy {:?}: default, precision, recall or union",
+            args.strategy
+        )
+    })?;
     let (outputs, elapsed) = match &args.outputs {
         Some(folder) => (read_outputs(folder, &ids), None),
         None => {
-            let (outputs, elapsed) = extract_all(dir, &ids, args.comments)?;
+            let (outputs, elapsed) = extract_all(dir, &ids, args.comments, strategy)?;
             (outputs, Some(elapsed))
         }
     };
@@ -99,6 +108,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
     }
 
+    // The yield: words of output over all pages (what a corpus gains).
+    let words_out: usize = outputs.iter().map(|text| text.split_whitespace().count()).sum();
     let mut rows: Vec<(String, Prf, usize)> = Vec::new();
     // Pages with no output: those whose truth has words, when there is a truth/.
     let mut empty = outputs.iter().filter(|text| text.trim().is_empty()).count();
@@ -173,6 +184,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             "pages": ids.len(),
             "seconds": elapsed.map(|e| e.as_secs_f64()),
             "empty_outputs": empty,
+            "words_out": words_out,
             "metrics": metrics,
         });
         println!("{report}");
@@ -191,7 +203,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
         println!("{table}");
         println!(
-            "{empty} of {} pages with no output (of those whose truth has text)",
+            "{empty} of {} pages with no output (of those whose truth has text); {words_out} words of output",
             ids.len()
         );
         if let Some(elapsed) = elapsed {
@@ -231,9 +243,15 @@ fn read_gz(path: &Path) -> anyhow::Result<Vec<u8>> {
 
 /// Reads, decodes and extracts the pages one at a time (so memory holds one
 /// page); the time covers extraction only (decoding is not timed, as for the peers).
-fn extract_all(dir: &Path, ids: &[String], comments: bool) -> anyhow::Result<(Vec<String>, Duration)> {
+fn extract_all(
+    dir: &Path,
+    ids: &[String],
+    comments: bool,
+    strategy: tamis_extract::Strategy,
+) -> anyhow::Result<(Vec<String>, Duration)> {
     let options = tamis_extract::Options {
         include_comments: comments,
+        strategy,
         ..tamis_extract::Options::default()
     };
     let mut spent = Duration::ZERO;
