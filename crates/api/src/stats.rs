@@ -95,6 +95,11 @@ pub struct OutputStats {
     /// Kept documents by their `language` metadata.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub languages: BTreeMap<String, u64>,
+    /// Removed documents that had a `language` when removed, by language,
+    /// then by the step that removed them: where each language's documents
+    /// went (datatrove's per-language stats groups answer the same question).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub removed_by_language: BTreeMap<String, BTreeMap<String, u64>>,
     /// Sum of the kept documents' `token_count` metadata.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub tokens: u64,
@@ -107,7 +112,10 @@ fn is_zero(n: &u64) -> bool {
 impl OutputStats {
     /// Whether nothing was counted.
     pub fn is_empty(&self) -> bool {
-        self.histograms.is_empty() && self.languages.is_empty() && self.tokens == 0
+        self.histograms.is_empty()
+            && self.languages.is_empty()
+            && self.removed_by_language.is_empty()
+            && self.tokens == 0
     }
 }
 
@@ -116,6 +124,12 @@ impl AddAssign<&OutputStats> for OutputStats {
         merge_histograms(&mut self.histograms, &other.histograms);
         for (language, n) in &other.languages {
             bump(&mut self.languages, language, *n);
+        }
+        for (language, steps) in &other.removed_by_language {
+            let mine = self.removed_by_language.entry(language.clone()).or_default();
+            for (step, n) in steps {
+                bump(mine, step, *n);
+            }
         }
         self.tokens += other.tokens;
     }

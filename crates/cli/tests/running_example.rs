@@ -92,6 +92,18 @@ fn the_default_pipeline_turns_the_seed_page_into_its_article() {
     assert_eq!(languages, ["de", "en", "en", "es", "ru", "zh"]);
     let stats = dir.stats("out");
     assert_eq!(stats["steps"][1]["dropped"]["wrong_language"], 6);
+    // Where each language's documents went.
+    assert_eq!(stats["output"]["languages"]["fr"], 30);
+    let by_language = &stats["output"]["removed_by_language"];
+    assert_eq!(by_language["en"], serde_json::json!({ "language": 2 }));
+    for language in ["de", "es", "ru", "zh"] {
+        assert_eq!(
+            by_language[language],
+            serde_json::json!({ "language": 1 }),
+            "{language}"
+        );
+    }
+    assert!(by_language.get("fr").is_none(), "no French page was removed");
     assert_eq!(
         stats["steps"][2]["counters"]["lines_removed"], 30,
         "one update line per French page"

@@ -301,26 +301,52 @@ fn natural_key(name: &str) -> Vec<(String, u64)> {
     key
 }
 
-/// Kept documents by language.
+/// Documents by language: kept, and removed once their language was known,
+/// with the steps that removed them (why a language lost its pages).
 fn languages(stats: &Stats) -> String {
     let mut s = String::from("<section id=\"languages\"><h2>Languages</h2>");
-    let langs = &stats.output.languages;
-    if langs.is_empty() {
-        s.push_str("<p class=\"muted\">No <code>language</code> metadata on the kept documents (no language step).</p></section>\n");
+    let kept = &stats.output.languages;
+    let removed = &stats.output.removed_by_language;
+    if kept.is_empty() && removed.is_empty() {
+        s.push_str(
+            "<p class=\"muted\">No <code>language</code> metadata on the documents (no language step).</p></section>\n",
+        );
         return s;
     }
-    let total: u64 = langs.values().sum();
-    let mut sorted: Vec<_> = langs.iter().collect();
-    sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    s.push_str("<table><thead><tr><th>language</th><th class=\"num\">kept documents</th><th class=\"num\">share</th><th></th></tr></thead><tbody>");
-    for (language, n) in sorted {
+    let total: u64 = kept.values().sum();
+    let mut rows: Vec<(&str, u64, u64)> = kept
+        .keys()
+        .chain(removed.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|language| {
+            let k = kept.get(language).copied().unwrap_or(0);
+            let r = removed.get(language).map_or(0, |steps| steps.values().sum());
+            (language.as_str(), k, r)
+        })
+        .collect();
+    rows.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then(a.0.cmp(b.0)));
+    s.push_str(
+        "<table><thead><tr><th>language</th><th class=\"num\">kept documents</th><th class=\"num\">share</th><th></th>\
+         <th class=\"num\">removed</th><th class=\"num\">kept of its documents</th><th>removed by</th></tr></thead><tbody>",
+    );
+    for (language, k, r) in rows {
+        let mut by: Vec<(&String, &u64)> = removed.get(language).map(|m| m.iter().collect()).unwrap_or_default();
+        by.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let by: Vec<String> = by
+            .iter()
+            .map(|(step, n)| format!("{} {}", esc(step), count(**n)))
+            .collect();
         let _ = write!(
             s,
-            "<tr><td>{}</td>{}<td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td>{}<td class=\"num\">{}</td><td>{}</td>{}<td class=\"num\">{}</td><td>{}</td></tr>",
             esc(language),
-            count_cell(*n, "kept"),
-            percent(*n, total),
-            share_bar(*n as f64, total as f64, "kept")
+            count_cell(k, "kept"),
+            percent(k, total),
+            share_bar(k as f64, total as f64, "kept"),
+            count_cell(r, "removed"),
+            percent(k, k + r),
+            by.join(", ")
         );
     }
     s.push_str("</tbody></table></section>\n");

@@ -1181,7 +1181,7 @@ fn fate(flight: InFlight, tallies: &mut [StepTally], measured: &mut DocTally, wo
                     *tally.dropped.entry(PANIC.as_str()).or_insert(0) += 1;
                     if work.measure {
                         tally.sample(PANIC, &doc, true, work);
-                        measured.removed(&doc);
+                        measured.removed(&doc, next_name(work));
                     }
                     return Fate::Dropped(
                         work.keep_removed
@@ -1197,7 +1197,7 @@ fn fate(flight: InFlight, tallies: &mut [StepTally], measured: &mut DocTally, wo
             let failed = step.is_failure(reason);
             if work.measure {
                 tallies[k].sample(reason, &doc, failed, work);
-                measured.removed(&doc);
+                measured.removed(&doc, step.name());
             }
             Fate::Dropped(
                 work.keep_removed

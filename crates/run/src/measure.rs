@@ -12,6 +12,8 @@ pub(crate) struct DocTally {
     /// `chars`, `words` and `tokens` of the kept documents.
     lengths: Counters,
     languages: BTreeMap<String, u64>,
+    /// Removed documents by language, then by the step that removed them.
+    removed_languages: BTreeMap<String, BTreeMap<&'static str, u64>>,
     tokens: u64,
     kept_domains: DomainCounter,
     removed_domains: DomainCounter,
@@ -41,8 +43,15 @@ impl DocTally {
         }
     }
 
-    /// Measures a document a step removed.
-    pub(crate) fn removed(&mut self, doc: &Document) {
+    /// Measures a document `step` removed.
+    pub(crate) fn removed(&mut self, doc: &Document, step: &'static str) {
+        if let Some(language) = doc.metadata.get("language").and_then(|v| v.as_str()) {
+            let steps = match self.removed_languages.get_mut(language) {
+                Some(steps) => steps,
+                None => self.removed_languages.entry(language.to_string()).or_default(),
+            };
+            *steps.entry(step).or_insert(0) += 1;
+        }
         if let Some(domain) = doc.url.as_deref().and_then(domain) {
             self.removed_domains.add(&domain, 1);
         }
@@ -53,6 +62,12 @@ impl DocTally {
         self.lengths.merge(&other.lengths);
         for (language, n) in other.languages {
             *self.languages.entry(language).or_insert(0) += n;
+        }
+        for (language, steps) in other.removed_languages {
+            let mine = self.removed_languages.entry(language).or_default();
+            for (step, n) in steps {
+                *mine.entry(step).or_insert(0) += n;
+            }
         }
         self.tokens += other.tokens;
         self.kept_domains.merge(other.kept_domains);
@@ -72,6 +87,12 @@ impl DocTally {
         }
         for (language, n) in self.languages {
             *stats.output.languages.entry(language).or_insert(0) += n;
+        }
+        for (language, steps) in self.removed_languages {
+            let mine = stats.output.removed_by_language.entry(language).or_default();
+            for (step, n) in steps {
+                *mine.entry(step.to_string()).or_insert(0) += n;
+            }
         }
         stats.output.tokens += self.tokens;
         domains.kept.merge(self.kept_domains);
