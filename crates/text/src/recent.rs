@@ -16,7 +16,7 @@ use std::hash::BuildHasher;
 /// per batch, at least 4 chunks per batch).
 const ENTRIES: usize = 256;
 /// Bytes of text and tokens remembered per thread.
-const BYTES: usize = 16 << 20;
+const BYTES: usize = 4 << 20;
 
 struct Entry {
     engine: usize,
