@@ -362,6 +362,34 @@ fn a_damaged_parquet_file_is_a_counted_error() {
     assert_eq!(stats["kept"], 4 + 1);
 }
 
+/// A Parquet file of three row groups of 100 rows, damaged (by
+/// `fuzz/parquet_mutations.py`, from a file pyarrow wrote) so that row group
+/// 1's metadata gives a column chunk a negative length, on which the
+/// `parquet` crate panics: that group is one counted error, and the groups
+/// around it are read.
+#[test]
+fn a_panic_in_the_parquet_decoder_costs_its_row_group_only() {
+    let dir = Dir::new();
+    let fixture = format!(
+        "{}/tests/fixtures/parquet-panicking-row-group.parquet",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    dir.pipeline(&format!(
+        "input: {{ paths: [{fixture:?}], format: parquet }}\noutput: {{ path: out/, format: jsonl }}\n"
+    ));
+    dir.run_ok(&[]);
+    let stats = dir.stats("out");
+    assert_eq!(stats["read"]["documents"], 200, "{stats}");
+    let errors = &stats["read"]["errors"]["bad_parquet"];
+    assert_eq!(errors["count"], 1, "{stats}");
+    assert_eq!(errors["samples"][0]["offset"], 100);
+    let detail = errors["samples"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("row group 1 (rows 100..200") && detail.contains("decoding panicked"),
+        "{detail}"
+    );
+}
+
 /// A Parquet file of 200 rows: short `text` and `lang`, and a wide `html`
 /// column (200 × 20 KB of incompressible text), in row groups of 50.
 const WRITE_WIDE: &str = r#"

@@ -229,25 +229,23 @@ impl Reading {
                 self.batch = None;
             }
             if let Some((group, first_row)) = &mut self.group {
-                match group.next() {
-                    Some(Ok(batch)) => {
+                let first = *first_row as u64;
+                match guarded(|| group.next()) {
+                    Ok(Some(Ok(batch))) => {
                         self.batch = Some((Arc::new(batch), 0));
                         continue;
                     }
-                    Some(Err(err)) => {
-                        // The rest of this row group is lost; go on with the next.
+                    Ok(None) => self.group = None,
+                    // The rest of this row group is lost; go on with the next.
+                    Ok(Some(Err(err))) => {
                         let index = self.next_group - 1;
-                        let rows = self.metadata.metadata().row_group(index).num_rows();
-                        let first = *first_row as u64;
-                        self.row = first + u64::try_from(rows).unwrap_or(0);
-                        self.group = None;
-                        let detail = format!(
-                            "row group {index} (rows {first}..{}; the offset is its first row) cannot be decoded: {err}",
-                            self.row
-                        );
-                        return Some(Record::Error(reader.error(ReadErrorKind::BadParquet, first, detail)));
+                        let detail = format!("cannot be decoded: {err}");
+                        return Some(Record::Error(self.lose_group(index, first, detail, reader)));
                     }
-                    None => self.group = None,
+                    Err(panic) => {
+                        let index = self.next_group - 1;
+                        return Some(Record::Error(self.lose_group(index, first, panic, reader)));
+                    }
                 }
             }
             let groups = self.metadata.metadata().num_row_groups();
@@ -256,38 +254,45 @@ impl Reading {
             }
             let index = self.next_group;
             self.next_group += 1;
-            if let Err(error) = self.open_group(index, reader) {
-                return Some(Record::Error(error));
+            let first = self.row;
+            match guarded(|| self.open_group(index, reader)) {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => return Some(Record::Error(error)),
+                Err(panic) => return Some(Record::Error(self.lose_group(index, first, panic, reader))),
             }
         }
+    }
+
+    /// Gives up row group `index`, whose first row is `first`: reading goes
+    /// on with the next group, and the error says which rows were lost.
+    fn lose_group(&mut self, index: usize, first: u64, detail: String, reader: &ParquetReader) -> ReadError {
+        let rows = u64::try_from(self.metadata.metadata().row_group(index).num_rows()).unwrap_or(0);
+        self.row = first + rows;
+        self.group = None;
+        self.batch = None;
+        let detail = format!(
+            "row group {index} (rows {first}..{}; the offset is its first row): {detail}",
+            self.row
+        );
+        reader.error(ReadErrorKind::BadParquet, first, detail)
     }
 
     /// Fetches the chunks row group `index` needs and starts decoding it.
     fn open_group(&mut self, index: usize, reader: &ParquetReader) -> Result<(), ReadError> {
         let metadata = self.metadata.metadata().clone();
-        let group = metadata.row_group(index);
         let first = self.row;
-        let rows = u64::try_from(group.num_rows()).unwrap_or(0);
-        let lose = |this: &mut Reading, kind, detail: String| {
-            this.row = first + rows;
-            let detail = format!(
-                "row group {index} (rows {first}..{}; the offset is its first row): {detail}",
-                first + rows
-            );
-            reader.error(kind, first, detail)
-        };
         let ranges = chunk_ranges(&metadata, index, &self.mask);
         self.source.clear();
         for range in ranges {
             if range.end > self.source.size {
-                return Err(lose(
-                    self,
-                    ReadErrorKind::BadParquet,
-                    format!("its columns end past the end of the file ({} bytes)", self.source.size),
-                ));
+                let size = self.source.size;
+                let detail = format!("its columns end past the end of the file ({size} bytes)");
+                return Err(self.lose_group(index, first, detail, reader));
             }
             if let Err(err) = self.source.fetch(range) {
-                return Err(lose(self, ReadErrorKind::Io, err.to_string()));
+                let mut error = self.lose_group(index, first, err.to_string(), reader);
+                error.kind = ReadErrorKind::Io;
+                return Err(error);
             }
         }
         let built = ParquetRecordBatchReaderBuilder::new_with_metadata(self.source.clone(), self.metadata.clone())
@@ -300,13 +305,17 @@ impl Reading {
                 self.group = Some((group, first as usize));
                 Ok(())
             }
-            Err(err) => Err(lose(
-                self,
-                ReadErrorKind::BadParquet,
-                format!("cannot be decoded: {err}"),
-            )),
+            Err(err) => Err(self.lose_group(index, first, format!("cannot be decoded: {err}"), reader)),
         }
     }
+}
+
+/// `f`, with a panic caught and told as `decoding panicked: …` (the
+/// `parquet` crate asserts on some damaged metadata, such as a column chunk
+/// of negative length).
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .map_err(|panic| format!("decoding panicked: {}", tamis_api::panic_message(&*panic)))
 }
 
 /// The byte ranges of the column chunks of row group `index` that `mask`
@@ -338,8 +347,9 @@ impl Iterator for ParquetReader {
     type Item = Record;
 
     /// The next record. The `parquet` crate decodes untrusted bytes: should it
-    /// panic on some, the rest of the file is one `bad_parquet` error, not the
-    /// end of the reading thread.
+    /// panic on a row group, that group is one `bad_parquet` error and reading
+    /// goes on with the next ([`guarded`]); should it panic on the footer, the
+    /// rest of the file is one error. Never the end of the reading thread.
     fn next(&mut self) -> Option<Record> {
         let state = std::mem::replace(&mut self.state, State::Done);
         let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.advance(state)));
