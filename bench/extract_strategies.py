@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Extraction strategies side by side: word F1, yield (words of output) and time of each strategy of
+"""Extraction strategies side by side: word F1, yield (GPT-2 tokens of output) and time of each strategy of
 `extract` (default, precision, recall, union; all from one parse) on every evaluation set.
 
 Runs `tamis eval extraction SET --strategy S --json` for each set under ../shared/data that has pages and a
-truth, and prints Markdown tables for docs/extraction.md: F1 (mean per page, or the set's own metric), words
-of output, and the union's time over the default's.
+truth, and prints Markdown tables for docs/extraction.md: F1 (mean per page, or the set's own metric), GPT-2
+tokens of output, and the union's time over the default's.
 
 Usage: python3 bench/extract_strategies.py [--tamis target/release/tamis] [--data ../shared/data]
 """
@@ -50,11 +50,11 @@ def main() -> None:
         for name in sets for strategy in STRATEGIES
     }
     print("| set | " + " | ".join(f"{s} F1" for s in STRATEGIES) + " | " +
-          " | ".join(f"{s} words" for s in STRATEGIES) + " | union time / default |")
+          " | ".join(f"{s} tokens" for s in STRATEGIES) + " | union time / default |")
     print("|---|" + "---|" * (2 * len(STRATEGIES) + 1))
     for name in sets:
         f1s = [f"{headline(reports[name, s]):.4f}" for s in STRATEGIES]
-        words = [f"{reports[name, s]['words_out']:,}" for s in STRATEGIES]
+        words = [f"{reports[name, s]['tokens_out']:,}" for s in STRATEGIES]
         cost = reports[name, "union"]["seconds"] / reports[name, "default"]["seconds"]
         print(f"| {name} | " + " | ".join(f1s) + " | " + " | ".join(words) + f" | {cost:.2f} |")
     for name in sets:

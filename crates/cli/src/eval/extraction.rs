@@ -108,8 +108,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
     }
 
-    // The yield: words of output over all pages (what a corpus gains).
+    // The yield: words and GPT-2 tokens of output over all pages (what a corpus gains).
     let words_out: usize = outputs.iter().map(|text| text.split_whitespace().count()).sum();
+    let tokens_out: usize = outputs.iter().map(|text| tamis_tokens::gpt2().count(text)).sum();
     let mut rows: Vec<(String, Prf, usize)> = Vec::new();
     // Pages with no output: those whose truth has words, when there is a truth/.
     let mut empty = outputs.iter().filter(|text| text.trim().is_empty()).count();
@@ -185,6 +186,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             "seconds": elapsed.map(|e| e.as_secs_f64()),
             "empty_outputs": empty,
             "words_out": words_out,
+            "tokens_out": tokens_out,
             "metrics": metrics,
         });
         println!("{report}");
@@ -203,7 +205,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
         println!("{table}");
         println!(
-            "{empty} of {} pages with no output (of those whose truth has text); {words_out} words of output",
+            "{empty} of {} pages with no output (of those whose truth has text); {words_out} words, {tokens_out} GPT-2 tokens of output",
             ids.len()
         );
         if let Some(elapsed) = elapsed {
