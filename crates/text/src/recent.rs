@@ -16,18 +16,45 @@ use std::hash::BuildHasher;
 /// per batch, at least 4 chunks per batch).
 const ENTRIES: usize = 256;
 /// Bytes of text and tokens remembered per thread.
-const BYTES: usize = 4 << 20;
+const BYTES: usize = 2 << 20;
 
 struct Entry {
     engine: usize,
     hash: u64,
     text: String,
-    tokens: Vec<Token>,
+    tokens: Vec<Packed>,
 }
 
 impl Entry {
     fn bytes(&self) -> usize {
-        self.text.len() + self.tokens.len() * std::mem::size_of::<Token>()
+        self.text.len() + self.tokens.len() * std::mem::size_of::<Packed>()
+    }
+}
+
+/// A [`Token`] in 8 bytes instead of 24: offsets as `u32` (remembered texts
+/// are at most `BYTES / 4` long), `is_space` in the end's top bit.
+#[derive(Clone, Copy)]
+struct Packed {
+    start: u32,
+    end_and_space: u32,
+}
+
+const SPACE_BIT: u32 = 1 << 31;
+
+impl Packed {
+    fn pack(token: &Token) -> Packed {
+        Packed {
+            start: token.start as u32,
+            end_and_space: token.end as u32 | if token.is_space { SPACE_BIT } else { 0 },
+        }
+    }
+
+    fn unpack(self) -> Token {
+        Token {
+            start: self.start as usize,
+            end: (self.end_and_space & !SPACE_BIT) as usize,
+            is_space: self.end_and_space & SPACE_BIT != 0,
+        }
     }
 }
 
@@ -56,19 +83,19 @@ impl RecentTokens {
             .find(|e| e.engine == engine && e.hash == hash && e.text == text);
         out.clear();
         if let Some(entry) = found {
-            out.extend_from_slice(&entry.tokens);
+            out.extend(entry.tokens.iter().map(|p| p.unpack()));
             return;
         }
         tokenize(out);
+        if text.len() + out.len() * std::mem::size_of::<Packed>() > BYTES / 4 {
+            return;
+        }
         let entry = Entry {
             engine,
             hash,
             text: text.to_owned(),
-            tokens: out.clone(),
+            tokens: out.iter().map(Packed::pack).collect(),
         };
-        if entry.bytes() > BYTES / 4 {
-            return;
-        }
         self.bytes += entry.bytes();
         self.entries.push_back(entry);
         while self.entries.len() > ENTRIES || self.bytes > BYTES {
@@ -110,6 +137,29 @@ mod tests {
         assert_eq!(out, [token(99)], "another engine's tokens are its own");
         memo.tokens_into(1, "text 0", &mut out, |out| out.push(token(7)));
         assert_eq!(out, [token(7)], "the oldest text was forgotten");
+    }
+
+    #[test]
+    fn packing_keeps_every_field() {
+        for token in [
+            Token {
+                start: 0,
+                end: 0,
+                is_space: false,
+            },
+            Token {
+                start: 3,
+                end: 9,
+                is_space: true,
+            },
+            Token {
+                start: BYTES,
+                end: BYTES,
+                is_space: true,
+            },
+        ] {
+            assert_eq!(Packed::pack(&token).unpack(), token);
+        }
     }
 
     #[test]
