@@ -215,6 +215,14 @@ impl WordTokenizer {
         });
     }
 
+    /// [`Self::tokens_into`] without the memo, for text no other step tokenizes
+    /// (single lines, n-gram windows, normalised copies): remembering it would
+    /// only crowd whole documents out.
+    pub fn tokens_unremembered(&self, text: &str, out: &mut Vec<Token>) {
+        out.clear();
+        self.engine.tokenize(text, out);
+    }
+
     /// datatrove's `split_into_words(text, lang)`: the non-whitespace tokens' texts.
     ///
     /// (datatrove strips each token and drops empty ones; tokens never hold whitespace
@@ -235,11 +243,11 @@ impl WordTokenizer {
 
     /// `len(split_into_sentences(text, lang))` as datatrove computes it: the number of
     /// sentences, and 1 for a text without tokens (datatrove's `split_into_parts` always
-    /// returns at least one part). Not remembered: it is asked of single lines (C4's
-    /// filter), which would crowd whole documents out of the memo.
+    /// returns at least one part). Asked of single lines (C4's filter), so not
+    /// remembered ([`Self::tokens_unremembered`]).
     pub fn sentence_count(&self, text: &str) -> usize {
         let mut tokens = Vec::new();
-        self.engine.tokenize(text, &mut tokens);
+        self.tokens_unremembered(text, &mut tokens);
         sentencizer::sentence_starts(text, &tokens).len().max(1)
     }
 

@@ -4,13 +4,12 @@
 //! quality, FineWeb quality), as datatrove's `lru_cache` on `split_into_parts`
 //! lets its filters share one tokenisation. The runner takes a chunk of
 //! documents through one step before the next, so the memo holds a chunk's
-//! worth of texts, not one. A text is found by its hash and compared in full,
-//! so a hit is the same text. Bounded in entries and in bytes: the oldest go
+//! worth of texts, not one. A text is found by comparing it in full (lengths
+//! first), so a hit is the same text. Bounded in entries and in bytes: the oldest go
 //! first.
 
 use crate::tokenizer::Token;
 use std::collections::VecDeque;
-use std::hash::BuildHasher;
 
 /// Texts remembered per thread: more than a chunk of documents (512 records
 /// per batch, at least 4 chunks per batch).
@@ -20,7 +19,6 @@ const BYTES: usize = 2 << 20;
 
 struct Entry {
     engine: usize,
-    hash: u64,
     text: String,
     tokens: Vec<Packed>,
 }
@@ -75,12 +73,9 @@ impl RecentTokens {
         out: &mut Vec<Token>,
         tokenize: impl FnOnce(&mut Vec<Token>),
     ) {
-        let hash = foldhash::quality::FixedState::with_seed(0).hash_one(text);
-        let found = self
-            .entries
-            .iter()
-            .rev()
-            .find(|e| e.engine == engine && e.hash == hash && e.text == text);
+        // Comparing strings compares lengths first: only a text of the same
+        // length, almost always the same text, is compared byte by byte.
+        let found = self.entries.iter().rev().find(|e| e.engine == engine && e.text == text);
         out.clear();
         if let Some(entry) = found {
             out.extend(entry.tokens.iter().map(|p| p.unpack()));
@@ -92,7 +87,6 @@ impl RecentTokens {
         }
         let entry = Entry {
             engine,
-            hash,
             text: text.to_owned(),
             tokens: out.iter().map(Packed::pack).collect(),
         };
