@@ -179,7 +179,7 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     // most forum software) are the content.
     let thread = meta.is_discussion();
     let include_comments = options.include_comments || thread;
-    let main = select::main_content(&dom, &blocks, include_comments, thread);
+    let main = || select::main_content(&dom, &blocks, include_comments, thread);
     let (kept, kept_by) = strategy::apply(options.strategy, &dom, &blocks, main, include_comments);
     check_deadline(deadline)?;
     let mut text = lines(&blocks, &kept);

@@ -58,32 +58,36 @@ impl Strategy {
     }
 }
 
-/// The blocks `strategy` keeps, given the default selection `main`, and for
-/// `union` the strategies that keep at least one block.
+/// The blocks `strategy` keeps, `main` giving the default selection (not
+/// computed for `recall`, which does not need it), and for `union` the
+/// strategies that keep at least one block.
 pub(crate) fn apply(
     strategy: Strategy,
     dom: &Dom,
     blocks: &[Block],
-    main: Vec<usize>,
+    main: impl FnOnce() -> Vec<usize>,
     include_comments: bool,
 ) -> (Vec<usize>, Vec<Strategy>) {
     match strategy {
-        Strategy::Default => (main, Vec::new()),
-        Strategy::Precision => (precise(blocks, &main), Vec::new()),
+        Strategy::Default => (main(), Vec::new()),
+        Strategy::Precision => (precise(blocks, &main()), Vec::new()),
         Strategy::Recall => (select::body(dom, blocks, include_comments), Vec::new()),
         Strategy::Union => {
-            let precise = precise(blocks, &main);
+            let main = main();
             let broad = select::body(dom, blocks, include_comments);
+            // `precise` keeps from `main`: its blocks add nothing to the union,
+            // and it keeps some exactly when `main` holds running text.
+            let has_text = main
+                .iter()
+                .any(|&i| blocks[i].kind != BlockKind::Heading && is_text(&blocks[i]));
             let kept_by = [
-                (Strategy::Default, &main),
-                (Strategy::Precision, &precise),
-                (Strategy::Recall, &broad),
+                (Strategy::Default, !main.is_empty()),
+                (Strategy::Precision, has_text),
+                (Strategy::Recall, !broad.is_empty()),
             ]
             .into_iter()
-            .filter(|(_, kept)| !kept.is_empty())
-            .map(|(s, _)| s)
+            .filter_map(|(s, kept)| kept.then_some(s))
             .collect();
-            // `precise` is a subset of `main`: the union is main ∪ broad.
             let mut union = main;
             union.extend(broad);
             union.sort_unstable();
@@ -93,11 +97,15 @@ pub(crate) fn apply(
     }
 }
 
+/// What `precision` keeps of a selection besides headings: prose and code.
+fn is_text(block: &Block) -> bool {
+    block.kind == BlockKind::Pre || select::is_prose(block)
+}
+
 /// The running text of a selection: its prose paragraphs and code, and each
 /// heading whose next kept block other than a heading is one of those. One
 /// pass from the end, so a page of headings costs no more than its length.
 fn precise(blocks: &[Block], kept: &[usize]) -> Vec<usize> {
-    let is_text = |b: &Block| b.kind == BlockKind::Pre || select::is_prose(b);
     let mut out = Vec::with_capacity(kept.len());
     let mut text_follows = false;
     for &i in kept.iter().rev() {
