@@ -230,21 +230,18 @@ impl Reading {
             }
             if let Some((group, first_row)) = &mut self.group {
                 let first = *first_row as u64;
-                match guarded(|| group.next()) {
-                    Ok(Some(Ok(batch))) => {
+                let decoded = guarded(|| group.next())
+                    .and_then(|next| next.transpose().map_err(|err| format!("cannot be decoded: {err}")));
+                match decoded {
+                    Ok(Some(batch)) => {
                         self.batch = Some((Arc::new(batch), 0));
                         continue;
                     }
                     Ok(None) => self.group = None,
                     // The rest of this row group is lost; go on with the next.
-                    Ok(Some(Err(err))) => {
-                        let index = self.next_group - 1;
-                        let detail = format!("cannot be decoded: {err}");
-                        return Some(Record::Error(self.lose_group(index, first, detail, reader)));
-                    }
-                    Err(panic) => {
-                        let index = self.next_group - 1;
-                        return Some(Record::Error(self.lose_group(index, first, panic, reader)));
+                    Err(detail) => {
+                        let (index, kind) = (self.next_group - 1, ReadErrorKind::BadParquet);
+                        return Some(Record::Error(self.lose_group(index, first, kind, detail, reader)));
                     }
                 }
             }
@@ -258,23 +255,32 @@ impl Reading {
             match guarded(|| self.open_group(index, reader)) {
                 Ok(Ok(())) => {}
                 Ok(Err(error)) => return Some(Record::Error(error)),
-                Err(panic) => return Some(Record::Error(self.lose_group(index, first, panic, reader))),
+                Err(panic) => {
+                    let error = self.lose_group(index, first, ReadErrorKind::BadParquet, panic, reader);
+                    return Some(Record::Error(error));
+                }
             }
         }
     }
 
     /// Gives up row group `index`, whose first row is `first`: reading goes
     /// on with the next group, and the error says which rows were lost.
-    fn lose_group(&mut self, index: usize, first: u64, detail: String, reader: &ParquetReader) -> ReadError {
+    fn lose_group(
+        &mut self,
+        index: usize,
+        first: u64,
+        kind: ReadErrorKind,
+        detail: String,
+        reader: &ParquetReader,
+    ) -> ReadError {
         let rows = u64::try_from(self.metadata.metadata().row_group(index).num_rows()).unwrap_or(0);
         self.row = first + rows;
         self.group = None;
-        self.batch = None;
         let detail = format!(
             "row group {index} (rows {first}..{}; the offset is its first row): {detail}",
             self.row
         );
-        reader.error(ReadErrorKind::BadParquet, first, detail)
+        reader.error(kind, first, detail)
     }
 
     /// Fetches the chunks row group `index` needs and starts decoding it.
@@ -287,12 +293,10 @@ impl Reading {
             if range.end > self.source.size {
                 let size = self.source.size;
                 let detail = format!("its columns end past the end of the file ({size} bytes)");
-                return Err(self.lose_group(index, first, detail, reader));
+                return Err(self.lose_group(index, first, ReadErrorKind::BadParquet, detail, reader));
             }
             if let Err(err) = self.source.fetch(range) {
-                let mut error = self.lose_group(index, first, err.to_string(), reader);
-                error.kind = ReadErrorKind::Io;
-                return Err(error);
+                return Err(self.lose_group(index, first, ReadErrorKind::Io, err.to_string(), reader));
             }
         }
         let built = ParquetRecordBatchReaderBuilder::new_with_metadata(self.source.clone(), self.metadata.clone())
@@ -305,7 +309,10 @@ impl Reading {
                 self.group = Some((group, first as usize));
                 Ok(())
             }
-            Err(err) => Err(self.lose_group(index, first, format!("cannot be decoded: {err}"), reader)),
+            Err(err) => {
+                let detail = format!("cannot be decoded: {err}");
+                Err(self.lose_group(index, first, ReadErrorKind::BadParquet, detail, reader))
+            }
         }
     }
 }
