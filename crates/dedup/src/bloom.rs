@@ -83,13 +83,14 @@ impl BloomFilter {
         self.shape
     }
 
-    /// The `k` bit positions of the key hashed to `(h1, h2)`.
-    fn positions(&self, h1: u64, h2: u64) -> impl Iterator<Item = u64> + '_ {
+    /// The `k` bit positions of the key hashed to `(h1, h2)`; of the shape,
+    /// not the filter, so the bits can be changed while they are walked.
+    fn positions(shape: BloomShape, h1: u64, h2: u64) -> impl Iterator<Item = u64> {
         // Double hashing, each value through a 64-bit finaliser before the
         // multiply-shift maps it onto [0, m): plain `h1 + i·h2` positions form
         // an arithmetic progression, which measurably raised the rate.
-        let bits = self.shape.bits;
-        (0..u64::from(self.shape.hashes)).map(move |i| {
+        let bits = shape.bits;
+        (0..u64::from(shape.hashes)).map(move |i| {
             let h = mix(h1.wrapping_add(i.wrapping_mul(h2)));
             ((u128::from(h) * u128::from(bits)) >> 64) as u64
         })
@@ -97,26 +98,25 @@ impl BloomFilter {
 
     /// Whether the key may be in the filter (false: certainly not).
     pub fn contains(&self, h1: u64, h2: u64) -> bool {
-        self.positions(h1, h2)
-            .all(|p| self.words[(p / 64) as usize] & (1 << (p % 64)) != 0)
+        Self::positions(self.shape, h1, h2).all(|p| self.words[(p / 64) as usize] & (1 << (p % 64)) != 0)
     }
 
     /// Adds the key.
     pub fn insert(&mut self, h1: u64, h2: u64) {
-        let positions: Vec<u64> = self.positions(h1, h2).collect();
-        for p in positions {
-            self.words[(p / 64) as usize] |= 1 << (p % 64);
-        }
+        self.check_and_insert(h1, h2);
     }
 
     /// Adds the key; whether it may have been there already (Dolma's
-    /// `contains`-then-`insert` in one call).
+    /// `contains`-then-`insert`, in one pass over the positions: setting a
+    /// bit already set changes nothing).
     pub fn check_and_insert(&mut self, h1: u64, h2: u64) -> bool {
-        if self.contains(h1, h2) {
-            return true;
+        let mut present = true;
+        for p in Self::positions(self.shape, h1, h2) {
+            let (word, bit) = (&mut self.words[(p / 64) as usize], 1 << (p % 64));
+            present &= *word & bit != 0;
+            *word |= bit;
         }
-        self.insert(h1, h2);
-        false
+        present
     }
 
     /// Bits set, for the fill-based estimate `(set/m)^k` of the rate.
