@@ -159,8 +159,14 @@ impl Step for FastTextClassifier {
     }
 
     fn process(&self, doc: &mut Document, _counters: &mut Counters) -> Verdict {
-        let text = strip_like_python(&doc.text).replace('\n', &self.newline_replacement);
-        let passes = fasttext_models::with_all_predictions(&self.model, &text, false, |predictions| {
+        let stripped = strip_like_python(&doc.text);
+        // Newlines read as spaces need no copy of the text (`predict_joined`).
+        let joined = self.newline_replacement == " ";
+        let text = match joined {
+            true => std::borrow::Cow::Borrowed(stripped),
+            false => std::borrow::Cow::Owned(stripped.replace('\n', &self.newline_replacement)),
+        };
+        let passes = fasttext_models::with_all_predictions(&self.model, &text, joined, |predictions| {
             if self.save_labels_in_metadata {
                 for p in predictions {
                     doc.metadata
@@ -244,6 +250,24 @@ mod tests {
         let config: FastTextClassifierConfig =
             serde_saphyr::from_str(&format!("model: {model}\nkeep_labels: [hq, 0.018112]")).unwrap();
         assert_eq!(config.build().err().unwrap().key, "keep_labels");
+    }
+
+    #[test]
+    fn newlines_as_spaces_score_as_the_replaced_text() {
+        let joined = verdict(
+            &classifier("keep_labels: [fr, 0.5]\nnewline_replacement: \" \""),
+            FRENCH,
+        )
+        .1;
+        // The text already joined, through the copying path (any other
+        // replacement: the text has no newline left to replace).
+        let copied = verdict(
+            &classifier("keep_labels: [fr, 0.5]\nnewline_replacement: \"  \""),
+            &FRENCH.replace('\n', " "),
+        )
+        .1;
+        assert!(!joined.metadata.is_empty());
+        assert_eq!(joined.metadata, copied.metadata);
     }
 
     #[test]
