@@ -61,16 +61,21 @@ def load() -> float:
     return float(open("/proc/loadavg").read().split()[0])
 
 
-def run_tamis(tamis: str, warc: str) -> float:
-    out = os.path.join(WORK, "out-tamis")
-    shutil.rmtree(out, ignore_errors=True)
-    config = os.path.join(WORK, "fineweb.yaml")
+def fineweb_config(config: str, warc: str, out: str) -> str:
+    """Writes the `fineweb` preset's pipeline from `warc` to `out` into `config`, and returns `config`."""
     with open(config, "w") as pipeline:
         pipeline.write(
             f"input: {{ paths: [{warc!r}], format: warc }}\n"
             f"output: {{ path: {out!r}, format: jsonl }}\n"
             "steps:\n  - preset: { name: fineweb }\n"
         )
+    return config
+
+
+def run_tamis(tamis: str, warc: str) -> float:
+    out = os.path.join(WORK, "out-tamis")
+    shutil.rmtree(out, ignore_errors=True)
+    config = fineweb_config(os.path.join(WORK, "fineweb.yaml"), warc, out)
     return timed(PIN + [tamis, "run", config, "--workers", "1", "--quiet"])
 
 
@@ -138,7 +143,8 @@ def main() -> None:
             seconds = run_tamis(args.tamis, warc) if tool == "tamis" else run_datatrove(warc)
             times[tool].append(seconds)
             print(f"  run {run + 1} {tool:9} {seconds:7.2f} s (load {loads[-1]:.2f})", flush=True)
-    tamis_steps, tamis_kept = tamis_shares(tamis_stats())
+    stats = tamis_stats()
+    tamis_steps, tamis_kept = tamis_shares(stats)
     datatrove_kept = len(datatrove_blocks.kept("datatrove"))
     median = {tool: statistics.median(t) for tool, t in times.items()}
     print(f"\nload average before the runs: {min(loads):.2f}-{max(loads):.2f}")
@@ -154,7 +160,7 @@ def main() -> None:
     print(f"\n**tamis / datatrove: {median['datatrove'] / median['tamis']:.1f}x** (medians); "
           f"per run pair: {', '.join(f'{d / t:.1f}x' for d, t in zip(times['datatrove'], times['tamis']))}")
     print("\ntamis, per step (last run):", "; ".join(share_lines(tamis_steps)))
-    print(f"tamis's `language` step: {language_rate(tamis_stats()):.1f} MB/s of text")
+    print(f"tamis's `language` step: {language_rate(stats):.1f} MB/s of text")
     print("datatrove, per block (last run):", "; ".join(share_lines(datatrove_shares())))
 
 

@@ -36,13 +36,7 @@ TOTAL = re.compile(r"^\s*([\d,]+) \([\d.]+%\)\s+PROGRAM TOTALS")
 def count(name: str, tamis: str, warc: str) -> dict[str, int]:
     """Inclusive instructions per step, and the run's total under "total"."""
     out = os.path.join(WORK, name)
-    config = os.path.join(WORK, f"{name}.yaml")
-    with open(config, "w") as pipeline:
-        pipeline.write(
-            f"input: {{ paths: [{warc!r}], format: warc }}\n"
-            f"output: {{ path: {os.path.join(out, 'out')!r}, format: jsonl }}\n"
-            "steps:\n  - preset: { name: fineweb }\n"
-        )
+    config = chain_bench.fineweb_config(os.path.join(WORK, f"{name}.yaml"), warc, os.path.join(out, "out"))
     subprocess.run(["rm", "-rf", out], check=True)
     os.makedirs(out)
     profile = os.path.join(out, "callgrind.out")

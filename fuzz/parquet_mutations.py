@@ -78,15 +78,15 @@ def main() -> None:
     failures, documents, errors, caught = 0, 0, {}, 0
     with tempfile.TemporaryDirectory() as work:
         originals = seeds(work)
+        out = os.path.join(work, "out")
+        with open(os.path.join(work, "p.yaml"), "w") as f:
+            f.write(f"input: {{ paths: [{work}/in.parquet], format: parquet }}\n"
+                    f"output: {{ path: {out}/, format: jsonl }}\n")
         for case in range(args.cases):
             data = damage(rng.choice(originals), rng)
-            out = os.path.join(work, "out")
             shutil.rmtree(out, ignore_errors=True)
             with open(os.path.join(work, "in.parquet"), "wb") as f:
                 f.write(data)
-            with open(os.path.join(work, "p.yaml"), "w") as f:
-                f.write(f"input: {{ paths: [{work}/in.parquet], format: parquet }}\n"
-                        f"output: {{ path: {out}/, format: jsonl }}\n")
             run = subprocess.run([args.tamis, "run", os.path.join(work, "p.yaml"), "--quiet", "--workers", "1"],
                                  capture_output=True, text=True, timeout=120)
             stats = os.path.join(out, "stats.json")
