@@ -104,11 +104,16 @@ impl Histogram {
 /// Histograms by metric name, merged by name.
 pub fn merge_histograms(into: &mut BTreeMap<String, Histogram>, from: &BTreeMap<String, Histogram>) {
     for (name, theirs) in from {
-        match into.get_mut(name) {
-            Some(mine) => mine.merge(theirs),
-            None => {
-                into.insert(name.clone(), theirs.clone());
-            }
+        merge_histogram(into, name, theirs);
+    }
+}
+
+/// Merges `theirs` into the histogram named `name`, or adds it under that name.
+pub fn merge_histogram(into: &mut BTreeMap<String, Histogram>, name: &str, theirs: &Histogram) {
+    match into.get_mut(name) {
+        Some(mine) => mine.merge(theirs),
+        None => {
+            into.insert(name.to_string(), theirs.clone());
         }
     }
 }

@@ -61,7 +61,7 @@ mod top;
 
 pub use document::{Document, Metadata};
 pub use global::{GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep};
-pub use histogram::{merge_histograms, Histogram, Scale};
+pub use histogram::{merge_histogram, merge_histograms, Histogram, Scale};
 pub use sample::{BottomK, Sample};
 pub use stats::{
     ConservationError, DomainStats, ErrorSample, OutputStats, ReadStats, ReasonCount, SchemaStats, Stats, StepStats,

@@ -22,8 +22,9 @@ use std::sync::Arc;
 use std::time::Instant;
 use tamis_api::sample::{excerpt, excerpt_of, sample_hash, EDIT_TEXT_BYTES, SAMPLE_TEXT_BYTES};
 use tamis_api::{
-    BottomK, ConservationError, Counters, Document, ErrorSample, GlobalDecider, GlobalRecorder, GlobalStep, Reason,
-    ReasonCount, Sample, ShardPass, ShardStep, Stats, Step, StepStats, Verdict, UNWRITTEN_KEPT, UNWRITTEN_REMOVED,
+    merge_histogram, BottomK, ConservationError, Counters, Document, ErrorSample, GlobalDecider, GlobalRecorder,
+    GlobalStep, Reason, ReasonCount, Sample, ShardPass, ShardStep, Stats, Step, StepStats, Verdict, UNWRITTEN_KEPT,
+    UNWRITTEN_REMOVED,
 };
 use tamis_io::Location;
 use tamis_read::{Format, ReadError, Record, Undecoded};
@@ -519,12 +520,7 @@ impl StepTally {
             *step.counters.entry(name.to_string()).or_insert(0) += n;
         }
         for (name, histogram) in self.counters.histograms() {
-            match step.histograms.get_mut(name) {
-                Some(mine) => mine.merge(histogram),
-                None => {
-                    step.histograms.insert(name.to_string(), histogram.clone());
-                }
-            }
+            merge_histogram(&mut step.histograms, name, histogram);
         }
         for (reason, sample) in self.samples {
             tamis_api::sample::merge_samples(
@@ -1166,45 +1162,35 @@ fn run_step<'w>(k: usize, step: &'w StepRef<'w>, tally: &mut StepTally, flight: 
 /// summary for the next shard or global step, or removed.
 fn fate(flight: InFlight, tallies: &mut [StepTally], measured: &mut DocTally, work: &Work) -> Fate {
     let InFlight { doc, dropped, .. } = flight;
-    let summary = match (dropped, work.next) {
+    // The step that dropped it (its tally's place), its name, why, and
+    // whether that is a failure; or, once through, its summary.
+    let drop = match (dropped, work.next) {
+        (Some((k, step, reason)), _) => Err((k, step.name(), reason, step.is_failure(reason))),
         (None, Some((_, next))) => {
             let started = Instant::now();
             let summary = next.summarize(&doc);
-            let tally = &mut tallies[work.steps.len()];
+            let k = work.steps.len();
+            let tally = &mut tallies[k];
             tally.nanos += started.elapsed().as_nanos();
-            match summary {
-                Some(summary) => summary,
-                // The next step could not summarise it: it drops it.
-                None => {
-                    tally.input += 1;
-                    tally.bytes_in += doc.text.len() as u64;
-                    *tally.dropped.entry(PANIC.as_str()).or_insert(0) += 1;
-                    if work.measure {
-                        tally.sample(PANIC, &doc, true, work);
-                        measured.removed(&doc, next_name(work));
-                    }
-                    return Fate::Dropped(
-                        work.keep_removed
-                            .then(|| removed(doc, next_name(work), PANIC, true, work)),
-                    );
-                }
-            }
+            // The next step could not summarise it: it drops it.
+            summary.ok_or_else(|| {
+                tally.input += 1;
+                tally.bytes_in += doc.text.len() as u64;
+                *tally.dropped.entry(PANIC.as_str()).or_insert(0) += 1;
+                (k, next_name(work), PANIC, true)
+            })
         }
-        _ => Vec::new(),
+        (None, None) => Ok(Vec::new()),
     };
-    match dropped {
-        Some((k, step, reason)) => {
-            let failed = step.is_failure(reason);
+    match drop {
+        Err((k, name, reason, failed)) => {
             if work.measure {
                 tallies[k].sample(reason, &doc, failed, work);
-                measured.removed(&doc, step.name());
+                measured.removed(&doc, name);
             }
-            Fate::Dropped(
-                work.keep_removed
-                    .then(|| removed(doc, step.name(), reason, failed, work)),
-            )
+            Fate::Dropped(work.keep_removed.then(|| removed(doc, name, reason, failed, work)))
         }
-        None => {
+        Ok(summary) => {
             if work.measure && work.next.is_none() {
                 measured.kept(&doc);
             }

@@ -4,7 +4,7 @@
 //! are bounded at batch ends only, so stats do not depend on the worker count.
 
 use std::collections::BTreeMap;
-use tamis_api::{Counters, Document, DomainCounter, Scale, Stats};
+use tamis_api::{merge_histogram, Counters, Document, DomainCounter, Scale, Stats};
 
 /// Measures of the documents of one chunk or batch.
 #[derive(Default)]
@@ -78,12 +78,7 @@ impl DocTally {
     /// is bounded here (at a batch end), the rest to `stats`.
     pub(crate) fn add_to(self, stats: &mut Stats, domains: &mut TaskDomains) {
         for (name, histogram) in self.lengths.histograms() {
-            match stats.output.histograms.get_mut(name) {
-                Some(mine) => mine.merge(histogram),
-                None => {
-                    stats.output.histograms.insert(name.to_string(), histogram.clone());
-                }
-            }
+            merge_histogram(&mut stats.output.histograms, name, histogram);
         }
         for (language, n) in self.languages {
             *stats.output.languages.entry(language).or_insert(0) += n;
