@@ -124,14 +124,16 @@ impl Matrix {
     pub fn add_rows(&self, x: &mut [f32], rows: &[i32]) {
         if let Matrix::Quantized {
             codes,
+            norms,
             paired: Some(paired),
             ..
         } = self
         {
+            let norm_codes = norms.as_ref().map(|(norm_codes, _)| &norm_codes[..]);
             match paired.centroids.len() {
-                8 => return paired.add_rows::<8>(x, codes, rows),
-                16 => return paired.add_rows::<16>(x, codes, rows),
-                32 => return paired.add_rows::<32>(x, codes, rows),
+                8 => return paired.add_rows::<8>(x, codes, norm_codes, rows),
+                16 => return paired.add_rows::<16>(x, codes, norm_codes, rows),
+                32 => return paired.add_rows::<32>(x, codes, norm_codes, rows),
                 _ => {}
             }
         }
@@ -175,9 +177,9 @@ impl Matrix {
 pub(crate) struct Paired {
     /// Centroid pairs per slice.
     centroids: Vec<[[f32; 2]; CENTROIDS]>,
-    /// Each row's norm code, and the 256 norms (1.0 without norms).
-    norm_codes: Option<Vec<u8>>,
-    norms: [f32; CENTROIDS],
+    /// The 256 norms a row's norm code names, if the matrix has norms (the
+    /// codes stay in the matrix).
+    norms: Option<[f32; CENTROIDS]>,
 }
 
 impl Paired {
@@ -188,23 +190,13 @@ impl Paired {
         let centroids = (0..quantizer.subquantizers)
             .map(|m| std::array::from_fn(|i| quantizer.centroid(m, i as u8).try_into().unwrap_or([0.0; 2])))
             .collect();
-        let (norm_codes, norms) = match norms {
-            Some((codes, norm_quantizer)) => (
-                Some(codes.clone()),
-                std::array::from_fn(|i| norm_quantizer.centroid(0, i as u8)[0]),
-            ),
-            None => (None, [1.0; CENTROIDS]),
-        };
-        Some(Paired {
-            centroids,
-            norm_codes,
-            norms,
-        })
+        let norms = norms.map(|(_, norm_quantizer)| std::array::from_fn(|i| norm_quantizer.centroid(0, i as u8)[0]));
+        Some(Paired { centroids, norms })
     }
 
     /// [`Matrix::add_rows`] for `M` slices (`M = centroids.len()`): per
     /// element `x += norm * centroid`, row after row, as `addcode` does.
-    fn add_rows<const M: usize>(&self, x: &mut [f32], codes: &[u8], rows: &[i32]) {
+    fn add_rows<const M: usize>(&self, x: &mut [f32], codes: &[u8], norm_codes: Option<&[u8]>, rows: &[i32]) {
         let Ok(centroids) = <&[[[f32; 2]; CENTROIDS]; M]>::try_from(&self.centroids[..]) else {
             return;
         };
@@ -214,9 +206,9 @@ impl Paired {
         }
         for &row in rows {
             let row = row as usize;
-            let alpha = match &self.norm_codes {
-                Some(norm_codes) => self.norms[usize::from(norm_codes[row])],
-                None => 1.0,
+            let alpha = match (norm_codes, &self.norms) {
+                (Some(norm_codes), Some(norms)) => norms[usize::from(norm_codes[row])],
+                _ => 1.0,
             };
             let code: &[u8; M] = codes[row * M..row * M + M].try_into().expect("M code bytes");
             for ((pair, table), &c) in h.iter_mut().zip(centroids).zip(code) {
