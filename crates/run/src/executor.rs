@@ -486,14 +486,11 @@ impl StepTally {
     /// `before` (its start), redacted as a removed document would be.
     fn sample_edit(&mut self, hash: u64, before: &str, doc: &Document, work: &Work) {
         let redact = |text: &str| {
-            let mut copy = Document {
+            let copy = Document {
                 text: text.to_string(),
                 ..Document::default()
             };
-            for redactor in work.redactors {
-                redactor.redact_removed(&mut copy);
-            }
-            copy.text
+            redacted(copy, false, work).text
         };
         self.edits.offer(
             hash,
