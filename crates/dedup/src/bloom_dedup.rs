@@ -44,7 +44,7 @@
 //! bytes per item.
 
 use crate::bloom::{key_hash, BloomFilter, BloomShape};
-use crate::exchange::{RecordLayout, ShardRecorder, StoredRecords};
+use crate::exchange::{RecordLayout, ShardFiles, ShardRecorder};
 use crate::runs;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -279,10 +279,6 @@ fn dups_dir(dir: &Location, partition: usize) -> Location {
     dir.join(&format!("dups/{partition:04}"))
 }
 
-fn dups_file(dir: &Location, partition: usize, shard: usize) -> Location {
-    dups_dir(dir, partition).join(&format!("{shard:06}.run"))
-}
-
 impl GlobalStep for BloomDedup {
     fn name(&self) -> &'static str {
         NAME
@@ -329,28 +325,19 @@ impl GlobalStep for BloomDedup {
     }
 
     fn run_unit(&self, _phase: usize, unit: usize, context: &GlobalContext) -> io::Result<Counters> {
-        dups_dir(context.dir, unit).delete_all()?;
+        let mut files = ShardFiles::create(&dups_dir(context.dir, unit))?;
         let mut filter = BloomFilter::new(self.shape);
-        let (mut items, mut duplicates) = (0u64, 0u64);
+        let mut items = 0u64;
         for shard in 0..context.shards.len() {
-            let mut out: Option<StoredRecords> = None;
             runs::for_each(&KEYS.file(context.dir, shard, unit), 4, &mut |r| {
                 items += 1;
                 if filter.check_and_insert(r[2], r[3]) {
-                    duplicates += 1;
-                    if out.is_none() {
-                        out = Some(StoredRecords::create(&dups_file(context.dir, unit, shard))?);
-                    }
-                    if let Some(out) = out.as_mut() {
-                        out.push(&[r[0], r[1]])?;
-                    }
+                    files.push(shard, &[r[0], r[1]])?;
                 }
                 Ok(())
             })?;
-            if let Some(out) = out {
-                out.commit()?;
-            }
         }
+        let duplicates = files.finish()?;
         let mut counters = Counters::default();
         counters.add("items", items);
         counters.add("duplicates", duplicates);
@@ -372,10 +359,14 @@ impl GlobalStep for BloomDedup {
     fn decider(&self, context: &GlobalContext, shard: usize) -> io::Result<Box<dyn GlobalDecider>> {
         let mut dups = Vec::new();
         for partition in 0..self.config.num_partitions {
-            runs::for_each(&dups_file(context.dir, partition, shard), 2, &mut |r| {
-                dups.push((r[0], r[1]));
-                Ok(())
-            })?;
+            runs::for_each(
+                &ShardFiles::file(&dups_dir(context.dir, partition), shard),
+                2,
+                &mut |r| {
+                    dups.push((r[0], r[1]));
+                    Ok(())
+                },
+            )?;
         }
         dups.sort_unstable();
         Ok(Box::new(Decider {
