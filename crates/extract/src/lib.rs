@@ -44,6 +44,7 @@ mod select;
 mod sink;
 mod sniff;
 mod strategy;
+mod tokenizer;
 
 pub use binary::looks_binary;
 pub use budget::{node_budget, BYTES_PER_NODE, MIN_NODES};
@@ -306,6 +307,19 @@ fn parse(
         deadline,
     };
     dom::flatten(tree, &limits, view, meta)
+}
+
+/// The tree of `html` as html5ever's tree builder builds it from our
+/// tokenizer and from html5ever's, each written out (one node per line), for
+/// the page as it is and as extraction parses it (after [`raw_text::strip`]):
+/// what `tests/tokenizer_parity.rs` compares. Not part of the API.
+#[doc(hidden)]
+pub fn tokenizer_parity_outlines(html: &str) -> [(String, String); 2] {
+    let stripped = raw_text::strip(html, raw_text::Noscript::Cut, &mut depth::Depth::default());
+    [html, &*stripped].map(|html| {
+        let outline = |tokenizing| sink::build(html, usize::MAX, None, tokenizing).0.outline();
+        (outline(sink::Tokenizing::Ours), outline(sink::Tokenizing::Html5ever))
+    })
 }
 
 impl From<budget::Exceeded> for ExtractError {

@@ -16,6 +16,7 @@
 //! parse is stopped ([`Sink::stop`]).
 
 use crate::budget::{Exceeded, Meter};
+use crate::tokenizer::Forward;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink};
@@ -94,6 +95,44 @@ pub(crate) struct Tree {
 }
 
 impl Tree {
+    /// The tree written out, one node per line, indented by depth: what two
+    /// parses are compared by.
+    pub(crate) fn outline(&self) -> String {
+        let mut out = String::new();
+        self.write_outline(0, 0, &mut out);
+        out
+    }
+
+    fn write_outline(&self, id: u32, depth: usize, out: &mut String) {
+        use std::fmt::Write;
+        let node = &self.nodes[id as usize];
+        let _ = write!(out, "{:1$}", "", depth);
+        let _ = match &node.data {
+            Data::Document => writeln!(out, "#document"),
+            Data::Fragment => writeln!(out, "#fragment"),
+            Data::Other => writeln!(out, "#other"),
+            Data::Text(start, end) => writeln!(out, "{:?}", &self.text[*start as usize..*end as usize]),
+            Data::MovedText(index) => writeln!(out, "{:?}", self.moved[*index as usize]),
+            Data::Element(index) => {
+                let element = &self.elements[*index as usize];
+                let _ = write!(out, "<{:?} {}", element.name.ns, element.name.local);
+                for attr in &element.attrs {
+                    let _ = write!(out, " {:?}:{}={:?}", attr.name.ns, attr.name.local, &*attr.value);
+                }
+                if element.template_contents != NIL {
+                    let _ = writeln!(out, "> template:");
+                    self.write_outline(element.template_contents, depth + 2, out);
+                }
+                writeln!(out, ">")
+            }
+        };
+        let mut child = node.first_child;
+        while child != NIL {
+            self.write_outline(child, depth + 1, out);
+            child = self.nodes[child as usize].next;
+        }
+    }
+
     /// The element behind a node, if it is one.
     pub(crate) fn element(&self, id: u32) -> Option<&ElementData> {
         match self.nodes[id as usize].data {
@@ -282,10 +321,18 @@ impl Sink<'_> {
 #[cfg(panic = "unwind")]
 struct Stopped;
 
+/// What feeds html5ever's tree builder: our tokenizer ([`crate::tokenizer`]),
+/// or html5ever's own, which it is checked against.
+#[derive(Clone, Copy)]
+pub(crate) enum Tokenizing {
+    Ours,
+    Html5ever,
+}
+
 /// Parses a page, building at most `max_nodes` nodes and stopping soon after
 /// `deadline` (within [`crate::budget`]'s clock interval).
 pub(crate) fn parse(html: &str, max_nodes: usize, deadline: Option<Instant>) -> Result<Tree, Exceeded> {
-    match build(html, max_nodes, deadline) {
+    match build(html, max_nodes, deadline, Tokenizing::Ours) {
         (tree, None) => Ok(tree),
         (_, Some(exceeded)) => Err(exceeded),
     }
@@ -293,12 +340,17 @@ pub(crate) fn parse(html: &str, max_nodes: usize, deadline: Option<Instant>) -> 
 
 /// [`parse`], saying how many nodes were built even when it was stopped.
 pub(crate) fn parse_counting(html: &str, max_nodes: usize, deadline: Option<Instant>) -> (usize, Option<Exceeded>) {
-    let (tree, exceeded) = build(html, max_nodes, deadline);
+    let (tree, exceeded) = build(html, max_nodes, deadline, Tokenizing::Ours);
     (tree.nodes.len(), exceeded)
 }
 
 /// The tree html5ever built, and why it was stopped if it was.
-fn build(html: &str, max_nodes: usize, deadline: Option<Instant>) -> (Tree, Option<Exceeded>) {
+pub(crate) fn build(
+    html: &str,
+    max_nodes: usize,
+    deadline: Option<Instant>,
+    tokenizing: Tokenizing,
+) -> (Tree, Option<Exceeded>) {
     let mut nodes = Vec::with_capacity((html.len() / 32 + 16).min(max_nodes));
     nodes.push(TreeNode::new(Data::Document));
     let input = BufferQueue::default();
@@ -323,12 +375,16 @@ fn build(html: &str, max_nodes: usize, deadline: Option<Instant>) -> (Tree, Opti
             ..Default::default()
         },
     );
-    let tokenizer = Tokenizer::new(tree_builder, TokenizerOpts::default());
-    input.push_back(StrTendril::from_slice(html));
-    let run = || {
-        while !matches!(tokenizer.feed(&input), TokenizerResult::Done) {}
-        if tokenizer.sink.sink.meter.exceeded().is_none() {
-            tokenizer.end();
+    let stopped = || tree_builder.sink.meter.exceeded().is_some();
+    let run = || match tokenizing {
+        Tokenizing::Ours => crate::tokenizer::tokenize(html, &tree_builder, &input, &stopped),
+        Tokenizing::Html5ever => {
+            let tokenizer = Tokenizer::new(Forward(&tree_builder), TokenizerOpts::default());
+            input.push_back(StrTendril::from_slice(html));
+            while !matches!(tokenizer.feed(&input), TokenizerResult::Done) {}
+            if !stopped() {
+                tokenizer.end();
+            }
         }
     };
     #[cfg(panic = "unwind")]
@@ -339,7 +395,7 @@ fn build(html: &str, max_nodes: usize, deadline: Option<Instant>) -> (Tree, Opti
     }
     #[cfg(not(panic = "unwind"))]
     run();
-    let sink = tokenizer.sink.sink;
+    let sink = tree_builder.sink;
     let exceeded = sink.meter.exceeded();
     (sink.tree.into_inner(), exceeded)
 }
