@@ -74,10 +74,24 @@ pub(crate) fn tokenize<S: TokenSink>(html: &str, sink: &S, queue: &BufferQueue, 
 /// The page as the tokenizer reads it: CR LF and lone CRs become LF
 /// (§13.2.3.5).
 fn normalize_newlines(html: &str) -> std::borrow::Cow<'_, str> {
-    if memchr(b'\r', html.as_bytes()).is_none() {
+    let Some(first) = memchr(b'\r', html.as_bytes()) else {
         return html.into();
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut cr = first;
+    loop {
+        out.push_str(&rest[..cr]);
+        out.push('\n');
+        rest = &rest[cr + 1..];
+        rest = rest.strip_prefix('\n').unwrap_or(rest);
+        match memchr(b'\r', rest.as_bytes()) {
+            Some(next) => cr = next,
+            None => break,
+        }
     }
-    html.replace("\r\n", "\n").replace('\r', "\n").into()
+    out.push_str(rest);
+    out.into()
 }
 
 trait Ignore {
@@ -493,7 +507,9 @@ impl<S: TokenSink> Tokens<'_, S> {
         loop {
             let found = match quote {
                 Some(quote) => memchr3(quote, b'&', 0, &bytes[pos..]),
-                None => bytes[pos..].iter().position(|&b| is_space(b) || matches!(b, b'>' | b'&' | 0)),
+                None => bytes[pos..]
+                    .iter()
+                    .position(|&b| is_space(b) || matches!(b, b'>' | b'&' | 0)),
             };
             let end = pos + found.ok_or(HandOver(lt))?;
             match bytes[end] {
@@ -762,7 +778,12 @@ fn named_char_ref(name: &str, in_attribute: bool) -> (CharRef, usize) {
         return (CharRef::none(bytes.get(alnum) == Some(&b';')), 0);
     };
     let terminated = bytes[len - 1] == b';';
-    if !terminated && in_attribute && bytes.get(len).is_some_and(|&next| next == b'=' || next.is_ascii_alphanumeric()) {
+    if !terminated
+        && in_attribute
+        && bytes
+            .get(len)
+            .is_some_and(|&next| next == b'=' || next.is_ascii_alphanumeric())
+    {
         return (CharRef::none(false), 0);
     }
     let c1 = char::from_u32(c1).unwrap_or('\u{fffd}');

@@ -7,11 +7,21 @@ use std::path::Path;
 
 /// Compares the two trees of `html`, raw and as extraction parses it.
 fn assert_same_tree(html: &str, what: &str) {
-    for (view, (ours, theirs)) in ["raw", "stripped"].iter().zip(tamis_extract::tokenizer_parity_outlines(html)) {
+    for (view, (ours, theirs)) in ["raw", "stripped", "stripped, <noscript> kept"]
+        .iter()
+        .zip(tamis_extract::tokenizer_parity_outlines(html))
+    {
         if ours != theirs {
             let line = ours.lines().zip(theirs.lines()).position(|(a, b)| a != b);
             let at = line.unwrap_or(ours.lines().count().min(theirs.lines().count()));
-            let show = |outline: &str| outline.lines().skip(at.saturating_sub(3)).take(6).collect::<Vec<_>>().join("\n");
+            let show = |outline: &str| {
+                outline
+                    .lines()
+                    .skip(at.saturating_sub(3))
+                    .take(6)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
             panic!(
                 "{what} ({view}): the trees differ at line {at}\n--- ours\n{}\n--- html5ever\n{}\n--- page\n{}",
                 show(&ours),
@@ -49,6 +59,7 @@ const CASES: &[&str] = &[
     "&#x",
     "a\r\nb\rc\r\n\r\n<pre>\r\nline</pre><textarea>\r\n\r\nx</textarea>",
     "<pre>\nx</pre><pre>&#10;y</pre><pre>\n\nz</pre><listing>\nq</listing>",
+    "<pre></>\nkept</pre><pre>&#10kept</pre><pre>&#xA;dropped</pre><listing>&#10\nkept</listing><textarea>&#10x</textarea>",
     "\u{feff}<p>bom</p>",
     "<script></script>\u{feff}after script<meta charset=utf-8>\u{feff}after meta",
     "<!-- c --><!----><!--><!---><!-- a -- b --><!-- x --!><!-- y ---><!-- <!-- --><p>z",
@@ -128,10 +139,58 @@ impl Random {
 
 /// Pieces markup is made of, for splicing into pages.
 const PIECES: &[&str] = &[
-    "<", ">", "/", "</", "<!", "<!--", "-->", "--!>", "-", "&", "&amp;", "&amp", "&#", "&#x", "&#12", ";", "=", "\"",
-    "'", " ", "\n", "\r", "\r\n", "\0", "\u{feff}", "<p>", "</p>", "<script>", "</script>", "<title>", "</title>",
-    "<textarea>", "<style>", "</style>", "<plaintext>", "<!DOCTYPE html>", "<![CDATA[", "]]>", "<svg>", "<table>",
-    "<td>", "<template>", "<pre>", "<a href=", "x", "\u{e9}", "<?", "<b>", "</b>", "<!doctype", "PUBLIC", "\"x\"",
+    "<",
+    ">",
+    "/",
+    "</",
+    "<!",
+    "<!--",
+    "-->",
+    "--!>",
+    "-",
+    "&",
+    "&amp;",
+    "&amp",
+    "&#",
+    "&#x",
+    "&#12",
+    ";",
+    "=",
+    "\"",
+    "'",
+    " ",
+    "\n",
+    "\r",
+    "\r\n",
+    "\0",
+    "\u{feff}",
+    "<p>",
+    "</p>",
+    "<script>",
+    "</script>",
+    "<title>",
+    "</title>",
+    "<textarea>",
+    "<style>",
+    "</style>",
+    "<plaintext>",
+    "<!DOCTYPE html>",
+    "<![CDATA[",
+    "]]>",
+    "<svg>",
+    "<table>",
+    "<td>",
+    "<template>",
+    "<pre>",
+    "<a href=",
+    "x",
+    "\u{e9}",
+    "<?",
+    "<b>",
+    "</b>",
+    "<!doctype",
+    "PUBLIC",
+    "\"x\"",
 ];
 
 /// `base` with a few pieces inserted, bytes deleted or the page cut.
@@ -155,6 +214,41 @@ fn damage(base: &str, random: &mut Random) -> String {
         }
     }
     page
+}
+
+/// The HTML pages of the bundled example crawl (`examples/news.warc.gz`).
+fn example_pages() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/news.warc.gz");
+    let mut warc = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap()),
+        &mut warc,
+    )
+    .unwrap();
+    let warc = String::from_utf8_lossy(&warc);
+    warc.split("\r\nWARC/1.1\r\n")
+        .filter_map(|record| {
+            let http = &record[record.find("\r\nHTTP/1.")?..];
+            let body = &http[http.find("\r\n\r\n")? + 4..];
+            body.contains("<html").then(|| body.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn damaged_example_pages_build_the_same_tree() {
+    let pages = example_pages();
+    assert!(pages.len() >= 5, "{} pages", pages.len());
+    let mut random = Random(0x2545_f491_4f6c_dd1d);
+    for (n, page) in pages.iter().enumerate() {
+        assert_same_tree(page, &format!("example page {n}"));
+        for round in 0..20 {
+            assert_same_tree(
+                &damage(page, &mut random),
+                &format!("example page {n}, damaged ({round})"),
+            );
+        }
+    }
 }
 
 #[test]
