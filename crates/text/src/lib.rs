@@ -246,6 +246,11 @@ impl WordTokenizer {
     /// returns at least one part). Asked of single lines (C4's filter), so not
     /// remembered ([`Self::tokens_unremembered`]).
     pub fn sentence_count(&self, text: &str) -> usize {
+        // A text without a sentence-final character is one sentence, whatever
+        // its tokens: no token can be one (`sentencizer::sentence_starts`).
+        if !sentencizer::has_sentence_final_char(text) {
+            return 1;
+        }
         let mut tokens = Vec::new();
         self.tokens_unremembered(text, &mut tokens);
         sentencizer::sentence_starts(text, &tokens).len().max(1)
@@ -301,6 +306,22 @@ mod tests {
         assert_eq!(t.sentence_count("Hello there. How are you? Fine!"), 3);
         assert_eq!(t.sentence_count("Wait... what?! OK"), 2);
         assert_eq!(t.sentence_count(""), 1);
+        // The fast path (no sentence-final character, one sentence) counts
+        // as the tokens do.
+        for text in [
+            "no final character here",
+            "a, b; c: d -- e",
+            "日本語の文",
+            "x\u{2026} y",
+            "Fin\u{3002} Next",
+            "A. B",
+        ] {
+            let mut tokens = Vec::new();
+            t.tokens_unremembered(text, &mut tokens);
+            let by_tokens = sentencizer::sentence_starts(text, &tokens).len().max(1);
+            assert_eq!(t.sentence_count(text), by_tokens, "{text}");
+        }
+        assert_eq!(t.sentence_count("Fin\u{3002} Next"), 2);
         // "b." is an English special case, so no sentence ends there.
         assert_eq!(t.split_into_sentences("A b. C d."), vec!["A b. C d."]);
         assert_eq!(t.split_into_sentences("One. Two"), vec!["One.", " Two"]);

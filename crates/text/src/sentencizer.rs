@@ -30,6 +30,18 @@ fn is_sentence_final(token: &str) -> bool {
     }
 }
 
+/// Whether `text` holds any of [`PUNCT_CHARS`]: if not, it is one sentence.
+pub fn has_sentence_final_char(text: &str) -> bool {
+    if memchr::memchr3(b'!', b'.', b'?', text.as_bytes()).is_some() {
+        return true;
+    }
+    !text.is_ascii()
+        && text.chars().any(|c| {
+            let mut buf = [0u8; 4];
+            !c.is_ascii() && PUNCT_CHARS.contains(&&*c.encode_utf8(&mut buf))
+        })
+}
+
 /// Indices of the tokens that start a sentence (the first token always does).
 pub fn sentence_starts(text: &str, tokens: &[Token]) -> Vec<usize> {
     let mut starts = Vec::new();
