@@ -79,7 +79,29 @@ impl Open {
     }
 
     fn push_text(&mut self, text: &str, in_link: bool, in_anchor: bool, keep_whitespace: bool) {
-        for c in text.chars() {
+        let mut rest = text;
+        while !rest.is_empty() {
+            // A run of ASCII that is not whitespace goes in at once: most text.
+            let run = if keep_whitespace {
+                0
+            } else {
+                rest.bytes()
+                    .take_while(|&b| b.is_ascii() && !is_ascii_whitespace(b))
+                    .count()
+            };
+            if run > 0 {
+                self.space_before_word();
+                self.text.push_str(&rest[..run]);
+                let alphanumeric = rest.as_bytes()[..run]
+                    .iter()
+                    .filter(|b| b.is_ascii_alphanumeric())
+                    .count();
+                self.count(alphanumeric as u32, in_link, in_anchor);
+                rest = &rest[run..];
+                continue;
+            }
+            let c = rest.chars().next().expect("rest is not empty");
+            rest = &rest[c.len_utf8()..];
             // A soft hyphen (`&shy;`) only marks where a word may break.
             if c == SOFT_HYPHEN {
                 continue;
@@ -93,21 +115,31 @@ impl Open {
                 self.space = true;
                 continue;
             } else {
-                if self.space && !self.text.is_empty() && !self.text.ends_with('\n') {
-                    self.text.push(' ');
-                }
-                self.space = false;
+                self.space_before_word();
                 self.text.push(c);
             }
             if is_alphanumeric(c) {
-                self.chars += 1;
-                if in_link {
-                    self.link_chars += 1;
-                }
-                if in_anchor {
-                    self.anchor_chars += 1;
-                }
+                self.count(1, in_link, in_anchor);
             }
+        }
+    }
+
+    /// The whitespace before a word, as one space (none at a line's start).
+    fn space_before_word(&mut self) {
+        if self.space && !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push(' ');
+        }
+        self.space = false;
+    }
+
+    /// Counts `n` letters or digits, in a link or anchor if so.
+    fn count(&mut self, n: u32, in_link: bool, in_anchor: bool) {
+        self.chars += n;
+        if in_link {
+            self.link_chars += n;
+        }
+        if in_anchor {
+            self.anchor_chars += n;
         }
     }
 
@@ -128,6 +160,13 @@ static BMP_ALPHANUMERIC: std::sync::LazyLock<Box<[u64]>> = std::sync::LazyLock::
     }
     bits.into_boxed_slice()
 });
+
+/// `char::is_whitespace` for an ASCII byte (`u8::is_ascii_whitespace` leaves
+/// out U+000B).
+#[inline]
+fn is_ascii_whitespace(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ')
+}
 
 /// `char::is_alphanumeric`, looked up in a bitmap below U+10000: the
 /// standard library searches a compressed table for every character outside
@@ -347,6 +386,13 @@ impl Cutter<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ascii_whitespace_as_the_standard_library_says() {
+        for b in 0..0x80u8 {
+            assert_eq!(super::is_ascii_whitespace(b), char::from(b).is_whitespace(), "{b:#x}");
+        }
+    }
+
     #[test]
     fn alphanumeric_as_the_standard_library_says() {
         for c in (0..0x11000).filter_map(char::from_u32) {
