@@ -25,6 +25,11 @@
 //! selection that ignores chrome-like class names finds several times the
 //! text, names misled the first and the second is taken.
 //!
+//! On a listing page (search results, a paper list, a shop's category), the
+//! selection is made of rows of one shape, each a linked title with text of
+//! its own: inside the selection their link lists are kept, except the
+//! buttons repeated from row to row ("Read more").
+//!
 //! On a page that declares itself a discussion (a forum thread, a question
 //! and its answers), the selection widens from the best post to the element
 //! around every post, and bylines and dates stay with their posts.
@@ -345,6 +350,25 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool, nam
         .map(|(i, _)| i)
         .collect();
     let teaser = teaser_cards(dom, blocks, &inside, &chrome, &positive, best);
+    let selected: u32 = inside.iter().map(|&i| blocks[i].chars - blocks[i].link_chars).sum();
+    let in_item = listing_items(
+        dom,
+        blocks,
+        &chrome,
+        &positive,
+        selected,
+        &|n| range_of(n).is_some(),
+        thread,
+    );
+    // A listing's links are kept, its buttons not: a link whose text repeats
+    // from row to row ("Read more", "Add to cart") is a call to action.
+    // Numbers aside: "Comments (12)", "#3", "+2 / -1 Reply" repeat too.
+    let mut repeated: std::collections::HashMap<String, u32, foldhash::fast::RandomState> = Default::default();
+    for &i in &inside {
+        if in_item[blocks[i].owner as usize] && is_link_list(&blocks[i]) {
+            *repeated.entry(letters(&blocks[i].text)).or_default() += 1;
+        }
+    }
     let keep: Vec<bool> = inside
         .iter()
         .map(|&i| {
@@ -361,7 +385,9 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool, nam
             if weak[owner] != NONE && !thread && range_of(block.owner).is_some_and(|start| weak[owner] > start) {
                 return false;
             }
-            block.kind == BlockKind::Pre || !is_link_list(block)
+            block.kind == BlockKind::Pre
+                || !is_link_list(block)
+                || (in_item[owner] && repeated[&letters(&block.text)] == 1)
         })
         .collect();
     // The title and the lead (standfirst) often sit just outside the body's
@@ -518,6 +544,146 @@ fn teaser_cards(
         return vec![false; nodes.len()];
     }
     card.iter().map(|&c| c != NONE).collect()
+}
+
+/// Siblings of one shape (name and class) a listing's rows repeat, at least.
+const MIN_ITEMS: u32 = 4;
+/// The items of a listing hold at least this share of the selection's text.
+const LISTING_SHARE: f64 = 0.7;
+/// No item holds more than this share of its listing's text (rows are alike;
+/// a wrapper around the article among small boxes is not a row).
+const ITEM_SHARE: f64 = 0.4;
+/// Letters outside links an item holds on average, at most: a row has a
+/// title and a description or a price, not an article's sections or a blog's
+/// whole posts.
+const ITEM_OWN_CHARS: u32 = 400;
+/// Running text of an article declared or named beside a listing that makes
+/// the listing's rows teasers.
+const ARTICLE_APART_CHARS: f64 = 200.0;
+
+/// Which nodes are in a listing's item: one of at least `MIN_ITEMS` sibling
+/// elements of the same shape (name and class), outside chrome, most of
+/// which hold a link list and text of their own (a linked title and a
+/// description, authors and subjects, a price), alike in size, short on
+/// average (`ITEM_OWN_CHARS`), and together holding `LISTING_SHARE` of the
+/// selection's text outside links. A menu's items are bare links and stay
+/// link lists; an article's sections and a blog's whole posts are too long.
+fn listing_items(
+    dom: &Dom,
+    blocks: &[Block],
+    chrome: &[u32],
+    positive: &[f64],
+    selected_own: u32,
+    selected: &dyn Fn(u32) -> bool,
+    thread: bool,
+) -> Vec<bool> {
+    let nodes = &dom.nodes;
+    let count = nodes.len();
+    let mut chars = vec![0u32; count];
+    let mut links = vec![0u32; count];
+    let mut link_lists = vec![0u32; count];
+    for block in blocks {
+        chars[block.owner as usize] += block.chars;
+        links[block.owner as usize] += block.link_chars;
+        link_lists[block.owner as usize] += is_link_list(block) as u32;
+    }
+    accumulate(dom, &mut chars);
+    accumulate(dom, &mut links);
+    accumulate(dom, &mut link_lists);
+    // Per parent and shape: the items, and what they hold.
+    let mut groups: std::collections::HashMap<(u32, u32), Group, foldhash::fast::RandomState> = Default::default();
+    for index in 1..count {
+        let Some(element) = &nodes[index].element else { continue };
+        if !is_item_tag(element.tag) || chrome[index] != NONE {
+            continue;
+        }
+        let group = groups.entry((nodes[index].parent, element.shape)).or_default();
+        group.items += 1;
+        group.chars += chars[index];
+        group.own += chars[index] - links[index];
+        group.largest = group.largest.max(chars[index]);
+        if link_lists[index] > 0 && chars[index] > links[index] {
+            group.mixed += 1;
+        }
+    }
+    let is_item = |index: usize| {
+        nodes[index].element.as_ref().is_some_and(|e| {
+            is_item_tag(e.tag)
+                && chrome[index] == NONE
+                && groups
+                    .get(&(nodes[index].parent, e.shape))
+                    .is_some_and(|g| g.is_listing(selected_own))
+        })
+    };
+    let mut inside = vec![false; count];
+    let mut items_below = vec![0u32; count];
+    for index in 1..count {
+        let item = is_item(index);
+        inside[index] = inside[nodes[index].parent as usize] || item;
+        items_below[index] = item as u32;
+    }
+    accumulate(dom, &mut items_below);
+    // An article declared or named beside the listing, in the selection or
+    // elsewhere on the page outside declared chrome and comment threads (a
+    // section's front page with its latest story, a post under a carousel of
+    // teasers), is the content: the listing's rows stay teasers. So are the
+    // posts of a declared discussion, which the thread's own rules keep.
+    let article_apart = (1..count).any(|index| {
+        nodes[index].element.as_ref().is_some_and(|e| e.mark == Mark::Main)
+            && !inside[index]
+            && items_below[index] == 0
+            && positive[index] >= ARTICLE_APART_CHARS
+            && (chrome[index] == NONE
+                || selected(index as u32)
+                || nodes[chrome[index] as usize]
+                    .element
+                    .as_ref()
+                    .is_some_and(|c| c.mark == Mark::Boiler))
+    });
+    if article_apart || thread {
+        inside.fill(false);
+    }
+    inside
+}
+
+/// The letters of a text, lowercased: what a repeated button's labels share.
+fn letters(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Sibling elements of one shape.
+#[derive(Default)]
+struct Group {
+    items: u32,
+    /// Items holding both a link list (a title, a name) and text of their own.
+    mixed: u32,
+    /// Letters in all items, and outside their links.
+    chars: u32,
+    own: u32,
+    /// Letters in the largest item.
+    largest: u32,
+}
+
+impl Group {
+    /// Whether the group is a listing in a selection with `selected_own`
+    /// letters outside links.
+    fn is_listing(&self, selected_own: u32) -> bool {
+        self.items >= MIN_ITEMS
+            && 2 * self.mixed >= self.items
+            && self.own as f64 >= LISTING_SHARE * selected_own as f64
+            && self.largest as f64 <= ITEM_SHARE * self.chars as f64
+            && self.own <= ITEM_OWN_CHARS * self.items
+    }
+}
+
+/// Whether elements with this tag can be a listing's items: rows, list
+/// items and generic boxes, not paragraphs (an article's paragraphs repeat
+/// one shape too) or headings.
+fn is_item_tag(tag: Tag) -> bool {
+    matches!(tag, Tag::Block | Tag::ListItem | Tag::Row)
 }
 
 /// On a discussion page, the posts: the element around the selected one
