@@ -28,7 +28,10 @@
 //! On a listing page (search results, a paper list, a shop's category), the
 //! selection is made of rows of one shape, each a linked title with text of
 //! its own: inside the selection their link lists are kept, except the
-//! buttons repeated from row to row ("Read more").
+//! buttons repeated from row to row ("Read more"). When the rows are all
+//! links (job offers, headlines), the selection settles on an intro line;
+//! a selection that short takes the page's largest listing, if it lies in
+//! the element declared as the main content or runs to many rows.
 //!
 //! On a page that declares itself a discussion (a forum thread, a question
 //! and its answers), the selection widens from the best post to the element
@@ -154,6 +157,13 @@ fn value(block: &Block) -> f64 {
 /// comment threads still count), and taken if it finds `DISTRUST_FACTOR`
 /// times the text.
 pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool) -> Vec<usize> {
+    let kept = names_weighed(dom, blocks, include_comments, thread);
+    with_listing(dom, blocks, include_comments, thread, kept)
+}
+
+/// The selection trusting names, or distrusting them if that finds
+/// `DISTRUST_FACTOR` times the text.
+fn names_weighed(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool) -> Vec<usize> {
     let trusting = select(dom, blocks, include_comments, thread, Names::Trusted);
     let chars = |kept: &[usize]| kept.iter().map(|&i| blocks[i].chars as f64).sum::<f64>();
     let enough = DISTRUST_FACTOR * chars(&trusting);
@@ -173,6 +183,78 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool, 
     } else {
         trusting
     }
+}
+
+/// A selection shorter than this (letters) may have missed a listing.
+const SHORT_SELECTION_CHARS: f64 = 200.0;
+/// How many times a short selection's letters the listing must hold.
+const LISTING_FACTOR: f64 = 4.0;
+/// Rows a listing outside the element declared as the main content needs.
+const MANY_ROWS: u32 = 10;
+
+/// The selection, with the rows of the page's largest listing when the
+/// selection is short and the listing holds `LISTING_FACTOR` times its text:
+/// on a page of search results or job offers the rows are all link lists,
+/// so the selection settles on an intro line or a heading.
+fn with_listing(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool, kept: Vec<usize>) -> Vec<usize> {
+    let found: f64 = kept.iter().map(|&i| blocks[i].chars as f64).sum();
+    if thread || found >= SHORT_SELECTION_CHARS {
+        return kept;
+    }
+    let raw: Vec<f64> = blocks.iter().map(value).collect();
+    let Chrome { positive, chrome, .. } = chrome(dom, blocks, &raw, include_comments, Names::Trusted);
+    let groups = groups(dom, blocks, &chrome);
+    let Some((&key, group)) = groups
+        .iter()
+        .filter(|(_, g)| g.is_listing(0))
+        .max_by_key(|(&key, g)| (g.chars, std::cmp::Reverse(key)))
+    else {
+        return kept;
+    };
+    if (group.chars as f64) < LISTING_FACTOR * found.max(SHORT_SELECTION_CHARS / LISTING_FACTOR) {
+        return kept;
+    }
+    let nodes = &dom.nodes;
+    // Rows in the element declared or named as the page's main content or
+    // article are its content; elsewhere only a long run of rows is (a
+    // sidebar's latest posts with their excerpts are a few).
+    let mut around = key.0 as usize;
+    while around != 0 && nodes[around].element.as_ref().is_none_or(|e| e.mark != Mark::Main) {
+        around = nodes[around].parent as usize;
+    }
+    if around == 0 && group.items < MANY_ROWS {
+        return kept;
+    }
+    let mut inside = vec![false; nodes.len()];
+    for index in 1..nodes.len() {
+        inside[index] = inside[nodes[index].parent as usize]
+            || (chrome[index] == NONE
+                && nodes[index].parent == key.0
+                && nodes[index]
+                    .element
+                    .as_ref()
+                    .is_some_and(|e| e.shape == key.1 && is_item_tag(e.tag)));
+    }
+    if article_apart(dom, &chrome, &positive, &inside, &|_| false) {
+        return kept;
+    }
+    let rows: Vec<usize> = (0..blocks.len())
+        .filter(|&i| inside[blocks[i].owner as usize] && chrome[blocks[i].owner as usize] == NONE)
+        .collect();
+    let mut repeated: std::collections::HashMap<String, u32, foldhash::fast::RandomState> = Default::default();
+    for &i in &rows {
+        if is_link_list(&blocks[i]) {
+            *repeated.entry(letters(&blocks[i].text)).or_default() += 1;
+        }
+    }
+    let mut out = kept;
+    out.extend(
+        rows.into_iter()
+            .filter(|&i| !is_link_list(&blocks[i]) || repeated[&letters(&blocks[i].text)] == 1),
+    );
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Whether chrome-like class and id names (`Mark::Boiler`) count (overlay
@@ -579,6 +661,35 @@ fn listing_items(
 ) -> Vec<bool> {
     let nodes = &dom.nodes;
     let count = nodes.len();
+    let groups = groups(dom, blocks, chrome);
+    let is_item = |index: usize| {
+        nodes[index].element.as_ref().is_some_and(|e| {
+            is_item_tag(e.tag)
+                && chrome[index] == NONE
+                && groups
+                    .get(&(nodes[index].parent, e.shape))
+                    .is_some_and(|g| g.is_listing(selected_own))
+        })
+    };
+    let mut inside = vec![false; count];
+    for index in 1..count {
+        inside[index] = inside[nodes[index].parent as usize] || is_item(index);
+    }
+    if thread || article_apart(dom, chrome, positive, &inside, selected) {
+        inside.fill(false);
+    }
+    inside
+}
+
+/// The sibling elements of each shape under each parent (keyed by both),
+/// outside chrome, that could be a listing's rows, and what they hold.
+fn groups(
+    dom: &Dom,
+    blocks: &[Block],
+    chrome: &[u32],
+) -> std::collections::HashMap<(u32, u32), Group, foldhash::fast::RandomState> {
+    let nodes = &dom.nodes;
+    let count = nodes.len();
     let mut chars = vec![0u32; count];
     let mut links = vec![0u32; count];
     let mut link_lists = vec![0u32; count];
@@ -590,7 +701,6 @@ fn listing_items(
     accumulate(dom, &mut chars);
     accumulate(dom, &mut links);
     accumulate(dom, &mut link_lists);
-    // Per parent and shape: the items, and what they hold.
     let mut groups: std::collections::HashMap<(u32, u32), Group, foldhash::fast::RandomState> = Default::default();
     for index in 1..count {
         let Some(element) = &nodes[index].element else { continue };
@@ -606,32 +716,26 @@ fn listing_items(
             group.mixed += 1;
         }
     }
-    let is_item = |index: usize| {
-        nodes[index].element.as_ref().is_some_and(|e| {
-            is_item_tag(e.tag)
-                && chrome[index] == NONE
-                && groups
-                    .get(&(nodes[index].parent, e.shape))
-                    .is_some_and(|g| g.is_listing(selected_own))
-        })
-    };
-    let mut inside = vec![false; count];
-    let mut items_below = vec![0u32; count];
+    groups
+}
+
+/// Whether an element declared or named as an article, with
+/// `ARTICLE_APART_CHARS` of running text and no row of a listing inside
+/// (`inside` marks the rows and what they hold), stands apart from the
+/// listing: in the selection, or elsewhere on the page outside declared
+/// chrome and comment threads.
+fn article_apart(dom: &Dom, chrome: &[u32], positive: &[f64], inside: &[bool], selected: &dyn Fn(u32) -> bool) -> bool {
+    let nodes = &dom.nodes;
+    let count = nodes.len();
+    let mut rows_below = vec![0u32; count];
     for index in 1..count {
-        let item = is_item(index);
-        inside[index] = inside[nodes[index].parent as usize] || item;
-        items_below[index] = item as u32;
+        rows_below[index] = (inside[index] && !inside[nodes[index].parent as usize]) as u32;
     }
-    accumulate(dom, &mut items_below);
-    // An article declared or named beside the listing, in the selection or
-    // elsewhere on the page outside declared chrome and comment threads (a
-    // section's front page with its latest story, a post under a carousel of
-    // teasers), is the content: the listing's rows stay teasers. So are the
-    // posts of a declared discussion, which the thread's own rules keep.
-    let article_apart = (1..count).any(|index| {
+    accumulate(dom, &mut rows_below);
+    (1..count).any(|index| {
         nodes[index].element.as_ref().is_some_and(|e| e.mark == Mark::Main)
             && !inside[index]
-            && items_below[index] == 0
+            && rows_below[index] == 0
             && positive[index] >= ARTICLE_APART_CHARS
             && (chrome[index] == NONE
                 || selected(index as u32)
@@ -639,11 +743,7 @@ fn listing_items(
                     .element
                     .as_ref()
                     .is_some_and(|c| c.mark == Mark::Boiler))
-    });
-    if article_apart || thread {
-        inside.fill(false);
-    }
-    inside
+    })
 }
 
 /// The letters of a text, lowercased: what a repeated button's labels share.

@@ -93,3 +93,72 @@ fn related_rows_after_an_article_stay_out() {
         assert!(!page.text.contains(title), "{title}\n---\n{}", page.text);
     }
 }
+
+/// Job offers as table rows, every title a link and each row's only text of
+/// its own its number: the rows are link lists, so the selection alone
+/// settles on the intro line above them.
+const COMPANIES: [&str; 12] = [
+    "Acme", "Borealis", "Cobalt", "Dynamo", "Ember", "Fjord", "Granite", "Harbor", "Indigo", "Juniper", "Kestrel",
+    "Lumen",
+];
+
+fn job_board(rows: usize) -> String {
+    let offers: String = COMPANIES[..rows]
+        .iter()
+        .enumerate()
+        .map(|(n, company)| {
+            format!(
+                r#"<tr class="offer"><td>{n}.</td><td><a href="/job/{n}">{company} is hiring a backend engineer for its payments team</a></td></tr>"#
+            )
+        })
+        .collect();
+    format!(
+        r#"<html><head><title>Jobs</title></head><body>
+        <div class="top"><a href="/">Home</a> | <a href="/jobs">Jobs</a> | <a href="/login">Login</a></div>
+        <div class="page"><p>These are jobs at young companies. See more on the jobs page.</p>
+        <table class="list">{offers}</table></div>
+        <div class="bottom"><a href="/faq">FAQ</a> | <a href="/legal">Legal</a></div></body></html>"#
+    )
+}
+
+#[test]
+fn a_short_selection_takes_the_listing_it_missed() {
+    let page = extract(&job_board(12), &Options::default()).unwrap();
+    assert!(page.text.contains("These are jobs"), "{}", page.text);
+    for company in COMPANIES {
+        let offer = format!("{company} is hiring");
+        assert!(page.text.contains(&offer), "{offer}\n---\n{}", page.text);
+    }
+    for chrome in ["Login", "FAQ", "Legal"] {
+        assert!(!page.text.contains(chrome), "{chrome}\n---\n{}", page.text);
+    }
+}
+
+#[test]
+fn a_short_post_keeps_out_a_few_undeclared_rows() {
+    // A few rows outside any element declared as the main content are a
+    // sidebar's latest posts beside a short post, not a listing.
+    let page = extract(&job_board(6), &Options::default()).unwrap();
+    assert!(page.text.contains("These are jobs"), "{}", page.text);
+    assert!(!page.text.contains("is hiring"), "{}", page.text);
+    // Inside `<main>`, the same few rows are the page's content.
+    let html = job_board(6)
+        .replace(r#"<div class="page">"#, "<main>")
+        .replace("</table></div>", "</table></main>");
+    let page = extract(&html, &Options::default()).unwrap();
+    assert!(page.text.contains("Fjord is hiring"), "{}", page.text);
+}
+
+#[test]
+fn a_short_page_keeps_out_a_menu_of_bare_links() {
+    let menu: String = (1..=12)
+        .map(|n| format!(r#"<li class="cat"><a href="/c/{n}">Category {n}</a></li>"#))
+        .collect();
+    let html = format!(
+        r#"<html><body><main><p>These are jobs at young companies. See more on the jobs page.</p>
+        <ul class="cats">{menu}</ul></main></body></html>"#
+    );
+    let page = extract(&html, &Options::default()).unwrap();
+    assert!(page.text.contains("These are jobs"), "{}", page.text);
+    assert!(!page.text.contains("Category"), "{}", page.text);
+}
