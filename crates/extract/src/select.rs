@@ -201,18 +201,30 @@ fn with_listing(dom: &Dom, blocks: &[Block], include_comments: bool, thread: boo
     if thread || found >= SHORT_SELECTION_CHARS {
         return kept;
     }
-    let raw: Vec<f64> = blocks.iter().map(value).collect();
-    let Chrome { positive, chrome, .. } = chrome(dom, blocks, &raw, include_comments, Names::Trusted);
-    let groups = groups(dom, blocks, &chrome);
-    let Some((&key, group)) = groups
-        .iter()
-        .filter(|(_, g)| g.is_listing(0))
-        .max_by_key(|(&key, g)| (g.chars, std::cmp::Reverse(key)))
-    else {
+    // Shops name their results `search-results`, and the rows are what the
+    // page is for: chrome-like names are not trusted here, as in the second
+    // selection (tags, roles, overlays and comment threads still count).
+    let Some(rows) = listing_rows(dom, blocks, include_comments, found) else {
         return kept;
     };
+    let mut out = kept;
+    out.extend(rows);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The blocks of the page's largest listing, for `with_listing`.
+fn listing_rows(dom: &Dom, blocks: &[Block], include_comments: bool, found: f64) -> Option<Vec<usize>> {
+    let raw: Vec<f64> = blocks.iter().map(value).collect();
+    let Chrome { positive, chrome, .. } = chrome(dom, blocks, &raw, include_comments, Names::Distrusted);
+    let groups = groups(dom, blocks, &chrome);
+    let (&key, group) = groups
+        .iter()
+        .filter(|(_, g)| g.is_listing(0))
+        .max_by_key(|(&key, g)| (g.chars, std::cmp::Reverse(key)))?;
     if (group.chars as f64) < LISTING_FACTOR * found.max(SHORT_SELECTION_CHARS / LISTING_FACTOR) {
-        return kept;
+        return None;
     }
     let nodes = &dom.nodes;
     // Rows in the element declared or named as the page's main content or
@@ -223,7 +235,7 @@ fn with_listing(dom: &Dom, blocks: &[Block], include_comments: bool, thread: boo
         around = nodes[around].parent as usize;
     }
     if around == 0 && group.items < MANY_ROWS {
-        return kept;
+        return None;
     }
     let mut inside = vec![false; nodes.len()];
     for index in 1..nodes.len() {
@@ -236,7 +248,7 @@ fn with_listing(dom: &Dom, blocks: &[Block], include_comments: bool, thread: boo
                     .is_some_and(|e| e.shape == key.1 && is_item_tag(e.tag)));
     }
     if article_apart(dom, &chrome, &positive, &inside, &|_| false) {
-        return kept;
+        return None;
     }
     let rows: Vec<usize> = (0..blocks.len())
         .filter(|&i| inside[blocks[i].owner as usize] && chrome[blocks[i].owner as usize] == NONE)
@@ -247,14 +259,11 @@ fn with_listing(dom: &Dom, blocks: &[Block], include_comments: bool, thread: boo
             *repeated.entry(letters(&blocks[i].text)).or_default() += 1;
         }
     }
-    let mut out = kept;
-    out.extend(
+    Some(
         rows.into_iter()
-            .filter(|&i| !is_link_list(&blocks[i]) || repeated[&letters(&blocks[i].text)] == 1),
-    );
-    out.sort_unstable();
-    out.dedup();
-    out
+            .filter(|&i| !is_link_list(&blocks[i]) || repeated[&letters(&blocks[i].text)] == 1)
+            .collect(),
+    )
 }
 
 /// Whether chrome-like class and id names (`Mark::Boiler`) count (overlay

@@ -162,3 +162,12 @@ fn a_short_page_keeps_out_a_menu_of_bare_links() {
     assert!(page.text.contains("These are jobs"), "{}", page.text);
     assert!(!page.text.contains("Category"), "{}", page.text);
 }
+
+#[test]
+fn rows_named_like_chrome_are_a_listing_when_the_selection_is_short() {
+    // Shops name their product grids `search-results`; "search" names chrome.
+    let html = job_board(12).replace(r#"<table class="list">"#, r#"<table class="search-results">"#);
+    let page = extract(&html, &Options::default()).unwrap();
+    assert!(page.text.contains("Lumen is hiring"), "{}", page.text);
+    assert!(!page.text.contains("Login"), "{}", page.text);
+}
