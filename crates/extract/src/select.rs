@@ -186,9 +186,11 @@ fn names_weighed(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bo
 }
 
 /// A selection shorter than this (letters) may have missed a listing.
-const SHORT_SELECTION_CHARS: f64 = 200.0;
-/// How many times a short selection's letters the listing must hold.
+const SHORT_SELECTION_CHARS: f64 = 600.0;
+/// How many times a short selection's letters the listing must hold…
 const LISTING_FACTOR: f64 = 4.0;
+/// …and at least this many.
+const MIN_LISTING_CHARS: f64 = 200.0;
 /// Rows a listing outside the element declared as the main content needs.
 const MANY_ROWS: u32 = 10;
 
@@ -223,7 +225,7 @@ fn listing_rows(dom: &Dom, blocks: &[Block], include_comments: bool, found: f64)
         .iter()
         .filter(|(_, g)| g.is_listing(0))
         .max_by_key(|(&key, g)| (g.chars, std::cmp::Reverse(key)))?;
-    if (group.chars as f64) < LISTING_FACTOR * found.max(SHORT_SELECTION_CHARS / LISTING_FACTOR) {
+    if (group.chars as f64) < (LISTING_FACTOR * found).max(MIN_LISTING_CHARS) {
         return None;
     }
     let nodes = &dom.nodes;

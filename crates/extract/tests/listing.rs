@@ -171,3 +171,23 @@ fn rows_named_like_chrome_are_a_listing_when_the_selection_is_short() {
     assert!(page.text.contains("Lumen is hiring"), "{}", page.text);
     assert!(!page.text.contains("Login"), "{}", page.text);
 }
+
+#[test]
+fn an_intro_paragraph_does_not_hide_the_listing() {
+    // An intro of a few sentences (over 200 letters) above rows holding
+    // four times as much.
+    let intro = "These are jobs at young companies that we funded over the past years. Every offer \
+                 below was posted by the company itself and checked by us before it went up. See \
+                 more on the jobs page, where you can filter them by role and by place. Offers stay \
+                 up for thirty days unless the company takes them down sooner.";
+    let html = job_board(12)
+        .replace("These are jobs at young companies. See more on the jobs page.", intro)
+        .replace(
+            "a backend engineer for its payments team",
+            "a backend engineer for its payments team in Berlin, Lisbon, Warsaw or anywhere else in Europe",
+        );
+    let page = extract(&html, &Options::default()).unwrap();
+    assert!(page.text.contains("filter them by role"), "{}", page.text);
+    assert!(page.text.contains("Acme is hiring"), "{}", page.text);
+    assert!(page.text.contains("Lumen is hiring"), "{}", page.text);
+}
