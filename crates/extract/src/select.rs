@@ -236,7 +236,7 @@ fn listing_rows(dom: &Dom, blocks: &[Block], include_comments: bool, found: f64)
     while around != 0 && nodes[around].element.as_ref().is_none_or(|e| e.mark != Mark::Main) {
         around = nodes[around].parent as usize;
     }
-    if around == 0 && group.items < MANY_ROWS {
+    if around == 0 && (group.items < MANY_ROWS || 2 * group.mixed < group.items) {
         return None;
     }
     let mut inside = vec![false; nodes.len()];
@@ -650,6 +650,9 @@ const ITEM_SHARE: f64 = 0.4;
 /// title and a description or a price, not an article's sections or a blog's
 /// whole posts.
 const ITEM_OWN_CHARS: u32 = 400;
+/// A row that is all links (a card wrapped in its link) holds at least this
+/// many lines: a title, a company, a place, a price; a menu's item is one.
+const CARD_LINES: u32 = 5;
 /// Running text of an article declared or named beside a listing that makes
 /// the listing's rows teasers.
 const ARTICLE_APART_CHARS: f64 = 200.0;
@@ -704,14 +707,17 @@ fn groups(
     let mut chars = vec![0u32; count];
     let mut links = vec![0u32; count];
     let mut link_lists = vec![0u32; count];
+    let mut lines = vec![0u32; count];
     for block in blocks {
         chars[block.owner as usize] += block.chars;
         links[block.owner as usize] += block.link_chars;
         link_lists[block.owner as usize] += is_link_list(block) as u32;
+        lines[block.owner as usize] += (block.chars > 0) as u32;
     }
     accumulate(dom, &mut chars);
     accumulate(dom, &mut links);
     accumulate(dom, &mut link_lists);
+    accumulate(dom, &mut lines);
     let mut groups: std::collections::HashMap<(u32, u32), Group, foldhash::fast::RandomState> = Default::default();
     for index in 1..count {
         let Some(element) = &nodes[index].element else { continue };
@@ -725,6 +731,8 @@ fn groups(
         group.largest = group.largest.max(chars[index]);
         if link_lists[index] > 0 && chars[index] > links[index] {
             group.mixed += 1;
+        } else if link_lists[index] > 0 && lines[index] >= CARD_LINES {
+            group.cards += 1;
         }
     }
     groups
@@ -771,6 +779,9 @@ struct Group {
     items: u32,
     /// Items holding both a link list (a title, a name) and text of their own.
     mixed: u32,
+    /// Items that are all links, of `CARD_LINES` lines or more (cards
+    /// wrapped in their link).
+    cards: u32,
     /// Letters in all items, and outside their links.
     chars: u32,
     own: u32,
@@ -783,7 +794,7 @@ impl Group {
     /// letters outside links.
     fn is_listing(&self, selected_own: u32) -> bool {
         self.items >= MIN_ITEMS
-            && 2 * self.mixed >= self.items
+            && 2 * (self.mixed + self.cards) >= self.items
             && self.own as f64 >= LISTING_SHARE * selected_own as f64
             && self.largest as f64 <= ITEM_SHARE * self.chars as f64
             && self.own <= ITEM_OWN_CHARS * self.items

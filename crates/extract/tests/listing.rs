@@ -191,3 +191,38 @@ fn an_intro_paragraph_does_not_hide_the_listing() {
     assert!(page.text.contains("Acme is hiring"), "{}", page.text);
     assert!(page.text.contains("Lumen is hiring"), "{}", page.text);
 }
+
+#[test]
+fn cards_wrapped_in_their_links_are_a_listing_in_main() {
+    // Each offer is one link around five lines: no text of its own.
+    let cards: String = COMPANIES
+        .iter()
+        .enumerate()
+        .map(|(n, company)| {
+            format!(
+                r#"<li class="card"><a href="/job/{n}"><h4>Senior engineer, platform team {company}</h4>
+                <p>{company} Incorporated</p><p>Remote, Europe</p><p>Full time</p><p>{n}0,000 to {n}5,000 a year</p></a></li>"#
+            )
+        })
+        .collect();
+    let html = format!(
+        r#"<html><body><nav><a href="/">Home</a> <a href="/jobs">Jobs</a></nav>
+        <main><h1>Remote programming jobs</h1><p>Latest post one day ago.</p><ul class="jobs">{cards}</ul></main>
+        <footer><a href="/legal">Legal</a></footer></body></html>"#
+    );
+    let page = extract(&html, &Options::default()).unwrap();
+    assert!(
+        page.text.contains("Senior engineer, platform team Acme"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("Kestrel Incorporated"), "{}", page.text);
+    assert!(!page.text.contains("Legal"), "{}", page.text);
+    // Outside any element declared as the main content, links alone are
+    // not enough: a short article's teasers look the same.
+    let html = html
+        .replace("<main>", r#"<div class="page">"#)
+        .replace("</main>", "</div>");
+    let page = extract(&html, &Options::default()).unwrap();
+    assert!(!page.text.contains("Kestrel Incorporated"), "{}", page.text);
+}
