@@ -70,8 +70,8 @@ impl Tag {
 pub(crate) struct Element {
     pub tag: Tag,
     pub mark: Mark,
-    /// A hash of the element's name and `class` value: siblings of the same
-    /// shape are the rows of a listing (search results, product tiles).
+    /// A hash of the element's name and first `class` name: siblings of the
+    /// same shape are the rows of a listing (search results, product tiles).
     pub shape: u32,
 }
 
@@ -376,7 +376,11 @@ fn classify(name: &str, attrs: &[Attribute], view: View, cache: &mut MarkCache) 
         match &*attr.name.local {
             "class" => {
                 mark = mark.combine(cached_mark(cache, value));
-                shape = shape_hash(shape_hash(shape, b" "), value.as_bytes());
+                // The first name is the component (`product`, `result`,
+                // `card`); the others vary from row to row (`post-15859`,
+                // `first`, `instock`, `sale`).
+                let first = value.split_ascii_whitespace().next().unwrap_or("");
+                shape = shape_hash(shape_hash(shape, b" "), first.as_bytes());
             }
             "id" if !is_slug(value) => mark = mark.combine(cached_mark(cache, value)),
             "role" => mark = mark.combine(boilerplate::mark_for_role(value)),

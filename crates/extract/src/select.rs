@@ -639,7 +639,8 @@ fn teaser_cards(
     card.iter().map(|&c| c != NONE).collect()
 }
 
-/// Siblings of one shape (name and class) a listing's rows repeat, at least.
+/// Siblings of one shape (name and first class name) a listing's rows
+/// repeat, at least.
 const MIN_ITEMS: u32 = 4;
 /// The items of a listing hold at least this share of the selection's text.
 const LISTING_SHARE: f64 = 0.7;
@@ -658,9 +659,9 @@ const CARD_LINES: u32 = 5;
 const ARTICLE_APART_CHARS: f64 = 200.0;
 
 /// Which nodes are in a listing's item: one of at least `MIN_ITEMS` sibling
-/// elements of the same shape (name and class), outside chrome, most of
-/// which hold a link list and text of their own (a linked title and a
-/// description, authors and subjects, a price), alike in size, short on
+/// elements of the same shape (name and first class name), outside chrome,
+/// most of which hold a link list and text of their own (a linked title and
+/// a description, authors and subjects, a price), alike in size, short on
 /// average (`ITEM_OWN_CHARS`), and together holding `LISTING_SHARE` of the
 /// selection's text outside links. A menu's items are bare links and stay
 /// link lists; an article's sections and a blog's whole posts are too long.

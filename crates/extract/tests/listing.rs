@@ -226,3 +226,32 @@ fn cards_wrapped_in_their_links_are_a_listing_in_main() {
     let page = extract(&html, &Options::default()).unwrap();
     assert!(!page.text.contains("Kestrel Incorporated"), "{}", page.text);
 }
+
+#[test]
+fn rows_are_alike_by_their_first_class_name() {
+    // Shop software writes each product's own names after the component's:
+    // `product post-15859 first instock sale`.
+    let tiles: String = COMPANIES
+        .iter()
+        .enumerate()
+        .map(|(n, company)| {
+            let position = if n % 4 == 0 { " first" } else { "" };
+            let stock = if n % 3 == 0 { "outofstock" } else { "instock" };
+            format!(
+                r#"<li class="product post-{n}0{n}{position} {stock}"><a href="/p/{n}"><h2>{company} travel cup, twelve ounces</h2></a>
+                <span class="price">${n}9.95</span> <span>Ships in two days</span></li>"#
+            )
+        })
+        .collect();
+    let html = format!(
+        r#"<html><body><nav><a href="/">Home</a> <a href="/shop">Shop</a></nav>
+        <main><h1>Shop</h1><p>Showing all 12 results</p><ul class="products">{tiles}</ul></main>
+        <footer><a href="/legal">Legal</a></footer></body></html>"#
+    );
+    let page = extract(&html, &Options::default()).unwrap();
+    for company in COMPANIES {
+        let title = format!("{company} travel cup");
+        assert!(page.text.contains(&title), "{title}\n---\n{}", page.text);
+    }
+    assert!(!page.text.contains("Legal"), "{}", page.text);
+}
