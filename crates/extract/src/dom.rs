@@ -70,6 +70,9 @@ impl Tag {
 pub(crate) struct Element {
     pub tag: Tag,
     pub mark: Mark,
+    /// A hash of the element's name and first `class` name: siblings of the
+    /// same shape are the rows of a listing (search results, product tiles).
+    pub shape: u32,
 }
 
 /// A node of the arena; children follow their parent, so a subtree is the
@@ -161,6 +164,7 @@ pub(crate) fn flatten(
         element: Some(Element {
             tag: Tag::Block,
             mark: Mark::None,
+            shape: 0,
         }),
         text_start: 0,
         text_end: 0,
@@ -269,6 +273,7 @@ fn walk(
                     element: Some(Element {
                         tag: Tag::Inline,
                         mark: Mark::None,
+                        shape: 0,
                     }),
                     text_start: 0,
                     text_end: 0,
@@ -365,10 +370,18 @@ fn classify(name: &str, attrs: &[Attribute], view: View, cache: &mut MarkCache) 
     let mut mark = boilerplate::mark_for_tag(name);
     let mut has_href = false;
     let mut on_page = false;
+    let mut shape = shape_hash(FNV_OFFSET, name.as_bytes());
     for attr in attrs {
         let value: &str = &attr.value;
         match &*attr.name.local {
-            "class" => mark = mark.combine(cached_mark(cache, value)),
+            "class" => {
+                mark = mark.combine(cached_mark(cache, value));
+                // The first name is the component (`product`, `result`,
+                // `card`); the others vary from row to row (`post-15859`,
+                // `first`, `instock`, `sale`).
+                let first = value.split_ascii_whitespace().next().unwrap_or("");
+                shape = shape_hash(shape_hash(shape, b" "), first.as_bytes());
+            }
             "id" if !is_slug(value) => mark = mark.combine(cached_mark(cache, value)),
             "role" => mark = mark.combine(boilerplate::mark_for_role(value)),
             "itemprop" if value.eq_ignore_ascii_case("articleBody") => mark = mark.combine(Mark::Main),
@@ -401,7 +414,18 @@ fn classify(name: &str, attrs: &[Attribute], view: View, cache: &mut MarkCache) 
     } else {
         tag
     };
-    Visit::Element(Element { tag, mark })
+    Visit::Element(Element { tag, mark, shape })
+}
+
+const FNV_OFFSET: u32 = 0x811c_9dc5;
+
+/// FNV-1a over `bytes`, from `hash`: the shape of an element.
+fn shape_hash(mut hash: u32, bytes: &[u8]) -> u32 {
+    for &b in bytes {
+        hash ^= b as u32;
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash
 }
 
 /// Whether an `id` is a heading's anchor (`sharing-with-a-single-developer`,

@@ -25,6 +25,14 @@
 //! selection that ignores chrome-like class names finds several times the
 //! text, names misled the first and the second is taken.
 //!
+//! On a listing page (search results, a paper list, a shop's category), the
+//! selection is made of rows of one shape, each a linked title with text of
+//! its own: inside the selection their link lists are kept, except the
+//! buttons repeated from row to row ("Read more"). When the rows are all
+//! links (job offers, headlines), the selection settles on an intro line;
+//! a selection that short takes the page's largest listing, if it lies in
+//! the element declared as the main content or runs to many rows.
+//!
 //! On a page that declares itself a discussion (a forum thread, a question
 //! and its answers), the selection widens from the best post to the element
 //! around every post, and bylines and dates stay with their posts.
@@ -149,6 +157,13 @@ fn value(block: &Block) -> f64 {
 /// comment threads still count), and taken if it finds `DISTRUST_FACTOR`
 /// times the text.
 pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool) -> Vec<usize> {
+    let kept = names_weighed(dom, blocks, include_comments, thread);
+    with_listing(dom, blocks, include_comments, thread, kept)
+}
+
+/// The selection trusting names, or distrusting them if that finds
+/// `DISTRUST_FACTOR` times the text.
+fn names_weighed(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool) -> Vec<usize> {
     let trusting = select(dom, blocks, include_comments, thread, Names::Trusted);
     let chars = |kept: &[usize]| kept.iter().map(|&i| blocks[i].chars as f64).sum::<f64>();
     let enough = DISTRUST_FACTOR * chars(&trusting);
@@ -168,6 +183,89 @@ pub(crate) fn main_content(dom: &Dom, blocks: &[Block], include_comments: bool, 
     } else {
         trusting
     }
+}
+
+/// A selection shorter than this (letters) may have missed a listing.
+const SHORT_SELECTION_CHARS: f64 = 600.0;
+/// How many times a short selection's letters the listing must hold…
+const LISTING_FACTOR: f64 = 4.0;
+/// …and at least this many.
+const MIN_LISTING_CHARS: f64 = 200.0;
+/// Rows a listing outside the element declared as the main content needs.
+const MANY_ROWS: u32 = 10;
+
+/// The selection, with the rows of the page's largest listing when the
+/// selection is short and the listing holds `LISTING_FACTOR` times its text:
+/// on a page of search results or job offers the rows are all link lists,
+/// so the selection settles on an intro line or a heading.
+fn with_listing(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool, kept: Vec<usize>) -> Vec<usize> {
+    let found: f64 = kept.iter().map(|&i| blocks[i].chars as f64).sum();
+    if thread || found >= SHORT_SELECTION_CHARS {
+        return kept;
+    }
+    // Shops name their results `search-results`, and the rows are what the
+    // page is for: chrome-like names are not trusted here, as in the second
+    // selection (tags, roles, overlays and comment threads still count).
+    let Some(rows) = listing_rows(dom, blocks, include_comments, found) else {
+        return kept;
+    };
+    let mut out = kept;
+    out.extend(rows);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The blocks of the page's largest listing, for `with_listing`.
+fn listing_rows(dom: &Dom, blocks: &[Block], include_comments: bool, found: f64) -> Option<Vec<usize>> {
+    let raw: Vec<f64> = blocks.iter().map(value).collect();
+    let Chrome { positive, chrome, .. } = chrome(dom, blocks, &raw, include_comments, Names::Distrusted);
+    let groups = groups(dom, blocks, &chrome);
+    let (&key, group) = groups
+        .iter()
+        .filter(|(_, g)| g.is_listing(0))
+        .max_by_key(|(&key, g)| (g.chars, std::cmp::Reverse(key)))?;
+    if (group.chars as f64) < (LISTING_FACTOR * found).max(MIN_LISTING_CHARS) {
+        return None;
+    }
+    let nodes = &dom.nodes;
+    // Rows in the element declared or named as the page's main content or
+    // article are its content; elsewhere only a long run of rows is (a
+    // sidebar's latest posts with their excerpts are a few).
+    let mut around = key.0 as usize;
+    while around != 0 && nodes[around].element.as_ref().is_none_or(|e| e.mark != Mark::Main) {
+        around = nodes[around].parent as usize;
+    }
+    if around == 0 && (group.items < MANY_ROWS || 2 * group.mixed < group.items) {
+        return None;
+    }
+    let mut inside = vec![false; nodes.len()];
+    for index in 1..nodes.len() {
+        inside[index] = inside[nodes[index].parent as usize]
+            || (chrome[index] == NONE
+                && nodes[index].parent == key.0
+                && nodes[index]
+                    .element
+                    .as_ref()
+                    .is_some_and(|e| e.shape == key.1 && is_item_tag(e.tag)));
+    }
+    if article_apart(dom, &chrome, &positive, &inside, &|_| false) {
+        return None;
+    }
+    let rows: Vec<usize> = (0..blocks.len())
+        .filter(|&i| inside[blocks[i].owner as usize] && chrome[blocks[i].owner as usize] == NONE)
+        .collect();
+    let mut repeated: std::collections::HashMap<String, u32, foldhash::fast::RandomState> = Default::default();
+    for &i in &rows {
+        if is_link_list(&blocks[i]) {
+            *repeated.entry(letters(&blocks[i].text)).or_default() += 1;
+        }
+    }
+    Some(
+        rows.into_iter()
+            .filter(|&i| !is_link_list(&blocks[i]) || repeated[&letters(&blocks[i].text)] == 1)
+            .collect(),
+    )
 }
 
 /// Whether chrome-like class and id names (`Mark::Boiler`) count (overlay
@@ -345,6 +443,25 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool, nam
         .map(|(i, _)| i)
         .collect();
     let teaser = teaser_cards(dom, blocks, &inside, &chrome, &positive, best);
+    let selected: u32 = inside.iter().map(|&i| blocks[i].chars - blocks[i].link_chars).sum();
+    let in_item = listing_items(
+        dom,
+        blocks,
+        &chrome,
+        &positive,
+        selected,
+        &|n| range_of(n).is_some(),
+        thread,
+    );
+    // A listing's links are kept, its buttons not: a link whose text repeats
+    // from row to row ("Read more", "Add to cart") is a call to action.
+    // Numbers aside: "Comments (12)", "#3", "+2 / -1 Reply" repeat too.
+    let mut repeated: std::collections::HashMap<String, u32, foldhash::fast::RandomState> = Default::default();
+    for &i in &inside {
+        if in_item[blocks[i].owner as usize] && is_link_list(&blocks[i]) {
+            *repeated.entry(letters(&blocks[i].text)).or_default() += 1;
+        }
+    }
     let keep: Vec<bool> = inside
         .iter()
         .map(|&i| {
@@ -361,7 +478,9 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool, nam
             if weak[owner] != NONE && !thread && range_of(block.owner).is_some_and(|start| weak[owner] > start) {
                 return false;
             }
-            block.kind == BlockKind::Pre || !is_link_list(block)
+            block.kind == BlockKind::Pre
+                || !is_link_list(block)
+                || (in_item[owner] && repeated[&letters(&block.text)] == 1)
         })
         .collect();
     // The title and the lead (standfirst) often sit just outside the body's
@@ -518,6 +637,176 @@ fn teaser_cards(
         return vec![false; nodes.len()];
     }
     card.iter().map(|&c| c != NONE).collect()
+}
+
+/// Siblings of one shape (name and first class name) a listing's rows
+/// repeat, at least.
+const MIN_ITEMS: u32 = 4;
+/// The items of a listing hold at least this share of the selection's text.
+const LISTING_SHARE: f64 = 0.7;
+/// No item holds more than this share of its listing's text (rows are alike;
+/// a wrapper around the article among small boxes is not a row).
+const ITEM_SHARE: f64 = 0.4;
+/// Letters outside links an item holds on average, at most: a row has a
+/// title and a description or a price, not an article's sections or a blog's
+/// whole posts.
+const ITEM_OWN_CHARS: u32 = 400;
+/// A row that is all links (a card wrapped in its link) holds at least this
+/// many lines: a title, a company, a place, a price; a menu's item is one.
+const CARD_LINES: u32 = 5;
+/// Running text of an article declared or named beside a listing that makes
+/// the listing's rows teasers.
+const ARTICLE_APART_CHARS: f64 = 200.0;
+
+/// Which nodes are in a listing's item: one of at least `MIN_ITEMS` sibling
+/// elements of the same shape (name and first class name), outside chrome,
+/// most of which hold a link list and text of their own (a linked title and
+/// a description, authors and subjects, a price), alike in size, short on
+/// average (`ITEM_OWN_CHARS`), and together holding `LISTING_SHARE` of the
+/// selection's text outside links. A menu's items are bare links and stay
+/// link lists; an article's sections and a blog's whole posts are too long.
+fn listing_items(
+    dom: &Dom,
+    blocks: &[Block],
+    chrome: &[u32],
+    positive: &[f64],
+    selected_own: u32,
+    selected: &dyn Fn(u32) -> bool,
+    thread: bool,
+) -> Vec<bool> {
+    let nodes = &dom.nodes;
+    let count = nodes.len();
+    let groups = groups(dom, blocks, chrome);
+    let is_item = |index: usize| {
+        nodes[index].element.as_ref().is_some_and(|e| {
+            is_item_tag(e.tag)
+                && chrome[index] == NONE
+                && groups
+                    .get(&(nodes[index].parent, e.shape))
+                    .is_some_and(|g| g.is_listing(selected_own))
+        })
+    };
+    let mut inside = vec![false; count];
+    for index in 1..count {
+        inside[index] = inside[nodes[index].parent as usize] || is_item(index);
+    }
+    if thread || article_apart(dom, chrome, positive, &inside, selected) {
+        inside.fill(false);
+    }
+    inside
+}
+
+/// The sibling elements of each shape under each parent (keyed by both),
+/// outside chrome, that could be a listing's rows, and what they hold.
+fn groups(
+    dom: &Dom,
+    blocks: &[Block],
+    chrome: &[u32],
+) -> std::collections::HashMap<(u32, u32), Group, foldhash::fast::RandomState> {
+    let nodes = &dom.nodes;
+    let count = nodes.len();
+    let mut chars = vec![0u32; count];
+    let mut links = vec![0u32; count];
+    let mut link_lists = vec![0u32; count];
+    let mut lines = vec![0u32; count];
+    for block in blocks {
+        chars[block.owner as usize] += block.chars;
+        links[block.owner as usize] += block.link_chars;
+        link_lists[block.owner as usize] += is_link_list(block) as u32;
+        lines[block.owner as usize] += (block.chars > 0) as u32;
+    }
+    accumulate(dom, &mut chars);
+    accumulate(dom, &mut links);
+    accumulate(dom, &mut link_lists);
+    accumulate(dom, &mut lines);
+    let mut groups: std::collections::HashMap<(u32, u32), Group, foldhash::fast::RandomState> = Default::default();
+    for index in 1..count {
+        let Some(element) = &nodes[index].element else { continue };
+        if !is_item_tag(element.tag) || chrome[index] != NONE {
+            continue;
+        }
+        let group = groups.entry((nodes[index].parent, element.shape)).or_default();
+        group.items += 1;
+        group.chars += chars[index];
+        group.own += chars[index] - links[index];
+        group.largest = group.largest.max(chars[index]);
+        if link_lists[index] > 0 && chars[index] > links[index] {
+            group.mixed += 1;
+        } else if link_lists[index] > 0 && lines[index] >= CARD_LINES {
+            group.cards += 1;
+        }
+    }
+    groups
+}
+
+/// Whether an element declared or named as an article, with
+/// `ARTICLE_APART_CHARS` of running text and no row of a listing inside
+/// (`inside` marks the rows and what they hold), stands apart from the
+/// listing: in the selection, or elsewhere on the page outside declared
+/// chrome and comment threads.
+fn article_apart(dom: &Dom, chrome: &[u32], positive: &[f64], inside: &[bool], selected: &dyn Fn(u32) -> bool) -> bool {
+    let nodes = &dom.nodes;
+    let count = nodes.len();
+    let mut rows_below = vec![0u32; count];
+    for index in 1..count {
+        rows_below[index] = (inside[index] && !inside[nodes[index].parent as usize]) as u32;
+    }
+    accumulate(dom, &mut rows_below);
+    (1..count).any(|index| {
+        nodes[index].element.as_ref().is_some_and(|e| e.mark == Mark::Main)
+            && !inside[index]
+            && rows_below[index] == 0
+            && positive[index] >= ARTICLE_APART_CHARS
+            && (chrome[index] == NONE
+                || selected(index as u32)
+                || nodes[chrome[index] as usize]
+                    .element
+                    .as_ref()
+                    .is_some_and(|c| c.mark == Mark::Boiler))
+    })
+}
+
+/// The letters of a text, lowercased: what a repeated button's labels share.
+fn letters(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Sibling elements of one shape.
+#[derive(Default)]
+struct Group {
+    items: u32,
+    /// Items holding both a link list (a title, a name) and text of their own.
+    mixed: u32,
+    /// Items that are all links, of `CARD_LINES` lines or more (cards
+    /// wrapped in their link).
+    cards: u32,
+    /// Letters in all items, and outside their links.
+    chars: u32,
+    own: u32,
+    /// Letters in the largest item.
+    largest: u32,
+}
+
+impl Group {
+    /// Whether the group is a listing in a selection with `selected_own`
+    /// letters outside links.
+    fn is_listing(&self, selected_own: u32) -> bool {
+        self.items >= MIN_ITEMS
+            && 2 * (self.mixed + self.cards) >= self.items
+            && self.own as f64 >= LISTING_SHARE * selected_own as f64
+            && self.largest as f64 <= ITEM_SHARE * self.chars as f64
+            && self.own <= ITEM_OWN_CHARS * self.items
+    }
+}
+
+/// Whether elements with this tag can be a listing's items: rows, list
+/// items and generic boxes, not paragraphs (an article's paragraphs repeat
+/// one shape too) or headings.
+fn is_item_tag(tag: Tag) -> bool {
+    matches!(tag, Tag::Block | Tag::ListItem | Tag::Row)
 }
 
 /// On a discussion page, the posts: the element around the selected one
