@@ -31,7 +31,6 @@ use html5ever::tokenizer::{
 };
 use html5ever::{ns, Attribute, LocalName, QualName, TokenizerResult};
 use memchr::{memchr, memchr2, memchr3};
-use std::cell::Cell;
 
 /// What the text after a tag is, as the tree builder said.
 #[derive(Clone, Copy, PartialEq)]
@@ -57,13 +56,13 @@ pub(crate) fn tokenize<S: TokenSink>(html: &str, sink: &S, queue: &BufferQueue, 
         mode: Mode::Data,
         last_start_tag: None,
         text: Text::None,
-        bom_may_follow: Cell::new(true),
+        bom_may_follow: true,
         stopped,
     };
     match tokens.run() {
         Ok(()) => {
             if !stopped() {
-                sink.process_token(Token::EOFToken, 1).ignore();
+                tokens.emit(Token::EOFToken);
                 sink.end();
             }
         }
@@ -94,17 +93,8 @@ fn normalize_newlines(html: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-trait Ignore {
-    fn ignore(self);
-}
-
-impl<H> Ignore for TokenSinkResult<H> {
-    /// What the tree builder answers to anything but a start tag is `Continue`.
-    fn ignore(self) {}
-}
-
-/// Text waiting to be passed on: one token for a run that character
-/// references or a `\0` interrupt.
+/// Text waiting to be passed on as one token: a run of the page, or, once a
+/// character reference or a `\0` has changed it, a copy.
 enum Text {
     None,
     /// `start..end` of the page.
@@ -123,7 +113,7 @@ struct Tokens<'a, S> {
     /// html5ever drops a U+FEFF at the start of every `feed`: the first, and
     /// the one after a tag the tree builder answered with `Script` or
     /// `EncodingIndicator`.
-    bom_may_follow: Cell<bool>,
+    bom_may_follow: bool,
     stopped: &'a dyn Fn() -> bool,
 }
 
@@ -137,7 +127,7 @@ impl<S: TokenSink> Tokens<'_, S> {
     fn run(&mut self) -> Result<(), HandOver> {
         let mut pos = 0;
         loop {
-            if self.bom_may_follow.replace(false) && self.bytes[pos..].starts_with("\u{feff}".as_bytes()) {
+            if std::mem::take(&mut self.bom_may_follow) && self.bytes[pos..].starts_with("\u{feff}".as_bytes()) {
                 pos += 3;
             }
             if (self.stopped)() {
@@ -224,8 +214,10 @@ impl<S: TokenSink> Tokens<'_, S> {
         self.emit(Token::CharacterTokens(tendril));
     }
 
+    /// Passes on a token that is not a start tag: the tree builder answers
+    /// those with `Continue`.
     fn emit(&self, token: Token) {
-        self.sink.process_token(token, 1).ignore();
+        let _ = self.sink.process_token(token, 1);
     }
 
     /// A parse error that html5ever's tokenizer reports between tokens. The
@@ -487,7 +479,7 @@ impl<S: TokenSink> Tokens<'_, S> {
             TokenSinkResult::Plaintext => Mode::Plaintext,
             TokenSinkResult::RawData(kind) => Mode::Raw(kind),
             TokenSinkResult::Script(_) | TokenSinkResult::EncodingIndicator(_) => {
-                self.bom_may_follow.set(true);
+                self.bom_may_follow = true;
                 Mode::Data
             }
         };
@@ -693,14 +685,6 @@ impl CharRef {
             error,
             ..CharRef::default()
         }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn iter(&self) -> impl Iterator<Item = char> + '_ {
-        self.chars[..usize::from(self.len)].iter().copied()
     }
 }
 
