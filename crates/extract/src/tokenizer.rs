@@ -228,16 +228,21 @@ impl<S: TokenSink> Tokens<'_, S> {
         self.emit(Token::ParseError("".into()));
     }
 
+    /// Text from `pos` up to a byte found `found` bytes on (or to the end of
+    /// the page if none was): returns that byte's position.
+    fn text_until(&mut self, pos: usize, found: Option<usize>) -> Option<usize> {
+        let end = found.map_or(self.bytes.len(), |found| pos + found);
+        self.push_page_text(pos, end);
+        found.map(|_| end)
+    }
+
     /// The data state, from `pos` to the next tag; returns where to go on.
     fn data(&mut self, mut pos: usize) -> Result<usize, HandOver> {
         let bytes = self.bytes;
         loop {
-            let Some(found) = memchr3(b'<', b'&', 0, &bytes[pos..]) else {
-                self.push_page_text(pos, bytes.len());
+            let Some(at) = self.text_until(pos, memchr3(b'<', b'&', 0, &bytes[pos..])) else {
                 return Ok(bytes.len());
             };
-            let at = pos + found;
-            self.push_page_text(pos, at);
             match bytes[at] {
                 b'&' => pos = self.char_ref_in_text(at),
                 0 => {
@@ -270,12 +275,9 @@ impl<S: TokenSink> Tokens<'_, S> {
             } else {
                 memchr2(b'<', 0, &bytes[pos..])
             };
-            let Some(found) = found else {
-                self.push_page_text(pos, bytes.len());
+            let Some(at) = self.text_until(pos, found) else {
                 return Ok(bytes.len());
             };
-            let at = pos + found;
-            self.push_page_text(pos, at);
             match bytes[at] {
                 b'&' => pos = self.char_ref_in_text(at),
                 0 => {
