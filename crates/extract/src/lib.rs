@@ -28,8 +28,10 @@
 //!
 //! Beyond articles: a page that declares itself a discussion (schema.org
 //! `DiscussionForumPosting` or `QAPage`) keeps the posts its software names
-//! as comments, all of them; and a page on which the selection finds nothing
-//! is read again more broadly ([`Fallback`]) before it is called empty.
+//! as comments, all of them; a page that declares a `Product` keeps one copy
+//! of a description it writes twice; and a page on which the selection finds
+//! nothing is read again more broadly ([`Fallback`]) before it is called
+//! empty.
 #![deny(missing_docs)]
 
 mod binary;
@@ -181,7 +183,10 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     let thread = meta.is_discussion();
     let include_comments = options.include_comments || thread;
     let main = || select::main_content(&dom, &blocks, include_comments, thread);
-    let (kept, kept_by) = strategy::apply(options.strategy, &dom, &blocks, main, include_comments);
+    let (mut kept, kept_by) = strategy::apply(options.strategy, &dom, &blocks, main, include_comments);
+    if meta.is_product() {
+        drop_repeats(&blocks, &mut kept);
+    }
     check_deadline(deadline)?;
     let mut text = lines(&blocks, &kept);
     let mut fallback = None;
@@ -264,6 +269,35 @@ fn judged_chars(blocks: &[blocks::Block], kept: &[usize]) -> u32 {
         .sum()
 }
 
+/// Drops the runs of kept blocks that repeat kept blocks before them, when
+/// a run holds at least `REPEAT_MIN_CHARS` letters: shops write a product's
+/// description twice (a layout for wide screens and one for narrow ones, a
+/// tab and its accordion), and one is shown. A short repeat (a label, a
+/// guarantee line under each section) stays.
+fn drop_repeats(blocks: &[blocks::Block], kept: &mut Vec<usize>) {
+    let mut seen = std::collections::HashSet::new();
+    let repeated: Vec<bool> = kept.iter().map(|&i| !seen.insert(blocks[i].text.as_str())).collect();
+    let mut drop = vec![false; kept.len()];
+    let mut start = 0;
+    while start < kept.len() {
+        if !repeated[start] {
+            start += 1;
+            continue;
+        }
+        let end = (start..kept.len()).find(|&k| !repeated[k]).unwrap_or(kept.len());
+        let letters: u32 = kept[start..end].iter().map(|&i| blocks[i].chars).sum();
+        if letters >= REPEAT_MIN_CHARS {
+            drop[start..end].iter_mut().for_each(|d| *d = true);
+        }
+        start = end;
+    }
+    let mut k = 0;
+    kept.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+}
+
 /// The kept blocks, one a line.
 fn lines(blocks: &[blocks::Block], kept: &[usize]) -> String {
     let mut text = String::new();
@@ -275,6 +309,9 @@ fn lines(blocks: &[blocks::Block], kept: &[usize]) -> String {
     }
     text
 }
+
+/// Letters in a run of repeated blocks for the run to be dropped.
+const REPEAT_MIN_CHARS: u32 = 300;
 
 fn check_deadline(deadline: Option<Instant>) -> Result<(), ExtractError> {
     if deadline.is_some_and(|d| Instant::now() > d) {

@@ -39,6 +39,8 @@ pub(crate) struct MetaCollector {
     description: Ranked,
     /// Whether the page says it is a discussion (see [`is_discussion_type`]).
     discussion: bool,
+    /// Whether the page declares a schema.org `Product` (see [`is_product_type`]).
+    product: bool,
 }
 
 /// Whether a schema.org type (`"DiscussionForumPosting"`, an `itemtype` URL)
@@ -49,6 +51,15 @@ pub(crate) fn is_discussion_type(value: &str) -> bool {
     value.split_whitespace().any(|t| {
         let name = t.rsplit('/').next().unwrap_or(t);
         name.eq_ignore_ascii_case("DiscussionForumPosting") || name.eq_ignore_ascii_case("QAPage")
+    })
+}
+
+/// Whether a schema.org type (`"Product"`, an `itemtype` URL) is a product:
+/// a shop's page for one item.
+pub(crate) fn is_product_type(value: &str) -> bool {
+    value.split_whitespace().any(|t| {
+        let name = t.rsplit('/').next().unwrap_or(t);
+        name.eq_ignore_ascii_case("Product")
     })
 }
 
@@ -145,9 +156,14 @@ impl MetaCollector {
             serde_json::Value::Array(items) => items.iter().for_each(|v| self.walk_json(v, depth + 1)),
             serde_json::Value::Object(map) => {
                 match map.get("@type") {
-                    Some(serde_json::Value::String(t)) => self.discussion |= is_discussion_type(t),
+                    Some(serde_json::Value::String(t)) => {
+                        self.discussion |= is_discussion_type(t);
+                        self.product |= is_product_type(t);
+                    }
                     Some(serde_json::Value::Array(types)) => {
-                        self.discussion |= types.iter().filter_map(|t| t.as_str()).any(is_discussion_type)
+                        let types = || types.iter().filter_map(|t| t.as_str());
+                        self.discussion |= types().any(is_discussion_type);
+                        self.product |= types().any(is_product_type);
                     }
                     _ => {}
                 }
@@ -180,6 +196,12 @@ impl MetaCollector {
     /// A microdata `itemtype` on an element of the page.
     pub(crate) fn item_type(&mut self, value: &str) {
         self.discussion |= is_discussion_type(value);
+        self.product |= is_product_type(value);
+    }
+
+    /// Whether the page declared a product (JSON-LD or microdata).
+    pub(crate) fn is_product(&self) -> bool {
+        self.product
     }
 
     /// Whether the page declared itself a discussion (JSON-LD or microdata).
