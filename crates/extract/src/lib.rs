@@ -291,11 +291,8 @@ fn drop_repeats(blocks: &[blocks::Block], kept: &mut Vec<usize>) {
         }
         start = end;
     }
-    let mut k = 0;
-    kept.retain(|_| {
-        k += 1;
-        !drop[k - 1]
-    });
+    let mut drop = drop.into_iter();
+    kept.retain(|_| !drop.next().unwrap_or(false));
 }
 
 /// The kept blocks, one a line.

@@ -48,19 +48,22 @@ pub(crate) struct MetaCollector {
 /// a page the replies, which forum software names as comments, are the
 /// content.
 pub(crate) fn is_discussion_type(value: &str) -> bool {
+    names_type(value, &["DiscussionForumPosting", "QAPage"])
+}
+
+/// Whether a list of schema.org types (names or `itemtype` URLs) holds one
+/// of `names`.
+fn names_type(value: &str, names: &[&str]) -> bool {
     value.split_whitespace().any(|t| {
         let name = t.rsplit('/').next().unwrap_or(t);
-        name.eq_ignore_ascii_case("DiscussionForumPosting") || name.eq_ignore_ascii_case("QAPage")
+        names.iter().any(|n| name.eq_ignore_ascii_case(n))
     })
 }
 
 /// Whether a schema.org type (`"Product"`, an `itemtype` URL) is a product:
 /// a shop's page for one item.
 pub(crate) fn is_product_type(value: &str) -> bool {
-    value.split_whitespace().any(|t| {
-        let name = t.rsplit('/').next().unwrap_or(t);
-        name.eq_ignore_ascii_case("Product")
-    })
+    names_type(value, &["Product"])
 }
 
 fn offer(slot: &mut Ranked, rank: u8, value: &str) {
