@@ -53,7 +53,10 @@ fn run(tool: &str, html: &str) -> Result<String, String> {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (tool, data, out) = (&args[1], Path::new(&args[2]), Path::new(&args[3]));
-    for set in SETS {
+    // Sets named after OUT, as the Python peers take them; else the seven.
+    let named: Vec<&str> = args[4..].iter().map(String::as_str).collect();
+    let sets = if named.is_empty() { SETS } else { &named[..] };
+    for set in sets {
         let folder = data.join(set).join("html");
         let Ok(entries) = std::fs::read_dir(&folder) else { continue };
         let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
