@@ -255,12 +255,7 @@ fn listing_rows(dom: &Dom, blocks: &[Block], include_comments: bool, found: f64)
     let rows: Vec<usize> = (0..blocks.len())
         .filter(|&i| inside[blocks[i].owner as usize] && chrome[blocks[i].owner as usize] == NONE)
         .collect();
-    let mut repeated: std::collections::HashMap<String, u32, foldhash::fast::RandomState> = Default::default();
-    for &i in &rows {
-        if is_link_list(&blocks[i]) {
-            *repeated.entry(letters(&blocks[i].text)).or_default() += 1;
-        }
-    }
+    let repeated = link_labels(blocks, rows.iter().copied());
     Some(
         rows.into_iter()
             .filter(|&i| !is_link_list(&blocks[i]) || repeated[&letters(&blocks[i].text)] == 1)
@@ -456,12 +451,10 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool, nam
     // A listing's links are kept, its buttons not: a link whose text repeats
     // from row to row ("Read more", "Add to cart") is a call to action.
     // Numbers aside: "Comments (12)", "#3", "+2 / -1 Reply" repeat too.
-    let mut repeated: std::collections::HashMap<String, u32, foldhash::fast::RandomState> = Default::default();
-    for &i in &inside {
-        if in_item[blocks[i].owner as usize] && is_link_list(&blocks[i]) {
-            *repeated.entry(letters(&blocks[i].text)).or_default() += 1;
-        }
-    }
+    let repeated = link_labels(
+        blocks,
+        inside.iter().copied().filter(|&i| in_item[blocks[i].owner as usize]),
+    );
     let keep: Vec<bool> = inside
         .iter()
         .map(|&i| {
@@ -764,6 +757,19 @@ fn article_apart(dom: &Dom, chrome: &[u32], positive: &[f64], inside: &[bool], s
                     .as_ref()
                     .is_some_and(|c| c.mark == Mark::Boiler))
     })
+}
+
+/// How many of the link lists among `blocks[among]` carry each label (their
+/// [`letters`]): a label on more than one row is a button.
+fn link_labels(
+    blocks: &[Block],
+    among: impl Iterator<Item = usize>,
+) -> std::collections::HashMap<String, u32, foldhash::fast::RandomState> {
+    let mut labels: std::collections::HashMap<String, u32, foldhash::fast::RandomState> = Default::default();
+    for i in among.filter(|&i| is_link_list(&blocks[i])) {
+        *labels.entry(letters(&blocks[i].text)).or_default() += 1;
+    }
+    labels
 }
 
 /// The letters of a text, lowercased: what a repeated button's labels share.
