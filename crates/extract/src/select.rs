@@ -669,6 +669,9 @@ fn listing_items(
 ) -> Vec<bool> {
     let nodes = &dom.nodes;
     let count = nodes.len();
+    if thread {
+        return vec![false; count];
+    }
     let groups = groups(dom, blocks, chrome);
     let is_item = |index: usize| {
         nodes[index].element.as_ref().is_some_and(|e| {
@@ -683,7 +686,7 @@ fn listing_items(
     for index in 1..count {
         inside[index] = inside[nodes[index].parent as usize] || is_item(index);
     }
-    if thread || article_apart(dom, chrome, positive, &inside, selected) {
+    if article_apart(dom, chrome, positive, &inside, selected) {
         inside.fill(false);
     }
     inside
