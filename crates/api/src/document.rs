@@ -1,3 +1,4 @@
+use crate::views::Views;
 use serde::{Deserialize, Serialize};
 
 /// JSON-compatible annotations that travel with a document to the output.
@@ -19,6 +20,9 @@ pub struct Document {
     /// Source location, crawl headers and the annotations of earlier steps.
     #[serde(default)]
     pub metadata: Metadata,
+    /// What steps computed from the text (its tokens…), for the steps after them.
+    #[serde(skip)]
+    pub views: Views,
 }
 
 impl Document {
@@ -29,5 +33,15 @@ impl Document {
             text: text.into(),
             ..Document::default()
         }
+    }
+
+    /// The view of type `V` under `key` of this document's text: built by `build` the first
+    /// time, then shared until the text changes ([`Views`]).
+    pub fn view<V: std::any::Any + Send + Sync>(
+        &mut self,
+        key: &'static str,
+        build: impl FnOnce(&str) -> V,
+    ) -> std::sync::Arc<V> {
+        self.views.get_or_build(&self.text, key, build)
     }
 }

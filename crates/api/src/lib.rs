@@ -58,6 +58,7 @@ pub mod sample;
 mod stats;
 mod step;
 mod top;
+mod views;
 
 pub use document::{Document, Metadata};
 pub use global::{GlobalContext, GlobalDecider, GlobalRecorder, GlobalStep};
@@ -69,6 +70,7 @@ pub use stats::{
 };
 pub use step::{Counters, Reason, ShardPass, ShardStep, Step, Verdict};
 pub use top::{DomainCounter, TopCounts, TOP_DOMAINS};
+pub use views::Views;
 
 /// What a panic said: its message when it has one (`panic!` with a literal or
 /// a format), for the error or drop reason a caught panic becomes.

@@ -164,6 +164,7 @@ impl RowMapping {
             text,
             url,
             metadata,
+            ..Document::default()
         })
     }
 }

@@ -105,6 +105,7 @@ pub(crate) fn parse(line: &[u8], number: u64, fields: &JsonFields) -> Result<Doc
         text,
         url,
         metadata,
+        ..Document::default()
     })
 }
 

@@ -378,6 +378,7 @@ impl WarcReader {
             text: String::new(),
             url,
             metadata: meta,
+            ..Document::default()
         };
         let content = Content::Payload { doc, payload, encoding };
         Ok(Record::Document(Undecoded::new(content, self.file.clone(), location)))

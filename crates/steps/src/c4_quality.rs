@@ -24,12 +24,13 @@
 //! Parity: `bench/quality/filter_parity.py` (decision and rewritten text), fixture test
 //! `tests/quality_parity.rs`.
 
-use crate::quality::default_language;
+use crate::quality::{default_language, Judged};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use tamis_api::{Counters, Document, Reason, Scale, Step, Verdict};
 use tamis_text::pystr::{char_len, lower, split_whitespace, splitlines, strip};
-use tamis_text::WordTokenizer;
+use tamis_text::{Token, Tokenized, WordTokenizer};
 
 const NAME: &str = "c4_quality";
 
@@ -146,14 +147,26 @@ impl C4QualityConfig {
 impl C4Quality {
     /// The decision and, when kept, the rewritten text.
     pub fn apply(&self, text: &str, counters: &mut Counters) -> Result<String, C4QualityReason> {
+        self.rewrite(&Judged::alone(text), counters).map(|(text, _)| text)
+    }
+
+    /// The decision and, when kept, the rewritten text, with its tokens when they follow from
+    /// the text's tokens (a view some earlier step built).
+    fn rewrite(
+        &self,
+        judged: &Judged,
+        counters: &mut Counters,
+    ) -> Result<(String, Option<Tokenized>), C4QualityReason> {
         let c = &self.config;
+        let text = judged.text;
+        let tokens = judged.tokens_if_built(&self.tokenizer);
         let lines: Vec<&str> = if c.split_paragraph {
             splitlines(text)
         } else {
             self.tokenizer.split_into_sentences(text)
         };
         let mut num_sentences: i64 = 0;
-        let mut kept: Vec<String> = Vec::new();
+        let mut kept: Vec<Cow<str>> = Vec::new();
         for line in lines {
             let line = strip(line);
             counters.add("line-total", 1);
@@ -163,9 +176,9 @@ impl C4Quality {
                 continue;
             }
             let line = if c.remove_citations {
-                self.citation.replace_all(line, "").into_owned()
+                self.citation.replace_all(line, "")
             } else {
-                line.to_string()
+                Cow::Borrowed(line)
             };
             if c.filter_no_terminal_punct && (!line.ends_with(['.', '?', '!', '"', '\'']) || line.ends_with("...")) {
                 counters.add("line-filter-no_terminal_punc", 1);
@@ -192,7 +205,12 @@ impl C4Quality {
             }
             if c.min_num_sentences != -1 {
                 num_sentences += if c.split_paragraph {
-                    self.tokenizer.sentence_count(&line) as i64
+                    let part = line_of(text, &line);
+                    let counted = tokens
+                        .as_ref()
+                        .zip(part)
+                        .and_then(|(t, (a, b))| t.sentence_count_of(text, a, b));
+                    counted.unwrap_or_else(|| self.tokenizer.sentence_count(&line)) as i64
                 } else {
                     1
                 };
@@ -205,8 +223,49 @@ impl C4Quality {
             return Err(C4QualityReason::TooFewSentences);
         }
         let joined = kept.join(if c.split_paragraph { "\n" } else { " " });
-        Ok(strip(&joined).to_string())
+        let rewritten = match &tokens {
+            Some(tokens) if c.split_paragraph => joined_tokens(text, tokens, &kept),
+            _ => None,
+        };
+        Ok((strip(&joined).to_string(), rewritten))
     }
+}
+
+/// The byte range of `line` in `text`, if it is a part of it (a line the citation rule rewrote
+/// is a string of its own).
+fn line_of(text: &str, line: &str) -> Option<(usize, usize)> {
+    let start = (line.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    (start + line.len() <= text.len()).then_some((start, start + line.len()))
+}
+
+/// The tokens of `lines` joined by `\n`, from the tokens of the text they were cut from: each
+/// line's tokens, moved, with a whitespace token for each `\n` between them. `None` unless
+/// every line is a part of `text` that the tokenizer cuts at (a stripped line is), so that
+/// its tokens are the same alone as in the text.
+fn joined_tokens(text: &str, tokens: &Tokenized, lines: &[Cow<str>]) -> Option<Tokenized> {
+    let mut joined = Vec::with_capacity(tokens.tokens().len());
+    let mut at = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let (start, end) = line_of(text, line)?;
+        tokens.sentence_count_of(text, start, end)?; // the line is cut where the tokenizer cuts
+        if i > 0 {
+            joined.push(Token {
+                start: at,
+                end: at + 1,
+                is_space: true,
+            });
+            at += 1;
+        }
+        let first = tokens.tokens().partition_point(|t| t.start < start);
+        let last = tokens.tokens().partition_point(|t| t.start < end);
+        joined.extend(tokens.tokens()[first..last].iter().map(|t| Token {
+            start: t.start - start + at,
+            end: t.end - start + at,
+            is_space: t.is_space,
+        }));
+        at += end - start;
+    }
+    Some(Tokenized::new(joined))
 }
 
 impl Step for C4Quality {
@@ -215,9 +274,12 @@ impl Step for C4Quality {
     }
 
     fn process(&self, doc: &mut Document, counters: &mut Counters) -> Verdict {
-        match self.apply(&doc.text, counters) {
-            Ok(text) => {
+        match self.rewrite(&Judged::document(doc), counters) {
+            Ok((text, tokens)) => {
                 doc.text = text;
+                if let Some(tokens) = tokens {
+                    doc.views.insert(&doc.text, self.tokenizer.rules_language(), tokens);
+                }
                 Verdict::Keep
             }
             Err(reason) => Verdict::drop(reason),

@@ -18,7 +18,7 @@
 //! terminal-punctuation set changed in datatrove 0.4).
 //! Parity: `bench/quality/filter_parity.py`, fixture test `tests/quality_parity.rs`.
 
-use crate::quality::{default_language, find_duplicates, ratio};
+use crate::quality::{default_language, find_duplicates, ratio, Judged};
 use serde::{Deserialize, Serialize};
 use tamis_api::{Counters, Reason, Scale};
 use tamis_text::punctuation::is_terminal_punctuation;
@@ -128,14 +128,15 @@ impl FineWebQuality {
 
     /// The decision alone, for tests and the parity harness.
     pub fn decide(&self, text: &str) -> Result<(), FineWebQualityReason> {
-        self.judge(text, &mut Counters::default())
+        self.judge(&mut Judged::alone(text), &mut Counters::default())
     }
 
     /// The decision, each signal computed on the way counted in `counters`'
     /// histograms (the rules stop at the first that fails, and so do the signals).
-    pub fn judge(&self, text: &str, counters: &mut Counters) -> Result<(), FineWebQualityReason> {
+    pub(crate) fn judge(&self, judged: &mut Judged, counters: &mut Counters) -> Result<(), FineWebQualityReason> {
         use FineWebQualityReason::*;
         let c = &self.config;
+        let text = judged.text;
         let lines: Vec<&str> = text.split('\n').filter(|l| !strip(l).is_empty()).collect();
         if lines.is_empty() {
             return Err(Empty);
@@ -158,7 +159,7 @@ impl FineWebQuality {
         if duplicated > c.char_duplicates_ratio {
             return Err(CharDupRatio);
         }
-        let words = self.tokenizer.word_spans(text).count();
+        let words = judged.tokens(&self.tokenizer).word_count();
         let newlines = text.bytes().filter(|&b| b == b'\n').count();
         let newline_ratio = ratio(newlines, words);
         counters.observe("new_line_ratio", Scale::RATIO, newline_ratio);

@@ -25,7 +25,7 @@
 //! ratio on a text without words) it raises; here the ratio rule does not fire.
 //! Parity: `bench/quality/filter_parity.py`, fixture test `tests/quality_parity.rs`.
 
-use crate::quality::{default_language, ratio};
+use crate::quality::{default_language, ratio, Judged};
 use serde::{Deserialize, Serialize};
 use tamis_api::{Counters, Reason, Scale};
 use tamis_text::punctuation::is_punctuation;
@@ -179,15 +179,16 @@ impl GopherQualityConfig {
 impl GopherQuality {
     /// The decision alone, for tests and the parity harness.
     pub fn decide(&self, text: &str) -> Result<(), GopherQualityReason> {
-        self.judge(text, &mut Counters::default())
+        self.judge(&mut Judged::alone(text), &mut Counters::default())
     }
 
     /// The decision, each signal computed on the way counted in `counters`'
     /// histograms (the rules stop at the first that fails, and so do the signals).
-    pub fn judge(&self, text: &str, counters: &mut Counters) -> Result<(), GopherQualityReason> {
+    pub(crate) fn judge(&self, judged: &mut Judged, counters: &mut Counters) -> Result<(), GopherQualityReason> {
         use GopherQualityReason::*;
         let c = &self.config;
-        let words = self.tokenizer.word_tokenize(text);
+        let text = judged.text;
+        let words: Vec<&str> = judged.tokens(&self.tokenizer).words(text).collect();
         let n_words = words.len();
         let mut n_non_symbol = 0usize;
         let mut non_symbol_chars = 0usize;

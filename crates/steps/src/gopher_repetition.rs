@@ -22,7 +22,7 @@
 //! `n` goes up to 32 (the reason strings are static).
 //! Parity: `bench/quality/filter_parity.py`, fixture test `tests/quality_parity.rs`.
 
-use crate::quality::{default_language, find_duplicates, ratio};
+use crate::quality::{default_language, find_duplicates, ratio, Judged};
 use serde::{Deserialize, Serialize};
 use tamis_api::{Counters, Reason, Scale};
 use tamis_text::pystr::{char_len, strip};
@@ -300,83 +300,103 @@ impl<'w> NgramHasher<'w> {
     }
 }
 
-/// The keys are already hashes: spread their bits with one multiplication instead of hashing again.
-#[derive(Default, Clone, Copy)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (n ^ (n >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    }
+/// The distinct n-grams of one length seen so far: open addressing on their hashes, each slot
+/// holding the first index of an n-gram and how often it occurred. Equal hashes are told apart
+/// by comparing the n-grams ([`NgramHasher::equal`]), so the counts are exact. Kept from one
+/// length to the next so that its memory is allocated once per document.
+#[derive(Default)]
+struct NgramTable {
+    slots: Vec<Slot>,
+    /// log2 of the number of slots.
+    bits: u32,
 }
 
-type KeyMap<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+#[derive(Clone, Copy)]
+struct Slot {
+    hash: u64,
+    /// The index of the n-gram's first occurrence; `usize::MAX` for a free slot.
+    first: usize,
+    count: usize,
+}
 
-/// Probes for the n-gram at `i`: the slot of an equal n-gram already in `table`, or a free key.
-fn probe<V>(table: &KeyMap<V>, h: &NgramHasher, i: usize, n: usize, first: impl Fn(&V) -> usize) -> (u64, bool) {
-    let mut key = h.hash(i, n);
-    loop {
-        match table.get(&key) {
-            None => return (key, false),
-            Some(v) if h.equal(first(v), i, n) => return (key, true),
-            Some(_) => key = key.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1),
+const FREE: Slot = Slot {
+    hash: 0,
+    first: usize::MAX,
+    count: 0,
+};
+
+impl NgramTable {
+    /// Empties the table, with room for `n` distinct n-grams at most half full.
+    fn reset(&mut self, n: usize) {
+        self.bits = (2 * n).max(16).next_power_of_two().trailing_zeros();
+        self.slots.clear();
+        self.slots.resize(1 << self.bits, FREE);
+    }
+
+    /// Counts the n-gram at `i`: the slot of the equal n-gram seen before, its count raised, or
+    /// `None` when it is new (then remembered with a count of 1).
+    fn add(&mut self, h: &NgramHasher, i: usize, n: usize) -> Option<&Slot> {
+        let hash = h.hash(i, n);
+        let mask = self.slots.len() - 1;
+        // Fibonacci hashing: the polynomial hash's top bits, spread by one multiplication.
+        let mut at = (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.bits)) as usize;
+        loop {
+            let slot = self.slots[at];
+            if slot.first == usize::MAX {
+                self.slots[at] = Slot {
+                    hash,
+                    first: i,
+                    count: 1,
+                };
+                return None;
+            }
+            if slot.hash == hash && h.equal(slot.first, i, n) {
+                self.slots[at].count += 1;
+                return Some(&self.slots[at]);
+            }
+            at = (at + 1) & mask;
         }
+    }
+
+    /// The distinct n-grams seen: (first index, count).
+    fn counts(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.slots
+            .iter()
+            .filter(|s| s.first != usize::MAX)
+            .map(|s| (s.first, s.count))
     }
 }
 
 /// `find_top_duplicate(get_n_grams(words, n))`: characters of the most frequent n-gram
 /// times its count; ties go to the first seen.
-fn top_duplicate_chars(h: &NgramHasher, n: usize) -> Option<usize> {
+fn top_duplicate_chars(h: &NgramHasher, n: usize, table: &mut NgramTable) -> Option<usize> {
     let words = h.words;
     if words.len() < n {
         return None;
     }
-    // key -> (first index, count)
-    let mut counts: KeyMap<(usize, usize)> = KeyMap::default();
-    counts.reserve(words.len());
+    table.reset(words.len() - n + 1);
     for i in 0..=words.len() - n {
-        let (key, found) = probe(&counts, h, i, n, |v| v.0);
-        if found {
-            if let Some(v) = counts.get_mut(&key) {
-                v.1 += 1;
-            }
-        } else {
-            counts.insert(key, (i, 1));
-        }
+        table.add(h, i, n);
     }
-    let (first, count) = counts
-        .values()
-        .copied()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    let (first, count) = table.counts().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
     let len: usize = words[first..first + n].iter().map(|w| char_len(w)).sum::<usize>() + (n - 1);
     Some(len * count)
 }
 
 /// `find_all_duplicate(words, n)`.
-fn all_duplicate_chars(h: &NgramHasher, n: usize, seen: &mut KeyMap<usize>) -> usize {
+fn all_duplicate_chars(h: &NgramHasher, n: usize, table: &mut NgramTable) -> usize {
     let words = h.words;
     if words.len() < n {
         return 0;
     }
-    seen.clear();
-    seen.reserve(words.len());
+    table.reset(words.len() - n + 1);
     let mut repeated = 0;
     let mut idx = 0;
     while idx + n <= words.len() {
-        let (key, found) = probe(seen, h, idx, n, |v| *v);
-        if found {
+        if table.add(h, idx, n).is_some() {
             repeated += words[idx..idx + n].iter().map(|w| char_len(w)).sum::<usize>();
             idx += n;
         } else {
-            seen.insert(key, idx);
             idx += 1;
         }
     }
@@ -422,14 +442,15 @@ fn ngram_metric(kind: &str, n: usize) -> &'static str {
 impl GopherRepetition {
     /// The decision alone, for tests and the parity harness.
     pub fn decide(&self, text: &str) -> Result<(), GopherRepetitionReason> {
-        self.judge(text, &mut Counters::default())
+        self.judge(&mut Judged::alone(text), &mut Counters::default())
     }
 
     /// The decision, each signal computed on the way counted in `counters`'
     /// histograms (the rules stop at the first that fails, and so do the signals).
-    pub fn judge(&self, text: &str, counters: &mut Counters) -> Result<(), GopherRepetitionReason> {
+    pub(crate) fn judge(&self, judged: &mut Judged, counters: &mut Counters) -> Result<(), GopherRepetitionReason> {
         use GopherRepetitionReason::*;
         let c = &self.config;
+        let text = judged.text;
         if text.is_empty() {
             return Err(Empty);
         }
@@ -454,11 +475,12 @@ impl GopherRepetition {
         if rule("dup_line_char_frac", c.dup_line_char_frac, ratio(dup_chars, text_len)) {
             return Err(DupLineCharFrac);
         }
-        let words = self.tokenizer.word_tokenize(text);
+        let words: Vec<&str> = judged.tokens(&self.tokenizer).words(text).collect();
         let max_top = c.top_n_grams.iter().map(|(n, _)| *n).max().unwrap_or(1);
         let spaced = NgramHasher::new(&words, true, max_top);
+        let mut table = NgramTable::default();
         for &(n, frac) in &c.top_n_grams {
-            if let Some(chars) = top_duplicate_chars(&spaced, n) {
+            if let Some(chars) = top_duplicate_chars(&spaced, n, &mut table) {
                 let value = ratio(chars, text_len);
                 counters.observe(ngram_metric("top", n), Scale::RATIO, value);
                 if value > frac {
@@ -468,9 +490,8 @@ impl GopherRepetition {
         }
         let max_dup = c.dup_n_grams.iter().map(|(n, _)| *n).max().unwrap_or(1);
         let concatenated = NgramHasher::new(&words, false, max_dup);
-        let mut seen = KeyMap::default();
         for &(n, frac) in &c.dup_n_grams {
-            let value = ratio(all_duplicate_chars(&concatenated, n, &mut seen), text_len);
+            let value = ratio(all_duplicate_chars(&concatenated, n, &mut table), text_len);
             counters.observe(ngram_metric("dup", n), Scale::RATIO, value);
             if value > frac {
                 return Err(DuplicatedNGrams(n));
@@ -539,11 +560,14 @@ mod tests {
         // "".join: ("ab","c") equals ("a","bc").
         let words = ["ab", "c", "x", "a", "bc"];
         assert_eq!(
-            all_duplicate_chars(&NgramHasher::new(&words, false, 2), 2, &mut KeyMap::default()),
+            all_duplicate_chars(&NgramHasher::new(&words, false, 2), 2, &mut NgramTable::default()),
             3
         );
         // ties go to the first n-gram seen
         let words = ["aaa", "b", "aaa", "b", "c", "d", "c", "d"];
-        assert_eq!(top_duplicate_chars(&NgramHasher::new(&words, true, 2), 2), Some(10));
+        assert_eq!(
+            top_duplicate_chars(&NgramHasher::new(&words, true, 2), 2, &mut NgramTable::default()),
+            Some(10)
+        );
     }
 }

@@ -1,7 +1,54 @@
 //! Helpers shared by the quality steps (Gopher, C4, FineWeb): datatrove's duplicate counting
 //! and the language a step tokenizes with.
 
+use std::sync::Arc;
+use tamis_api::{Document, Views};
 use tamis_text::pystr::char_len;
+use tamis_text::{Tokenized, WordTokenizer};
+
+/// The text a quality step judges, and its tokens, built on first use.
+///
+/// Within a pipeline the tokens are a view of the document ([`Document::view`]): Gopher
+/// repetition builds them, and Gopher quality, C4 and FineWeb quality find them (DESIGN.md:
+/// "steps that need words, lines or sentences share one computed view"). A step that rules
+/// on the text before it needs words (Gopher repetition's duplicate lines) pays nothing for
+/// the documents it drops there.
+pub(crate) struct Judged<'d> {
+    /// The document's text.
+    pub text: &'d str,
+    /// The document's views; `None` for a text judged alone (tests, parity harnesses).
+    views: Option<&'d mut Views>,
+}
+
+impl<'d> Judged<'d> {
+    /// A document's text, its views shared with the other steps.
+    pub fn document(doc: &'d mut Document) -> Judged<'d> {
+        let Document { text, views, .. } = doc;
+        Judged {
+            text,
+            views: Some(views),
+        }
+    }
+
+    /// A text on its own.
+    pub fn alone(text: &'d str) -> Judged<'d> {
+        Judged { text, views: None }
+    }
+
+    /// The text's tokens by `tokenizer`.
+    pub fn tokens(&mut self, tokenizer: &WordTokenizer) -> Arc<Tokenized> {
+        let build = |text: &str| tokenizer.tokenized(text);
+        match &mut self.views {
+            Some(views) => views.get_or_build(self.text, tokenizer.rules_language(), build),
+            None => Arc::new(build(self.text)),
+        }
+    }
+
+    /// The text's tokens by `tokenizer` if a step built them already.
+    pub fn tokens_if_built(&self, tokenizer: &WordTokenizer) -> Option<Arc<Tokenized>> {
+        self.views.as_ref()?.get(self.text, tokenizer.rules_language())
+    }
+}
 
 /// datatrove's `find_duplicates` (`pipeline/filters/gopher_repetition_filter.py`, 0.10.1):
 /// the number of elements equal to an earlier one, and their total length in characters.
@@ -32,8 +79,8 @@ pub(crate) fn ratio(x: usize, y: usize) -> f64 {
     }
 }
 
-/// `impl Step` for a quality filter that decides from the text alone, through its
-/// `judge(&self, &str, &mut Counters) -> Result<(), Reason>` (the reason
+/// `impl Step` for a quality filter that decides from the text and its views, through its
+/// `judge(&self, &mut Judged, &mut Counters) -> Result<(), Reason>` (the reason
 /// converting into a drop reason; the counters get the signals it computed).
 macro_rules! text_filter_step {
     ($step:ty, $name:expr) => {
@@ -43,7 +90,7 @@ macro_rules! text_filter_step {
             }
 
             fn process(&self, doc: &mut tamis_api::Document, counters: &mut tamis_api::Counters) -> tamis_api::Verdict {
-                match self.judge(&doc.text, counters) {
+                match self.judge(&mut crate::quality::Judged::document(doc), counters) {
                     Ok(()) => tamis_api::Verdict::Keep,
                     Err(reason) => tamis_api::Verdict::drop(reason),
                 }

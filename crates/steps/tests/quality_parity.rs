@@ -11,6 +11,7 @@ use tamis_steps::c4_quality::C4QualityConfig;
 use tamis_steps::fineweb_quality::FineWebQualityConfig;
 use tamis_steps::gopher_quality::GopherQualityConfig;
 use tamis_steps::gopher_repetition::GopherRepetitionConfig;
+use tamis_text::{Tokenized, WordTokenizer};
 
 #[test]
 fn quality_steps_reproduce_datatrove_decisions() {
@@ -46,23 +47,38 @@ fn quality_steps_reproduce_datatrove_decisions() {
             Some(r) => vec![r[0].as_str().unwrap(); r[1].as_u64().unwrap() as usize].join(" "),
             None => rec["text"].as_str().unwrap().to_string(),
         };
+        // The same document as it reaches a step in a pipeline: with the tokens an earlier
+        // step built (a document view). Each step must decide as it does alone.
+        let tokenizer = WordTokenizer::for_language("en");
+        let mut primed = Document::new(id, text.clone());
+        primed.metadata.insert("language".into(), rec["lang"].clone());
+        primed.view(tokenizer.rules_language(), |t| tokenizer.tokenized(t));
         for (name, step) in &steps {
-            let mut doc = Document::new(id, text.clone());
-            doc.metadata.insert("language".into(), rec["lang"].clone());
-            let got = match step.process(&mut doc, &mut Counters::default()) {
-                Verdict::Keep => "keep".to_string(),
-                Verdict::Drop(r) => r.as_str().to_string(),
-            };
-            let want = rec["expected"][name].as_str().unwrap();
-            checked += 1;
-            if got != want {
-                failures.push(format!("{id} {name}: datatrove {want}, tamis {got}"));
-            } else if *name == "c4_quality" && got == "keep" && doc.text != rec["c4_quality_text"].as_str().unwrap() {
-                failures.push(format!("{id} c4_quality: rewritten text differs"));
+            let fresh = Document::new(id, text.clone());
+            for (mut doc, how) in [(fresh, "alone"), (primed.clone(), "with views")] {
+                doc.metadata.insert("language".into(), rec["lang"].clone());
+                let got = match step.process(&mut doc, &mut Counters::default()) {
+                    Verdict::Keep => "keep".to_string(),
+                    Verdict::Drop(r) => r.as_str().to_string(),
+                };
+                let want = rec["expected"][name].as_str().unwrap();
+                checked += 1;
+                if got != want {
+                    failures.push(format!("{id} {name} ({how}): datatrove {want}, tamis {got}"));
+                } else if *name == "c4_quality" && got == "keep" {
+                    if doc.text != rec["c4_quality_text"].as_str().unwrap() {
+                        failures.push(format!("{id} c4_quality ({how}): rewritten text differs"));
+                    }
+                    // C4 hands the rewritten text's tokens on: they must be the text's own.
+                    let handed = doc.views.get::<Tokenized>(&doc.text, tokenizer.rules_language());
+                    if handed.is_some_and(|t| *t != tokenizer.tokenized(&doc.text)) {
+                        failures.push(format!("{id} c4_quality ({how}): the rewritten text's tokens differ"));
+                    }
+                }
             }
         }
     }
-    assert!(checked > 800, "fixture too small: {checked}");
+    assert!(checked > 1600, "fixture too small: {checked}");
     assert!(
         failures.is_empty(),
         "{} of {checked} decisions differ:\n{}",

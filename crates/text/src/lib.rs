@@ -27,9 +27,11 @@ pub mod pystr;
 mod recent;
 mod rules;
 pub mod sentencizer;
+mod tokenized;
 pub mod tokenizer;
 
 use std::sync::{Arc, OnceLock};
+pub use tokenized::Tokenized;
 use tokenizer::Engine;
 pub use tokenizer::Token;
 
@@ -223,6 +225,14 @@ impl WordTokenizer {
         self.engine.tokenize(text, out);
     }
 
+    /// All tokens of `text`, not remembered: the document view that every quality step reads
+    /// (`tamis_api::Document::view`).
+    pub fn tokenized(&self, text: &str) -> Tokenized {
+        let mut tokens = Vec::new();
+        self.tokens_unremembered(text, &mut tokens);
+        Tokenized::new(tokens)
+    }
+
     /// datatrove's `split_into_words(text, lang)`: the non-whitespace tokens' texts.
     ///
     /// (datatrove strips each token and drops empty ones; tokens never hold whitespace
@@ -253,7 +263,7 @@ impl WordTokenizer {
         }
         let mut tokens = Vec::new();
         self.tokens_unremembered(text, &mut tokens);
-        sentencizer::sentence_starts(text, &tokens).len().max(1)
+        sentencizer::sentence_count(text, &tokens).max(1)
     }
 
     /// datatrove's `split_into_sentences(text, lang)`: the text cut at each sentence end;

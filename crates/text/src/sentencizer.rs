@@ -22,6 +22,7 @@ fn is_sentence_final(token: &str) -> bool {
     // Every entry is one character; test that first.
     let mut chars = token.chars();
     match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii() => matches!(c, '!' | '.' | '?'),
         (Some(c), None) => {
             let mut buf = [0u8; 4];
             PUNCT_CHARS.contains(&&*c.encode_utf8(&mut buf))
@@ -45,24 +46,35 @@ pub fn has_sentence_final_char(text: &str) -> bool {
 /// Indices of the tokens that start a sentence (the first token always does).
 pub fn sentence_starts(text: &str, tokens: &[Token]) -> Vec<usize> {
     let mut starts = Vec::new();
-    if tokens.is_empty() {
-        return starts;
+    if !tokens.is_empty() {
+        starts.push(0);
+        for_each_later_start(text, tokens, |i| starts.push(i));
     }
-    starts.push(0);
+    starts
+}
+
+/// The number of sentences: `sentence_starts(text, tokens).len()`, without the list.
+pub fn sentence_count(text: &str, tokens: &[Token]) -> usize {
+    let mut count = usize::from(!tokens.is_empty());
+    for_each_later_start(text, tokens, |_| count += 1);
+    count
+}
+
+/// Calls `start` with the index of each token after the first that starts a sentence.
+fn for_each_later_start(text: &str, tokens: &[Token], mut start: impl FnMut(usize)) {
     let mut seen_period = false;
     for (i, t) in tokens.iter().enumerate() {
         let s = &text[t.start..t.end];
         let final_char = is_sentence_final(s);
-        if seen_period && !is_punct(s) && !final_char {
+        if seen_period && !final_char && !is_punct(s) {
             if i != 0 {
-                starts.push(i);
+                start(i);
             }
             seen_period = false;
         } else if final_char {
             seen_period = true;
         }
     }
-    starts
 }
 
 /// Sentence byte spans `(start_char, end_char)` of `Doc.sents`: from a sentence's first
