@@ -29,7 +29,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use tamis_api::{Counters, Document, Reason, Scale, Step, Verdict};
-use tamis_text::pystr::{char_len, lower, split_whitespace, splitlines, strip};
+use tamis_text::pystr::{char_len, lower, split_whitespace, strip};
 use tamis_text::{Token, Tokenized, WordTokenizer};
 
 const NAME: &str = "c4_quality";
@@ -147,21 +147,21 @@ impl C4QualityConfig {
 impl C4Quality {
     /// The decision and, when kept, the rewritten text.
     pub fn apply(&self, text: &str, counters: &mut Counters) -> Result<String, C4QualityReason> {
-        self.rewrite(&Judged::alone(text), counters).map(|(text, _)| text)
+        self.rewrite(&mut Judged::alone(text), counters).map(|(text, _)| text)
     }
 
     /// The decision and, when kept, the rewritten text, with its tokens when they follow from
     /// the text's tokens (a view some earlier step built).
     fn rewrite(
         &self,
-        judged: &Judged,
+        judged: &mut Judged,
         counters: &mut Counters,
     ) -> Result<(String, Option<Tokenized>), C4QualityReason> {
         let c = &self.config;
         let text = judged.text;
         let tokens = judged.tokens_if_built(&self.tokenizer);
         let lines: Vec<&str> = if c.split_paragraph {
-            splitlines(text)
+            judged.lines().of_text(text).collect()
         } else {
             self.tokenizer.split_into_sentences(text)
         };
@@ -240,14 +240,13 @@ fn line_of(text: &str, line: &str) -> Option<(usize, usize)> {
 
 /// The tokens of `lines` joined by `\n`, from the tokens of the text they were cut from: each
 /// line's tokens, moved, with a whitespace token for each `\n` between them. `None` unless
-/// every line is a part of `text` that the tokenizer cuts at (a stripped line is), so that
-/// its tokens are the same alone as in the text.
+/// every line is a part of `text` that the tokenizer cuts at ([`Tokenized::part`]).
 fn joined_tokens(text: &str, tokens: &Tokenized, lines: &[Cow<str>]) -> Option<Tokenized> {
     let mut joined = Vec::with_capacity(tokens.tokens().len());
     let mut at = 0;
     for (i, line) in lines.iter().enumerate() {
         let (start, end) = line_of(text, line)?;
-        tokens.sentence_count_of(text, start, end)?; // the line is cut where the tokenizer cuts
+        let part = tokens.part(text, start, end)?;
         if i > 0 {
             joined.push(Token {
                 start: at,
@@ -256,9 +255,7 @@ fn joined_tokens(text: &str, tokens: &Tokenized, lines: &[Cow<str>]) -> Option<T
             });
             at += 1;
         }
-        let first = tokens.tokens().partition_point(|t| t.start < start);
-        let last = tokens.tokens().partition_point(|t| t.start < end);
-        joined.extend(tokens.tokens()[first..last].iter().map(|t| Token {
+        joined.extend(part.iter().map(|t| Token {
             start: t.start - start + at,
             end: t.end - start + at,
             is_space: t.is_space,
@@ -274,7 +271,7 @@ impl Step for C4Quality {
     }
 
     fn process(&self, doc: &mut Document, counters: &mut Counters) -> Verdict {
-        match self.rewrite(&Judged::document(doc), counters) {
+        match self.rewrite(&mut Judged::document(doc), counters) {
             Ok((text, tokens)) => {
                 doc.text = text;
                 if let Some(tokens) = tokens {

@@ -29,7 +29,7 @@ use crate::quality::{default_language, ratio, Judged};
 use serde::{Deserialize, Serialize};
 use tamis_api::{Counters, Reason, Scale};
 use tamis_text::punctuation::is_punctuation;
-use tamis_text::pystr::{char_len, is_alpha, lstrip, rstrip, splitlines};
+use tamis_text::pystr::{char_len, is_alpha, lstrip, rstrip};
 use tamis_text::WordTokenizer;
 
 const NAME: &str = "gopher_quality";
@@ -226,7 +226,7 @@ impl GopherQuality {
                 return Err(TooManyEllipsis);
             }
         }
-        let lines = splitlines(text);
+        let lines: Vec<&str> = judged.lines().of_text(text).collect();
         if let Some(max) = on(c.max_bullet_lines_ratio) {
             let bullets = lines
                 .iter()

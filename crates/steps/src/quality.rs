@@ -3,16 +3,16 @@
 
 use std::sync::Arc;
 use tamis_api::{Document, Views};
-use tamis_text::pystr::char_len;
+use tamis_text::pystr::{char_len, splitlines};
 use tamis_text::{Tokenized, WordTokenizer};
 
-/// The text a quality step judges, and its tokens, built on first use.
+/// The text a quality step judges, with its tokens and lines built on first use.
 ///
-/// Within a pipeline the tokens are a view of the document ([`Document::view`]): Gopher
-/// repetition builds them, and Gopher quality, C4 and FineWeb quality find them (DESIGN.md:
-/// "steps that need words, lines or sentences share one computed view"). A step that rules
-/// on the text before it needs words (Gopher repetition's duplicate lines) pays nothing for
-/// the documents it drops there.
+/// Within a pipeline they are views of the document ([`Document::view`]): Gopher repetition
+/// builds the tokens, and Gopher quality, C4 and FineWeb quality find them; Gopher quality
+/// builds the lines and C4 finds them (DESIGN.md: "steps that need words, lines or sentences
+/// share one computed view"). A step that rules on the text before it needs words (Gopher
+/// repetition's duplicate lines) pays nothing for the documents it drops there.
 pub(crate) struct Judged<'d> {
     /// The document's text.
     pub text: &'d str,
@@ -44,9 +44,33 @@ impl<'d> Judged<'d> {
         }
     }
 
+    /// The text's lines as Python's `str.splitlines()` cuts them.
+    pub fn lines(&mut self) -> Arc<Lines> {
+        match &mut self.views {
+            Some(views) => views.get_or_build(self.text, "splitlines", Lines::of),
+            None => Arc::new(Lines::of(self.text)),
+        }
+    }
+
     /// The text's tokens by `tokenizer` if a step built them already.
     pub fn tokens_if_built(&self, tokenizer: &WordTokenizer) -> Option<Arc<Tokenized>> {
         self.views.as_ref()?.get(self.text, tokenizer.rules_language())
+    }
+}
+
+/// The lines of a text (`str.splitlines()`, which Gopher quality and C4 both cut by) as byte
+/// ranges: a document view.
+pub(crate) struct Lines(Vec<std::ops::Range<usize>>);
+
+impl Lines {
+    fn of(text: &str) -> Lines {
+        let at = |line: &str| line.as_ptr() as usize - text.as_ptr() as usize;
+        Lines(splitlines(text).into_iter().map(|l| at(l)..at(l) + l.len()).collect())
+    }
+
+    /// The lines of `text`, the text they were cut from.
+    pub fn of_text<'a, 't: 'a>(&'a self, text: &'t str) -> impl Iterator<Item = &'t str> + 'a {
+        self.0.iter().map(move |r| &text[r.clone()])
     }
 }
 

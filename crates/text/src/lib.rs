@@ -24,7 +24,6 @@ pub mod normalize;
 pub mod punctuation;
 mod pyre;
 pub mod pystr;
-mod recent;
 mod rules;
 pub mod sentencizer;
 mod tokenized;
@@ -199,38 +198,19 @@ impl WordTokenizer {
         out
     }
 
-    /// [`Self::tokens`] into a reused buffer.
+    /// [`Self::tokens`] into a reused buffer (cleared first).
     ///
-    /// The texts tokenized last on each thread are remembered ([`recent`]), so
-    /// steps that tokenize the same document (Gopher repetition, Gopher
-    /// quality, FineWeb quality) pay once, like datatrove's `lru_cache` on
-    /// `split_into_parts`.
+    /// Steps that read the same document's tokens share them as a document view
+    /// ([`Tokenized`], `tamis_api::Document::view`) instead of tokenizing again.
     pub fn tokens_into(&self, text: &str, out: &mut Vec<Token>) {
-        thread_local! {
-            static RECENT: std::cell::RefCell<recent::RecentTokens> = Default::default();
-        }
-        let engine_id = Arc::as_ptr(&self.engine) as usize;
-        RECENT.with(|recent| {
-            recent
-                .borrow_mut()
-                .tokens_into(engine_id, text, out, |out| self.engine.tokenize(text, out))
-        });
-    }
-
-    /// [`Self::tokens_into`] without the memo, for text no other step tokenizes
-    /// (single lines, n-gram windows, normalised copies): remembering it would
-    /// only crowd whole documents out.
-    pub fn tokens_unremembered(&self, text: &str, out: &mut Vec<Token>) {
         out.clear();
         self.engine.tokenize(text, out);
     }
 
-    /// All tokens of `text`, not remembered: the document view that every quality step reads
+    /// All tokens of `text`: the document view that every quality step reads
     /// (`tamis_api::Document::view`).
     pub fn tokenized(&self, text: &str) -> Tokenized {
-        let mut tokens = Vec::new();
-        self.tokens_unremembered(text, &mut tokens);
-        Tokenized::new(tokens)
+        Tokenized::new(self.tokens(text))
     }
 
     /// datatrove's `split_into_words(text, lang)`: the non-whitespace tokens' texts.
@@ -253,8 +233,7 @@ impl WordTokenizer {
 
     /// `len(split_into_sentences(text, lang))` as datatrove computes it: the number of
     /// sentences, and 1 for a text without tokens (datatrove's `split_into_parts` always
-    /// returns at least one part). Asked of single lines (C4's filter), so not
-    /// remembered ([`Self::tokens_unremembered`]).
+    /// returns at least one part).
     pub fn sentence_count(&self, text: &str) -> usize {
         // A text without a sentence-final character is one sentence, whatever
         // its tokens: no token can be one (`sentencizer::sentence_starts`).
@@ -262,7 +241,7 @@ impl WordTokenizer {
             return 1;
         }
         let mut tokens = Vec::new();
-        self.tokens_unremembered(text, &mut tokens);
+        self.tokens_into(text, &mut tokens);
         sentencizer::sentence_count(text, &tokens).max(1)
     }
 
@@ -327,7 +306,7 @@ mod tests {
             "A. B",
         ] {
             let mut tokens = Vec::new();
-            t.tokens_unremembered(text, &mut tokens);
+            t.tokens_into(text, &mut tokens);
             let by_tokens = sentencizer::sentence_starts(text, &tokens).len().max(1);
             assert_eq!(t.sentence_count(text), by_tokens, "{text}");
         }

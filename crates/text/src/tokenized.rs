@@ -38,11 +38,11 @@ impl Tokenized {
         self.tokens.iter().filter(|t| !t.is_space).count()
     }
 
-    /// [`crate::WordTokenizer::sentence_count`] of `text[start..end]`, where `text` is the text
-    /// these tokens are of. `None` unless the part is cut where the tokenizer cuts: it must not
-    /// begin or end with whitespace, and whitespace (or the text's edge) must lie on both sides.
-    /// A stripped line of the text always qualifies.
-    pub fn sentence_count_of(&self, text: &str, start: usize, end: usize) -> Option<usize> {
+    /// The tokens of `text[start..end]`, where `text` is the text these tokens are of: the same
+    /// as the part's own, offsets aside. `None` unless the part is cut where the tokenizer cuts:
+    /// it must not be empty, begin or end with whitespace, and whitespace (or the text's edge)
+    /// must lie on both sides. A stripped line of the text always qualifies.
+    pub fn part(&self, text: &str, start: usize, end: usize) -> Option<&[Token]> {
         let part = text.get(start..end)?;
         let space = |c: Option<char>| c.is_none_or(crate::pystr::is_space);
         let cut = !part.is_empty()
@@ -53,12 +53,19 @@ impl Tokenized {
         if !cut {
             return None;
         }
-        if !sentencizer::has_sentence_final_char(part) {
-            return Some(1);
-        }
         let first = self.tokens.partition_point(|t| t.start < start);
         let last = self.tokens.partition_point(|t| t.start < end);
-        Some(sentencizer::sentence_count(text, &self.tokens[first..last]).max(1))
+        Some(&self.tokens[first..last])
+    }
+
+    /// [`crate::WordTokenizer::sentence_count`] of `text[start..end]`, for a part as
+    /// [`Self::part`] takes it.
+    pub fn sentence_count_of(&self, text: &str, start: usize, end: usize) -> Option<usize> {
+        let tokens = self.part(text, start, end)?;
+        if !sentencizer::has_sentence_final_char(&text[start..end]) {
+            return Some(1);
+        }
+        Some(sentencizer::sentence_count(text, tokens).max(1))
     }
 }
 
