@@ -135,6 +135,17 @@ pub(crate) enum View {
     /// content (a streamed `<div hidden>` swapped in, a wrapper at
     /// `visibility: hidden` until the scripts load).
     Revealed,
+    /// Figures too (`<figure>`, `<picture>`): the last fallback's view, for a
+    /// page whose only content is cards (a shop's grid of products, each card
+    /// a `<figure>` around its link, name and price).
+    Whole,
+}
+
+impl View {
+    /// Whether hidden elements are shown.
+    fn shows_hidden(self) -> bool {
+        matches!(self, View::Revealed | View::Whole)
+    }
 }
 
 /// Limits applied while copying.
@@ -334,6 +345,7 @@ fn cached_mark(cache: &mut MarkCache, value: &str) -> Mark {
 fn classify(name: &str, attrs: &[Attribute], view: View, cache: &mut MarkCache) -> Visit {
     let tag = match name {
         "noscript" if view != View::Rendered => Tag::Block,
+        "figure" | "picture" if view == View::Whole => Tag::Block,
         "head" | "title" | "meta" | "link" | "script" => return Visit::Metadata,
         "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed" | "canvas" | "select"
         | "textarea" | "button" | "input" | "audio" | "video" | "map" | "frameset" | "dialog" | "label"
@@ -385,9 +397,9 @@ fn classify(name: &str, attrs: &[Attribute], view: View, cache: &mut MarkCache) 
             "id" if !is_slug(value) => mark = mark.combine(cached_mark(cache, value)),
             "role" => mark = mark.combine(boilerplate::mark_for_role(value)),
             "itemprop" if value.eq_ignore_ascii_case("articleBody") => mark = mark.combine(Mark::Main),
-            "hidden" if view != View::Revealed => return Visit::Skip,
-            "aria-hidden" if view != View::Revealed && value.trim().eq_ignore_ascii_case("true") => return Visit::Skip,
-            "style" if view != View::Revealed && boilerplate::style_hides(value) => return Visit::Skip,
+            "hidden" if !view.shows_hidden() => return Visit::Skip,
+            "aria-hidden" if !view.shows_hidden() && value.trim().eq_ignore_ascii_case("true") => return Visit::Skip,
+            "style" if !view.shows_hidden() && boilerplate::style_hides(value) => return Visit::Skip,
             "href" => {
                 has_href = true;
                 on_page = value.starts_with('#');

@@ -101,8 +101,10 @@ pub struct Extraction {
 /// A broader extraction, tried in this order when the selection finds no
 /// text (or, for `Noscript`, little text) on the page as a browser running
 /// scripts first shows it. Each is taken only if it finds at least
-/// `FALLBACK_MIN_CHARS` letters: less is a "please enable JavaScript" note
-/// or an error message, and the page stays empty.
+/// `FALLBACK_MIN_CHARS` letters (for the first three, in blocks long enough
+/// to be judged; for `Main`, whose content is menus and cards, in any
+/// block): less is a "please enable JavaScript" note or an error message,
+/// and the page stays empty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fallback {
     /// The selection on the page with its `<noscript>` contents (forums that
@@ -114,6 +116,10 @@ pub enum Fallback {
     /// Every block that is neither chrome nor a link list, on the page with
     /// everything shown.
     Body,
+    /// Every block, links included, inside the element the page declares as
+    /// its main content, on the page with figures shown too (a shop's grid
+    /// of categories or of product cards).
+    Main,
 }
 
 impl Fallback {
@@ -123,6 +129,7 @@ impl Fallback {
             Fallback::Noscript => "noscript",
             Fallback::Hidden => "hidden",
             Fallback::Body => "body",
+            Fallback::Main => "main",
         }
     }
 }
@@ -216,7 +223,9 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
 /// one-line description). The hidden and body views run only when nothing
 /// was found: on a page with a short text, hidden elements are more often
 /// the slides of a slideshow or the panels of tabs than a page waiting for
-/// its scripts.
+/// its scripts. The last, `Main`, reads the page with figures shown too
+/// (parsed again only if it has any) and takes what its declared main
+/// element holds, links included.
 fn broader(
     html: &str,
     options: &Options,
@@ -255,6 +264,23 @@ fn broader(
     check_deadline(deadline)?;
     if judged_chars(&blocks, &kept) >= needed {
         return Ok(Some((lines(&blocks, &kept), Fallback::Body)));
+    }
+    // Figures are parsed again only if the page has some.
+    let (dom, blocks) = if ["<figure", "<picture"]
+        .iter()
+        .any(|tag| raw_text::contains_ignoring_case(html.as_bytes(), tag.as_bytes()))
+    {
+        drop((dom, blocks));
+        let dom = parse(html, dom::View::Whole, options, deadline, &mut shown)?;
+        let blocks = blocks::blocks(&dom);
+        (dom, blocks)
+    } else {
+        (dom, blocks)
+    };
+    let kept = select::declared_main(&dom, &blocks, include_comments);
+    check_deadline(deadline)?;
+    if kept.iter().map(|&i| blocks[i].chars).sum::<u32>() >= needed {
+        return Ok(Some((lines(&blocks, &kept), Fallback::Main)));
     }
     Ok(None)
 }
@@ -328,7 +354,7 @@ fn parse(
 ) -> Result<dom::Dom, ExtractError> {
     let noscript = match view {
         dom::View::Rendered => raw_text::Noscript::Cut,
-        dom::View::Noscript | dom::View::Revealed => raw_text::Noscript::Parse,
+        dom::View::Noscript | dom::View::Revealed | dom::View::Whole => raw_text::Noscript::Parse,
     };
     let mut depth = depth::Depth::default();
     let html = raw_text::strip(html, noscript, &mut depth);

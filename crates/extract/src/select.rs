@@ -870,6 +870,24 @@ pub(crate) fn body(dom: &Dom, blocks: &[Block], include_comments: bool) -> Vec<u
         .collect()
 }
 
+/// The last fallback, for a page made only of menus and cards: every block
+/// inside the element the page declares or names as its main content
+/// (`<main>`, `role="main"`, `<article>`), link lists and short lines
+/// included (a shop's grid of categories is all links), except chrome
+/// declared inside it by tag or role (class names are not trusted, as for
+/// a listing: shops name their grids `promo-tiles`).
+pub(crate) fn declared_main(dom: &Dom, blocks: &[Block], include_comments: bool) -> Vec<usize> {
+    let raw: Vec<f64> = blocks.iter().map(value).collect();
+    let chrome = chrome(dom, blocks, &raw, include_comments, Names::Distrusted).chrome;
+    let inside = within(dom, |mark| mark == Mark::Main);
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| inside[b.owner as usize] && chrome[b.owner as usize] == NONE)
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// A page without a single block of running text (a short note, a page of
 /// headings and captions): what is not chrome and not a link list is its
 /// content, as trafilatura's baseline takes the whole body when its own

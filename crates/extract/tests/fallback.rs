@@ -137,3 +137,102 @@ fn fallback_parses_hold_the_budgets() {
         );
     }
 }
+
+/// A shop's home page whose main content is a grid of categories: every
+/// line a link, none long enough to be judged as text. The element the page
+/// declares as its main content is taken, links and all; the menus and the
+/// footer around it are not.
+#[test]
+fn a_grid_of_links_in_the_main_element_is_found() {
+    let categories = [
+        "Watercolour Paint",
+        "Acrylic Paint",
+        "Oil Paint",
+        "Brushes & Knives",
+        "Canvas & Panels",
+        "Sketchbooks",
+        "Coloured Pencils",
+        "Easels & Furniture",
+        "Printmaking",
+        "Ceramics & Sculpture",
+    ];
+    let tiles: String = categories
+        .iter()
+        .map(|name| {
+            format!(r#"<li class="tile"><a href="/c/{name}"><img src="/i.jpg" alt=""><h3>{name}</h3></a></li>"#)
+        })
+        .collect();
+    let html = format!(
+        r#"<html><head><title>Art Shop</title></head><body>
+        <header class="site-header"><nav><ul><li><a href="/account">Account</a></li><li><a href="/orders">Track Orders</a></li>
+        <li><a href="/stores">Find a Store</a></li></ul></nav></header>
+        <main><h2>Browse Featured Categories</h2><a href="/all">View All</a><ul class="promo-tiles">{tiles}</ul></main>
+        <footer><ul><li><a href="/help">General Help</a></li><li><a href="/returns">Return Policy</a></li></ul>
+        <p>© 2026 Art Shop. All rights reserved.</p></footer></body></html>"#
+    );
+    let page = extract(&html, &Options::default()).unwrap();
+    assert_eq!(page.fallback, Some(Fallback::Main));
+    assert!(page.text.starts_with("Browse Featured Categories\n"), "{}", page.text);
+    for name in categories {
+        assert!(page.text.contains(name), "{name}\n---\n{}", page.text);
+    }
+    for chrome in ["Track Orders", "Return Policy", "rights reserved"] {
+        assert!(!page.text.contains(chrome), "{chrome}\n---\n{}", page.text);
+    }
+}
+
+/// A shop's category page whose product cards are each a `<figure>` around
+/// the card's link, name, kind and price: figures are left out as images
+/// with captions, so the page had nothing; the last fallback shows them.
+#[test]
+fn product_cards_written_as_figures_are_found() {
+    let products = [
+        ("Trail Runner 3", "Men's Trail Running Shoes", "$120"),
+        ("Road Racer Elite", "Men's Road Racing Shoes", "$250"),
+        ("Daily Trainer", "Men's Road Running Shoes", "$95"),
+        ("Track Spike Pro", "Track & Field Sprinting Spikes", "$140"),
+        ("Cushion Max 2", "Men's Road Running Shoes", "$160"),
+    ];
+    let cards: String = products
+        .iter()
+        .map(|(name, kind, price)| {
+            format!(
+                r#"<div class="product-card"><figure><a class="card-link" href="/p/{name}"><img src="/p.jpg" alt="{name}"></a>
+                <div class="card-title">{name}</div><div class="card-subtitle">{kind}</div><div class="card-price">{price}</div></figure></div>"#
+            )
+        })
+        .collect();
+    let html = format!(
+        r#"<html><body><nav><a href="/men">Men</a> <a href="/women">Women</a> <a href="/kids">Kids</a></nav>
+        <div class="filters"><a href="/f?c=black">Black</a> <a href="/f?c=white">White</a></div>
+        <main><section class="grid">{cards}</section></main>
+        <footer><a href="/help">Help</a> <a href="/terms">Terms of Use</a></footer></body></html>"#
+    );
+    let page = extract(&html, &Options::default()).unwrap();
+    assert_eq!(page.fallback, Some(Fallback::Main));
+    for (name, kind, price) in products {
+        for line in [name, kind, price] {
+            assert!(page.text.lines().any(|l| l == line), "{line}\n---\n{}", page.text);
+        }
+    }
+    assert!(!page.text.contains("Terms of Use"), "{}", page.text);
+}
+
+/// An error page or a script's shell with a main element of its own stays
+/// empty: a title and a few links are not 150 letters.
+#[test]
+fn a_short_main_element_stays_empty() {
+    let pages = [
+        r#"<html><head><title>Not found</title></head><body><nav><a href="/">Home</a> <a href="/shop">Shop</a></nav>
+        <main><h1>Page not found</h1><ul><li><a href="/">Home page</a></li>
+        <li><a href="/search">Search the shop</a></li><li><a href="/help">Contact us</a></li></ul></main>
+        <footer><a href="/privacy">Privacy</a></footer></body></html>"#,
+        r#"<html><body><main id="root"><figure><div class="spinner">Loading…</div></figure></main>
+        <noscript>You need to enable JavaScript to run this app.</noscript></body></html>"#,
+    ];
+    for html in pages {
+        let page = extract(html, &Options::default()).unwrap();
+        assert_eq!(page.text, "", "{html}");
+        assert_eq!(page.fallback, None);
+    }
+}

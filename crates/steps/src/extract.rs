@@ -27,9 +27,10 @@
 //!
 //! When the selection finds nothing (or little), the extractor tries broader extractions
 //! (`tamis_extract::Fallback`); each kept page one of them found is counted
-//! under `fallback_noscript`, `fallback_hidden` or `fallback_body`, and its
-//! metadata gets `extract_fallback` with the same name, so both the stats and
-//! the documents say how often, and where, the main selection failed.
+//! under `fallback_noscript`, `fallback_hidden`, `fallback_body` or
+//! `fallback_main`, and its metadata gets `extract_fallback` with the same
+//! name, so both the stats and the documents say how often, and where, the
+//! main selection failed.
 //!
 //! `strategy` chooses which blocks are kept (`tamis_extract::Strategy`):
 //! `default`, `precision`, `recall`, or `union`, the blocks any of the three
@@ -218,6 +219,7 @@ impl Step for Extract {
                     Fallback::Noscript => "fallback_noscript",
                     Fallback::Hidden => "fallback_hidden",
                     Fallback::Body => "fallback_body",
+                    Fallback::Main => "fallback_main",
                 },
                 1,
             );
@@ -378,6 +380,20 @@ mod tests {
         );
         shell.metadata.insert("content_type".into(), "text/html".into());
         assert_eq!(step.process(&mut shell, &mut counters), Verdict::Drop(Reason("empty")));
+        // A shop's page of category links: its declared main element.
+        let tiles: String = "Watercolour paints,Acrylic paints,Oil paints,Brushes and knives,Canvas and panels,\
+            Sketchbooks,Coloured pencils,Easels and furniture,Printmaking supplies,Ceramics and sculpture"
+            .split(',')
+            .map(|name| format!("<li><a href=/c><h3>{name}</h3></a></li>"))
+            .collect();
+        let mut shop = Document::new(
+            "m",
+            page(&format!("<main><h2>Shop by category</h2><ul>{tiles}</ul></main>")),
+        );
+        shop.metadata.insert("content_type".into(), "text/html".into());
+        assert_eq!(step.process(&mut shop, &mut counters), Verdict::Keep);
+        assert_eq!(shop.metadata["extract_fallback"], "main");
+        assert!(counters.iter().any(|(name, n)| name == "fallback_main" && n == 1));
     }
 
     /// Bytes as the reader decodes a page without charset that is not UTF-8
