@@ -50,7 +50,6 @@ impl WordSplitter for TextWords {
     fn split<'t>(&self, text: &'t str, words: &mut Vec<&'t str>) {
         TOKENS.with(|tokens| {
             let tokens = &mut *tokens.borrow_mut();
-            tokens.clear();
             self.tokenizer.tokens_into(text, tokens);
             words.extend(tokens.iter().filter(|t| !t.is_space).map(|t| &text[t.start..t.end]));
         });

@@ -1158,7 +1158,10 @@ fn run_step<'w>(k: usize, step: &'w StepRef<'w>, tally: &mut StepTally, flight: 
 /// What becomes of a document the steps are done with: kept with its
 /// summary for the next shard or global step, or removed.
 fn fate(flight: InFlight, tallies: &mut [StepTally], measured: &mut DocTally, work: &Work) -> Fate {
-    let InFlight { doc, dropped, .. } = flight;
+    let InFlight { mut doc, dropped, .. } = flight;
+    // No step reads the document any more: what they computed from it goes before it waits
+    // for the writers.
+    doc.views = tamis_api::Views::default();
     // The step that dropped it (its tally's place), its name, why, and
     // whether that is a failure; or, once through, its summary.
     let drop = match (dropped, work.next) {

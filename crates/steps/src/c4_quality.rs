@@ -242,7 +242,7 @@ fn line_of(text: &str, line: &str) -> Option<(usize, usize)> {
 /// line's tokens, moved, with a whitespace token for each `\n` between them. `None` unless
 /// every line is a part of `text` that the tokenizer cuts at ([`Tokenized::part`]).
 fn joined_tokens(text: &str, tokens: &Tokenized, lines: &[Cow<str>]) -> Option<Tokenized> {
-    let mut joined = Vec::with_capacity(tokens.tokens().len());
+    let mut joined = Vec::with_capacity(tokens.len());
     let mut at = 0;
     for (i, line) in lines.iter().enumerate() {
         let (start, end) = line_of(text, line)?;
@@ -255,7 +255,7 @@ fn joined_tokens(text: &str, tokens: &Tokenized, lines: &[Cow<str>]) -> Option<T
             });
             at += 1;
         }
-        joined.extend(part.iter().map(|t| Token {
+        joined.extend(tokens.iter(part).map(|t| Token {
             start: t.start - start + at,
             end: t.end - start + at,
             is_space: t.is_space,

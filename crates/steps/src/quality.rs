@@ -10,7 +10,7 @@ use tamis_text::{Tokenized, WordTokenizer};
 ///
 /// Within a pipeline they are views of the document ([`Document::view`]): Gopher repetition
 /// builds the tokens, and Gopher quality, C4 and FineWeb quality find them; Gopher quality
-/// builds the lines and C4 finds them (DESIGN.md: "steps that need words, lines or sentences
+/// builds the lines and C4 finds them (the design notes: "steps that need words, lines or sentences
 /// share one computed view"). A step that rules on the text before it needs words (Gopher
 /// repetition's duplicate lines) pays nothing for the documents it drops there.
 pub(crate) struct Judged<'d> {

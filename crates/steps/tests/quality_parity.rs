@@ -86,3 +86,51 @@ fn quality_steps_reproduce_datatrove_decisions() {
         failures.join("\n")
     );
 }
+
+/// The FineWeb order on one document, as a pipeline runs it (each step reading the views the
+/// steps before it left, C4's rewritten text and tokens included), decides as the same steps
+/// on fresh copies of the text.
+#[test]
+fn a_chain_with_shared_views_decides_as_steps_alone() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let chain: Vec<Box<dyn Step>> = vec![
+        Box::new(GopherRepetitionConfig::default().build().unwrap()),
+        Box::new(GopherQualityConfig::default().build().unwrap()),
+        Box::new(C4QualityConfig::default().build().unwrap()),
+        Box::new(FineWebQualityConfig::default().build().unwrap()),
+    ];
+    let fixture = std::fs::read_to_string(data.join("quality_fixture.jsonl")).unwrap();
+    let (mut through, mut rewritten) = (0, 0);
+    for line in fixture.lines() {
+        let rec: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text = match rec.get("repeat") {
+            Some(r) => vec![r[0].as_str().unwrap(); r[1].as_u64().unwrap() as usize].join(" "),
+            None => rec["text"].as_str().unwrap().to_string(),
+        };
+        // Also with a citation on a line of its own and lines C4 drops, so that C4 rewrites.
+        for text in [
+            text.clone(),
+            format!("Menu\n{text}\nA line with a citation [1] in it, to be rewritten.\nHome"),
+        ] {
+            let mut shared = Document::new("d", text.clone());
+            let mut alone_text = text;
+            for step in &chain {
+                let mut alone = Document::new("d", alone_text.clone());
+                let want = step.process(&mut alone, &mut Counters::default());
+                let got = step.process(&mut shared, &mut Counters::default());
+                assert_eq!(got, want, "{}: {:?}", step.name(), alone_text);
+                assert_eq!(shared.text, alone.text, "{}", step.name());
+                if want != Verdict::Keep {
+                    break;
+                }
+                rewritten += usize::from(alone.text != alone_text);
+                alone_text = alone.text;
+                through += usize::from(step.name() == "fineweb_quality");
+            }
+        }
+    }
+    assert!(
+        through > 10 && rewritten > 10,
+        "the fixture reaches the end of the chain: {through}, {rewritten}"
+    );
+}

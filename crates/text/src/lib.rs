@@ -242,7 +242,7 @@ impl WordTokenizer {
         }
         let mut tokens = Vec::new();
         self.tokens_into(text, &mut tokens);
-        sentencizer::sentence_count(text, &tokens).max(1)
+        sentencizer::sentence_count(text, tokens).max(1)
     }
 
     /// datatrove's `split_into_sentences(text, lang)`: the text cut at each sentence end;

@@ -280,53 +280,6 @@ impl AffixList {
     }
 }
 
-/// `pattern` (translated for the `regex` crate) with its negative lookaheads `(?!…)` cut out.
-///
-/// A negative lookahead only narrows what a pattern accepts, so the pattern without them accepts
-/// a superset: a text it rejects, the whole pattern rejects too. spaCy's `URL_MATCH` needs
-/// lookaheads (private IP ranges), which only fancy-regex's backtracking VM runs; the `regex`
-/// crate answers the superset in linear time, and the VM then runs only on its candidates.
-fn without_negative_lookaheads(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut chars = pattern.chars().peekable();
-    // Depth of character classes, and of groups inside the lookahead being cut.
-    let (mut class, mut cutting) = (0usize, 0usize);
-    while let Some(c) = chars.next() {
-        let keep = cutting == 0;
-        match c {
-            '\\' => {
-                let escaped = chars.next();
-                if keep {
-                    out.push(c);
-                    out.extend(escaped);
-                }
-                continue;
-            }
-            '[' => class += 1,
-            ']' if class > 0 => class -= 1,
-            '(' if class == 0 && cutting > 0 => cutting += 1,
-            ')' if class == 0 && cutting > 0 => {
-                cutting -= 1;
-                continue;
-            }
-            '(' if class == 0 && chars.peek() == Some(&'?') => {
-                let mut ahead = chars.clone();
-                ahead.next();
-                if ahead.next() == Some('!') {
-                    chars = ahead;
-                    cutting = 1;
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        if keep {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Everything spaCy's `Tokenizer` holds for one language.
 pub(crate) struct Rules {
     pub prefixes: AffixList,
@@ -335,18 +288,11 @@ pub(crate) struct Rules {
     /// Special cases: exact chunk → its tokens (which concatenate back to the chunk).
     pub specials: HashMap<Box<str>, Box<[Box<str>]>>,
     pub token_match: Option<Regex>,
-    url_match: fancy_regex::Regex,
-    /// `url_match` without its negative lookaheads (`None` if that does not compile).
-    url_candidates: Option<Regex>,
+    pub url_match: fancy_regex::Regex,
     pub faster_heuristics: bool,
 }
 
 impl Rules {
-    /// Whether `s` is a URL to spaCy (`url_match`), which then keeps it as one token.
-    pub(crate) fn is_url(&self, s: &str) -> bool {
-        self.url_candidates.as_ref().is_none_or(|r| r.is_match(s)) && self.url_match.is_match(s).unwrap_or(false)
-    }
-
     pub(crate) fn from_json(json: &str) -> Rules {
         let data: RuleData = serde_json::from_str(json).expect("bundled spaCy rules are valid JSON");
         let specials = data
@@ -355,15 +301,9 @@ impl Rules {
             .map(|(k, v)| (k.into_boxed_str(), v.into_iter().map(String::into_boxed_str).collect()))
             .collect();
         let token_match = data.token_match.map(|p| build(&format!("^(?:{})", translate(&p))));
-        let url_pattern = translate(&data.url_match);
-        let url_match = fancy_regex::RegexBuilder::new(&url_pattern)
+        let url_match = fancy_regex::RegexBuilder::new(&translate(&data.url_match))
             .build()
             .unwrap_or_else(|e| panic!("bundled spaCy url_match does not compile: {e}"));
-        let url_candidates = RegexBuilder::new(&without_negative_lookaheads(&url_pattern))
-            .size_limit(SIZE_LIMIT)
-            .dfa_size_limit(SIZE_LIMIT)
-            .build()
-            .ok();
         Rules {
             prefixes: AffixList::new(&data.prefixes, Kind::Prefix),
             suffixes: AffixList::new(&data.suffixes, Kind::Suffix),
@@ -371,50 +311,7 @@ impl Rules {
             specials,
             token_match,
             url_match,
-            url_candidates,
             faster_heuristics: data.faster_heuristics,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cuts_negative_lookaheads_only() {
-        assert_eq!(without_negative_lookaheads(r"a(?!b(c)\))d"), "ad");
-        assert_eq!(without_negative_lookaheads(r"(?:x)(?=y)[(?!]z"), r"(?:x)(?=y)[(?!]z");
-        assert_eq!(without_negative_lookaheads(r"\(?!q"), r"\(?!q");
-    }
-
-    #[test]
-    fn url_candidates_decide_as_url_match() {
-        let rules = Rules::from_json(crate::bundled::BUNDLED[0].1);
-        assert!(rules.url_candidates.is_some(), "the prefilter compiles");
-        for s in [
-            "https://example.org/a-b?c=d",
-            "www.example.co.uk",
-            "example.com",
-            "user@mail.example.com",
-            "10.0.0.1",
-            "192.168.1.20",
-            "172.16.5.4",
-            "8.8.8.8",
-            "8.8.8.8:8080/x",
-            "e-mail",
-            "well-known",
-            "and/or",
-            "3.5",
-            "a.b",
-            "Dr.-Ing.",
-            "ftp://10.1.2.3/file",
-            "http://localhost",
-            "xn--bcher-kva.example",
-            "übung.de",
-            "",
-        ] {
-            assert_eq!(rules.is_url(s), rules.url_match.is_match(s).unwrap(), "{s}");
         }
     }
 }

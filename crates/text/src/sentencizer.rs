@@ -48,22 +48,23 @@ pub fn sentence_starts(text: &str, tokens: &[Token]) -> Vec<usize> {
     let mut starts = Vec::new();
     if !tokens.is_empty() {
         starts.push(0);
-        for_each_later_start(text, tokens, |i| starts.push(i));
+        for_each_later_start(text, tokens.iter().copied(), |i| starts.push(i));
     }
     starts
 }
 
 /// The number of sentences: `sentence_starts(text, tokens).len()`, without the list.
-pub fn sentence_count(text: &str, tokens: &[Token]) -> usize {
-    let mut count = usize::from(!tokens.is_empty());
+pub fn sentence_count(text: &str, tokens: impl IntoIterator<Item = Token>) -> usize {
+    let mut tokens = tokens.into_iter().peekable();
+    let mut count = usize::from(tokens.peek().is_some());
     for_each_later_start(text, tokens, |_| count += 1);
     count
 }
 
 /// Calls `start` with the index of each token after the first that starts a sentence.
-fn for_each_later_start(text: &str, tokens: &[Token], mut start: impl FnMut(usize)) {
+fn for_each_later_start(text: &str, tokens: impl IntoIterator<Item = Token>, mut start: impl FnMut(usize)) {
     let mut seen_period = false;
-    for (i, t) in tokens.iter().enumerate() {
+    for (i, t) in tokens.into_iter().enumerate() {
         let s = &text[t.start..t.end];
         let final_char = is_sentence_final(s);
         if seen_period && !final_char && !is_punct(s) {

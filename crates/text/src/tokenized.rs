@@ -9,40 +9,100 @@ use crate::sentencizer;
 use crate::tokenizer::Token;
 
 /// The tokens of a text, whitespace tokens included, as [`crate::WordTokenizer::tokens`] gives them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Kept with every document in flight, so stored in 8 bytes a token instead of 24 (offsets as
+/// `u32`, `is_space` in the end's top bit) when the text is under 2 GiB, as every text is unless
+/// `max_record_bytes` was raised past it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tokenized {
-    tokens: Vec<Token>,
+    store: Store,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Store {
+    Packed(Vec<Packed>),
+    Wide(Vec<Token>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packed {
+    start: u32,
+    end_and_space: u32,
+}
+
+const SPACE_BIT: u32 = 1 << 31;
+
 impl Tokenized {
-    /// Wraps the tokens of one text.
+    /// The tokens of one text, in order.
     pub fn new(tokens: Vec<Token>) -> Tokenized {
-        Tokenized { tokens }
+        let fits = tokens.last().is_none_or(|t| t.end < SPACE_BIT as usize);
+        let store = if fits {
+            Store::Packed(
+                tokens
+                    .iter()
+                    .map(|t| Packed {
+                        start: t.start as u32,
+                        end_and_space: t.end as u32 | if t.is_space { SPACE_BIT } else { 0 },
+                    })
+                    .collect(),
+            )
+        } else {
+            Store::Wide(tokens)
+        };
+        Tokenized { store }
     }
 
-    /// All tokens.
-    pub fn tokens(&self) -> &[Token] {
-        &self.tokens
+    /// The number of tokens.
+    pub fn len(&self) -> usize {
+        match &self.store {
+            Store::Packed(tokens) => tokens.len(),
+            Store::Wide(tokens) => tokens.len(),
+        }
+    }
+
+    /// Whether the text has no token.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Token `i`.
+    pub fn get(&self, i: usize) -> Token {
+        match &self.store {
+            Store::Packed(tokens) => {
+                let p = tokens[i];
+                Token {
+                    start: p.start as usize,
+                    end: (p.end_and_space & !SPACE_BIT) as usize,
+                    is_space: p.end_and_space & SPACE_BIT != 0,
+                }
+            }
+            Store::Wide(tokens) => tokens[i],
+        }
+    }
+
+    /// Tokens `range`, in order.
+    pub fn iter(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Token> + '_ {
+        range.map(|i| self.get(i))
     }
 
     /// datatrove's `split_into_words`: the texts of the tokens that are not whitespace.
     pub fn words<'a, 't: 'a>(&'a self, text: &'t str) -> impl Iterator<Item = &'t str> + 'a {
-        self.tokens
-            .iter()
+        self.iter(0..self.len())
             .filter(|t| !t.is_space)
             .map(move |t| &text[t.start..t.end])
     }
 
     /// The number of words.
     pub fn word_count(&self) -> usize {
-        self.tokens.iter().filter(|t| !t.is_space).count()
+        self.iter(0..self.len()).filter(|t| !t.is_space).count()
     }
 
-    /// The tokens of `text[start..end]`, where `text` is the text these tokens are of: the same
-    /// as the part's own, offsets aside. `None` unless the part is cut where the tokenizer cuts:
-    /// it must not be empty, begin or end with whitespace, and whitespace (or the text's edge)
-    /// must lie on both sides. A stripped line of the text always qualifies.
-    pub fn part(&self, text: &str, start: usize, end: usize) -> Option<&[Token]> {
+    /// The indices of the tokens of `text[start..end]`, where `text` is the text these tokens
+    /// are of: the same tokens as the part's own, offsets aside. `None` unless the part is cut
+    /// where the tokenizer cuts: it must not be empty, begin or end with whitespace, and
+    /// whitespace (or the text's edge) must lie on both sides. A stripped line of the text that
+    /// is not empty qualifies.
+    pub fn part(&self, text: &str, start: usize, end: usize) -> Option<std::ops::Range<usize>> {
         let part = text.get(start..end)?;
         let space = |c: Option<char>| c.is_none_or(crate::pystr::is_space);
         let cut = !part.is_empty()
@@ -53,9 +113,25 @@ impl Tokenized {
         if !cut {
             return None;
         }
-        let first = self.tokens.partition_point(|t| t.start < start);
-        let last = self.tokens.partition_point(|t| t.start < end);
-        Some(&self.tokens[first..last])
+        let first = self.first_starting_at(start);
+        let last = self.first_starting_at(end);
+        // Whitespace tokens stand between the part and its neighbours, so no token crosses
+        // its edges; a special case merged across whitespace would, and is refused.
+        (first == last || self.get(last - 1).end <= end).then_some(first..last)
+    }
+
+    /// The index of the first token that starts at `at` or after.
+    fn first_starting_at(&self, at: usize) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.get(mid).start < at {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
     }
 
     /// [`crate::WordTokenizer::sentence_count`] of `text[start..end]`, for a part as
@@ -65,7 +141,7 @@ impl Tokenized {
         if !sentencizer::has_sentence_final_char(&text[start..end]) {
             return Some(1);
         }
-        Some(sentencizer::sentence_count(text, tokens).max(1))
+        Some(sentencizer::sentence_count(text, self.iter(tokens)).max(1))
     }
 }
 
@@ -112,5 +188,22 @@ mod tests {
         assert_eq!(tokenized.sentence_count_of(text, 6, 6), None); // empty
         assert_eq!(tokenized.sentence_count_of(text, 0, 11), Some(1));
         assert_eq!(tokenized.sentence_count_of(text, 0, text.len()), Some(2));
+    }
+
+    #[test]
+    fn packed_tokens_read_back_as_given() {
+        let text = "Hello,  world!\n\nNext (line).";
+        let tokens = WordTokenizer::for_language("en").tokens(text);
+        let tokenized = super::Tokenized::new(tokens.clone());
+        assert!(matches!(tokenized.store, super::Store::Packed(_)));
+        assert_eq!(tokenized.iter(0..tokenized.len()).collect::<Vec<_>>(), tokens);
+        let far = super::Token {
+            start: 1 << 31,
+            end: (1 << 31) + 2,
+            is_space: true,
+        };
+        let wide = super::Tokenized::new(vec![far]);
+        assert!(matches!(wide.store, super::Store::Wide(_)));
+        assert_eq!(wide.get(0), far);
     }
 }
