@@ -32,6 +32,16 @@ struct Packed {
 
 const SPACE_BIT: u32 = 1 << 31;
 
+impl Packed {
+    fn unpack(self) -> Token {
+        Token {
+            start: self.start as usize,
+            end: (self.end_and_space & !SPACE_BIT) as usize,
+            is_space: self.end_and_space & SPACE_BIT != 0,
+        }
+    }
+}
+
 impl Tokenized {
     /// The tokens of one text, in order.
     pub fn new(tokens: Vec<Token>) -> Tokenized {
@@ -68,21 +78,19 @@ impl Tokenized {
     /// Token `i`.
     pub fn get(&self, i: usize) -> Token {
         match &self.store {
-            Store::Packed(tokens) => {
-                let p = tokens[i];
-                Token {
-                    start: p.start as usize,
-                    end: (p.end_and_space & !SPACE_BIT) as usize,
-                    is_space: p.end_and_space & SPACE_BIT != 0,
-                }
-            }
+            Store::Packed(tokens) => tokens[i].unpack(),
             Store::Wide(tokens) => tokens[i],
         }
     }
 
     /// Tokens `range`, in order.
     pub fn iter(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Token> + '_ {
-        range.map(|i| self.get(i))
+        // The store is matched once, not per token: one of the two iterators is empty.
+        let (packed, wide) = match &self.store {
+            Store::Packed(tokens) => (&tokens[range], &[][..]),
+            Store::Wide(tokens) => (&[][..], &tokens[range]),
+        };
+        packed.iter().map(|p| p.unpack()).chain(wide.iter().copied())
     }
 
     /// datatrove's `split_into_words`: the texts of the tokens that are not whitespace.
