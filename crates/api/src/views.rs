@@ -49,11 +49,7 @@ impl Views {
             return value;
         }
         let value = Arc::new(build(text));
-        self.of(text).entries.push(Entry {
-            kind: TypeId::of::<V>(),
-            key,
-            value: value.clone(),
-        });
+        self.put(text, key, value.clone());
         value
     }
 
@@ -79,14 +75,15 @@ impl Views {
     /// Sets the view of type `V` under `key` of `text`, computed by the caller (a step that
     /// rewrote the text and knows its view without computing it again).
     pub fn insert<V: Any + Send + Sync>(&mut self, text: &str, key: &'static str, value: V) {
+        self.put(text, key, Arc::new(value));
+    }
+
+    /// Holds `value` as the view of its type under `key` of `text`, in place of any before.
+    fn put<V: Any + Send + Sync>(&mut self, text: &str, key: &'static str, value: Arc<V>) {
         let held = self.of(text);
         let kind = TypeId::of::<V>();
         held.entries.retain(|e| e.kind != kind || e.key != key);
-        held.entries.push(Entry {
-            kind,
-            key,
-            value: Arc::new(value),
-        });
+        held.entries.push(Entry { kind, key, value });
     }
 
     /// How many views are held (for tests and debugging).

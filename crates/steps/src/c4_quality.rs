@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use tamis_api::{Counters, Document, Reason, Scale, Step, Verdict};
 use tamis_text::pystr::{char_len, lower, split_whitespace, strip};
-use tamis_text::{Token, Tokenized, WordTokenizer};
+use tamis_text::{Part, Token, Tokenized, WordTokenizer};
 
 const NAME: &str = "c4_quality";
 
@@ -166,7 +166,8 @@ impl C4Quality {
             self.tokenizer.split_into_sentences(text)
         };
         let mut num_sentences: i64 = 0;
-        let mut kept: Vec<Cow<str>> = Vec::new();
+        // Each kept line, and where its tokens are among the text's when a step built them.
+        let mut kept: Vec<(Cow<str>, Option<Part>)> = Vec::new();
         for line in lines {
             let line = strip(line);
             counters.add("line-total", 1);
@@ -203,50 +204,40 @@ impl C4Quality {
                 counters.add("line-filter-policy", 1);
                 continue;
             }
+            let part = tokens
+                .as_ref()
+                .filter(|_| c.split_paragraph)
+                .and_then(|t| t.part(text, &line));
             if c.min_num_sentences != -1 {
-                num_sentences += if c.split_paragraph {
-                    let part = line_of(text, &line);
-                    let counted = tokens
-                        .as_ref()
-                        .zip(part)
-                        .and_then(|(t, (a, b))| t.sentence_count_of(text, a, b));
-                    counted.unwrap_or_else(|| self.tokenizer.sentence_count(&line)) as i64
-                } else {
-                    1
+                num_sentences += match (&tokens, &part) {
+                    _ if !c.split_paragraph => 1,
+                    (Some(tokens), Some(part)) => tokens.sentence_count(text, part) as i64,
+                    _ => self.tokenizer.sentence_count(&line) as i64,
                 };
             }
-            kept.push(line);
+            kept.push((line, part));
             counters.add("line-kept", 1);
         }
         counters.observe("sentences", Scale::COUNT, num_sentences as f64);
         if num_sentences < c.min_num_sentences {
             return Err(C4QualityReason::TooFewSentences);
         }
-        let joined = kept.join(if c.split_paragraph { "\n" } else { " " });
-        let rewritten = match &tokens {
-            Some(tokens) if c.split_paragraph => joined_tokens(text, tokens, &kept),
-            _ => None,
-        };
+        let lines: Vec<&str> = kept.iter().map(|(line, _)| line.as_ref()).collect();
+        let joined = lines.join(if c.split_paragraph { "\n" } else { " " });
+        let rewritten = tokens.and_then(|tokens| joined_tokens(&tokens, &kept));
         Ok((strip(&joined).to_string(), rewritten))
     }
 }
 
-/// The byte range of `line` in `text`, if it is a part of it (a line the citation rule rewrote
-/// is a string of its own).
-fn line_of(text: &str, line: &str) -> Option<(usize, usize)> {
-    let start = (line.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
-    (start + line.len() <= text.len()).then_some((start, start + line.len()))
-}
-
-/// The tokens of `lines` joined by `\n`, from the tokens of the text they were cut from: each
-/// line's tokens, moved, with a whitespace token for each `\n` between them. `None` unless
-/// every line is a part of `text` that the tokenizer cuts at ([`Tokenized::part`]).
-fn joined_tokens(text: &str, tokens: &Tokenized, lines: &[Cow<str>]) -> Option<Tokenized> {
+/// The tokens of the kept lines joined by `\n`, from the tokens of the text they were cut
+/// from: each line's tokens, moved, with a whitespace token for each `\n` between them.
+/// `None` unless every line is a part of the text that the tokenizer cuts at
+/// ([`Tokenized::part`]).
+fn joined_tokens(tokens: &Tokenized, lines: &[(Cow<str>, Option<Part>)]) -> Option<Tokenized> {
     let mut joined = Vec::with_capacity(tokens.len());
     let mut at = 0;
-    for (i, line) in lines.iter().enumerate() {
-        let (start, end) = line_of(text, line)?;
-        let part = tokens.part(text, start, end)?;
+    for (i, (_, part)) in lines.iter().enumerate() {
+        let part = part.as_ref()?;
         if i > 0 {
             joined.push(Token {
                 start: at,
@@ -255,12 +246,13 @@ fn joined_tokens(text: &str, tokens: &Tokenized, lines: &[Cow<str>]) -> Option<T
             });
             at += 1;
         }
-        joined.extend(tokens.iter(part).map(|t| Token {
+        let start = part.bytes.start;
+        joined.extend(tokens.iter(part.tokens.clone()).map(|t| Token {
             start: t.start - start + at,
             end: t.end - start + at,
             is_space: t.is_space,
         }));
-        at += end - start;
+        at += part.bytes.len();
     }
     Some(Tokenized::new(joined))
 }

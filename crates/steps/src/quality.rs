@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use tamis_api::{Document, Views};
 use tamis_text::pystr::{char_len, splitlines};
-use tamis_text::{Tokenized, WordTokenizer};
+use tamis_text::{range_in, Tokenized, WordTokenizer};
 
 /// The text a quality step judges, with its tokens and lines built on first use.
 ///
@@ -37,18 +37,19 @@ impl<'d> Judged<'d> {
 
     /// The text's tokens by `tokenizer`.
     pub fn tokens(&mut self, tokenizer: &WordTokenizer) -> Arc<Tokenized> {
-        let build = |text: &str| tokenizer.tokenized(text);
-        match &mut self.views {
-            Some(views) => views.get_or_build(self.text, tokenizer.rules_language(), build),
-            None => Arc::new(build(self.text)),
-        }
+        self.view(tokenizer.rules_language(), |text| tokenizer.tokenized(text))
     }
 
     /// The text's lines as Python's `str.splitlines()` cuts them.
     pub fn lines(&mut self) -> Arc<Lines> {
+        self.view("splitlines", Lines::of)
+    }
+
+    /// The view `key` of the text: the document's, or built for this text alone.
+    fn view<V: Send + Sync + 'static>(&mut self, key: &'static str, build: impl FnOnce(&str) -> V) -> Arc<V> {
         match &mut self.views {
-            Some(views) => views.get_or_build(self.text, "splitlines", Lines::of),
-            None => Arc::new(Lines::of(self.text)),
+            Some(views) => views.get_or_build(self.text, key, build),
+            None => Arc::new(build(self.text)),
         }
     }
 
@@ -64,8 +65,12 @@ pub(crate) struct Lines(Vec<std::ops::Range<usize>>);
 
 impl Lines {
     fn of(text: &str) -> Lines {
-        let at = |line: &str| line.as_ptr() as usize - text.as_ptr() as usize;
-        Lines(splitlines(text).into_iter().map(|l| at(l)..at(l) + l.len()).collect())
+        Lines(
+            splitlines(text)
+                .into_iter()
+                .filter_map(|line| range_in(text, line))
+                .collect(),
+        )
     }
 
     /// The lines of `text`, the text they were cut from.

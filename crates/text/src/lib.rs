@@ -30,7 +30,7 @@ mod tokenized;
 pub mod tokenizer;
 
 use std::sync::{Arc, OnceLock};
-pub use tokenized::Tokenized;
+pub use tokenized::{range_in, Part, Tokenized};
 use tokenizer::Engine;
 pub use tokenizer::Token;
 

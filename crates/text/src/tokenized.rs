@@ -105,13 +105,13 @@ impl Tokenized {
         self.iter(0..self.len()).filter(|t| !t.is_space).count()
     }
 
-    /// The indices of the tokens of `text[start..end]`, where `text` is the text these tokens
-    /// are of: the same tokens as the part's own, offsets aside. `None` unless the part is cut
-    /// where the tokenizer cuts: it must not be empty, begin or end with whitespace, and
-    /// whitespace (or the text's edge) must lie on both sides. A stripped line of the text that
-    /// is not empty qualifies.
-    pub fn part(&self, text: &str, start: usize, end: usize) -> Option<std::ops::Range<usize>> {
-        let part = text.get(start..end)?;
+    /// The tokens of `part`, a slice of `text` (the text these tokens are of): the same tokens
+    /// as the part's own, offsets aside. `None` unless the part is cut where the tokenizer cuts:
+    /// it must lie in `text` (not be a string of its own), not be empty, not begin or end with
+    /// whitespace, and have whitespace (or the text's edge) on both sides. A stripped line of
+    /// the text that is not empty qualifies.
+    pub fn part(&self, text: &str, part: &str) -> Option<Part> {
+        let std::ops::Range { start, end } = range_in(text, part)?;
         let space = |c: Option<char>| c.is_none_or(crate::pystr::is_space);
         let cut = !part.is_empty()
             && !space(part.chars().next())
@@ -125,7 +125,10 @@ impl Tokenized {
         let last = self.first_starting_at(end);
         // Whitespace tokens stand between the part and its neighbours, so no token crosses
         // its edges; a special case merged across whitespace would, and is refused.
-        (first == last || self.get(last - 1).end <= end).then_some(first..last)
+        (first == last || self.get(last - 1).end <= end).then_some(Part {
+            bytes: start..end,
+            tokens: first..last,
+        })
     }
 
     /// The index of the first token that starts at `at` or after.
@@ -142,15 +145,29 @@ impl Tokenized {
         lo
     }
 
-    /// [`crate::WordTokenizer::sentence_count`] of `text[start..end]`, for a part as
-    /// [`Self::part`] takes it.
-    pub fn sentence_count_of(&self, text: &str, start: usize, end: usize) -> Option<usize> {
-        let tokens = self.part(text, start, end)?;
-        if !sentencizer::has_sentence_final_char(&text[start..end]) {
-            return Some(1);
+    /// [`crate::WordTokenizer::sentence_count`] of a part of `text`.
+    pub fn sentence_count(&self, text: &str, part: &Part) -> usize {
+        if !sentencizer::has_sentence_final_char(&text[part.bytes.clone()]) {
+            return 1;
         }
-        Some(sentencizer::sentence_count(text, self.iter(tokens)).max(1))
+        sentencizer::sentence_count(text, self.iter(part.tokens.clone())).max(1)
     }
+}
+
+/// A part of a text cut where the tokenizer cuts ([`Tokenized::part`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// Its bytes in the text.
+    pub bytes: std::ops::Range<usize>,
+    /// The indices of its tokens among the text's.
+    pub tokens: std::ops::Range<usize>,
+}
+
+/// Where `part` lies in `text`, if it is a slice of it (a string of its own lies elsewhere in
+/// memory, as two live allocations never overlap).
+pub fn range_in(text: &str, part: &str) -> Option<std::ops::Range<usize>> {
+    let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    (start + part.len() <= text.len()).then_some(start..start + part.len())
 }
 
 #[cfg(test)]
@@ -179,8 +196,7 @@ mod tests {
                     if line.is_empty() {
                         continue;
                     }
-                    let start = line.as_ptr() as usize - text.as_ptr() as usize;
-                    let counted = tokenized.sentence_count_of(text, start, start + line.len());
+                    let counted = tokenized.part(text, line).map(|p| tokenized.sentence_count(text, &p));
                     assert_eq!(counted, Some(tokenizer.sentence_count(line)), "{lang} {line:?}");
                 }
             }
@@ -191,11 +207,16 @@ mod tests {
     fn a_part_not_cut_at_whitespace_is_refused() {
         let text = "Alpha beta. Gamma";
         let tokenized = WordTokenizer::for_language("en").tokenized(text);
-        assert_eq!(tokenized.sentence_count_of(text, 0, 3), None); // inside a word
-        assert_eq!(tokenized.sentence_count_of(text, 5, 11), None); // begins with a space
-        assert_eq!(tokenized.sentence_count_of(text, 6, 6), None); // empty
-        assert_eq!(tokenized.sentence_count_of(text, 0, 11), Some(1));
-        assert_eq!(tokenized.sentence_count_of(text, 0, text.len()), Some(2));
+        let count = |a: usize, b: usize| {
+            tokenized
+                .part(text, &text[a..b])
+                .map(|p| tokenized.sentence_count(text, &p))
+        };
+        assert_eq!(count(0, 3), None); // inside a word
+        assert_eq!(count(5, 11), None); // begins with a space
+        assert_eq!(count(6, 6), None); // empty
+        assert_eq!(count(0, 11), Some(1));
+        assert_eq!(count(0, text.len()), Some(2));
     }
 
     #[test]
