@@ -165,7 +165,7 @@ pub(crate) fn flatten(
     meta: &mut MetaCollector,
 ) -> Result<Dom, ExtractError> {
     let mut dom = Dom {
-        nodes: Vec::with_capacity(tree.nodes.len() / 2 + 1),
+        nodes: Vec::with_capacity(tree.nodes.len()),
         text: std::mem::take(&mut tree.text),
     };
     let tree = &tree;

@@ -351,13 +351,15 @@ pub(crate) fn build(
     deadline: Option<Instant>,
     tokenizing: Tokenizing,
 ) -> (Tree, Option<Exceeded>) {
-    let mut nodes = Vec::with_capacity((html.len() / 32 + 16).min(max_nodes));
+    // Room for what most pages hold (a node per 16 bytes, an element per 32, after `raw_text`
+    // took out scripts and attributes): a vector that doubles copies all it holds.
+    let mut nodes = Vec::with_capacity((html.len() / 16 + 16).min(max_nodes));
     nodes.push(TreeNode::new(Data::Document));
     let input = BufferQueue::default();
     let sink = Sink {
         tree: RefCell::new(Tree {
             nodes,
-            elements: Vec::with_capacity(html.len() / 64 + 16),
+            elements: Vec::with_capacity((html.len() / 32 + 16).min(max_nodes)),
             text: String::with_capacity(html.len() / 4),
             moved: Vec::new(),
         }),

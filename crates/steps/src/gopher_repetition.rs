@@ -206,18 +206,15 @@ fn split_newline_runs(text: &str, min: usize) -> Vec<&str> {
     let mut parts = Vec::new();
     let bytes = text.as_bytes();
     let (mut start, mut i) = (0, 0);
-    while i < bytes.len() {
-        if bytes[i] == b'\n' {
-            let run_start = i;
-            while i < bytes.len() && bytes[i] == b'\n' {
-                i += 1;
-            }
-            if i - run_start >= min {
-                parts.push(&text[start..run_start]);
-                start = i;
-            }
-        } else {
+    while let Some(offset) = memchr::memchr(b'\n', &bytes[i..]) {
+        let run_start = i + offset;
+        i = run_start + 1;
+        while i < bytes.len() && bytes[i] == b'\n' {
             i += 1;
+        }
+        if i - run_start >= min {
+            parts.push(&text[start..run_start]);
+            start = i;
         }
     }
     parts.push(&text[start..]);
@@ -311,17 +308,21 @@ struct NgramTable {
     bits: u32,
 }
 
+/// 16 bytes, so that four share a cache line: the table is probed at random, once per word
+/// and rule. The hash's low half only sorts out most unequal n-grams before they are compared;
+/// counts fit 32 bits, as a document holds far fewer than 2^32 words (a record is at most
+/// `max_record_bytes`, 16 MiB by default).
 #[derive(Clone, Copy)]
 struct Slot {
-    hash: u64,
     /// The index of the n-gram's first occurrence; `usize::MAX` for a free slot.
     first: usize,
-    count: usize,
+    hash: u32,
+    count: u32,
 }
 
 const FREE: Slot = Slot {
-    hash: 0,
     first: usize::MAX,
+    hash: 0,
     count: 0,
 };
 
@@ -333,37 +334,31 @@ impl NgramTable {
         self.slots.resize(1 << self.bits, FREE);
     }
 
-    /// Counts the n-gram at `i`: the slot of the equal n-gram seen before, its count raised, or
-    /// `None` when it is new (then remembered with a count of 1).
-    fn add(&mut self, h: &NgramHasher, i: usize, n: usize) -> Option<&Slot> {
+    /// Counts the n-gram at `i`: the slot of the equal n-gram seen before (its count raised),
+    /// or a new slot with a count of 1.
+    #[inline]
+    fn add(&mut self, h: &NgramHasher, i: usize, n: usize) -> Slot {
         let hash = h.hash(i, n);
         let mask = self.slots.len() - 1;
         // Fibonacci hashing: the polynomial hash's top bits, spread by one multiplication.
         let mut at = (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.bits)) as usize;
+        let short = hash as u32;
         loop {
-            let slot = self.slots[at];
+            let slot = &mut self.slots[at];
             if slot.first == usize::MAX {
-                self.slots[at] = Slot {
-                    hash,
+                *slot = Slot {
                     first: i,
+                    hash: short,
                     count: 1,
                 };
-                return None;
+                return *slot;
             }
-            if slot.hash == hash && h.equal(slot.first, i, n) {
-                self.slots[at].count += 1;
-                return Some(&self.slots[at]);
+            if slot.hash == short && h.equal(slot.first, i, n) {
+                slot.count = slot.count.saturating_add(1);
+                return *slot;
             }
             at = (at + 1) & mask;
         }
-    }
-
-    /// The distinct n-grams seen: (first index, count).
-    fn counts(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.slots
-            .iter()
-            .filter(|s| s.first != usize::MAX)
-            .map(|s| (s.first, s.count))
     }
 }
 
@@ -375,12 +370,18 @@ fn top_duplicate_chars(h: &NgramHasher, n: usize, table: &mut NgramTable) -> Opt
         return None;
     }
     table.reset(words.len() - n + 1);
-    for i in 0..=words.len() - n {
-        table.add(h, i, n);
+    // The most frequent so far, compared with every n-gram whose count grows: it ends with the
+    // highest count and, among ties, the n-gram seen first.
+    let mut top = table.add(h, 0, n);
+    for i in 1..=words.len() - n {
+        let slot = table.add(h, i, n);
+        if slot.count > top.count || (slot.count == top.count && slot.first < top.first) {
+            top = slot;
+        }
     }
-    let (first, count) = table.counts().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    let first = top.first;
     let len: usize = words[first..first + n].iter().map(|w| char_len(w)).sum::<usize>() + (n - 1);
-    Some(len * count)
+    Some(len * top.count as usize)
 }
 
 /// `find_all_duplicate(words, n)`.
@@ -393,7 +394,7 @@ fn all_duplicate_chars(h: &NgramHasher, n: usize, table: &mut NgramTable) -> usi
     let mut repeated = 0;
     let mut idx = 0;
     while idx + n <= words.len() {
-        if table.add(h, idx, n).is_some() {
+        if table.add(h, idx, n).count > 1 {
             repeated += words[idx..idx + n].iter().map(|w| char_len(w)).sum::<usize>();
             idx += n;
         } else {

@@ -32,8 +32,40 @@ pub const TERMINAL_PUNCTUATION: &[char] = &[
 
 /// True if `c` is in datatrove's `PUNCTUATION_SET` (`PUNCTUATION` ∪ `TERMINAL_PUNCTUATION`).
 pub fn is_punctuation(c: char) -> bool {
-    is_punctuation_char(c) || is_terminal_punctuation(c)
+    match ASCII_PUNCTUATION.get(c as usize) {
+        Some(&ascii) => ascii,
+        None => is_punctuation_char(c) || is_terminal_punctuation(c),
+    }
 }
+
+/// `is_punctuation` of the ASCII characters, from the same sets at compile time: most
+/// characters asked about are ASCII letters, which a search of the sets would scan for.
+const ASCII_PUNCTUATION: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        table[c] = c < 9 || (c >= 11 && c < 32) || c == 127;
+        c += 1;
+    }
+    // In UTF-8 the bytes of a non-ASCII character are all >= 128: the ASCII bytes of the
+    // literals are exactly their ASCII characters.
+    let literals = PUNCTUATION_LITERALS.as_bytes();
+    let mut i = 0;
+    while i < literals.len() {
+        if literals[i] < 128 {
+            table[literals[i] as usize] = true;
+        }
+        i += 1;
+    }
+    let mut i = 0;
+    while i < TERMINAL_PUNCTUATION.len() {
+        if (TERMINAL_PUNCTUATION[i] as u32) < 128 {
+            table[TERMINAL_PUNCTUATION[i] as usize] = true;
+        }
+        i += 1;
+    }
+    table
+};
 
 /// True if `c` is in datatrove's `PUNCTUATION` string (what `simplify_text` blanks out).
 pub fn is_punctuation_char(c: char) -> bool {
@@ -47,4 +79,20 @@ pub fn is_punctuation_char(c: char) -> bool {
 /// True if `c` is one of `TERMINAL_PUNCTUATION`.
 pub fn is_terminal_punctuation(c: char) -> bool {
     TERMINAL_PUNCTUATION.binary_search(&c).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ascii_table_agrees_with_the_sets() {
+        for c in (0..128u8).map(char::from) {
+            let from_sets = is_punctuation_char(c) || is_terminal_punctuation(c);
+            assert_eq!(is_punctuation(c), from_sets, "{c:?}");
+        }
+        assert!(is_punctuation('!') && is_punctuation('\x7f') && is_punctuation('\x0b'));
+        assert!(!is_punctuation('a') && !is_punctuation('\t') && !is_punctuation('\n') && !is_punctuation(' '));
+        assert!(is_punctuation('…') && is_punctuation('\u{3002}') && !is_punctuation('é'));
+    }
 }
