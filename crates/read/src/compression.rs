@@ -6,6 +6,7 @@
 //! and the start of every member is logged so that a record can be located by the
 //! offset of its member in the stored file, the offset a CDX index gives.
 
+use crate::whole_member::{NotWhole, WholeInflater};
 use crate::{ReadError, ReadErrorKind};
 use std::collections::VecDeque;
 use std::fs::File;
@@ -139,7 +140,7 @@ pub fn open_reader(source: Box<dyn Read + Send>, bytes_read: Arc<AtomicU64>) -> 
         )),
         Codec::Gzip => Box::new(BufReader::with_capacity(
             READ_BUFFER,
-            GzipMembers::new(buffered, stored, members.clone()),
+            GzipMembers::new(Input::new(buffered), stored, members.clone()),
         )),
     };
     Ok(Decompressed {
@@ -175,25 +176,121 @@ struct MemberStart {
     stored: u64,
 }
 
-type Buffered = BufReader<CountingReader<Box<dyn Read + Send>>>;
+/// The stored bytes of a gzip file. Unlike a `BufReader`, which refills only
+/// once empty, it can move what is left to the front and top the buffer up, so
+/// that a member no longer than the buffer can be held whole.
+struct Input {
+    source: CountingReader<Box<dyn Read + Send>>,
+    buf: Box<[u8]>,
+    /// `buf[start..end]` is read and not yet consumed.
+    start: usize,
+    end: usize,
+    /// The source has ended.
+    ended: bool,
+}
+
+impl Input {
+    /// Takes over the bytes `reader` has buffered, and its source.
+    fn new(reader: BufReader<CountingReader<Box<dyn Read + Send>>>) -> Self {
+        let mut buf = vec![0; READ_BUFFER.max(reader.buffer().len())].into_boxed_slice();
+        let end = reader.buffer().len();
+        buf[..end].copy_from_slice(reader.buffer());
+        Input {
+            source: reader.into_inner(),
+            buf,
+            start: 0,
+            end,
+            ended: false,
+        }
+    }
+
+    fn buffered(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// Whether `buffered` holds all it can: a full buffer, or the rest of the file.
+    fn is_full(&self) -> bool {
+        self.ended || (self.start == 0 && self.end == self.buf.len())
+    }
+
+    /// Moves the buffered bytes to the front and reads until the buffer is
+    /// full or the file ends.
+    fn top_up(&mut self) -> io::Result<()> {
+        self.buf.copy_within(self.start..self.end, 0);
+        self.end -= self.start;
+        self.start = 0;
+        while self.end < self.buf.len() && !self.ended {
+            match self.source.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.ended = true,
+                Ok(n) => self.end += n,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Read for Input {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.fill_buf()?.read(out)?;
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Input {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.start == self.end && !self.ended {
+            self.start = 0;
+            self.end = 0;
+            match self.source.read(&mut self.buf)? {
+                0 => self.ended = true,
+                n => self.end = n,
+            }
+        }
+        Ok(self.buffered())
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.start = (self.start + n).min(self.end);
+    }
+}
+
+/// Output room for a member inflated whole: it grows (by 4×) when a member
+/// needs more, up to `WHOLE_OUTPUT_MAX`; longer members are streamed.
+const WHOLE_OUTPUT_FIRST: usize = 1 << 20;
+const WHOLE_OUTPUT_MAX: usize = 4 << 20;
 
 /// Reads gzip members one after another as one stream, logging where each
 /// starts. Unlike `flate2::read::MultiGzDecoder`, a truncated last member is an
 /// error (`UnexpectedEof`), never a silent end of file; and a corrupt member is
 /// an error after which reading resumes at the next gzip member, so one bad
 /// record of a Common Crawl file does not cost the records after it.
+///
+/// A member that fits the buffers is inflated whole by libdeflate
+/// ([`crate::whole_member`]); any other is streamed through flate2.
 struct GzipMembers {
     state: Members,
     stored_count: Arc<AtomicU64>,
     decompressed: u64,
     members: Arc<Mutex<MemberLog>>,
+    inflater: WholeInflater,
+    /// The member inflated whole: `whole[served..filled]` is still to be read.
+    whole: Vec<u8>,
+    served: usize,
+    filled: usize,
 }
 
 enum Members {
-    /// Inside a member.
-    Decoding(Box<flate2::bufread::GzDecoder<Buffered>>),
+    /// At the start of a member.
+    Start(Input),
+    /// Serving a member inflated whole.
+    Whole(Input),
+    /// Inside a streamed member.
+    Decoding(Box<flate2::bufread::GzDecoder<Input>>),
     /// After a corrupt member: the next read looks for the next member.
-    Resync(Buffered),
+    Resync(Input),
     /// At the end of the file, or after a truncated member.
     Done,
 }
@@ -201,23 +298,31 @@ enum Members {
 /// The first bytes of every gzip member: magic number, deflate method.
 const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
 
+/// Header flags libdeflate skips without checking (the header CRC) or that
+/// are reserved: members with any are streamed, so that flate2 judges them.
+const FLAGS_STREAMED: u8 = 0xe2;
+
 impl GzipMembers {
-    fn new(input: Buffered, stored_count: Arc<AtomicU64>, members: Arc<Mutex<MemberLog>>) -> Self {
-        let mut this = GzipMembers {
-            state: Members::Done,
+    fn new(input: Input, stored_count: Arc<AtomicU64>, members: Arc<Mutex<MemberLog>>) -> Self {
+        GzipMembers {
+            state: Members::Start(input),
             stored_count,
             decompressed: 0,
             members,
-        };
-        this.start_member(input);
-        this
+            inflater: WholeInflater::new(),
+            whole: Vec::new(),
+            served: 0,
+            filled: 0,
+        }
     }
 
-    fn start_member(&mut self, input: Buffered) {
+    /// Logs the member starting at `input`'s next byte, then inflates it whole
+    /// or starts streaming it.
+    fn start_member(&mut self, mut input: Input) -> io::Result<Members> {
         let start = MemberStart {
             decompressed: self.decompressed,
-            // The stored offset of the next byte the buffered reader will give.
-            stored: self.stored_count.load(Ordering::Relaxed) - input.buffer().len() as u64,
+            // The stored offset of the next byte the input will give.
+            stored: self.stored_count.load(Ordering::Relaxed) - input.buffered().len() as u64,
         };
         let mut log = self.members.lock().unwrap_or_else(|e| e.into_inner());
         if log.starts.len() == MEMBER_HISTORY {
@@ -225,13 +330,49 @@ impl GzipMembers {
         }
         log.starts.push_back(start);
         drop(log);
-        self.state = Members::Decoding(Box::new(flate2::bufread::GzDecoder::new(input)));
+        if self.inflate_whole(&mut input)? {
+            return Ok(Members::Whole(input));
+        }
+        Ok(Members::Decoding(Box::new(flate2::bufread::GzDecoder::new(input))))
+    }
+
+    /// Inflates the member at the start of `input` into `whole`, consuming it;
+    /// false (nothing consumed) when it is to be streamed.
+    fn inflate_whole(&mut self, input: &mut Input) -> io::Result<bool> {
+        // A member is tens of KiB: top up when less than a quarter is left, so
+        // that most members are tried once, on bytes that hold them whole.
+        if input.buffered().len() < input.buf.len() / 4 && !input.ended {
+            input.top_up()?;
+        }
+        let header = input.buffered();
+        if header.len() < 4 || !header.starts_with(&GZIP_MAGIC) || header[3] & FLAGS_STREAMED != 0 {
+            return Ok(false);
+        }
+        if self.whole.is_empty() {
+            self.whole = vec![0; WHOLE_OUTPUT_FIRST];
+        }
+        loop {
+            match self.inflater.inflate(input.buffered(), &mut self.whole) {
+                Ok((taken, written)) => {
+                    input.consume(taken);
+                    self.served = 0;
+                    self.filled = written;
+                    return Ok(true);
+                }
+                Err(NotWhole::NoRoom) if self.whole.len() < WHOLE_OUTPUT_MAX => {
+                    let room = (self.whole.len() * 4).min(WHOLE_OUTPUT_MAX);
+                    self.whole.resize(room, 0);
+                }
+                Err(NotWhole::Invalid) if !input.is_full() => input.top_up()?,
+                Err(_) => return Ok(false),
+            }
+        }
     }
 
     /// Skips at least one byte, then up to the next gzip magic number; false at
     /// the end of the file. A false match (the magic bytes inside compressed
     /// data) fails as a corrupt member in turn, and the search goes on past it.
-    fn find_next_member(input: &mut Buffered) -> io::Result<bool> {
+    fn find_next_member(input: &mut Input) -> io::Result<bool> {
         if input.fill_buf()?.is_empty() {
             return Ok(false);
         }
@@ -256,6 +397,15 @@ impl GzipMembers {
             input.consume(at + 1);
         }
     }
+
+    /// After a member: the next one, or the end of the file.
+    fn next_member(mut input: Input) -> io::Result<Members> {
+        Ok(if input.fill_buf()?.is_empty() {
+            Members::Done
+        } else {
+            Members::Start(input)
+        })
+    }
 }
 
 impl Read for GzipMembers {
@@ -263,9 +413,22 @@ impl Read for GzipMembers {
         loop {
             match std::mem::replace(&mut self.state, Members::Done) {
                 Members::Done => return Ok(0),
+                Members::Start(input) => self.state = self.start_member(input)?,
+                Members::Whole(input) => {
+                    if self.served == self.filled {
+                        self.state = Self::next_member(input)?;
+                        continue;
+                    }
+                    let n = (self.filled - self.served).min(buf.len());
+                    buf[..n].copy_from_slice(&self.whole[self.served..self.served + n]);
+                    self.served += n;
+                    self.decompressed += n as u64;
+                    self.state = Members::Whole(input);
+                    return Ok(n);
+                }
                 Members::Resync(mut input) => {
                     if Self::find_next_member(&mut input)? {
-                        self.start_member(input);
+                        self.state = Members::Start(input);
                     }
                 }
                 Members::Decoding(mut decoder) => match decoder.read(buf) {
@@ -274,13 +437,8 @@ impl Read for GzipMembers {
                         self.state = Members::Decoding(decoder);
                         return Ok(n);
                     }
-                    Ok(_) => {
-                        // The member ended: another one follows, or the file ends.
-                        let mut input = decoder.into_inner();
-                        if !input.fill_buf()?.is_empty() {
-                            self.start_member(input);
-                        }
-                    }
+                    // The member ended: another one follows, or the file ends.
+                    Ok(_) => self.state = Self::next_member(decoder.into_inner())?,
                     Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => return Err(err),
                     Err(err) => {
                         self.state = Members::Resync(decoder.into_inner());
@@ -354,6 +512,102 @@ mod tests {
         let (_file, mut input, _) = open_bytes(&data[..data.len() / 2]);
         let err = io::copy(&mut input.reader, &mut io::sink()).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
+    }
+
+    /// Bytes that do not compress: a member of them is longer than the input buffer.
+    fn noise(len: usize) -> Vec<u8> {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn members_inflated_whole_or_streamed_read_the_same_and_are_located() {
+        let parts: Vec<Vec<u8>> = vec![
+            b"small ".to_vec(),
+            // Inflates past the first output room: the room grows.
+            vec![b'a'; 3 << 20],
+            // Past the largest room: streamed.
+            vec![b'b'; WHOLE_OUTPUT_MAX + 1],
+            // Longer compressed than the input buffer: streamed.
+            noise(READ_BUFFER + 1000),
+            b"last".to_vec(),
+        ];
+        let members: Vec<Vec<u8>> = parts.iter().map(|p| gzip(p)).collect();
+        // Members start at every offset of the input buffer.
+        let mut stored = Vec::new();
+        let mut expected = Vec::new();
+        let mut starts = Vec::new();
+        for i in 0..200 {
+            let member = &members[i % members.len()];
+            starts.push((expected.len() as u64, stored.len() as u64));
+            stored.extend_from_slice(member);
+            expected.extend_from_slice(&parts[i % parts.len()]);
+            if i % 7 == 0 {
+                let filler = gzip(&noise(i * 97 + 1));
+                starts.push((expected.len() as u64, stored.len() as u64));
+                stored.extend_from_slice(&filler);
+                expected.extend_from_slice(&noise(i * 97 + 1));
+            }
+        }
+        let (_file, mut input, _) = open_bytes(&stored);
+        let mut read = Vec::new();
+        let mut buf = vec![0; 100_000];
+        loop {
+            let n = input.reader.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            read.extend_from_slice(&buf[..n]);
+            // Members are located while they are read (the log keeps the latest).
+            for &(decompressed, offset) in starts.iter().filter(|(d, _)| *d < read.len() as u64).rev().take(3) {
+                let location = input.locator.locate(decompressed);
+                if location.stored {
+                    assert_eq!(location.offset, offset);
+                }
+            }
+        }
+        assert!(read == expected, "the stream differs from the members' contents");
+    }
+
+    #[test]
+    fn a_corrupt_member_is_an_error_and_reading_resumes_after_it() {
+        let good = gzip(b"good ");
+        let mut bad = gzip(&vec![b'z'; 10_000]);
+        let crc = bad.len() - 8;
+        bad[crc] ^= 0xff;
+        let stored = [good.clone(), bad, good.clone(), gzip(b"end")].concat();
+        let (_file, mut input, _) = open_bytes(&stored);
+        let mut read = Vec::new();
+        let mut errors = 0;
+        loop {
+            let mut buf = [0; 4096];
+            match input.reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => read.extend_from_slice(&buf[..n]),
+                Err(err) => {
+                    assert_ne!(err.kind(), io::ErrorKind::UnexpectedEof);
+                    errors += 1;
+                }
+            }
+        }
+        assert_eq!(errors, 1);
+        // What the corrupt member held comes out before its CRC is found
+        // wrong; the search for the next member starts past the next byte.
+        let mut expected = b"good ".to_vec();
+        expected.extend_from_slice(&[b'z'; 10_000]);
+        expected.extend_from_slice(b"end");
+        assert!(
+            read == expected,
+            "{:?}",
+            String::from_utf8_lossy(&read[read.len() - 20..])
+        );
     }
 
     #[test]

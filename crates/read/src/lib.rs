@@ -26,6 +26,7 @@ pub mod parquet;
 mod stream;
 mod undecoded;
 pub mod warc;
+mod whole_member;
 
 pub use error::{ReadError, ReadErrorKind};
 use std::sync::atomic::AtomicU64;
