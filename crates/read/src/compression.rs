@@ -138,10 +138,8 @@ pub fn open_reader(source: Box<dyn Read + Send>, bytes_read: Arc<AtomicU64>) -> 
             READ_BUFFER,
             zstd::stream::read::Decoder::with_buffer(buffered)?,
         )),
-        Codec::Gzip => Box::new(BufReader::with_capacity(
-            READ_BUFFER,
-            GzipMembers::new(Input::new(buffered), stored, members.clone()),
-        )),
+        // Read from its own buffer: the members it inflates whole are not copied again.
+        Codec::Gzip => Box::new(GzipMembers::new(Input::new(buffered), stored, members.clone())),
     };
     Ok(Decompressed {
         reader,
@@ -276,7 +274,8 @@ struct GzipMembers {
     decompressed: u64,
     members: Arc<Mutex<MemberLog>>,
     inflater: WholeInflater,
-    /// The member inflated whole: `whole[served..filled]` is still to be read.
+    /// What was decompressed last (a member inflated whole, or a streamed
+    /// member's next bytes): `whole[served..filled]` is still to be read.
     whole: Vec<u8>,
     served: usize,
     filled: usize,
@@ -285,7 +284,7 @@ struct GzipMembers {
 enum Members {
     /// At the start of a member.
     Start(Input),
-    /// Serving a member inflated whole.
+    /// After a member inflated whole (being read from `whole`).
     Whole(Input),
     /// Inside a streamed member.
     Decoding(Box<flate2::bufread::GzDecoder<Input>>),
@@ -355,8 +354,8 @@ impl GzipMembers {
             match self.inflater.inflate(input.buffered(), &mut self.whole) {
                 Ok((taken, written)) => {
                     input.consume(taken);
-                    self.served = 0;
-                    self.filled = written;
+                    (self.served, self.filled) = (0, written);
+                    self.decompressed += written as u64;
                     return Ok(true);
                 }
                 Err(NotWhole::NoRoom) if self.whole.len() < WHOLE_OUTPUT_MAX => {
@@ -408,45 +407,52 @@ impl GzipMembers {
     }
 }
 
-impl Read for GzipMembers {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
+impl BufRead for GzipMembers {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.served == self.filled {
             match std::mem::replace(&mut self.state, Members::Done) {
-                Members::Done => return Ok(0),
+                Members::Done => break,
                 Members::Start(input) => self.state = self.start_member(input)?,
-                Members::Whole(input) => {
-                    if self.served == self.filled {
-                        self.state = Self::next_member(input)?;
-                        continue;
-                    }
-                    let n = (self.filled - self.served).min(buf.len());
-                    buf[..n].copy_from_slice(&self.whole[self.served..self.served + n]);
-                    self.served += n;
-                    self.decompressed += n as u64;
-                    self.state = Members::Whole(input);
-                    return Ok(n);
-                }
+                // The member has been read: another one follows, or the file ends.
+                Members::Whole(input) => self.state = Self::next_member(input)?,
                 Members::Resync(mut input) => {
                     if Self::find_next_member(&mut input)? {
                         self.state = Members::Start(input);
                     }
                 }
-                Members::Decoding(mut decoder) => match decoder.read(buf) {
-                    Ok(n) if n > 0 || buf.is_empty() => {
-                        self.decompressed += n as u64;
-                        self.state = Members::Decoding(decoder);
-                        return Ok(n);
+                Members::Decoding(mut decoder) => {
+                    if self.whole.len() < READ_BUFFER {
+                        self.whole = vec![0; WHOLE_OUTPUT_FIRST];
                     }
-                    // The member ended: another one follows, or the file ends.
-                    Ok(_) => self.state = Self::next_member(decoder.into_inner())?,
-                    Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => return Err(err),
-                    Err(err) => {
-                        self.state = Members::Resync(decoder.into_inner());
-                        return Err(err);
+                    match decoder.read(&mut self.whole[..READ_BUFFER]) {
+                        Ok(0) => self.state = Self::next_member(decoder.into_inner())?,
+                        Ok(n) => {
+                            (self.served, self.filled) = (0, n);
+                            self.decompressed += n as u64;
+                            self.state = Members::Decoding(decoder);
+                        }
+                        Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => return Err(err),
+                        Err(err) => {
+                            self.state = Members::Resync(decoder.into_inner());
+                            return Err(err);
+                        }
                     }
-                },
+                }
             }
         }
+        Ok(&self.whole[self.served..self.filled])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.served = (self.served + n).min(self.filled);
+    }
+}
+
+impl Read for GzipMembers {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.fill_buf()?.read(out)?;
+        self.consume(n);
+        Ok(n)
     }
 }
 
