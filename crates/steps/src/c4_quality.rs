@@ -172,7 +172,7 @@ impl C4Quality {
             let line = strip(line);
             counters.add("line-total", 1);
             let n_words = split_whitespace(line).count() as i64;
-            if c.max_word_length != -1 && split_whitespace(line).any(|w| char_len(w) as i64 > c.max_word_length) {
+            if c.max_word_length != -1 && has_longer_word(line, c.max_word_length) {
                 counters.add("line-filter-too_long_word", 1);
                 continue;
             }
@@ -276,9 +276,35 @@ impl Step for C4Quality {
     }
 }
 
+/// Whether a whitespace-separated word of `line` is longer than `max` characters. A line of
+/// at most `max` bytes has no such word: most lines are not split at all.
+fn has_longer_word(line: &str, max: i64) -> bool {
+    usize::try_from(max).map_or(true, |max| line.len() > max)
+        && split_whitespace(line).any(|w| char_len(w) as i64 > max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_longer_word_is_found_whatever_the_line_length() {
+        let direct = |line: &str, max: i64| split_whitespace(line).any(|w| char_len(w) as i64 > max);
+        let lines = [
+            "a".repeat(10),
+            "a".repeat(11),
+            "é".repeat(6),
+            format!("{} b", "é".repeat(11)),
+            "x y z".to_string(),
+            String::new(),
+        ];
+        for line in &lines {
+            for max in [-3, 0, 5, 10, 11, 12, 1000] {
+                assert_eq!(has_longer_word(line, max), direct(line, max), "{line:?} {max}");
+            }
+        }
+        assert!(has_longer_word(&"a".repeat(11), 10) && !has_longer_word(&"é".repeat(10), 10));
+    }
 
     fn apply(text: &str) -> Result<String, C4QualityReason> {
         C4QualityConfig::default()
