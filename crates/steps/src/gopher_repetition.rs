@@ -257,10 +257,8 @@ impl<'w> NgramHasher<'w> {
             prefix.push(h);
             len.push(l);
         }
-        let longest = (0..words.len().saturating_sub(max_n.min(words.len())) + 1)
-            .map(|i| len[(i + max_n).min(words.len())] - len[i])
-            .max()
-            .unwrap_or(0);
+        let n = max_n.min(words.len());
+        let longest = len.iter().zip(&len[n..]).map(|(a, b)| b - a).max().unwrap_or(0);
         let mut pow = Vec::with_capacity(longest + 1);
         let mut p = 1u64;
         for _ in 0..=longest {
@@ -276,11 +274,22 @@ impl<'w> NgramHasher<'w> {
         }
     }
 
-    fn hash(&self, i: usize, n: usize) -> u64 {
-        let span = self.len[i + n] - self.len[i];
-        self.prefix[i + n].wrapping_sub(self.prefix[i].wrapping_mul(self.pow[span]))
+    /// The hashes of all n-grams, in order, into `out`: one pass over the prefix sums, so
+    /// that the table's probing loop does no index arithmetic of its own.
+    fn hashes(&self, n: usize, out: &mut Vec<u64>) {
+        out.clear();
+        let starts = self.prefix.iter().zip(&self.len);
+        let ends = self.prefix[n..].iter().zip(&self.len[n..]);
+        out.extend(
+            starts
+                .zip(ends)
+                .map(|((&h0, &l0), (&h1, &l1))| h1.wrapping_sub(h0.wrapping_mul(self.pow[l1 - l0]))),
+        );
     }
 
+    /// Whether the n-grams at `i` and `j` join to the same string. Out of line: most
+    /// n-grams are new, and the probing loop stays small without it.
+    #[inline(never)]
     fn equal(&self, i: usize, j: usize, n: usize) -> bool {
         let (a, b) = (&self.words[i..i + n], &self.words[j..j + n]);
         if a == b {
@@ -300,12 +309,15 @@ impl<'w> NgramHasher<'w> {
 /// The distinct n-grams of one length seen so far: open addressing on their hashes, each slot
 /// holding the first index of an n-gram and how often it occurred. Equal hashes are told apart
 /// by comparing the n-grams ([`NgramHasher::equal`]), so the counts are exact. Kept from one
-/// length to the next so that its memory is allocated once per document.
+/// length to the next so that its memory is allocated once per document, with the n-grams'
+/// hashes.
 #[derive(Default)]
 struct NgramTable {
     slots: Vec<Slot>,
     /// log2 of the number of slots.
     bits: u32,
+    /// The hashes of the current length's n-grams, by index ([`NgramHasher::hashes`]).
+    hashes: Vec<u64>,
 }
 
 /// 16 bytes, so that four share a cache line: the table is probed at random, once per word
@@ -314,38 +326,43 @@ struct NgramTable {
 /// `max_record_bytes`, 16 MiB by default).
 #[derive(Clone, Copy)]
 struct Slot {
-    /// The index of the n-gram's first occurrence; `usize::MAX` for a free slot.
+    /// The index of the n-gram's first occurrence.
     first: usize,
     hash: u32,
+    /// 0 for a free slot: a free slot is all zero bytes, so that clearing the table is a
+    /// `memset`.
     count: u32,
 }
 
 const FREE: Slot = Slot {
-    first: usize::MAX,
+    first: 0,
     hash: 0,
     count: 0,
 };
 
 impl NgramTable {
-    /// Empties the table, with room for `n` distinct n-grams at most half full.
-    fn reset(&mut self, n: usize) {
-        self.bits = (2 * n).max(16).next_power_of_two().trailing_zeros();
+    /// Empties the table for the n-grams of length `n`, with room for all of them at most
+    /// half full, and hashes them.
+    fn reset(&mut self, h: &NgramHasher, n: usize) {
+        let count = h.words.len() - n + 1;
+        self.bits = (2 * count).max(16).next_power_of_two().trailing_zeros();
         self.slots.clear();
         self.slots.resize(1 << self.bits, FREE);
+        h.hashes(n, &mut self.hashes);
     }
 
     /// Counts the n-gram at `i`: the slot of the equal n-gram seen before (its count raised),
     /// or a new slot with a count of 1.
     #[inline]
     fn add(&mut self, h: &NgramHasher, i: usize, n: usize) -> Slot {
-        let hash = h.hash(i, n);
+        let hash = self.hashes[i];
         let mask = self.slots.len() - 1;
         // Fibonacci hashing: the polynomial hash's top bits, spread by one multiplication.
         let mut at = (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.bits)) as usize;
         let short = hash as u32;
         loop {
-            let slot = &mut self.slots[at];
-            if slot.first == usize::MAX {
+            let slot = &mut self.slots[at & mask];
+            if slot.count == 0 {
                 *slot = Slot {
                     first: i,
                     hash: short,
@@ -357,7 +374,7 @@ impl NgramTable {
                 slot.count = slot.count.saturating_add(1);
                 return *slot;
             }
-            at = (at + 1) & mask;
+            at += 1;
         }
     }
 }
@@ -369,7 +386,7 @@ fn top_duplicate_chars(h: &NgramHasher, n: usize, table: &mut NgramTable) -> Opt
     if words.len() < n {
         return None;
     }
-    table.reset(words.len() - n + 1);
+    table.reset(h, n);
     // The most frequent so far, compared with every n-gram whose count grows: it ends with the
     // highest count and, among ties, the n-gram seen first.
     let mut top = table.add(h, 0, n);
@@ -390,7 +407,7 @@ fn all_duplicate_chars(h: &NgramHasher, n: usize, table: &mut NgramTable) -> usi
     if words.len() < n {
         return 0;
     }
-    table.reset(words.len() - n + 1);
+    table.reset(h, n);
     let mut repeated = 0;
     let mut idx = 0;
     while idx + n <= words.len() {
@@ -554,6 +571,78 @@ mod tests {
         let varied = "Rain fell over the quiet harbour while fishermen mended nets, children chased gulls along \
                       wet stones, and an old bell rang twice from the chapel tower before dusk settled softly.";
         assert_eq!(decide(varied), Ok(()));
+    }
+
+    /// datatrove's `find_top_duplicate(get_n_grams(words, n))`, with a map of joined strings.
+    fn top_by_strings(words: &[&str], n: usize) -> Option<usize> {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        for gram in words.windows(n).map(|w| w.join(" ")) {
+            let at = *index.entry(gram.clone()).or_insert_with(|| {
+                counts.push((gram, 0));
+                counts.len() - 1
+            });
+            counts[at].1 += 1;
+        }
+        // `Counter.most_common(1)`: the highest count, the first inserted among ties.
+        let best = counts
+            .iter()
+            .fold(None, |best: Option<&(String, usize)>, c| match best {
+                Some(b) if b.1 >= c.1 => Some(b),
+                _ => Some(c),
+            })?;
+        Some(char_len(&best.0) * best.1)
+    }
+
+    /// datatrove's `find_all_duplicate(words, n)`, with a set of joined strings.
+    fn all_by_strings(words: &[&str], n: usize) -> usize {
+        let mut seen = std::collections::HashSet::new();
+        let (mut repeated, mut idx) = (0, 0);
+        while idx + n <= words.len() {
+            let gram = words[idx..idx + n].concat();
+            if seen.contains(&gram) {
+                repeated += char_len(&gram);
+                idx += n;
+            } else {
+                seen.insert(gram);
+                idx += 1;
+            }
+        }
+        repeated
+    }
+
+    #[test]
+    fn hashed_tables_count_as_strings_do() {
+        // Few short words, some with a space or a multi-byte character, so that n-grams
+        // repeat often and different words often join to the same string.
+        const VOCAB: [&str; 9] = ["a", "b", "ab", "ba", "aab", "a b", "b a", "é", "aé"];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut table = NgramTable::default();
+        for _ in 0..2000 {
+            let len = (next() % 40) as usize;
+            let words: Vec<&str> = (0..len)
+                .map(|_| VOCAB[(next() % VOCAB.len() as u64) as usize])
+                .collect();
+            let n = 1 + (next() % 6) as usize;
+            let spaced = NgramHasher::new(&words, true, n);
+            assert_eq!(
+                top_duplicate_chars(&spaced, n, &mut table),
+                top_by_strings(&words, n),
+                "{words:?} {n}"
+            );
+            let concatenated = NgramHasher::new(&words, false, n);
+            assert_eq!(
+                all_duplicate_chars(&concatenated, n, &mut table),
+                all_by_strings(&words, n),
+                "{words:?} {n}"
+            );
+        }
     }
 
     #[test]

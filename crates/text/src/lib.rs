@@ -24,6 +24,7 @@ pub mod normalize;
 pub mod punctuation;
 mod pyre;
 pub mod pystr;
+mod required;
 mod rules;
 pub mod sentencizer;
 mod tokenized;

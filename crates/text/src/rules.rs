@@ -8,6 +8,7 @@
 //! are then checked by hand, in the entries' order, which is Python's alternation order.
 
 use crate::pyre::{split_lookarounds, translate};
+use crate::required::Guarded;
 use foldhash::HashMap;
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
@@ -288,7 +289,8 @@ pub(crate) struct Rules {
     /// Special cases: exact chunk → its tokens (which concatenate back to the chunk).
     pub specials: HashMap<Box<str>, Box<[Box<str>]>>,
     pub token_match: Option<Regex>,
-    pub url_match: fancy_regex::Regex,
+    /// On `fancy-regex`, behind a test for the characters every URL holds.
+    pub url_match: Guarded,
     pub faster_heuristics: bool,
 }
 
@@ -301,8 +303,7 @@ impl Rules {
             .map(|(k, v)| (k.into_boxed_str(), v.into_iter().map(String::into_boxed_str).collect()))
             .collect();
         let token_match = data.token_match.map(|p| build(&format!("^(?:{})", translate(&p))));
-        let url_match = fancy_regex::RegexBuilder::new(&translate(&data.url_match))
-            .build()
+        let url_match = Guarded::new(&translate(&data.url_match))
             .unwrap_or_else(|e| panic!("bundled spaCy url_match does not compile: {e}"));
         Rules {
             prefixes: AffixList::new(&data.prefixes, Kind::Prefix),
@@ -312,6 +313,51 @@ impl Rules {
             token_match,
             url_match,
             faster_heuristics: data.faster_heuristics,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundled::BUNDLED;
+
+    fn rules(code: &str) -> Rules {
+        Rules::from_json(BUNDLED.iter().find(|(c, _)| *c == code).unwrap().1)
+    }
+
+    #[test]
+    fn url_match_is_guarded_without_changing_it() {
+        let tokens = [
+            "well-known",
+            "a-b-c",
+            "3.5km",
+            "example.org",
+            "www.example.co.uk/path?q=1",
+            "http://x.y",
+            "https://例え.jp/パス",
+            "user@mail.com",
+            "10.0.0.1",
+            "8.8.8.8:53",
+            "U.S.A.",
+            "e.g.",
+            "...",
+            "foo..bar",
+            "a.B",
+            "x.y",
+            "1.2",
+            "word",
+            "",
+            "café.fr",
+            "-.-",
+            "mailto:a@b",
+        ];
+        for code in ["en", "xx"] {
+            let url = &rules(code).url_match;
+            assert!(url.required_chars().is_some_and(|set| set.contains(&'.')), "{code}");
+            for t in tokens {
+                assert_eq!(url.is_match(t), url.is_match_unguarded(t), "{code} {t:?}");
+            }
         }
     }
 }

@@ -307,7 +307,7 @@ impl Engine {
                 if r.infixes.may_match(s) {
                     r.infixes.find_infixes(s, &mut matches);
                 }
-                if matches.is_empty() || r.url_match.is_match(s).unwrap_or(false) {
+                if matches.is_empty() || r.url_match.is_match(s) {
                     out.push(tok(lo, hi));
                 } else {
                     let mut at = 0;
