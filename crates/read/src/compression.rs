@@ -35,10 +35,30 @@ const MEMBER_HISTORY: usize = 4096;
 pub struct Decompressed {
     /// The decompressed bytes, buffered once: plain files are read straight
     /// from the buffer that detected their codec.
-    pub reader: Box<dyn BufRead + Send>,
+    pub reader: Box<dyn Source>,
     /// Maps positions in `reader` back to the stored file.
     pub locator: Locator,
 }
+
+/// A decompressed stream as the readers take it: buffered, and able to append
+/// a long read (a record's block) to a `Vec`.
+pub trait Source: BufRead + Send {
+    /// Appends up to `n` bytes to `out`, at least one unless `n` is 0 or the
+    /// stream has ended; returns how many.
+    fn read_to_vec(&mut self, n: usize, out: &mut Vec<u8>) -> io::Result<usize> {
+        let buf = self.fill_buf()?;
+        let take = buf.len().min(n);
+        out.extend_from_slice(&buf[..take]);
+        self.consume(take);
+        Ok(take)
+    }
+}
+
+/// Plain and zstd files: read through the buffer.
+impl<R: Read + Send> Source for BufReader<R> {}
+
+/// Gzip files: read from the buffer the members are inflated into.
+impl Source for GzipMembers {}
 
 /// Maps a position in the decompressed stream back to the stored file.
 pub struct Locator {
@@ -132,7 +152,7 @@ pub fn open_reader(source: Box<dyn Read + Send>, bytes_read: Arc<AtomicU64>) -> 
         Codec::None
     };
     let members = Arc::new(Mutex::new(MemberLog::default()));
-    let reader: Box<dyn BufRead + Send> = match codec {
+    let reader: Box<dyn Source> = match codec {
         Codec::None => Box::new(buffered),
         Codec::Zstd => Box::new(BufReader::with_capacity(
             READ_BUFFER,
@@ -460,7 +480,12 @@ impl Read for GzipMembers {
 mod tests {
     use super::*;
     use flate2::write::GzEncoder;
+    use flate2::Crc;
     use std::io::Write;
+
+    /// Gzip header flags (RFC 1952 §2.3.1).
+    const FHCRC: u8 = 1 << 1;
+    const FNAME: u8 = 1 << 3;
 
     fn gzip(data: &[u8]) -> Vec<u8> {
         let mut encoder = GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -498,6 +523,137 @@ mod tests {
         assert_eq!(counter.load(Ordering::Relaxed), stored.len() as u64);
     }
 
+    fn gzip_with_header_crc(data: &[u8], header_crc_delta: u16) -> Vec<u8> {
+        let mut member = vec![0x1f, 0x8b, 8, FHCRC | FNAME, 0, 0, 0, 0, 0, 255];
+        member.extend_from_slice(b"name.warc\0");
+        let mut crc = Crc::new();
+        crc.update(&member);
+        member.extend_from_slice(&(crc.sum() as u16).wrapping_add(header_crc_delta).to_le_bytes());
+        let mut deflate = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+        deflate.write_all(data).unwrap();
+        member.extend(deflate.finish().unwrap());
+        let mut crc = Crc::new();
+        crc.update(data);
+        member.extend_from_slice(&crc.sum().to_le_bytes());
+        member.extend_from_slice(&crc.amount().to_le_bytes());
+        member
+    }
+
+    /// Bytes that compress poorly, so that members span several reads.
+    fn seeded_noise(len: usize, seed: u64) -> Vec<u8> {
+        let mut state = seed;
+        (0..len)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (state >> 56) as u8
+            })
+            .collect()
+    }
+
+    /// Everything `source` gives, by direct reads of the sizes in `sizes` in
+    /// turn (0: a buffered read), and the errors met on the way.
+    fn read_all(source: &mut dyn Source, sizes: &[usize]) -> (Vec<u8>, Vec<io::Error>) {
+        let (mut out, mut errors) = (Vec::new(), Vec::new());
+        for &size in sizes.iter().cycle() {
+            let read = match size {
+                0 => source.fill_buf().map(|buf| {
+                    let n = buf.len().min(1000);
+                    out.extend_from_slice(&buf[..n]);
+                    n
+                }),
+                _ => source.read_to_vec(size, &mut out),
+            };
+            match read {
+                Ok(0) => break,
+                Ok(n) if size == 0 => source.consume(n),
+                Ok(_) => {}
+                Err(err) => errors.push(err),
+            }
+            assert!(errors.len() < 10, "{errors:?}");
+        }
+        (out, errors)
+    }
+
+    #[test]
+    fn many_members_read_whole_by_any_mix_of_reads_and_are_located() {
+        let payloads: Vec<Vec<u8>> = (0..40)
+            .map(|i| match i % 5 {
+                0 => Vec::new(),
+                1 => format!("record {i}\r\n").into_bytes(),
+                2 => seeded_noise(70_000, i),
+                3 => seeded_noise(READ_BUFFER + 1000, i),
+                _ => b"abc".repeat(5000),
+            })
+            .collect();
+        let members: Vec<Vec<u8>> = payloads
+            .iter()
+            .enumerate()
+            .map(|(i, data)| match i % 3 {
+                0 => gzip(data),
+                1 => gzip_with_header_crc(data, 0),
+                _ => {
+                    let builder = flate2::GzBuilder::new().filename("f").comment("c").extra(vec![1, 2, 3]);
+                    let mut encoder = builder.write(Vec::new(), flate2::Compression::fast());
+                    encoder.write_all(data).unwrap();
+                    encoder.finish().unwrap()
+                }
+            })
+            .collect();
+        let (_file, mut input, _) = open_bytes(&members.concat());
+        for sizes in [&[0][..], &[1, 7, 0, 100_000, 3], &[1 << 20]] {
+            let (_file, mut input, _) = open_bytes(&members.concat());
+            let (out, errors) = read_all(&mut *input.reader, sizes);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert!(out == payloads.concat(), "reads of {sizes:?}");
+        }
+        io::copy(&mut input.reader, &mut io::sink()).unwrap();
+        let (mut stored, mut decompressed) = (0, 0);
+        for (member, payload) in members.iter().zip(&payloads) {
+            if !payload.is_empty() {
+                let location = input.locator.locate(decompressed);
+                assert_eq!(
+                    location,
+                    Location {
+                        offset: stored,
+                        stored: true
+                    }
+                );
+            }
+            stored += member.len() as u64;
+            decompressed += payload.len() as u64;
+        }
+    }
+
+    #[test]
+    fn a_member_with_a_bad_checksum_is_an_error_and_reading_resumes() {
+        let payloads = [
+            seeded_noise(5000, 1),
+            seeded_noise(300, 2),
+            seeded_noise(20_000, 3),
+            seeded_noise(9000, 4),
+        ];
+        let mut bad_trailer = gzip(&payloads[1]);
+        let at = bad_trailer.len() - 8;
+        bad_trailer[at] ^= 1;
+        let last = gzip_with_header_crc(&payloads[3], 0);
+        for (bad, given) in [
+            (bad_trailer, &payloads[1][..]),
+            (gzip_with_header_crc(&payloads[1], 1), &[]),
+        ] {
+            let stored = [gzip(&payloads[0]), bad, gzip(&payloads[2]), last.clone()].concat();
+            let (_file, mut input, _) = open_bytes(&stored);
+            let (out, errors) = read_all(&mut *input.reader, &[0, 4096]);
+            assert_eq!(errors[0].kind(), io::ErrorKind::InvalidInput);
+            // A bad trailer comes after its member's bytes; a bad header, before.
+            assert!(out.starts_with(&[&payloads[0][..], given].concat()));
+            // The search for the next member starts a byte further on, so the
+            // member after the bad one may be lost, but not the last one.
+            assert!(out.ends_with(&payloads[3]));
+        }
+    }
+
     #[test]
     fn member_offsets_are_the_files_own_whatever_the_shared_counter_holds() {
         let first = gzip(b"hello ");
@@ -520,19 +676,6 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
     }
 
-    /// Bytes that do not compress: a member of them is longer than the input buffer.
-    fn noise(len: usize) -> Vec<u8> {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        (0..len)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect()
-    }
-
     #[test]
     fn members_inflated_whole_or_streamed_read_the_same_and_are_located() {
         let parts: Vec<Vec<u8>> = vec![
@@ -542,7 +685,7 @@ mod tests {
             // Past the largest room: streamed.
             vec![b'b'; WHOLE_OUTPUT_MAX + 1],
             // Longer compressed than the input buffer: streamed.
-            noise(READ_BUFFER + 1000),
+            seeded_noise(READ_BUFFER + 1000, 7),
             b"last".to_vec(),
         ];
         let members: Vec<Vec<u8>> = parts.iter().map(|p| gzip(p)).collect();
@@ -556,10 +699,10 @@ mod tests {
             stored.extend_from_slice(member);
             expected.extend_from_slice(&parts[i % parts.len()]);
             if i % 7 == 0 {
-                let filler = gzip(&noise(i * 97 + 1));
+                let filler = gzip(&seeded_noise(i * 97 + 1, 7));
                 starts.push((expected.len() as u64, stored.len() as u64));
                 stored.extend_from_slice(&filler);
-                expected.extend_from_slice(&noise(i * 97 + 1));
+                expected.extend_from_slice(&seeded_noise(i * 97 + 1, 7));
             }
         }
         let (_file, mut input, _) = open_bytes(&stored);

@@ -16,6 +16,10 @@ pub(crate) struct HttpResponse {
     pub too_large: bool,
 }
 
+/// How an HTTP head ends (a head ending with a bare `LF LF` is found too,
+/// but only once no `CRLF CRLF` is).
+pub(crate) const HEAD_END: &[u8] = b"\r\n\r\n";
+
 /// Parses `block` as an HTTP response. Returns `None` if it does not start with
 /// an HTTP status line (e.g. `dns:` records). Malformed chunking or compression
 /// leaves the body as it was stored.
@@ -23,62 +27,95 @@ pub(crate) fn parse_response(mut block: Vec<u8>, max_body: u64) -> Option<HttpRe
     if !block.starts_with(b"HTTP/") {
         return None;
     }
-    let (head_end, body_start) = match memchr::memmem::find(&block, b"\r\n\r\n") {
+    let (head_end, body_start) = match memchr::memmem::find(&block, HEAD_END) {
         Some(i) => (i, i + 4),
         None => match memchr::memmem::find(&block, b"\n\n") {
             Some(i) => (i, i + 2),
             None => (block.len(), block.len()),
         },
     };
-    let head = String::from_utf8_lossy(&block[..head_end]).into_owned();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|code| code.parse().ok());
-    let mut response = HttpResponse {
-        status,
-        mime: None,
-        charset: None,
-        body: Vec::new(),
-        too_large: false,
-    };
-    let mut chunked = false;
-    let mut encoding = None;
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        let value = value.trim();
-        match name.trim().to_ascii_lowercase().as_str() {
-            "content-type" => {
-                let (mime, charset) = parse_content_type(value);
-                response.mime = Some(mime);
-                response.charset = charset;
-            }
-            "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
-            "content-encoding" => encoding = Some(value.to_ascii_lowercase()),
-            _ => {}
-        }
-    }
+    let head = Head::parse(&block[..head_end]);
     // The body moves to the front of the block's own buffer: no new allocation.
     block.drain(..body_start);
-    let mut body = block;
-    if chunked {
-        if let Some(dechunked) = dechunk(&body) {
-            body = dechunked;
+    Some(head.with_body(block, max_body))
+}
+
+/// As [`parse_response`], for a block read in two parts: `head`, through the
+/// block's first [`HEAD_END`], and `body`, the rest.
+pub(crate) fn parse_split_response(head: &[u8], body: Vec<u8>, max_body: u64) -> Option<HttpResponse> {
+    let head = head.strip_suffix(HEAD_END)?;
+    head.starts_with(b"HTTP/")
+        .then(|| Head::parse(head).with_body(body, max_body))
+}
+
+/// What the status line and headers say.
+struct Head {
+    status: Option<u16>,
+    mime: Option<String>,
+    charset: Option<String>,
+    chunked: bool,
+    encoding: Option<String>,
+}
+
+impl Head {
+    /// Parses the head, its final blank line left out.
+    fn parse(head: &[u8]) -> Head {
+        let head = String::from_utf8_lossy(head);
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|code| code.parse().ok());
+        let mut parsed = Head {
+            status,
+            mime: None,
+            charset: None,
+            chunked: false,
+            encoding: None,
+        };
+        for line in lines {
+            let Some((name, value)) = line.split_once(':') else {
+                continue;
+            };
+            let value = value.trim();
+            match name.trim().to_ascii_lowercase().as_str() {
+                "content-type" => {
+                    let (mime, charset) = parse_content_type(value);
+                    parsed.mime = Some(mime);
+                    parsed.charset = charset;
+                }
+                "transfer-encoding" => parsed.chunked = value.to_ascii_lowercase().contains("chunked"),
+                "content-encoding" => parsed.encoding = Some(value.to_ascii_lowercase()),
+                _ => {}
+            }
+        }
+        parsed
+    }
+
+    /// The response: `body` de-chunked and decompressed as the head says.
+    fn with_body(self, mut body: Vec<u8>, max_body: u64) -> HttpResponse {
+        if self.chunked {
+            if let Some(dechunked) = dechunk(&body) {
+                body = dechunked;
+            }
+        }
+        let mut too_large = false;
+        match self.encoding.map(|e| decompress(&body, &e, max_body)) {
+            Some(Inflated::Body(inflated)) => body = inflated,
+            Some(Inflated::TooLarge) => {
+                too_large = true;
+                body = Vec::new();
+            }
+            Some(Inflated::Failed) | None => {}
+        }
+        HttpResponse {
+            status: self.status,
+            mime: self.mime,
+            charset: self.charset,
+            body,
+            too_large,
         }
     }
-    match encoding.map(|e| decompress(&body, &e, max_body)) {
-        Some(Inflated::Body(inflated)) => body = inflated,
-        Some(Inflated::TooLarge) => {
-            response.too_large = true;
-            body = Vec::new();
-        }
-        Some(Inflated::Failed) | None => {}
-    }
-    response.body = body;
-    Some(response)
 }
 
 /// Splits `text/html; charset=UTF-8` into (`text/html`, `Some("UTF-8")`).

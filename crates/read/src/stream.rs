@@ -1,7 +1,8 @@
 //! A buffered byte stream with position tracking and push-back, the primitive the
 //! line-oriented parsers are written on.
 
-use std::io::{self, BufRead};
+use crate::compression::Source;
+use std::io;
 
 /// What a bounded line read found.
 pub(crate) enum Line {
@@ -14,7 +15,7 @@ pub(crate) enum Line {
 }
 
 pub(crate) struct Stream {
-    inner: Box<dyn BufRead + Send>,
+    inner: Box<dyn Source>,
     /// Bytes given back to be read again, before `inner`.
     pushed: Vec<u8>,
     pushed_at: usize,
@@ -23,7 +24,7 @@ pub(crate) struct Stream {
 }
 
 impl Stream {
-    pub(crate) fn new(inner: Box<dyn BufRead + Send>) -> Self {
+    pub(crate) fn new(inner: Box<dyn Source>) -> Self {
         Stream {
             inner,
             pushed: Vec::new(),
@@ -114,20 +115,61 @@ impl Stream {
     }
 
     /// Appends exactly `n` bytes to `out`, or as many as there are before the end
-    /// of the stream; returns how many were appended.
+    /// of the stream; returns how many were appended. Bytes not already
+    /// buffered go straight from the source into `out`.
     pub(crate) fn read_up_to(&mut self, n: u64, out: &mut Vec<u8>) -> io::Result<u64> {
         let mut left = n;
         while left > 0 {
-            let buf = self.fill()?;
-            if buf.is_empty() {
+            let want = usize::try_from(left).unwrap_or(usize::MAX);
+            let took = if self.pushed_at < self.pushed.len() {
+                let take = want.min(self.pushed.len() - self.pushed_at);
+                out.extend_from_slice(&self.pushed[self.pushed_at..self.pushed_at + take]);
+                self.consume(take);
+                take
+            } else {
+                let took = self.inner.read_to_vec(want, out)?;
+                self.position += took as u64;
+                took
+            };
+            if took == 0 {
                 break;
             }
-            let take = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-            out.extend_from_slice(&buf[..take]);
-            self.consume(take);
-            left -= take as u64;
+            left -= took as u64;
         }
         Ok(n - left)
+    }
+
+    /// Appends bytes to `out` through the first `needle`, reading at most
+    /// `limit` bytes; returns whether the needle was found. Nothing past the
+    /// needle is read.
+    pub(crate) fn read_through(&mut self, needle: &[u8], limit: u64, out: &mut Vec<u8>) -> io::Result<bool> {
+        let start = out.len();
+        let mut left = limit;
+        while left > 0 {
+            let buf = self.fill()?;
+            if buf.is_empty() {
+                return Ok(false);
+            }
+            let take = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            // A needle may start in the bytes already appended.
+            let back = (out.len() - start).min(needle.len() - 1);
+            let straddling = (back > 0)
+                .then(|| {
+                    let mut joined = out[out.len() - back..].to_vec();
+                    joined.extend_from_slice(&buf[..take.min(needle.len() - 1)]);
+                    memchr::memmem::find(&joined, needle).map(|at| at + needle.len() - back)
+                })
+                .flatten();
+            let end = straddling.or_else(|| memchr::memmem::find(&buf[..take], needle).map(|at| at + needle.len()));
+            let used = end.unwrap_or(take);
+            out.extend_from_slice(&buf[..used]);
+            self.consume(used);
+            if end.is_some() {
+                return Ok(true);
+            }
+            left -= used as u64;
+        }
+        Ok(false)
     }
 
     /// Skips up to `n` bytes, stopping before the first `needle` that starts
@@ -170,10 +212,58 @@ mod tests {
 
     /// A stream that gives `data` in reads of `chunk` bytes.
     fn chunked(data: &[u8], chunk: usize) -> Stream {
-        Stream::new(Box::new(io::BufReader::with_capacity(
+        Stream::new(Box::new(std::io::BufReader::with_capacity(
             chunk,
             io::Cursor::new(data.to_vec()),
         )))
+    }
+
+    #[test]
+    fn read_through_stops_after_the_needle_across_buffers_and_within_the_limit() {
+        let data = b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nbody\r\n\r\n";
+        let head = b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n";
+        for chunk in 1..data.len() + 1 {
+            let mut stream = chunked(data, chunk);
+            let mut out = b"kept".to_vec();
+            assert!(
+                stream.read_through(b"\r\n\r\n", 100, &mut out).unwrap(),
+                "chunk {chunk}"
+            );
+            assert_eq!(out, [&b"kept"[..], head].concat(), "chunk {chunk}");
+            assert_eq!(stream.position(), head.len() as u64);
+            let mut rest = Vec::new();
+            stream.read_up_to(100, &mut rest).unwrap();
+            assert_eq!(rest, b"body\r\n\r\n", "chunk {chunk}");
+            // A needle that ends past the limit is not found, and the limit holds.
+            let mut stream = chunked(data, chunk);
+            let mut out = Vec::new();
+            assert!(!stream
+                .read_through(b"\r\n\r\n", head.len() as u64 - 1, &mut out)
+                .unwrap());
+            assert_eq!(out, head[..head.len() - 1], "chunk {chunk}");
+            let mut stream = chunked(data, chunk);
+            let mut out = Vec::new();
+            assert!(!stream.read_through(b"ABSENT", 100, &mut out).unwrap());
+            assert_eq!(out, data, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn read_up_to_takes_pushed_back_bytes_first() {
+        let mut stream = chunked(b"0123456789", 3);
+        let mut out = Vec::new();
+        assert_eq!(stream.read_up_to(5, &mut out).unwrap(), 5);
+        stream.push_back(b"34");
+        assert_eq!(stream.read_up_to(100, &mut out).unwrap(), 7);
+        assert_eq!(
+            out,
+            b"01234 3456789"
+                .iter()
+                .filter(|&&b| b != b' ')
+                .copied()
+                .collect::<Vec<u8>>()
+        );
+        assert_eq!(stream.position(), 10);
     }
 
     #[test]

@@ -23,6 +23,7 @@ use crate::stream::{Line, Stream};
 use crate::undecoded::{Content, Encoding, Undecoded};
 use crate::{ReadError, ReadErrorKind, ReadOptions, Record};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::io;
 use std::sync::Arc;
 use tamis_api::{Document, Metadata};
@@ -33,6 +34,9 @@ const MAX_HEADER_LINE: usize = 64 << 10;
 const MAX_HEADER_LINES: usize = 1024;
 /// How a record's first line starts.
 const RECORD_START: &[u8] = b"WARC/1.";
+/// How far into a response block its HTTP head is looked for, to be read
+/// apart from the body; a head not ending by then is parsed from the whole block.
+const MAX_HTTP_HEAD: u64 = 64 << 10;
 /// A block's end and the next record's start, as they appear in the stream.
 const NEXT_RECORD: &[u8] = b"\r\n\r\nWARC/1.";
 
@@ -205,14 +209,36 @@ impl WarcReader {
         if length > self.options.max_record_bytes {
             return Err(self.skip_too_large(length, start));
         }
-        let mut block = Vec::with_capacity(length as usize);
-        match self.stream.read_up_to(length, &mut block) {
+        let kind = headers.get("WARC-Type").unwrap_or("").to_ascii_lowercase();
+        let block = match self.read_block_bytes(length, kind == "response") {
             Err(err) => return Err(self.fail(err, start)),
-            Ok(n) if n < length => return Err(self.overrun(&block, start, length)),
-            Ok(_) => {}
-        }
+            Ok(block) if (block.len() as u64) < length => return Err(self.overrun(&block.joined(), start, length)),
+            Ok(block) => block,
+        };
         self.check_trailer(&block, start, length)?;
-        self.to_record(headers, block, start)
+        self.to_record(headers, kind, block, start)
+    }
+
+    /// Reads up to `length` bytes of a block, a response's HTTP head apart
+    /// from its body when the head ends within [`MAX_HTTP_HEAD`] bytes.
+    fn read_block_bytes(&mut self, length: u64, split_http_head: bool) -> io::Result<Block> {
+        let mut head = Vec::new();
+        if split_http_head
+            && !self
+                .stream
+                .read_through(http::HEAD_END, length.min(MAX_HTTP_HEAD), &mut head)?
+        {
+            // No head to split off: the block is read in one piece.
+            let mut body = head;
+            let rest = length - body.len() as u64;
+            body.reserve_exact(rest as usize);
+            self.stream.read_up_to(rest, &mut body)?;
+            return Ok(Block { head: Vec::new(), body });
+        }
+        let rest = length - head.len() as u64;
+        let mut body = Vec::with_capacity(rest as usize);
+        self.stream.read_up_to(rest, &mut body)?;
+        Ok(Block { head, body })
     }
 
     /// The file ended inside a block of Content-Length `length`, of which
@@ -268,7 +294,7 @@ impl WarcReader {
                     format!("Content-Length is {length} but the file ends after {skipped} bytes"),
                 )
             }
-            Ok(_) => match self.check_trailer(&[], start, length) {
+            Ok(_) => match self.check_trailer(&Block::default(), start, length) {
                 Err(mismatch) => mismatch,
                 Ok(()) => self.error(
                     ReadErrorKind::RecordTooLarge,
@@ -282,7 +308,7 @@ impl WarcReader {
     /// Checks the `CRLF CRLF` after a block. On a mismatch, gives back the bytes
     /// from the next record start found inside the block, if any, and reports the
     /// record.
-    fn check_trailer(&mut self, block: &[u8], start: u64, length: u64) -> Result<(), ReadError> {
+    fn check_trailer(&mut self, block: &Block, start: u64, length: u64) -> Result<(), ReadError> {
         let mut trailer = Vec::with_capacity(4);
         if let Err(err) = self.stream.read_up_to(4, &mut trailer) {
             return Err(self.fail(err, start));
@@ -294,7 +320,7 @@ impl WarcReader {
             self.stream.push_back(rest);
             return Ok(());
         }
-        let tail: Vec<u8> = [block, &trailer[..]].concat();
+        let tail: Vec<u8> = [&block.joined(), &trailer[..]].concat();
         match record_start_in(&tail) {
             Some(at) => self.stream.push_back(&tail[at..]),
             None => self.stream.push_back(&trailer),
@@ -307,19 +333,16 @@ impl WarcReader {
         ))
     }
 
-    fn to_record(&self, headers: &Headers, block: Vec<u8>, start: u64) -> Result<Record, ReadError> {
-        let kind = headers.get("WARC-Type").unwrap_or("").to_ascii_lowercase();
+    fn to_record(&self, headers: &Headers, kind: String, block: Block, start: u64) -> Result<Record, ReadError> {
         let mut metadata = Metadata::new();
+        let max_body = self.options.max_record_bytes;
         let (payload, encoding) = match kind.as_str() {
-            "response" => match http::parse_response(block, self.options.max_record_bytes) {
+            "response" => match block.parse_http(max_body) {
                 Some(response) if response.too_large => {
                     return Err(self.error(
                         ReadErrorKind::RecordTooLarge,
                         start,
-                        format!(
-                            "the body's Content-Encoding inflates it past the limit of {} bytes",
-                            self.options.max_record_bytes
-                        ),
+                        format!("the body's Content-Encoding inflates it past the limit of {max_body} bytes"),
                     ))
                 }
                 Some(response) => {
@@ -340,9 +363,9 @@ impl WarcReader {
                     .map(http::parse_content_type)
                     .unwrap_or_default();
                 metadata.insert("content_type".into(), mime.into());
-                (block, Encoding::Web { declared })
+                (block.body, Encoding::Web { declared })
             }
-            "conversion" => (block, Encoding::Utf8),
+            "conversion" => (block.body, Encoding::Utf8),
             "" => return Err(self.error(ReadErrorKind::BadHeader, start, "no WARC-Type")),
             _ => return Ok(Record::Skipped(kind)),
         };
@@ -382,6 +405,39 @@ impl WarcReader {
         };
         let content = Content::Payload { doc, payload, encoding };
         Ok(Record::Document(Undecoded::new(content, self.file.clone(), location)))
+    }
+}
+
+/// A record's block as read. A response's HTTP head is read apart from its
+/// body, so that the body, the payload handed on, starts its own buffer
+/// instead of being moved to the front of the block's.
+#[derive(Default)]
+struct Block {
+    /// The HTTP head through its blank line; empty when `body` is the whole block.
+    head: Vec<u8>,
+    body: Vec<u8>,
+}
+
+impl Block {
+    fn len(&self) -> usize {
+        self.head.len() + self.body.len()
+    }
+
+    /// The block in one piece, for the rare paths that look inside it for a
+    /// record start.
+    fn joined(&self) -> Cow<'_, [u8]> {
+        match self.head.is_empty() {
+            true => Cow::Borrowed(&self.body),
+            false => Cow::Owned([&self.head[..], &self.body].concat()),
+        }
+    }
+
+    /// The block as an HTTP response, `None` if it is not one.
+    fn parse_http(self, max_body: u64) -> Option<http::HttpResponse> {
+        match self.head.is_empty() {
+            true => http::parse_response(self.body, max_body),
+            false => http::parse_split_response(&self.head, self.body, max_body),
+        }
     }
 }
 
@@ -489,6 +545,131 @@ mod tests {
         };
         assert_eq!(doc.text, "<p>page 0 é</p>");
         assert_eq!(doc.url.as_deref(), Some("http://e.com/0"));
+    }
+
+    /// Gives `data` a few bytes per read, so that headers and blocks span reads.
+    struct Trickle {
+        data: Vec<u8>,
+        at: usize,
+        size: usize,
+    }
+
+    impl io::Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.size.min(buf.len()).min(self.data.len() - self.at);
+            buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    /// What a reader makes of `bytes` stored in reads of `size` bytes, as text
+    /// to compare.
+    fn read_in_reads_of(bytes: &[u8], size: usize) -> Vec<String> {
+        let stored = Trickle {
+            data: bytes.to_vec(),
+            at: 0,
+            size,
+        };
+        let input = compression::open_reader(Box::new(stored), Arc::new(AtomicU64::new(0))).unwrap();
+        WarcReader::new(input, "test.warc".into(), ReadOptions::default())
+            .map(|record| match record {
+                Record::Document(doc) => {
+                    let doc = doc.decode().unwrap();
+                    format!("{} {:?} {:?}", doc.id, doc.text, doc.metadata)
+                }
+                Record::Skipped(kind) => format!("skipped {kind}"),
+                Record::Error(err) => format!("{} at {}", err.kind.as_str(), err.offset),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn responses_read_the_same_whatever_the_reads() {
+        let long_header = format!(
+            "HTTP/1.1 200 OK\r\nX-Long: {}\r\n\r\n<p>after a long head</p>",
+            "x".repeat(70_000)
+        );
+        let blocks: [&[u8]; 6] = [
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>split head</p>",
+            b"HTTP/1.1 404 Not Found\nContent-Type: text/plain\n\nbare line feeds",
+            long_header.as_bytes(),
+            b"HTTP/1.1 204 No Content\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html",
+            b"example.com. 300 IN A 1.2.3.4\r\n\r\nnot http",
+        ];
+        let records: Vec<Vec<u8>> = blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| record("response", i, b))
+            .collect();
+        let plain = records.concat();
+        let expected = read_in_reads_of(&plain, 1 << 20);
+        assert_eq!(expected.len(), 6);
+        assert!(expected[0].contains(r#""<p>split head</p>""#) && expected[0].contains("http_status\": Number(200)"));
+        assert!(expected[1].contains(r#""bare line feeds""#) && expected[1].contains("Number(404)"));
+        assert!(expected[2].contains(r#""<p>after a long head</p>""#));
+        assert!(expected[3].contains("Number(204)"));
+        assert_eq!(expected[5], "skipped response_not_http");
+        let per_record: Vec<u8> = records.iter().flat_map(|r| gzip(r)).collect();
+        let whole = gzip(&plain);
+        // Offsets differ with the storage, not the rest.
+        let expected_per_record = read_in_reads_of(&per_record, 1 << 20);
+        let expected_whole = read_in_reads_of(&whole, 1 << 20);
+        for (read, plain_read) in expected_per_record
+            .iter()
+            .chain(&expected_whole)
+            .zip(expected.iter().cycle())
+        {
+            assert_eq!(read.split(" {").next(), plain_read.split(" {").next());
+        }
+        for size in [1, 2, 3, 5, 7, 64, 4096] {
+            assert_eq!(read_in_reads_of(&plain, size), expected, "plain, reads of {size}");
+            // The codec is told from the first read: it must hold the magic number.
+            if size >= 4 {
+                assert_eq!(
+                    read_in_reads_of(&per_record, size),
+                    expected_per_record,
+                    "gzip, reads of {size}"
+                );
+                assert_eq!(read_in_reads_of(&whole, size), expected_whole, "gzip, reads of {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_wrong_content_length_costs_only_its_record() {
+        let good = record("response", 1, b"HTTP/1.1 200 OK\r\n\r\n<p>good</p>");
+        for kind in ["request", "response"] {
+            for delta in [-10i64, 10, 1000] {
+                let bad = record(
+                    kind,
+                    0,
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>some body</p>",
+                );
+                let text = String::from_utf8(bad).unwrap();
+                let length = text.len() as i64 - text.find("\r\n\r\n").unwrap() as i64 - 8;
+                let bad = text.replace(
+                    &format!("Content-Length: {length}"),
+                    &format!("Content-Length: {}", length + delta),
+                );
+                let records = read(&[bad.as_bytes(), &good].concat());
+                let kinds: Vec<String> = records
+                    .iter()
+                    .map(|r| match r {
+                        Read::Document(doc) => doc.text.clone(),
+                        Read::Skipped(kind) => kind.clone(),
+                        Read::Error(err) => err.kind.as_str().to_string(),
+                    })
+                    .collect();
+                assert_eq!(kinds, ["content_length_mismatch", "<p>good</p>"], "{kind} {delta:+}");
+            }
+            // Past the end of the file, with no record after it.
+            let bad = String::from_utf8(record(kind, 0, b"HTTP/1.1 200 OK\r\n\r\nbody")).unwrap();
+            let bad = bad.replace("Content-Length: 23", "Content-Length: 33");
+            let records = read(bad.as_bytes());
+            assert!(matches!(&records[..], [Read::Error(e)] if e.kind == ReadErrorKind::TruncatedRecord));
+        }
     }
 
     /// A tiny deterministic generator, so the damage is the same on every run.
