@@ -181,9 +181,11 @@ pub(crate) fn flatten(
         text_end: 0,
     });
     // Taken out of the thread's cache for the walk, put back on every return.
-    let mut cache = MARK_CACHE.take();
+    let mut cache = MARK_CACHE
+        .take()
+        .unwrap_or_else(|| MarkCache::new(MARK_CACHE_ENTRIES, MARK_CACHE_VALUE_BYTES));
     let result = walk(tree, limits, view, meta, &mut dom, &mut cache);
-    MARK_CACHE.set(cache);
+    MARK_CACHE.set(Some(cache));
     result.map(|()| dom)
 }
 
@@ -314,29 +316,24 @@ pub(crate) enum Visit {
 /// Marks of the class and id values already seen: pages repeat the same few
 /// names on many elements, and pages of one site (or one CMS) the same names.
 /// A mark depends on the value alone, so the cache lives as long as the thread.
-type MarkCache = std::collections::HashMap<String, Mark, foldhash::fast::RandomState>;
+type MarkCache = tamis_memo::StrMemo<Mark>;
 
-thread_local! {
-    static MARK_CACHE: std::cell::Cell<MarkCache> = std::cell::Cell::new(MarkCache::default());
-}
-
-/// Entries the cache holds before it starts again (about a megabyte).
+/// Entries the cache holds before it starts again.
 const MARK_CACHE_ENTRIES: usize = 16_384;
 
 /// Values longer than this are not cached (they rarely repeat).
 const MARK_CACHE_VALUE_BYTES: usize = 128;
 
+thread_local! {
+    static MARK_CACHE: std::cell::Cell<Option<MarkCache>> = const { std::cell::Cell::new(None) };
+}
+
 fn cached_mark(cache: &mut MarkCache, value: &str) -> Mark {
     if let Some(mark) = cache.get(value) {
-        return *mark;
+        return mark;
     }
     let mark = boilerplate::mark_for_names(value);
-    if value.len() <= MARK_CACHE_VALUE_BYTES {
-        if cache.len() >= MARK_CACHE_ENTRIES {
-            cache.clear();
-        }
-        cache.insert(value.to_string(), mark);
-    }
+    cache.insert(value, mark);
     mark
 }
 

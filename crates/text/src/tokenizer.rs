@@ -45,19 +45,50 @@ pub(crate) struct Engine {
     special_starts: Vec<u64>,
 }
 
-/// Tokens of a non-whitespace run, relative to its start.
-type RunTokens = Box<[(u32, u32)]>;
-
 /// Runs cached per thread and engine before the cache is cleared, as spaCy bounds its own.
 const RUN_CACHE_MAX: usize = 1 << 16;
 
-/// Per engine (by address): run text → its tokens.
-type RunCache = Vec<(usize, HashMap<Box<str>, RunTokens>)>;
+/// Runs longer than this are not cached (a run is a word with its punctuation; longer ones
+/// are minified code or URLs, which rarely repeat).
+const RUN_CACHE_RUN_BYTES: usize = 256;
+
+/// spaCy's per-run cache (`Tokenizer._cache`) for one engine: run text → its tokens,
+/// relative to the run's start, as a range of `tokens`.
+struct RunCache {
+    runs: tamis_memo::StrMemo<(u32, u32)>,
+    tokens: Vec<(u32, u32)>,
+}
+
+impl RunCache {
+    fn new() -> RunCache {
+        RunCache {
+            runs: tamis_memo::StrMemo::new(RUN_CACHE_MAX, RUN_CACHE_RUN_BYTES),
+            tokens: Vec::new(),
+        }
+    }
+
+    fn get(&self, run: &str) -> Option<&[(u32, u32)]> {
+        let (from, to) = self.runs.get(run)?;
+        Some(&self.tokens[from as usize..to as usize])
+    }
+
+    fn insert(&mut self, run: &str, tokens: impl Iterator<Item = (u32, u32)>) {
+        if run.len() > RUN_CACHE_RUN_BYTES {
+            return;
+        }
+        if self.runs.is_full() {
+            self.runs.clear();
+            self.tokens.clear();
+        }
+        let from = self.tokens.len() as u32;
+        self.tokens.extend(tokens);
+        self.runs.insert(run, (from, self.tokens.len() as u32));
+    }
+}
 
 thread_local! {
-    /// spaCy's per-run cache (`Tokenizer._cache`): the tokens of runs that went through the
-    /// affix rules, by engine.
-    static RUN_CACHE: std::cell::RefCell<RunCache> =
+    /// The run caches of this thread, by engine (its address).
+    static RUN_CACHE: std::cell::RefCell<Vec<(usize, RunCache)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -175,8 +206,8 @@ impl Engine {
         let engine_id = self as *const Engine as usize;
         let cached = RUN_CACHE.with(|cache| {
             let cache = cache.borrow();
-            let map = cache.iter().find(|(id, _)| *id == engine_id).map(|(_, m)| m)?;
-            let toks = map.get(run)?;
+            let (_, runs) = cache.iter().find(|(id, _)| *id == engine_id)?;
+            let toks = runs.get(run)?;
             out.extend(toks.iter().map(|&(a, b)| Token {
                 start: start + a as usize,
                 end: start + b as usize,
@@ -189,24 +220,19 @@ impl Engine {
         }
         let before = out.len();
         self.tokenize_affixes(text, start, end, specials, out);
-        let toks: RunTokens = out[before..]
-            .iter()
-            .map(|t| ((t.start - start) as u32, (t.end - start) as u32))
-            .collect();
         RUN_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
             let idx = match cache.iter().position(|(id, _)| *id == engine_id) {
                 Some(i) => i,
                 None => {
-                    cache.push((engine_id, HashMap::default()));
+                    cache.push((engine_id, RunCache::new()));
                     cache.len() - 1
                 }
             };
-            let map = &mut cache[idx].1;
-            if map.len() >= RUN_CACHE_MAX {
-                map.clear();
-            }
-            map.insert(Box::from(run), toks);
+            let toks = out[before..]
+                .iter()
+                .map(|t| ((t.start - start) as u32, (t.end - start) as u32));
+            cache[idx].1.insert(run, toks);
         });
     }
 
