@@ -81,23 +81,14 @@ impl Open {
     fn push_text(&mut self, text: &str, in_link: bool, in_anchor: bool, keep_whitespace: bool) {
         let mut rest = text;
         while !rest.is_empty() {
-            // A run of ASCII that is not whitespace goes in at once: most text.
-            let run = if keep_whitespace {
-                0
-            } else {
-                rest.bytes()
-                    .take_while(|&b| b.is_ascii() && !is_ascii_whitespace(b))
-                    .count()
-            };
-            if run > 0 {
+            // A word (a run of characters that are neither whitespace nor soft
+            // hyphens) goes in at once: most text.
+            let (word, alphanumeric) = if keep_whitespace { (0, 0) } else { word(rest) };
+            if word > 0 {
                 self.space_before_word();
-                self.text.push_str(&rest[..run]);
-                let alphanumeric = rest.as_bytes()[..run]
-                    .iter()
-                    .filter(|b| b.is_ascii_alphanumeric())
-                    .count();
-                self.count(alphanumeric as u32, in_link, in_anchor);
-                rest = &rest[run..];
+                self.text.push_str(&rest[..word]);
+                self.count(alphanumeric, in_link, in_anchor);
+                rest = &rest[word..];
                 continue;
             }
             let c = rest.chars().next().expect("rest is not empty");
@@ -166,6 +157,30 @@ static BMP_ALPHANUMERIC: std::sync::LazyLock<Box<[u64]>> = std::sync::LazyLock::
 #[inline]
 fn is_ascii_whitespace(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ')
+}
+
+/// The length in bytes of the word that starts `text` (up to whitespace or a
+/// soft hyphen), and its letters and digits, in one pass.
+fn word(text: &str) -> (usize, u32) {
+    let bytes = text.as_bytes();
+    let (mut end, mut alphanumeric) = (0, 0);
+    while let Some(&b) = bytes.get(end) {
+        if b.is_ascii() {
+            if is_ascii_whitespace(b) {
+                break;
+            }
+            alphanumeric += u32::from(b.is_ascii_alphanumeric());
+            end += 1;
+            continue;
+        }
+        let c = text[end..].chars().next().expect("a character starts here");
+        if c == SOFT_HYPHEN || c.is_whitespace() {
+            break;
+        }
+        alphanumeric += u32::from(is_alphanumeric(c));
+        end += c.len_utf8();
+    }
+    (end, alphanumeric)
 }
 
 /// `char::is_alphanumeric`, looked up in a bitmap below U+10000: the
