@@ -22,13 +22,14 @@ pub(crate) enum BlockKind {
     Other,
 }
 
-/// One block of text.
+/// One block of text, its text in the page's buffer of block texts (one
+/// allocation for all of them).
 #[derive(Debug, Clone)]
-pub(crate) struct Block {
+pub(crate) struct Block<'a> {
     /// Arena index of the innermost block-level element around the text.
     pub owner: u32,
     pub kind: BlockKind,
-    pub text: String,
+    pub text: &'a str,
     /// Letters and digits in the text.
     pub chars: u32,
     /// Letters and digits inside links.
@@ -37,7 +38,7 @@ pub(crate) struct Block {
     pub anchor_chars: u32,
 }
 
-impl Block {
+impl Block<'_> {
     /// Share of the text that is link text, 0 to 1.
     pub(crate) fn link_density(&self) -> f32 {
         if self.chars == 0 {
@@ -194,12 +195,14 @@ fn is_alphanumeric(c: char) -> bool {
     }
 }
 
-/// Cuts the page into blocks, in document order.
-pub(crate) fn blocks(dom: &Dom) -> Vec<Block> {
+/// Cuts the page into blocks, in document order, their texts written to
+/// `texts`.
+pub(crate) fn blocks<'a>(dom: &Dom, texts: &'a mut String) -> Vec<Block<'a>> {
     let mut cutter = Cutter {
         dom,
         holds_blocks: holds_blocks(dom),
         out: Vec::new(),
+        texts: String::new(),
         owners: vec![0],
         links: 0,
         anchors: 0,
@@ -241,7 +244,16 @@ pub(crate) fn blocks(dom: &Dom) -> Vec<Block> {
         cutter.leave(top);
     }
     cutter.flush();
-    cutter.out
+    *texts = cutter.texts;
+    let texts: &'a str = texts;
+    cutter
+        .out
+        .into_iter()
+        .map(|(block, range)| Block {
+            text: &texts[range],
+            ..block
+        })
+        .collect()
 }
 
 /// Which elements hold block-level elements: rows that do not are written
@@ -269,7 +281,9 @@ fn holds_blocks(dom: &Dom) -> Vec<bool> {
 struct Cutter<'a> {
     dom: &'a Dom,
     holds_blocks: Vec<bool>,
-    out: Vec<Block>,
+    /// The blocks, their texts empty, and where each text is in `texts`.
+    out: Vec<(Block<'static>, std::ops::Range<usize>)>,
+    texts: String,
     /// Block-level elements open around the text, innermost last.
     owners: Vec<u32>,
     /// Links, `pre` elements and one-line rows open around the text.
@@ -383,14 +397,17 @@ impl Cutter<'_> {
         } else {
             end - open.text[..end].trim_start().len()
         };
-        self.out.push(Block {
+        let at = self.texts.len();
+        self.texts.push_str(&open.text[start..end]);
+        let block = Block {
             owner,
             kind,
-            text: open.text[start..end].to_string(),
+            text: "",
             chars: open.chars,
             link_chars: open.link_chars,
             anchor_chars: open.anchor_chars,
-        });
+        };
+        self.out.push((block, at..self.texts.len()));
         open.text.clear();
         open.chars = 0;
         open.link_chars = 0;

@@ -184,7 +184,8 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     let deadline = options.time_budget.map(|budget| started + budget);
     let mut meta = metadata::MetaCollector::default();
     let dom = parse(html, dom::View::Rendered, options, deadline, &mut meta)?;
-    let blocks = blocks::blocks(&dom);
+    let mut texts = String::new();
+    let blocks = blocks::blocks(&dom, &mut texts);
     // On a forum thread or a Q&A page, the replies (named as comments by
     // most forum software) are the content.
     let thread = meta.is_discussion();
@@ -240,7 +241,8 @@ fn broader(
     let mut shown = metadata::MetaCollector::default();
     if raw_text::contains_ignoring_case(html.as_bytes(), b"<noscript") {
         let dom = parse(html, dom::View::Noscript, options, deadline, &mut shown)?;
-        let blocks = blocks::blocks(&dom);
+        let mut texts = String::new();
+        let blocks = blocks::blocks(&dom, &mut texts);
         let thread = thread || shown.is_discussion();
         let kept = select::main_content(&dom, &blocks, include_comments || thread, thread);
         check_deadline(deadline)?;
@@ -252,7 +254,8 @@ fn broader(
         return Ok(None);
     }
     let dom = parse(html, dom::View::Revealed, options, deadline, &mut shown)?;
-    let blocks = blocks::blocks(&dom);
+    let (mut texts, mut whole_texts) = (String::new(), String::new());
+    let blocks = blocks::blocks(&dom, &mut texts);
     let thread = thread || shown.is_discussion();
     let include_comments = include_comments || thread;
     let kept = select::main_content(&dom, &blocks, include_comments, thread);
@@ -272,7 +275,7 @@ fn broader(
     {
         drop((dom, blocks));
         let dom = parse(html, dom::View::Whole, options, deadline, &mut shown)?;
-        let blocks = blocks::blocks(&dom);
+        let blocks = blocks::blocks(&dom, &mut whole_texts);
         (dom, blocks)
     } else {
         (dom, blocks)
@@ -302,7 +305,7 @@ fn judged_chars(blocks: &[blocks::Block], kept: &[usize]) -> u32 {
 /// guarantee line under each section) stays.
 fn drop_repeats(blocks: &[blocks::Block], kept: &mut Vec<usize>) {
     let mut seen = std::collections::HashSet::new();
-    let repeated: Vec<bool> = kept.iter().map(|&i| !seen.insert(blocks[i].text.as_str())).collect();
+    let repeated: Vec<bool> = kept.iter().map(|&i| !seen.insert(blocks[i].text)).collect();
     let mut drop = vec![false; kept.len()];
     let mut start = 0;
     while start < kept.len() {
@@ -328,7 +331,7 @@ fn lines(blocks: &[blocks::Block], kept: &[usize]) -> String {
         if !text.is_empty() {
             text.push('\n');
         }
-        text.push_str(&blocks[index].text);
+        text.push_str(blocks[index].text);
     }
     text
 }
@@ -443,7 +446,7 @@ pub fn debug_blocks(html: &str) -> String {
     };
     let mut meta = metadata::MetaCollector::default();
     match dom::flatten(tree, &limits, dom::View::Rendered, &mut meta) {
-        Ok(dom) => select::debug(&dom, &blocks::blocks(&dom)),
+        Ok(dom) => select::debug(&dom, &blocks::blocks(&dom, &mut String::new())),
         Err(e) => e.to_string(),
     }
 }

@@ -258,7 +258,7 @@ fn listing_rows(dom: &Dom, blocks: &[Block], include_comments: bool, found: f64)
     let repeated = link_labels(blocks, rows.iter().copied());
     Some(
         rows.into_iter()
-            .filter(|&i| !is_link_list(&blocks[i]) || repeated[&letters(&blocks[i].text)] == 1)
+            .filter(|&i| !is_link_list(&blocks[i]) || repeated[&letters(blocks[i].text)] == 1)
             .collect(),
     )
 }
@@ -473,7 +473,7 @@ fn select(dom: &Dom, blocks: &[Block], include_comments: bool, thread: bool, nam
             }
             block.kind == BlockKind::Pre
                 || !is_link_list(block)
-                || (in_item[owner] && repeated[&letters(&block.text)] == 1)
+                || (in_item[owner] && repeated[&letters(block.text)] == 1)
         })
         .collect();
     // The title and the lead (standfirst) often sit just outside the body's
@@ -770,7 +770,7 @@ fn link_labels(
 ) -> std::collections::HashMap<String, u32, foldhash::fast::RandomState> {
     let mut labels: std::collections::HashMap<String, u32, foldhash::fast::RandomState> = Default::default();
     for i in among.filter(|&i| is_link_list(&blocks[i])) {
-        *labels.entry(letters(&blocks[i].text)).or_default() += 1;
+        *labels.entry(letters(blocks[i].text)).or_default() += 1;
     }
     labels
 }
