@@ -40,7 +40,9 @@ impl<V: Copy> StrMemo<V> {
     /// If `max_entries * max_key_bytes` does not fit offsets of 32 bits.
     pub fn new(max_entries: usize, max_key_bytes: usize) -> StrMemo<V> {
         assert!(
-            max_entries.checked_mul(max_key_bytes).is_some_and(|n| n <= u32::MAX as usize),
+            max_entries
+                .checked_mul(max_key_bytes)
+                .is_some_and(|n| n <= u32::MAX as usize),
             "memo keys must fit 32-bit offsets"
         );
         StrMemo {
@@ -143,7 +145,10 @@ mod tests {
         memo.insert("ab", 2);
         memo.insert("abc", 3);
         memo.insert("", 4);
-        assert_eq!((memo.get("ab"), memo.get("abc"), memo.get(""), memo.get("a")), (Some(2), Some(3), Some(4), None));
+        assert_eq!(
+            (memo.get("ab"), memo.get("abc"), memo.get(""), memo.get("a")),
+            (Some(2), Some(3), Some(4), None)
+        );
         memo.clear();
         assert!(memo.is_empty() && memo.get("ab").is_none());
     }
