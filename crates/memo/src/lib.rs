@@ -19,7 +19,9 @@ pub struct StrMemo<V> {
     /// Every key, back to back.
     keys: Vec<u8>,
     table: HashTable<Slot<V>>,
-    hasher: foldhash::fast::FixedState,
+    /// Seeded at random, as keys come from untrusted pages: no page can pick keys that
+    /// collide.
+    hasher: foldhash::fast::RandomState,
     max_entries: usize,
     max_key_bytes: usize,
 }
@@ -48,7 +50,7 @@ impl<V: Copy> StrMemo<V> {
         StrMemo {
             keys: Vec::new(),
             table: HashTable::new(),
-            hasher: foldhash::fast::FixedState::default(),
+            hasher: foldhash::fast::RandomState::default(),
             max_entries,
             max_key_bytes,
         }
