@@ -133,7 +133,17 @@ pub fn open(path: &Path, bytes_read: Arc<AtomicU64>) -> io::Result<Decompressed>
 
 /// Detects the codec of the stored bytes `source` gives and returns the
 /// decompressed stream. `bytes_read` counts the stored bytes consumed.
-pub fn open_reader(source: Box<dyn Read + Send>, bytes_read: Arc<AtomicU64>) -> io::Result<Decompressed> {
+pub fn open_reader(mut source: Box<dyn Read + Send>, bytes_read: Arc<AtomicU64>) -> io::Result<Decompressed> {
+    let (magic, len) = read_magic(&mut source)?;
+    let codec = if magic[..len].starts_with(&[0x1f, 0x8b]) {
+        Codec::Gzip
+    } else if magic[..len].starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Codec::Zstd
+    } else {
+        Codec::None
+    };
+    // The magic bytes are read again, in front of the rest, and counted then.
+    let source: Box<dyn Read + Send> = Box::new(io::Cursor::new(magic).take(len as u64).chain(source));
     // `bytes_read` may be shared by every file of a task (it drives progress):
     // member offsets are counted in this file's own bytes.
     let stored = Arc::new(AtomicU64::new(0));
@@ -142,15 +152,7 @@ pub fn open_reader(source: Box<dyn Read + Send>, bytes_read: Arc<AtomicU64>) -> 
         progress: bytes_read,
         stored: stored.clone(),
     };
-    let mut buffered = BufReader::with_capacity(READ_BUFFER, file);
-    let head = buffered.fill_buf()?;
-    let codec = if head.starts_with(&[0x1f, 0x8b]) {
-        Codec::Gzip
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Codec::Zstd
-    } else {
-        Codec::None
-    };
+    let buffered = BufReader::with_capacity(READ_BUFFER, file);
     let members = Arc::new(Mutex::new(MemberLog::default()));
     let reader: Box<dyn Source> = match codec {
         Codec::None => Box::new(buffered),
@@ -165,6 +167,23 @@ pub fn open_reader(source: Box<dyn Read + Send>, bytes_read: Arc<AtomicU64>) -> 
         reader,
         locator: Locator { codec, members },
     })
+}
+
+/// The first four bytes of a stored stream (fewer if it is shorter), read until
+/// there are enough to tell its codec: a source may give fewer bytes than asked
+/// for (an HTTP body passes its chunks on as they come).
+fn read_magic(source: &mut impl Read) -> io::Result<([u8; 4], usize)> {
+    let mut magic = [0u8; 4];
+    let mut len = 0;
+    while len < magic.len() {
+        match source.read(&mut magic[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((magic, len))
 }
 
 /// Counts the bytes read through it: into the caller's progress counter, and
@@ -769,5 +788,39 @@ mod tests {
         assert_eq!(text, "abc");
         let (_f, input, _) = open_bytes(b"plain");
         assert_eq!(input.locator.codec, Codec::None);
+    }
+
+    /// Gives one byte a read, as a remote body may at first.
+    struct Trickle(io::Cursor<Vec<u8>>);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(1);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    #[test]
+    fn the_codec_is_told_when_the_first_reads_are_short() {
+        let zstd = zstd::encode_all(&b"abc"[..], 3).unwrap();
+        for (stored, codec) in [
+            (gzip(b"abc"), Codec::Gzip),
+            (zstd, Codec::Zstd),
+            (b"abc".to_vec(), Codec::None),
+        ] {
+            let counter = Arc::new(AtomicU64::new(0));
+            let trickle = Box::new(Trickle(io::Cursor::new(stored.clone())));
+            let mut input = open_reader(trickle, counter.clone()).unwrap();
+            assert_eq!(input.locator.codec, codec);
+            let mut text = String::new();
+            input.reader.read_to_string(&mut text).unwrap();
+            assert_eq!(text, "abc");
+            assert_eq!(counter.load(Ordering::Relaxed), stored.len() as u64);
+        }
+        let mut input = open_reader(Box::new(io::Cursor::new(vec![0x1f])), Arc::default()).unwrap();
+        assert_eq!(input.locator.codec, Codec::None);
+        let mut bytes = Vec::new();
+        input.reader.read_to_end(&mut bytes).unwrap();
+        assert_eq!(bytes, [0x1f]);
     }
 }
