@@ -29,15 +29,7 @@ fn quick_retries() -> RetryPolicy {
 
 /// Bytes that do not compress or repeat, so a misplaced range shows.
 fn noise(len: usize) -> Vec<u8> {
-    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-    (0..len)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 56) as u8
-        })
-        .collect()
+    tamis_testkit::noise(len, 0x9e37_79b9_7f4a_7c15)
 }
 
 #[test]

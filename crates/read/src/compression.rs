@@ -558,19 +558,6 @@ mod tests {
         member
     }
 
-    /// Bytes that compress poorly, so that members span several reads.
-    fn seeded_noise(len: usize, seed: u64) -> Vec<u8> {
-        let mut state = seed;
-        (0..len)
-            .map(|_| {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (state >> 56) as u8
-            })
-            .collect()
-    }
-
     /// Everything `source` gives, by direct reads of the sizes in `sizes` in
     /// turn (0: a buffered read), and the errors met on the way.
     fn read_all(source: &mut dyn Source, sizes: &[usize]) -> (Vec<u8>, Vec<io::Error>) {
@@ -601,8 +588,8 @@ mod tests {
             .map(|i| match i % 5 {
                 0 => Vec::new(),
                 1 => format!("record {i}\r\n").into_bytes(),
-                2 => seeded_noise(70_000, i),
-                3 => seeded_noise(READ_BUFFER + 1000, i),
+                2 => tamis_testkit::noise(70_000, i),
+                3 => tamis_testkit::noise(READ_BUFFER + 1000, i),
                 _ => b"abc".repeat(5000),
             })
             .collect();
@@ -648,10 +635,10 @@ mod tests {
     #[test]
     fn a_member_with_a_bad_checksum_is_an_error_and_reading_resumes() {
         let payloads = [
-            seeded_noise(5000, 1),
-            seeded_noise(300, 2),
-            seeded_noise(20_000, 3),
-            seeded_noise(9000, 4),
+            tamis_testkit::noise(5000, 1),
+            tamis_testkit::noise(300, 2),
+            tamis_testkit::noise(20_000, 3),
+            tamis_testkit::noise(9000, 4),
         ];
         let mut bad_trailer = gzip(&payloads[1]);
         let at = bad_trailer.len() - 8;
@@ -704,7 +691,7 @@ mod tests {
             // Past the largest room: streamed.
             vec![b'b'; WHOLE_OUTPUT_MAX + 1],
             // Longer compressed than the input buffer: streamed.
-            seeded_noise(READ_BUFFER + 1000, 7),
+            tamis_testkit::noise(READ_BUFFER + 1000, 7),
             b"last".to_vec(),
         ];
         let members: Vec<Vec<u8>> = parts.iter().map(|p| gzip(p)).collect();
@@ -718,10 +705,10 @@ mod tests {
             stored.extend_from_slice(member);
             expected.extend_from_slice(&parts[i % parts.len()]);
             if i % 7 == 0 {
-                let filler = gzip(&seeded_noise(i * 97 + 1, 7));
+                let filler = gzip(&tamis_testkit::noise(i * 97 + 1, 7));
                 starts.push((expected.len() as u64, stored.len() as u64));
                 stored.extend_from_slice(&filler);
-                expected.extend_from_slice(&seeded_noise(i * 97 + 1, 7));
+                expected.extend_from_slice(&tamis_testkit::noise(i * 97 + 1, 7));
             }
         }
         let (_file, mut input, _) = open_bytes(&stored);

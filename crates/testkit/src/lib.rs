@@ -8,6 +8,8 @@
 //!   responses short with a connection reset;
 //! - [`HttpServer`]: a static file server with range requests, as
 //!   `data.commoncrawl.org` serves WARC files.
+//!
+//! And [`noise`], test bytes that neither compress nor repeat.
 #![deny(missing_docs)]
 
 mod fault_proxy;
@@ -19,6 +21,21 @@ pub use http_server::HttpServer;
 pub use seaweedfs::SeaweedFs;
 
 use std::net::TcpListener;
+
+/// `len` bytes from a linear congruential generator started at `seed`: they
+/// neither compress nor repeat, so a misplaced range shows and compressed
+/// data spans several reads; the same seed gives the same bytes on every run.
+pub fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed;
+    (0..len)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 56) as u8
+        })
+        .collect()
+}
 
 /// A port nothing listens on at 127.0.0.1, such that `port + offset` is free
 /// too (SeaweedFS puts its gRPC port 10,000 above each HTTP port).
