@@ -50,22 +50,33 @@ fn truncated_gzip_is_counted_at_its_member() {
 
 #[test]
 fn a_corrupt_gzip_member_costs_only_its_record() {
-    let dir = Dir::new();
-    let mut members: Vec<Vec<u8>> = (0..4)
+    let members: Vec<Vec<u8>> = (0..4)
         .map(|n| gzip(&wet_record(n, &format!("text {n} ").repeat(50))))
         .collect();
-    let middle = members[1].len() / 2;
-    members[1][middle - 4..middle + 4].fill(0xff);
     let second_at = members[0].len();
-    dir.write("corrupt.warc.gz", &members.concat());
-    let (docs, stats) = run_warc(&dir, &["corrupt.warc.gz"], "warc", "");
-    assert_eq!(
-        ids(&docs),
-        ["http://example.com/0", "http://example.com/2", "http://example.com/3"]
-    );
-    let corrupt = error(&stats, "compression_corrupt");
-    assert_eq!(corrupt["count"], 1);
-    assert_eq!(corrupt["samples"][0]["offset"], second_at as u64);
+    // Damage inside the compressed data, and a bad CRC (found only after the
+    // member's last byte, right where the next member starts).
+    let mut damaged = members[1].clone();
+    let middle = damaged.len() / 2;
+    damaged[middle - 4..middle + 4].fill(0xff);
+    let mut bad_crc = members[1].clone();
+    let crc_at = bad_crc.len() - 8;
+    bad_crc[crc_at] ^= 1;
+    for bad in [damaged, bad_crc] {
+        let dir = Dir::new();
+        dir.write(
+            "corrupt.warc.gz",
+            &[&members[0][..], &bad, &members[2], &members[3]].concat(),
+        );
+        let (docs, stats) = run_warc(&dir, &["corrupt.warc.gz"], "warc", "");
+        assert_eq!(
+            ids(&docs),
+            ["http://example.com/0", "http://example.com/2", "http://example.com/3"]
+        );
+        let corrupt = error(&stats, "compression_corrupt");
+        assert_eq!(corrupt["count"], 1);
+        assert_eq!(corrupt["samples"][0]["offset"], second_at as u64);
+    }
 }
 
 #[test]

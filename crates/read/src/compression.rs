@@ -312,6 +312,10 @@ struct GzipMembers {
     stored_count: Arc<AtomicU64>,
     decompressed: u64,
     members: Arc<Mutex<MemberLog>>,
+    /// The stored offset of the member being read: after an error, the search
+    /// for the next member may start where the error left the input only if
+    /// that is past it.
+    member_stored: u64,
     inflater: WholeInflater,
     /// What was decompressed last (a member inflated whole, or a streamed
     /// member's next bytes): `whole[served..filled]` is still to be read.
@@ -347,6 +351,7 @@ impl GzipMembers {
             stored_count,
             decompressed: 0,
             members,
+            member_stored: 0,
             inflater: WholeInflater::new(),
             whole: Vec::new(),
             served: 0,
@@ -359,9 +364,9 @@ impl GzipMembers {
     fn start_member(&mut self, mut input: Input) -> io::Result<Members> {
         let start = MemberStart {
             decompressed: self.decompressed,
-            // The stored offset of the next byte the input will give.
-            stored: self.stored_count.load(Ordering::Relaxed) - input.buffered().len() as u64,
+            stored: self.stored_offset(&input),
         };
+        self.member_stored = start.stored;
         let mut log = self.members.lock().unwrap_or_else(|e| e.into_inner());
         if log.starts.len() == MEMBER_HISTORY {
             log.starts.pop_front();
@@ -405,6 +410,25 @@ impl GzipMembers {
                 Err(_) => return Ok(false),
             }
         }
+    }
+
+    /// The stored offset of the next byte `input` will give.
+    fn stored_offset(&self, input: &Input) -> u64 {
+        self.stored_count.load(Ordering::Relaxed) - input.buffered().len() as u64
+    }
+
+    /// After a corrupt member: whether the next one starts where the error left
+    /// the input. A bad CRC is found after the member's last byte, so the next
+    /// member is right there; the input must have moved past the corrupt
+    /// member's start, or the same bytes would be tried again forever.
+    fn next_member_is_here(&self, input: &mut Input) -> io::Result<bool> {
+        if self.stored_offset(input) <= self.member_stored {
+            return Ok(false);
+        }
+        if input.buffered().len() < GZIP_MAGIC.len() && !input.ended {
+            input.top_up()?;
+        }
+        Ok(input.buffered().starts_with(&GZIP_MAGIC))
     }
 
     /// Skips at least one byte, then up to the next gzip magic number; false at
@@ -455,7 +479,7 @@ impl BufRead for GzipMembers {
                 // The member has been read: another one follows, or the file ends.
                 Members::Whole(input) => self.state = Self::next_member(input)?,
                 Members::Resync(mut input) => {
-                    if Self::find_next_member(&mut input)? {
+                    if self.next_member_is_here(&mut input)? || Self::find_next_member(&mut input)? {
                         self.state = Members::Start(input);
                     }
                 }
@@ -653,10 +677,8 @@ mod tests {
             let (out, errors) = read_all(&mut *input.reader, &[0, 4096]);
             assert_eq!(errors[0].kind(), io::ErrorKind::InvalidInput);
             // A bad trailer comes after its member's bytes; a bad header, before.
-            assert!(out.starts_with(&[&payloads[0][..], given].concat()));
-            // The search for the next member starts a byte further on, so the
-            // member after the bad one may be lost, but not the last one.
-            assert!(out.ends_with(&payloads[3]));
+            // Reading resumes at the member right after the bad one.
+            assert!(out == [&payloads[0][..], given, &payloads[2], &payloads[3]].concat());
         }
     }
 
@@ -754,10 +776,10 @@ mod tests {
         }
         assert_eq!(errors, 1);
         // What the corrupt member held comes out before its CRC is found
-        // wrong; the search for the next member starts past the next byte.
+        // wrong; reading resumes at the member right after it.
         let mut expected = b"good ".to_vec();
         expected.extend_from_slice(&[b'z'; 10_000]);
-        expected.extend_from_slice(b"end");
+        expected.extend_from_slice(b"good end");
         assert!(
             read == expected,
             "{:?}",

@@ -21,6 +21,8 @@ pub(crate) struct Stream {
     pushed_at: usize,
     /// Offset in the decompressed stream of the next byte to be read.
     position: u64,
+    /// An error found ahead of what was read, given by the next read.
+    deferred: Option<io::Error>,
 }
 
 impl Stream {
@@ -30,6 +32,7 @@ impl Stream {
             pushed: Vec::new(),
             pushed_at: 0,
             position: 0,
+            deferred: None,
         }
     }
 
@@ -47,11 +50,26 @@ impl Stream {
     }
 
     fn fill(&mut self) -> io::Result<&[u8]> {
+        if let Some(err) = self.deferred.take() {
+            return Err(err);
+        }
         if self.pushed_at < self.pushed.len() {
             Ok(&self.pushed[self.pushed_at..])
         } else {
             self.inner.fill_buf()
         }
+    }
+
+    /// Makes the next bytes ready without reading them: an error the source
+    /// finds only past what was read (a gzip member's CRC, after its last
+    /// byte) comes out now, while the reader still knows whose bytes they were.
+    pub(crate) fn look_ahead(&mut self) -> io::Result<()> {
+        self.fill().map(|_| ())
+    }
+
+    /// Gives back an error [`Stream::look_ahead`] found: the next read returns it.
+    pub(crate) fn defer(&mut self, err: io::Error) {
+        self.deferred = Some(err);
     }
 
     fn consume(&mut self, n: usize) {

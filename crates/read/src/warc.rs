@@ -314,7 +314,7 @@ impl WarcReader {
             return Err(self.fail(err, start));
         }
         if trailer.is_empty() || trailer == b"\r\n\r\n" {
-            return Ok(());
+            return self.check_member_end(start);
         }
         if let Some(rest) = trailer.strip_prefix(b"\n\n") {
             self.stream.push_back(rest);
@@ -331,6 +331,24 @@ impl WarcReader {
             start,
             format!("block of Content-Length {length} is not followed by CRLF CRLF"),
         ))
+    }
+
+    /// A record is usually a gzip member of its own, whose CRC is checked only
+    /// after its last byte: the next bytes are made ready now, so that a bad
+    /// member costs its own record. An error of a member starting right after
+    /// the record is the next record's, and is given back to be read there.
+    fn check_member_end(&mut self, start: u64) -> Result<(), ReadError> {
+        if self.locator.codec != Codec::Gzip {
+            return Ok(());
+        }
+        let Err(err) = self.stream.look_ahead() else {
+            return Ok(());
+        };
+        if self.locator.locate(self.stream.position()).stored {
+            self.stream.defer(err);
+            return Ok(());
+        }
+        Err(self.fail(err, start))
     }
 
     fn to_record(&self, headers: &Headers, kind: String, block: Block, start: u64) -> Result<Record, ReadError> {
