@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Seeds for the gzip member reader (crates/read/src/compression.rs, whole_member.rs).
+"""Seeds for the gzip member reader (crates/read/src/compression/gzip.rs, whole_member.rs).
 
 Writes corpus/<target>/seed-gz-* for `warc` and `jsonl`, first byte 0 (the targets' raw
 storage), so the fuzzer sees the gzip framing itself: bad CRC and length fields, header
@@ -108,7 +108,7 @@ for target, parts in (("warc", recs), ("jsonl", lines)):
     w("single-member-whole", member(whole))
     w("single-member-whole-fhcrc", member(whole, FHCRC | FNAME | FEXTRA, extra=b"\x01\x02", name=b"x"))
 
-# http target: the block is plain (compression.rs is not reached); add
+# http target: the block is plain (the gzip reader is not reached); add
 # content-coding seeds with header fields and damage for flate2's MultiGzDecoder.
 for name, body, enc in (
         ("http-gzip-fields", member(b"<p>hi</p>", FHCRC | FNAME | FEXTRA, extra=b"ab\x00\x00", name=b"p"), b"gzip"),

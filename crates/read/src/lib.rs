@@ -26,7 +26,6 @@ pub mod parquet;
 mod stream;
 mod undecoded;
 pub mod warc;
-mod whole_member;
 
 pub use error::{ReadError, ReadErrorKind};
 use std::sync::atomic::AtomicU64;
