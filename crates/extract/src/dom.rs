@@ -248,15 +248,16 @@ fn walk(
             }
             Data::Other => continue,
         };
-        work += element.attrs.iter().map(|a| a.value.len()).sum::<usize>() / ATTRIBUTE_BYTES_PER_UNIT;
-        match classify(&element.name().local, &element.attrs, view, cache) {
+        let attrs = tree.attrs(element);
+        work += attrs.iter().map(|a| a.value.len()).sum::<usize>() / ATTRIBUTE_BYTES_PER_UNIT;
+        match classify(&element.name().local, attrs, view, cache) {
             Visit::Skip => {}
             Visit::Metadata => collect_metadata(tree, &dom.text, id, meta),
             Visit::Element(kept) => {
                 if stack.len() > limits.max_depth {
                     return Err(ExtractError::TooDeep);
                 }
-                if let Some(item_type) = attribute(&element.attrs, "itemtype") {
+                if let Some(item_type) = attribute(attrs, "itemtype") {
                     meta.item_type(item_type);
                 }
                 let index = dom.nodes.len() as u32;
@@ -270,13 +271,13 @@ fn walk(
                 stack.push((first_child, index));
             }
             Visit::Html => {
-                if let Some(lang) = attribute(&element.attrs, "lang") {
+                if let Some(lang) = attribute(attrs, "lang") {
                     meta.lang(lang);
                 }
                 stack.push((first_child, parent));
             }
             Visit::Time => {
-                if let Some(datetime) = attribute(&element.attrs, "datetime") {
+                if let Some(datetime) = attribute(attrs, "datetime") {
                     meta.time(datetime);
                 }
                 let index = dom.nodes.len() as u32;
@@ -453,7 +454,7 @@ fn attribute<'a>(attrs: &'a [Attribute], key: &str) -> Option<&'a str> {
 /// about the page.
 fn collect_metadata(tree: &Tree, text: &str, id: u32, meta: &mut MetaCollector) {
     let Some(element) = tree.element(id) else { return };
-    let attr = |key: &str| attribute(&element.attrs, key);
+    let attr = |key: &str| attribute(tree.attrs(element), key);
     let first_child = tree.nodes[id as usize].first_child;
     match &*element.name().local {
         "head" => {

@@ -70,8 +70,8 @@ impl TreeNode {
 /// What is kept of an element.
 pub(crate) struct ElementData {
     name: QualName,
-    /// All its attributes, as the parser gave them.
-    pub attrs: Vec<Attribute>,
+    /// All its attributes, as the parser gave them: `start..end` of [`Tree::attributes`].
+    attrs: (u32, u32),
     template_contents: u32,
     annotation_xml_integration_point: bool,
 }
@@ -92,6 +92,9 @@ pub(crate) struct Tree {
     /// Text nodes that grew after later text was written (text merged into an
     /// earlier node, as foster parenting does).
     pub moved: Vec<String>,
+    /// The attributes of every element, back to back: one allocation a page,
+    /// not one an element.
+    attributes: Vec<Attribute>,
 }
 
 impl Tree {
@@ -116,7 +119,7 @@ impl Tree {
             Data::Element(index) => {
                 let element = &self.elements[*index as usize];
                 let _ = write!(out, "<{:?} {}", element.name.ns, element.name.local);
-                for attr in &element.attrs {
+                for attr in self.attrs(element) {
                     let _ = write!(out, " {:?}:{}={:?}", attr.name.ns, attr.name.local, &*attr.value);
                 }
                 if element.template_contents != NIL {
@@ -131,6 +134,18 @@ impl Tree {
             self.write_outline(child, depth + 1, out);
             child = self.nodes[child as usize].next;
         }
+    }
+
+    /// The attributes of `element`.
+    pub(crate) fn attrs(&self, element: &ElementData) -> &[Attribute] {
+        &self.attributes[element.attrs.0 as usize..element.attrs.1 as usize]
+    }
+
+    /// Moves `attrs` to the end of [`Tree::attributes`]; gives their range.
+    fn keep_attrs(&mut self, attrs: &mut Vec<Attribute>) -> (u32, u32) {
+        let start = self.attributes.len() as u32;
+        self.attributes.append(attrs);
+        (start, self.attributes.len() as u32)
     }
 
     /// The element behind a node, if it is one.
@@ -272,9 +287,17 @@ impl Tree {
     }
 }
 
+/// At most this many emptied attribute vectors wait to be used again.
+const SPARE_ATTRS: usize = 64;
+
 /// The [`TreeSink`] html5ever builds into.
 struct Sink<'a> {
     tree: RefCell<Tree>,
+    /// Attribute vectors emptied into [`Tree::attributes`], for our tokenizer
+    /// to fill again: a tag's attributes come in a `Vec` of their own
+    /// (html5ever's `Tag`), which would otherwise be allocated and freed for
+    /// every element that has any.
+    spare_attrs: RefCell<Vec<Vec<Attribute>>>,
     /// What html5ever reads from: emptied to stop the parse where panics abort.
     #[cfg_attr(panic = "unwind", allow(dead_code))]
     input: &'a BufferQueue,
@@ -282,6 +305,14 @@ struct Sink<'a> {
 }
 
 impl Sink<'_> {
+    /// Keeps an emptied attribute vector for another tag.
+    fn recycle(&self, attrs: Vec<Attribute>) {
+        let mut spare = self.spare_attrs.borrow_mut();
+        if attrs.capacity() > 0 && spare.len() < SPARE_ATTRS {
+            spare.push(attrs);
+        }
+    }
+
     /// Counts `units` of html5ever's work.
     #[inline(always)]
     fn work(&self, units: u32) {
@@ -362,7 +393,9 @@ pub(crate) fn build(
             elements: Vec::with_capacity((html.len() / 32 + 16).min(max_nodes)),
             text: String::with_capacity(html.len() / 4),
             moved: Vec::new(),
+            attributes: Vec::new(),
         }),
+        spare_attrs: RefCell::new(Vec::new()),
         input: &input,
         meter: Meter::new(max_nodes, deadline),
     };
@@ -379,7 +412,9 @@ pub(crate) fn build(
     );
     let stopped = || tree_builder.sink.meter.exceeded().is_some();
     let run = || match tokenizing {
-        Tokenizing::Ours => crate::tokenizer::tokenize(html, &tree_builder, &input, &stopped),
+        Tokenizing::Ours => {
+            crate::tokenizer::tokenize(html, &tree_builder, &input, &stopped, &tree_builder.sink.spare_attrs)
+        }
         Tokenizing::Html5ever => {
             let tokenizer = Tokenizer::new(Forward(&tree_builder), TokenizerOpts::default());
             input.push_back(StrTendril::from_slice(html));
@@ -435,21 +470,23 @@ impl TreeSink for Sink<'_> {
         })
     }
 
-    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> u32 {
+    fn create_element(&self, name: QualName, mut attrs: Vec<Attribute>, flags: ElementFlags) -> u32 {
         self.work(1);
         let mut tree = self.tree.borrow_mut();
+        let kept = tree.keep_attrs(&mut attrs);
         let index = tree.elements.len() as u32;
         let id = tree.push(Data::Element(index));
         // The template's contents stay outside the document, parentless.
         let template_contents = if flags.template { tree.push(Data::Fragment) } else { NIL };
         tree.elements.push(ElementData {
             name,
-            attrs,
+            attrs: kept,
             template_contents,
             annotation_xml_integration_point: flags.mathml_annotation_xml_integration_point,
         });
         let built = tree.nodes.len();
         drop(tree);
+        self.recycle(attrs);
         self.built(built);
         id
     }
@@ -543,13 +580,17 @@ impl TreeSink for Sink<'_> {
         let Data::Element(index) = tree.nodes[*target as usize].data else {
             return;
         };
-        let element = &mut tree.elements[index as usize];
-        let known = element.attrs.len();
-        for attr in attrs {
-            if !element.attrs[..known].iter().any(|a| a.name == attr.name) {
-                element.attrs.push(attr);
-            }
-        }
+        // The element's attributes, then the new ones, moved to the end of
+        // the tree's (this happens for a second `<html>` or `<body>` only).
+        let (start, end) = tree.elements[index as usize].attrs;
+        let known = &tree.attributes[start as usize..end as usize];
+        let mut merged = known.to_vec();
+        merged.extend(
+            attrs
+                .into_iter()
+                .filter(|attr| !known.iter().any(|a| a.name == attr.name)),
+        );
+        tree.elements[index as usize].attrs = tree.keep_attrs(&mut merged);
     }
 
     fn remove_from_parent(&self, target: &u32) {
@@ -610,6 +651,24 @@ mod tests {
     #[test]
     fn comments_separate_text_and_entities_join_it() {
         assert_eq!(texts("<p>a &amp; b<!-- c -->d</p>"), ["a & b", "d"]);
+    }
+
+    #[test]
+    fn a_second_body_adds_only_the_attributes_missing() {
+        let tree = super::parse("<body class=a><p>x<body id=b class=c><p class=q>y", usize::MAX, None).unwrap();
+        let attrs = |name: &str| -> Vec<Vec<(String, String)>> {
+            let elements = tree.elements.iter().filter(|e| &*e.name().local == name);
+            let pairs = |e| {
+                tree.attrs(e)
+                    .iter()
+                    .map(|a| (a.name.local.to_string(), a.value.to_string()))
+            };
+            elements.map(|e| pairs(e).collect()).collect()
+        };
+        let pair = |name: &str, value: &str| (name.to_string(), value.to_string());
+        assert_eq!(attrs("body"), [vec![pair("class", "a"), pair("id", "b")]]);
+        // Those of the elements around it stay theirs.
+        assert_eq!(attrs("p"), [vec![], vec![pair("class", "q")]]);
     }
 
     #[test]

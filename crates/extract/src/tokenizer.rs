@@ -31,6 +31,7 @@ use html5ever::tokenizer::{
 };
 use html5ever::{ns, Attribute, LocalName, QualName, TokenizerResult};
 use memchr::{memchr, memchr2, memchr3};
+use std::cell::RefCell;
 
 /// What the text after a tag is, as the tree builder said.
 #[derive(Clone, Copy, PartialEq)]
@@ -47,7 +48,14 @@ struct HandOver(usize);
 /// budget is spent (where panics abort and the sink cannot unwind); `queue`
 /// is what html5ever's tokenizer reads if it takes over, the queue the sink
 /// empties to stop it.
-pub(crate) fn tokenize<S: TokenSink>(html: &str, sink: &S, queue: &BufferQueue, stopped: &dyn Fn() -> bool) {
+/// `spare_attrs` holds emptied attribute vectors to fill rather than allocate.
+pub(crate) fn tokenize<S: TokenSink>(
+    html: &str,
+    sink: &S,
+    queue: &BufferQueue,
+    stopped: &dyn Fn() -> bool,
+    spare_attrs: &RefCell<Vec<Vec<Attribute>>>,
+) {
     let page = StrTendril::from_slice(&normalize_newlines(html));
     let mut tokens = Tokens {
         page: &page,
@@ -58,6 +66,7 @@ pub(crate) fn tokenize<S: TokenSink>(html: &str, sink: &S, queue: &BufferQueue, 
         text: Text::None,
         bom_may_follow: true,
         stopped,
+        spare_attrs,
     };
     match tokens.run() {
         Ok(()) => {
@@ -115,6 +124,7 @@ struct Tokens<'a, S> {
     /// `EncodingIndicator`.
     bom_may_follow: bool,
     stopped: &'a dyn Fn() -> bool,
+    spare_attrs: &'a RefCell<Vec<Vec<Attribute>>>,
 }
 
 /// `\t`, `\n`, `\x0C` and space: what separates attributes (CR is gone).
@@ -472,6 +482,11 @@ impl<S: TokenSink> Tokens<'_, S> {
             if attrs.iter().any(|attr| attr.name.local == attr_name) {
                 duplicates = true;
             } else {
+                if attrs.capacity() == 0 {
+                    // Taken only now: end tags, which seldom have attributes,
+                    // are dropped by the tree builder with theirs.
+                    attrs = self.spare_attrs.borrow_mut().pop().unwrap_or_default();
+                }
                 attrs.push(Attribute {
                     name: QualName::new(None, ns!(), attr_name),
                     value,
