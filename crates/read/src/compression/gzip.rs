@@ -75,9 +75,17 @@ impl BufRead for Input {
         if self.start == self.end && !self.ended {
             self.start = 0;
             self.end = 0;
-            match self.source.read(&mut self.buf)? {
-                0 => self.ended = true,
-                n => self.end = n,
+            // Tried again, as `top_up` does: an `Interrupted` passed on would
+            // fail the member being streamed, and a caller that tries again
+            // would find the rest of it skipped.
+            loop {
+                match self.source.read(&mut self.buf) {
+                    Ok(0) => self.ended = true,
+                    Ok(n) => self.end = n,
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(err) => return Err(err),
+                }
+                break;
             }
         }
         Ok(self.buffered())
@@ -161,7 +169,8 @@ impl GzipMembers {
     }
 
     /// Logs the member starting at `input`'s next byte, then inflates it whole
-    /// or starts streaming it.
+    /// or starts streaming it; bytes that do not start with the gzip magic are
+    /// an error, after which the search for a member starts past their first.
     fn start_member(&mut self, mut input: Input) -> io::Result<Members> {
         let start = MemberStart {
             decompressed: self.decompressed,
@@ -176,6 +185,14 @@ impl GzipMembers {
         drop(log);
         if self.inflate_whole(&mut input)? {
             return Ok(Members::Whole(input));
+        }
+        // Bytes that are not a member (junk between members) fail here, none
+        // of them consumed: flate2 would read a whole 10-byte header before
+        // checking it, and with it the start of a member right after.
+        let head = input.buffered();
+        if head.len() >= GZIP_MAGIC.len() && !head.starts_with(&GZIP_MAGIC) {
+            self.state = Members::Resync(input);
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "invalid gzip header"));
         }
         Ok(Members::Decoding(Box::new(flate2::bufread::GzDecoder::new(input))))
     }
@@ -279,6 +296,7 @@ impl BufRead for GzipMembers {
         while self.served == self.filled {
             match std::mem::replace(&mut self.state, Members::Done) {
                 Members::Done => break,
+                // On an error, `start_member` has set the state to resume from.
                 Members::Start(input) => self.state = self.start_member(input)?,
                 // The member has been read: another one follows, or the file ends.
                 Members::Whole(input) => self.state = Self::next_member(input)?,

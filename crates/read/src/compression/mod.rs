@@ -527,4 +527,56 @@ mod tests {
         input.reader.read_to_end(&mut bytes).unwrap();
         assert_eq!(bytes, [0x1f]);
     }
+
+    #[test]
+    fn junk_shorter_than_a_gzip_header_does_not_cost_the_member_after_it() {
+        // Bytes that are not a member, between members: a stray line end, a
+        // few letters. Reading resumes at the member right after each.
+        let stored = [
+            gzip(b"one "),
+            b"\r\n".to_vec(),
+            gzip(b"two "),
+            b"xyz".to_vec(),
+            gzip(b"three"),
+        ]
+        .concat();
+        let (_file, mut input, _) = open_bytes(&stored);
+        let (out, errors) = read_all(&mut *input.reader, &[0]);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors.iter().all(|e| e.kind() == io::ErrorKind::InvalidInput));
+        assert_eq!(String::from_utf8_lossy(&out), "one two three");
+    }
+
+    /// Gives the bytes 100 at a time, with an `Interrupted` error before every other read.
+    struct Interrupting(io::Cursor<Vec<u8>>, bool);
+
+    impl Read for Interrupting {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.1 = !self.1;
+            if self.1 {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(100);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    #[test]
+    fn an_interrupted_read_of_the_source_loses_nothing() {
+        // Streamed (a header CRC), and longer than the read buffer: flate2
+        // asks for more once the buffer is used up.
+        let long = tamis_testkit::noise(READ_BUFFER + 50_000, 3);
+        let stored = [gzip_with_header_crc(&long, 0), gzip(b"end")].concat();
+        let source = Box::new(Interrupting(io::Cursor::new(stored), false));
+        let mut input = open_reader(source, Arc::default()).unwrap();
+        // As std's readers do, `read_to_end` tries again after `Interrupted`.
+        let mut out = Vec::new();
+        input.reader.read_to_end(&mut out).unwrap();
+        assert!(
+            out == [&long[..], b"end"].concat(),
+            "{} bytes of {}",
+            out.len(),
+            long.len() + 3
+        );
+    }
 }

@@ -7,7 +7,13 @@
 //! it need not keep a window or stop at buffer edges. It checks the member's
 //! CRC-32 and length as flate2 does. Whatever it cannot take whole (a member
 //! longer than the buffers, a corrupt or truncated one) is streamed by flate2
-//! as before, from the member's start, so errors and recovery are unchanged.
+//! as before, from the member's start, so errors and recovery are unchanged,
+//! with one exception: libdeflate accepts a few codes that RFC 1951 rules out
+//! and zlib rejects (length codes 286–287, distance codes 30–31), so a member
+//! using them whose CRC-32 and length match is read here without an error,
+//! and would be an error if streamed. No encoder writes them; the CRC still
+//! vouches for the bytes (found reading libdeflate's source for the fuzz
+//! target `gzip_diff`; docs/hardening.md, session 13).
 
 use libdeflate_sys::{
     libdeflate_alloc_decompressor, libdeflate_decompressor, libdeflate_free_decompressor,
