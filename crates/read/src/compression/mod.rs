@@ -547,6 +547,45 @@ mod tests {
         assert_eq!(String::from_utf8_lossy(&out), "one two three");
     }
 
+    /// Gives the bytes in reads that end where `cuts` say.
+    struct Cut(io::Cursor<Vec<u8>>, Vec<u64>);
+
+    impl Read for Cut {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let at = self.0.position();
+            let cut = self
+                .1
+                .iter()
+                .find(|&&cut| cut > at)
+                .map_or(buf.len() as u64, |cut| cut - at);
+            let n = buf.len().min(cut as usize);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    #[test]
+    fn a_lone_magic_byte_at_the_end_of_a_read_costs_no_member() {
+        // After a bad member, junk longer than the read buffer whose last
+        // byte, `0x1f`, the first of a gzip magic, ends a read of the source:
+        // the search for the next member tries it before the bytes after it
+        // are read.
+        let mut bad = gzip(&tamis_testkit::noise(2000, 5));
+        let crc = bad.len() - 8;
+        bad[crc] ^= 1;
+        let junk = [vec![b'a'; READ_BUFFER + 1000], vec![0x1f]].concat();
+        let stored = [&gzip(b"one ")[..], &bad, &junk, &gzip(b"two")].concat();
+        let cut = (stored.len() - gzip(b"two").len()) as u64;
+        let source = Box::new(Cut(io::Cursor::new(stored), vec![cut]));
+        let mut input = open_reader(source, Arc::default()).unwrap();
+        let (out, errors) = read_all(&mut *input.reader, &[0]);
+        assert!(!errors.is_empty());
+        assert!(
+            out.starts_with(b"one ") && out.ends_with(b"two"),
+            "{} errors",
+            errors.len()
+        );
+    }
+
     /// Gives the bytes 100 at a time, with an `Interrupted` error before every other read.
     struct Interrupting(io::Cursor<Vec<u8>>, bool);
 
