@@ -92,15 +92,28 @@ fn trailer(out: &[u8]) -> [u8; 8] {
     t
 }
 
-/// What libdeflate inflates from raw deflate data, and how much it took.
-fn libdeflate_raw(data: &[u8]) -> Option<(usize, Vec<u8>)> {
-    let mut out = vec![0u8; 1 << 20];
+/// A libdeflate decompression call (`libdeflate_deflate_decompress_ex` or
+/// `libdeflate_gzip_decompress_ex`).
+type Decompress = unsafe extern "C" fn(
+    *mut libdeflate_decompressor,
+    *const std::ffi::c_void,
+    usize,
+    *mut std::ffi::c_void,
+    usize,
+    *mut usize,
+    *mut usize,
+) -> libdeflate_result;
+
+/// What `decompress` inflates from the start of `data` into `room` bytes, and how
+/// much of `data` it took; `None` if it fails.
+fn libdeflate(decompress: Decompress, data: &[u8], room: usize) -> Option<(usize, Vec<u8>)> {
+    let mut out = vec![0u8; room];
     let (mut taken, mut written) = (0usize, 0usize);
     // SAFETY: live slices with their lengths; the decompressor is freed once.
     unsafe {
         let d = libdeflate_alloc_decompressor();
         assert!(!d.is_null());
-        let result = libdeflate_deflate_decompress_ex(
+        let result = decompress(
             d,
             data.as_ptr().cast(),
             data.len(),
@@ -118,27 +131,15 @@ fn libdeflate_raw(data: &[u8]) -> Option<(usize, Vec<u8>)> {
     Some((taken, out))
 }
 
+/// What libdeflate inflates from raw deflate data, and how much it took.
+fn libdeflate_raw(data: &[u8]) -> Option<(usize, Vec<u8>)> {
+    libdeflate(libdeflate_deflate_decompress_ex, data, 1 << 20)
+}
+
 /// Whether libdeflate takes a gzip member at the start of `data` (any output size
 /// up to 5 MiB, more than the reader's room of 4 MiB).
 fn libdeflate_takes_member(data: &[u8]) -> bool {
-    let mut out = vec![0u8; 5 << 20];
-    let (mut taken, mut written) = (0usize, 0usize);
-    // SAFETY: as above.
-    unsafe {
-        let d = libdeflate_alloc_decompressor();
-        assert!(!d.is_null());
-        let result = libdeflate_gzip_decompress_ex(
-            d,
-            data.as_ptr().cast(),
-            data.len(),
-            out.as_mut_ptr().cast(),
-            out.len(),
-            &mut taken,
-            &mut written,
-        );
-        libdeflate_free_decompressor(d);
-        result == libdeflate_result_LIBDEFLATE_SUCCESS
-    }
+    libdeflate(libdeflate_gzip_decompress_ex, data, 5 << 20).is_some()
 }
 
 /// One member for `payload`, in the form `spec` picks.
