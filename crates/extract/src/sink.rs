@@ -95,6 +95,8 @@ pub(crate) struct Tree {
     /// The attributes of every element, back to back: one allocation a page,
     /// not one an element.
     attributes: Vec<Attribute>,
+    /// Attributes left behind in `attributes` when an element's were moved.
+    abandoned: usize,
 }
 
 impl Tree {
@@ -394,6 +396,7 @@ pub(crate) fn build(
             text: String::with_capacity(html.len() / 4),
             moved: Vec::new(),
             attributes: Vec::new(),
+            abandoned: 0,
         }),
         spare_attrs: RefCell::new(Vec::new()),
         input: &input,
@@ -580,17 +583,25 @@ impl TreeSink for Sink<'_> {
         let Data::Element(index) = tree.nodes[*target as usize].data else {
             return;
         };
-        // The element's attributes, then the new ones, moved to the end of
-        // the tree's (this happens for a second `<html>` or `<body>` only).
         let (start, end) = tree.elements[index as usize].attrs;
         let known = &tree.attributes[start as usize..end as usize];
-        let mut merged = known.to_vec();
-        merged.extend(
-            attrs
-                .into_iter()
-                .filter(|attr| !known.iter().any(|a| a.name == attr.name)),
-        );
+        let missing: Vec<Attribute> = attrs
+            .into_iter()
+            .filter(|attr| !known.iter().any(|a| a.name == attr.name))
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        // The element's attributes and the missing ones go to the end of the
+        // tree's (this happens for a second `<html>` or `<body>` only). The
+        // old copy stays behind and counts against the node budget, so that a
+        // page of many `<html>` and `<body>` tags cannot grow it without bound.
+        let mut merged = [known, &missing[..]].concat();
+        tree.abandoned += (end - start) as usize;
         tree.elements[index as usize].attrs = tree.keep_attrs(&mut merged);
+        let charged = tree.nodes.len() + tree.abandoned;
+        drop(tree);
+        self.built(charged);
     }
 
     fn remove_from_parent(&self, target: &u32) {
@@ -669,6 +680,21 @@ mod tests {
         assert_eq!(attrs("body"), [vec![pair("class", "a"), pair("id", "b")]]);
         // Those of the elements around it stay theirs.
         assert_eq!(attrs("p"), [vec![], vec![pair("class", "q")]]);
+    }
+
+    #[test]
+    fn attributes_merged_again_and_again_stop_at_the_node_budget() {
+        // Each `<html>` or `<body>` adds an attribute the element lacks, so
+        // its attributes are copied to the end of the tree's every time: 10^8
+        // copies for this page, unless they count against the budget.
+        let mut html = String::from("<body>");
+        for i in 0..10_000 {
+            html.push_str(&format!("<html a{i}><body b{i}>"));
+        }
+        let budget = crate::budget::node_budget(html.len());
+        let started = std::time::Instant::now();
+        assert!(matches!(super::parse(&html, budget, None), Err(super::Exceeded::Nodes)));
+        assert!(started.elapsed().as_secs() < 10);
     }
 
     #[test]
