@@ -51,14 +51,24 @@ impl Input {
         self.end -= self.start;
         self.start = 0;
         while self.end < self.buf.len() && !self.ended {
+            self.read_more()?;
+        }
+        Ok(())
+    }
+
+    /// One read of the source after `end`, tried again on `Interrupted`: passed
+    /// on, it would fail the member being streamed, and a caller that tries
+    /// again would find the rest of it skipped.
+    fn read_more(&mut self) -> io::Result<()> {
+        loop {
             match self.source.read(&mut self.buf[self.end..]) {
                 Ok(0) => self.ended = true,
                 Ok(n) => self.end += n,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
                 Err(err) => return Err(err),
             }
+            return Ok(());
         }
-        Ok(())
     }
 }
 
@@ -75,18 +85,7 @@ impl BufRead for Input {
         if self.start == self.end && !self.ended {
             self.start = 0;
             self.end = 0;
-            // Tried again, as `top_up` does: an `Interrupted` passed on would
-            // fail the member being streamed, and a caller that tries again
-            // would find the rest of it skipped.
-            loop {
-                match self.source.read(&mut self.buf) {
-                    Ok(0) => self.ended = true,
-                    Ok(n) => self.end = n,
-                    Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(err) => return Err(err),
-                }
-                break;
-            }
+            self.read_more()?;
         }
         Ok(self.buffered())
     }
@@ -114,10 +113,6 @@ pub(super) struct GzipMembers {
     stored_count: Arc<AtomicU64>,
     decompressed: u64,
     members: Arc<Mutex<MemberLog>>,
-    /// The stored offset of the member being read: after an error, the search
-    /// for the next member may start where the error left the input only if
-    /// that is past it.
-    member_stored: u64,
     inflater: WholeInflater,
     /// What was decompressed last (a member inflated whole, or a streamed
     /// member's next bytes): `whole[served..filled]` is still to be read.
@@ -160,7 +155,6 @@ impl GzipMembers {
             stored_count,
             decompressed: 0,
             members,
-            member_stored: 0,
             inflater: WholeInflater::new(),
             whole: Vec::new(),
             served: 0,
@@ -176,7 +170,6 @@ impl GzipMembers {
             decompressed: self.decompressed,
             stored: self.stored_offset(&input),
         };
-        self.member_stored = start.stored;
         let mut log = self.members.lock().unwrap_or_else(|e| e.into_inner());
         if log.starts.len() == MEMBER_HISTORY {
             log.starts.pop_front();
@@ -238,9 +231,13 @@ impl GzipMembers {
     /// After a corrupt member: whether the next one starts where the error left
     /// the input. A bad CRC is found after the member's last byte, so the next
     /// member is right there; the input must have moved past the corrupt
-    /// member's start, or the same bytes would be tried again forever.
+    /// member's start (the last one logged), or the same bytes would be tried
+    /// again forever.
     fn next_member_is_here(&self, input: &mut Input) -> io::Result<bool> {
-        if self.stored_offset(input) <= self.member_stored {
+        let log = self.members.lock().unwrap_or_else(|e| e.into_inner());
+        let corrupt_start = log.starts.back().map_or(0, |start| start.stored);
+        drop(log);
+        if self.stored_offset(input) <= corrupt_start {
             return Ok(false);
         }
         if input.buffered().len() < GZIP_MAGIC.len() && !input.ended {

@@ -494,12 +494,26 @@ mod tests {
         assert_eq!(input.locator.codec, Codec::None);
     }
 
-    /// Gives one byte a read, as a remote body may at first.
-    struct Trickle(io::Cursor<Vec<u8>>);
+    /// Gives the bytes in reads that end where `cuts` say.
+    struct Cut(io::Cursor<Vec<u8>>, Vec<u64>);
 
-    impl Read for Trickle {
+    impl Cut {
+        /// One byte a read, as a remote body may give at first.
+        fn trickle(bytes: Vec<u8>) -> Cut {
+            let cuts = (1..=bytes.len() as u64).collect();
+            Cut(io::Cursor::new(bytes), cuts)
+        }
+    }
+
+    impl Read for Cut {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = buf.len().min(1);
+            let at = self.0.position();
+            let cut = self
+                .1
+                .iter()
+                .find(|&&cut| cut > at)
+                .map_or(buf.len() as u64, |cut| cut - at);
+            let n = buf.len().min(cut as usize);
             self.0.read(&mut buf[..n])
         }
     }
@@ -513,7 +527,7 @@ mod tests {
             (b"abc".to_vec(), Codec::None),
         ] {
             let counter = Arc::new(AtomicU64::new(0));
-            let trickle = Box::new(Trickle(io::Cursor::new(stored.clone())));
+            let trickle = Box::new(Cut::trickle(stored.clone()));
             let mut input = open_reader(trickle, counter.clone()).unwrap();
             assert_eq!(input.locator.codec, codec);
             let mut text = String::new();
@@ -545,22 +559,6 @@ mod tests {
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors.iter().all(|e| e.kind() == io::ErrorKind::InvalidInput));
         assert_eq!(String::from_utf8_lossy(&out), "one two three");
-    }
-
-    /// Gives the bytes in reads that end where `cuts` say.
-    struct Cut(io::Cursor<Vec<u8>>, Vec<u64>);
-
-    impl Read for Cut {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let at = self.0.position();
-            let cut = self
-                .1
-                .iter()
-                .find(|&&cut| cut > at)
-                .map_or(buf.len() as u64, |cut| cut - at);
-            let n = buf.len().min(cut as usize);
-            self.0.read(&mut buf[..n])
-        }
     }
 
     #[test]
