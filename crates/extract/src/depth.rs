@@ -54,18 +54,6 @@ fn not_counted(name: &[u8]) -> bool {
     )
 }
 
-/// Whether tags named `name` (as written) count.
-fn counted(name: &[u8]) -> bool {
-    let mut buffer = [0u8; 8];
-    if name.len() > buffer.len() {
-        return true;
-    }
-    let lower = &mut buffer[..name.len()];
-    lower.copy_from_slice(name);
-    lower.make_ascii_lowercase();
-    !not_counted(lower)
-}
-
 /// The nesting seen so far.
 #[derive(Default)]
 pub(crate) struct Depth {
@@ -78,15 +66,16 @@ impl Depth {
     /// do not nest). A trailing `/>` changes nothing: HTML ignores it on
     /// elements that are not void, so `<div/>` opens a `div` that stays open
     /// (100,000 of them cost html5ever 20 s).
-    pub(crate) fn start_tag(&mut self, name: &[u8]) {
-        if counted(name) {
+    /// `lowercase_name` is the tag's name lowercased.
+    pub(crate) fn start_tag(&mut self, lowercase_name: &[u8]) {
+        if !not_counted(lowercase_name) {
             self.open += 1;
             self.deepest = self.deepest.max(self.open);
         }
     }
 
-    pub(crate) fn end_tag(&mut self, name: &[u8]) {
-        if counted(name) {
+    pub(crate) fn end_tag(&mut self, lowercase_name: &[u8]) {
+        if !not_counted(lowercase_name) {
             self.open = self.open.saturating_sub(1);
         }
     }

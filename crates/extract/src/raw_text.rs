@@ -26,7 +26,7 @@
 //! tags read on the way are counted for the depth estimate ([`Depth`]).
 
 use crate::depth::Depth;
-use memchr::{memchr, memmem};
+use memchr::{memchr, memchr2, memmem};
 use std::borrow::Cow;
 
 /// What to do with an element whose contents are not markup.
@@ -38,12 +38,12 @@ enum RawText {
     Keep,
 }
 
-/// Whether attribute `lowercase_name` of element `element` is read by `dom`
+/// Whether attribute `lowercase_name` of element `element` (lowercase) is read by `dom`
 /// and `metadata`, or by html5ever's tree builder (`type` of hidden inputs in
 /// tables, `encoding`, and the `font` attributes that end foreign content);
 /// all others are dropped before parsing.
 fn is_kept_attribute(element: &[u8], lowercase_name: &[u8]) -> bool {
-    let on = |tag: &[u8]| element.eq_ignore_ascii_case(tag);
+    let on = |tag: &[u8]| element == tag;
     match lowercase_name {
         // Read on every element.
         b"class" | b"id" | b"role" | b"itemprop" | b"itemtype" | b"hidden" | b"aria-hidden" | b"style" | b"href" => {
@@ -60,9 +60,6 @@ fn is_kept_attribute(element: &[u8], lowercase_name: &[u8]) -> bool {
     }
 }
 
-/// The longest name [`is_kept_attribute`] keeps.
-const LONGEST_KEPT_ATTRIBUTE: usize = b"aria-hidden".len();
-
 /// What the copy keeps of an attribute.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Keep {
@@ -76,16 +73,10 @@ enum Keep {
 }
 
 /// What to keep of attribute `attribute` (its source text, `name[=value]`)
-/// of element `element`, the name of the attribute ending at `name_end`.
+/// of element `element` (lowercase), the name of the attribute ending at `name_end`.
 fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
-    let name = &attribute[..name_end];
-    if name.len() > LONGEST_KEPT_ATTRIBUTE {
-        return Keep::Nothing;
-    }
-    let mut buffer = [0u8; LONGEST_KEPT_ATTRIBUTE];
-    let name = &mut buffer[..name.len()];
-    name.copy_from_slice(&attribute[..name_end]);
-    name.make_ascii_lowercase();
+    let mut buffer = [0; LONGEST_NAME_ASKED];
+    let name = lowercase(&attribute[..name_end], &mut buffer);
     if !is_kept_attribute(element, name) {
         return Keep::Nothing;
     }
@@ -100,7 +91,7 @@ fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
             .or_else(|| value.strip_prefix(b"'"))
             .unwrap_or(value)
     };
-    if name == b"href" && !element.eq_ignore_ascii_case(b"link") {
+    if name == b"href" && element != b"link" {
         // Whether a link stays on the page (`#section`) is read too.
         return if value().starts_with(b"#") {
             Keep::All
@@ -127,22 +118,61 @@ pub(crate) enum Noscript {
     Parse,
 }
 
-fn raw_text(name: &[u8], noscript: Noscript) -> Option<RawText> {
+fn raw_text(lowercase_name: &[u8], noscript: Noscript) -> Option<RawText> {
     // `noscript` too: browsers run scripts, so they read its contents as raw
     // text, while the parser here builds them as markup, where an unclosed
     // `<div>` inside swallows the rest of the page.
-    const CUT: [&[u8]; 3] = [b"script", b"style", b"svg"];
-    const KEEP: [&[u8]; 6] = [b"textarea", b"title", b"xmp", b"iframe", b"noembed", b"noframes"];
-    if CUT.iter().any(|n| n.eq_ignore_ascii_case(name))
-        || (noscript == Noscript::Cut && name.eq_ignore_ascii_case(b"noscript"))
-    {
-        Some(RawText::Cut)
-    } else if KEEP.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-        Some(RawText::Keep)
-    } else {
-        None
+    match lowercase_name {
+        b"script" | b"style" | b"svg" => Some(RawText::Cut),
+        b"noscript" if noscript == Noscript::Cut => Some(RawText::Cut),
+        b"textarea" | b"title" | b"xmp" | b"iframe" | b"noembed" | b"noframes" => Some(RawText::Keep),
+        _ => None,
     }
 }
+
+/// The longest tag name asked about ([`raw_text`], [`is_kept_attribute`],
+/// the depth estimate's list), with room to spare.
+const LONGEST_NAME_ASKED: usize = 16;
+
+/// `name` lowercased into `buffer`, so that each question asked of it is one
+/// comparison; a longer name is none of those asked about and reads as "".
+///
+/// Sixteen bytes at once (a SWAR form of `make_ascii_lowercase`): names are
+/// short, and a byte loop costs more than the rest of the question.
+fn lowercase<'b>(name: &[u8], buffer: &'b mut [u8; LONGEST_NAME_ASKED]) -> &'b [u8] {
+    const ALL: u128 = u128::from_ne_bytes([1; 16]);
+    if name.len() > buffer.len() {
+        return &[];
+    }
+    *buffer = [0; LONGEST_NAME_ASKED];
+    buffer[..name.len()].copy_from_slice(name);
+    let bytes = u128::from_ne_bytes(*buffer);
+    let ascii = bytes & (0x7f * ALL);
+    // The top bit of each byte: at least `A`, and not past `Z` (no carry
+    // crosses bytes, as each is below 0x80 before the addition).
+    let from_a = ascii + (0x3f * ALL);
+    let past_z = ascii + (0x25 * ALL);
+    let upper = from_a & !past_z & !bytes & (0x80 * ALL);
+    *buffer = (bytes | (upper >> 2)).to_ne_bytes();
+    &buffer[..name.len()]
+}
+
+/// A set of bytes as a table: one load per byte in the scanning loops.
+const fn byte_set(members: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < members.len() {
+        set[members[i] as usize] = true;
+        i += 1;
+    }
+    set
+}
+
+/// What ends a tag name (§13.2.5.8): whitespace, `/` or `>`.
+static ENDS_TAG_NAME: [bool; 256] = byte_set(b"\t\n\x0c\r />");
+
+/// What ends an attribute name (§13.2.5.33): whitespace, `/`, `>` or `=`.
+static ENDS_ATTRIBUTE_NAME: [bool; 256] = byte_set(b"\t\n\x0c\r />=");
 
 /// The output being built: `html[..copied]` has been dealt with.
 struct Writer<'a> {
@@ -186,16 +216,18 @@ impl Writer<'_> {
     }
 }
 
-/// Whether a byte ends a tag name (§13.2.5.8).
-fn is_tag_name_end(c: u8) -> bool {
-    c.is_ascii_whitespace() || c == b'/' || c == b'>'
+/// Where the tag name starting at `from` ends.
+fn tag_name_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| ENDS_TAG_NAME[usize::from(b)])
+        .map_or(bytes.len(), |p| from + p)
 }
 
 /// The page without script, style and svg contents, comments and unread
 /// attributes (borrowed when there is nothing to cut).
 pub(crate) fn strip<'a>(html: &'a str, noscript: Noscript, depth: &mut Depth) -> Cow<'a, str> {
     let bytes = html.as_bytes();
-    let n = bytes.len();
     let mut w = Writer {
         html,
         out: String::new(),
@@ -204,6 +236,7 @@ pub(crate) fn strip<'a>(html: &'a str, noscript: Noscript, depth: &mut Depth) ->
     };
     // The attributes of the current start tag: (start, name end, end, what to keep).
     let mut kept: Vec<(usize, usize, usize, Keep)> = Vec::new();
+    let mut name_buffer = [0; LONGEST_NAME_ASKED];
     let mut i = 0;
     while let Some(offset) = memchr(b'<', &bytes[i..]) {
         let lt = i + offset;
@@ -220,34 +253,29 @@ pub(crate) fn strip<'a>(html: &'a str, noscript: Noscript, depth: &mut Depth) ->
         }
         if bytes.get(i) == Some(&b'/') && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
             // An end tag: read (and dropped) by the tokenizer like a start tag.
-            let mut name_end = i + 1;
-            while name_end < n && !is_tag_name_end(bytes[name_end]) {
-                name_end += 1;
-            }
+            let name_end = tag_name_end(bytes, i + 1);
             let Some((tag_end, _)) = attributes(bytes, name_end, |_, _, _| {}) else {
                 break;
             };
-            depth.end_tag(&bytes[i + 1..name_end]);
+            depth.end_tag(lowercase(&bytes[i + 1..name_end], &mut name_buffer));
             i = w.collapse_whitespace(tag_end);
             continue;
         }
         if !bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
-        let mut name_end = i;
-        while name_end < n && !is_tag_name_end(bytes[name_end]) {
-            name_end += 1;
-        }
+        let name_end = tag_name_end(bytes, i);
         let name = &bytes[i..name_end];
+        let lower = lowercase(name, &mut name_buffer);
         kept.clear();
         let Some((tag_end, self_closing)) = attributes(bytes, name_end, |start, attribute_name_end, end| {
-            let keep = keep(name, &bytes[start..end], attribute_name_end - start);
+            let keep = keep(lower, &bytes[start..end], attribute_name_end - start);
             kept.push((start, attribute_name_end, end, keep));
         }) else {
             break;
         };
         let rewrite = kept.iter().any(|&(.., keep)| keep != Keep::All);
-        if name.eq_ignore_ascii_case(b"script") && is_markup_template(&bytes[lt..tag_end], &bytes[tag_end..]) {
+        if lower == b"script" && is_markup_template(&bytes[lt..tag_end], &bytes[tag_end..]) {
             // The stray `</script>` that follows is ignored by the parser.
             w.skip(lt, tag_end);
             i = tag_end;
@@ -271,14 +299,14 @@ pub(crate) fn strip<'a>(html: &'a str, noscript: Noscript, depth: &mut Depth) ->
             }
             w.out.push_str(if self_closing { "/>" } else { ">" });
         }
-        if name.eq_ignore_ascii_case(b"plaintext") {
+        if lower == b"plaintext" {
             break;
         }
-        if name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing") {
+        if lower == b"pre" || lower == b"listing" {
             w.collapse = false;
         }
-        let Some(kind) = raw_text(name, noscript) else {
-            depth.start_tag(name);
+        let Some(kind) = raw_text(lower, noscript) else {
+            depth.start_tag(lower);
             i = w.collapse_whitespace(tag_end);
             continue;
         };
@@ -328,7 +356,7 @@ fn attributes(bytes: &[u8], mut i: usize, mut each: impl FnMut(usize, usize, usi
         let start = i;
         // The first character of a name may be `=`.
         i += 1;
-        while i < n && !matches!(bytes[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>' | b'=') {
+        while i < n && !ENDS_ATTRIBUTE_NAME[usize::from(bytes[i])] {
             i += 1;
         }
         let name_end = i;
@@ -390,9 +418,28 @@ fn is_json_ld(tag: &[u8]) -> bool {
     contains_ignoring_case(tag, b"ld+json")
 }
 
-/// Whether `needle` (ASCII) occurs in `haystack`, whatever the case.
+/// Whether `needle` (ASCII) occurs in `haystack`, whatever the case: checked
+/// where its first letter, in either case, is.
 pub(crate) fn contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let mut from = 0;
+    while let Some(found) = memchr2(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        &haystack[from..],
+    ) {
+        let at = from + found;
+        if haystack
+            .get(at + 1..at + needle.len())
+            .is_some_and(|candidate| candidate.eq_ignore_ascii_case(rest))
+        {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 #[cfg(test)]
@@ -451,6 +498,35 @@ mod tests {
             strip(r#"<a rel=nofollow href=/x lang=en>x</a><META name=a content=b><time datetime=2020>"#),
             r#"<a href>x</a><META name=a content=b><time datetime=2020>"#
         );
+    }
+
+    #[test]
+    fn lowercases_names_as_make_ascii_lowercase_does() {
+        let mut buffer = [0; super::LONGEST_NAME_ASKED];
+        // Every byte in every position, beside neighbours that could carry into it.
+        for byte in 0..=255u8 {
+            for neighbour in [0u8, b'@', b'Z', 0x7f, 0xc1, 0xff] {
+                for at in 0..super::LONGEST_NAME_ASKED {
+                    let mut name = [neighbour; super::LONGEST_NAME_ASKED];
+                    name[at] = byte;
+                    for len in [at + 1, super::LONGEST_NAME_ASKED] {
+                        let expected = name[..len].to_ascii_lowercase();
+                        assert_eq!(super::lowercase(&name[..len], &mut buffer), expected);
+                    }
+                }
+            }
+        }
+        assert_eq!(super::lowercase(&[b'A'; 17], &mut buffer), b"");
+    }
+
+    #[test]
+    fn finds_a_needle_whatever_its_case() {
+        use super::contains_ignoring_case as contains;
+        assert!(contains(b"<script type=\"application/LD+JSON\">", b"ld+json"));
+        assert!(contains(b"ld+json", b"ld+json"));
+        assert!(!contains(b"ld+jso", b"ld+json"));
+        assert!(contains(b"lld+json", b"ld+json"));
+        assert!(!contains(b"", b"x"));
     }
 
     #[test]
