@@ -1,7 +1,8 @@
 //! Any bytes, decoded lossily, must build the same tree whether tamis's
 //! tokenizer or html5ever's feeds html5ever's tree builder, raw and as
-//! extraction parses them (`crates/extract/src/tokenizer.rs`). Seeded from
-//! the extract corpus.
+//! extraction parses them (`crates/extract/src/tokenizer.rs`); and the tree
+//! our tokenizer builds cutting what `raw_text::strip` cuts must be the one
+//! built from `strip`'s copy. Seeded from the extract corpus.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

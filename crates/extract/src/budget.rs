@@ -41,10 +41,11 @@ pub const MIN_NODES: usize = 65_536;
 /// as much as a few dozen units).
 const CLOCK_EVERY: i64 = 1024;
 
-/// The nodes a page may build, from `parsed_bytes`, its length as html5ever
-/// reads it (after scripts, styles, comments and unread attributes are cut).
-pub fn node_budget(parsed_bytes: usize) -> usize {
-    (parsed_bytes / BYTES_PER_NODE).max(MIN_NODES)
+/// The nodes a page of `page_bytes` may build. (The length of the page as
+/// read, before scripts, styles, comments and unread attributes are cut while
+/// tokenizing: the cut page's length is not known before its tree is built.)
+pub fn node_budget(page_bytes: usize) -> usize {
+    (page_bytes / BYTES_PER_NODE).max(MIN_NODES)
 }
 
 /// Why a parse was stopped.

@@ -359,12 +359,7 @@ fn parse(
         dom::View::Rendered => raw_text::Noscript::Cut,
         dom::View::Noscript | dom::View::Revealed | dom::View::Whole => raw_text::Noscript::Parse,
     };
-    let mut depth = depth::Depth::default();
-    let html = raw_text::strip(html, noscript, &mut depth);
-    if depth.deepest() > options.max_depth {
-        return Err(ExtractError::TooDeep);
-    }
-    let tree = sink::parse(&html, node_budget(html.len()), deadline)?;
+    let tree = build_cut(html, noscript, options.max_depth, deadline)?;
     let limits = dom::Limits {
         max_depth: options.max_depth,
         deadline,
@@ -372,19 +367,68 @@ fn parse(
     dom::flatten(tree, &limits, view, meta)
 }
 
+/// The tree of `html` without what [`raw_text::strip`] cuts: cut while
+/// tokenizing, or, for the pages html5ever's tokenizer must take over, from
+/// `strip`'s copy. Fails if the page nests deeper than `max_depth` (by
+/// [`depth::Depth`]'s estimate) or is over its budgets.
+fn build_cut(
+    html: &str,
+    noscript: raw_text::Noscript,
+    max_depth: usize,
+    deadline: Option<Instant>,
+) -> Result<sink::Tree, ExtractError> {
+    let budget = node_budget(html.len());
+    let mut depth = depth::Depth::default();
+    let cuts = raw_text::Cuts::new(noscript, &mut depth, max_depth);
+    let cutting = sink::Tokenizing::OursCutting(cuts);
+    match sink::build(html, budget, deadline, cutting) {
+        (_, _, tokenizer::Ended::TooDeep) => Err(ExtractError::TooDeep),
+        (_, Some(exceeded), _) => Err(exceeded.into()),
+        (tree, None, tokenizer::Ended::Done) => Ok(tree),
+        (_, None, tokenizer::Ended::NeedsStrippedCopy) => {
+            let mut depth = depth::Depth::default();
+            let html = raw_text::strip(html, noscript, &mut depth);
+            if depth.deepest() > max_depth {
+                return Err(ExtractError::TooDeep);
+            }
+            Ok(sink::parse(&html, budget, deadline)?)
+        }
+    }
+}
+
 /// The tree of `html` as html5ever's tree builder builds it from our
 /// tokenizer and from html5ever's, each written out (one node per line), for
 /// the page as it is and as extraction parses it (after [`raw_text::strip`],
-/// with `<noscript>` cut and kept): what `tests/tokenizer_parity.rs`
-/// compares. Not part of the API.
+/// with `<noscript>` cut and kept); then, for both, the tree our tokenizer
+/// builds cutting as it goes and the one built from `strip`'s copy: what
+/// `tests/tokenizer_parity.rs` compares. Not part of the API.
 #[doc(hidden)]
-pub fn tokenizer_parity_outlines(html: &str) -> [(String, String); 3] {
+pub fn tokenizer_parity_outlines(html: &str) -> [(String, String); 5] {
     let strip = |noscript| raw_text::strip(html, noscript, &mut depth::Depth::default());
     let (cut, kept) = (strip(raw_text::Noscript::Cut), strip(raw_text::Noscript::Parse));
-    [html, &*cut, &*kept].map(|html| {
+    let [raw, cut_outlines, kept_outlines] = [html, &*cut, &*kept].map(|html| {
         let outline = |tokenizing| sink::build(html, usize::MAX, None, tokenizing).0.outline();
         (outline(sink::Tokenizing::Ours), outline(sink::Tokenizing::Html5ever))
-    })
+    });
+    let cutting = |noscript, stripped: &str| {
+        let outline = match build_cut(html, noscript, usize::MAX, None) {
+            Ok(tree) => tree.outline(),
+            Err(error) => error.to_string(),
+        };
+        (
+            outline,
+            sink::build(stripped, usize::MAX, None, sink::Tokenizing::Ours)
+                .0
+                .outline(),
+        )
+    };
+    [
+        raw,
+        cut_outlines,
+        kept_outlines,
+        cutting(raw_text::Noscript::Cut, &cut),
+        cutting(raw_text::Noscript::Parse, &kept),
+    ]
 }
 
 impl From<budget::Exceeded> for ExtractError {
@@ -415,9 +459,10 @@ pub struct ParseCost {
 #[doc(hidden)]
 pub fn debug_parse_cost(html: &str, options: &Options) -> ParseCost {
     let started = Instant::now();
+    let budget = node_budget(html.len());
+    // The tree cut while tokenizing is the one built from `strip`'s copy.
     let html = raw_text::strip(html, raw_text::Noscript::Cut, &mut depth::Depth::default());
     let deadline = options.time_budget.map(|budget| started + budget);
-    let budget = node_budget(html.len());
     let (nodes, exceeded) = sink::parse_counting(&html, budget, deadline);
     ParseCost {
         parsed_bytes: html.len(),

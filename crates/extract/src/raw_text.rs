@@ -24,6 +24,12 @@
 //! opens the text after a tag (indentation, mostly) becomes one space until a
 //! `<pre>` or `<listing>` opens (see [`Writer::collapse_whitespace`]). The
 //! tags read on the way are counted for the depth estimate ([`Depth`]).
+//!
+//! Extraction makes these cuts while our tokenizer reads the page ([`Cuts`]:
+//! one read of each tag instead of two, and no copy of the page). [`strip`]
+//! is what they are checked against, and the copy parsed when the tokenizer
+//! cannot cut as it does (a page html5ever's tokenizer must take over, a CR
+//! just before a `<`).
 
 use crate::depth::Depth;
 use memchr::{memchr, memchr2, memmem};
@@ -31,7 +37,7 @@ use std::borrow::Cow;
 
 /// What to do with an element whose contents are not markup.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum RawText {
+pub(crate) enum RawText {
     /// Cut the contents (`script`, `style`).
     Cut,
     /// Keep the contents unchanged, but do not look for tags inside.
@@ -62,7 +68,7 @@ fn is_kept_attribute(element: &[u8], lowercase_name: &[u8]) -> bool {
 
 /// What the copy keeps of an attribute.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Keep {
+pub(crate) enum Keep {
     /// The attribute as written.
     All,
     /// Its name only: `href` outside `<link>` (extraction asks only whether a
@@ -72,14 +78,28 @@ enum Keep {
     Nothing,
 }
 
+/// What to keep of attribute `name` of element `element` (lowercase), if
+/// the name decides it (`None`: the value decides).
+pub(crate) fn keep_by_name(element: &[u8], name: &[u8]) -> Option<Keep> {
+    let mut buffer = [0; LONGEST_NAME_ASKED];
+    let name = lowercase(name, &mut buffer);
+    if !is_kept_attribute(element, name) {
+        Some(Keep::Nothing)
+    } else if (name == b"href" && element != b"link") || name == b"style" {
+        None
+    } else {
+        Some(Keep::All)
+    }
+}
+
 /// What to keep of attribute `attribute` (its source text, `name[=value]`)
 /// of element `element` (lowercase), the name of the attribute ending at `name_end`.
-fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
+pub(crate) fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
+    if let Some(keep) = keep_by_name(element, &attribute[..name_end]) {
+        return keep;
+    }
     let mut buffer = [0; LONGEST_NAME_ASKED];
     let name = lowercase(&attribute[..name_end], &mut buffer);
-    if !is_kept_attribute(element, name) {
-        return Keep::Nothing;
-    }
     let value = || {
         let value = attribute[name_end..]
             .trim_ascii()
@@ -118,7 +138,7 @@ pub(crate) enum Noscript {
     Parse,
 }
 
-fn raw_text(lowercase_name: &[u8], noscript: Noscript) -> Option<RawText> {
+pub(crate) fn raw_text(lowercase_name: &[u8], noscript: Noscript) -> Option<RawText> {
     // `noscript` too: browsers run scripts, so they read its contents as raw
     // text, while the parser here builds them as markup, where an unclosed
     // `<div>` inside swallows the rest of the page.
@@ -216,6 +236,132 @@ impl Writer<'_> {
     }
 }
 
+/// [`strip`]'s cuts, made by our tokenizer as it reads the page instead of in a
+/// pass and a copy of their own (each tag was read twice, once here and once
+/// there: on the FineWeb chain `strip` cost a third as much as the tokenizer
+/// and tree builder together). The tokenizer asks at the places `strip` decides
+/// (a `<!--`, a start tag, an end tag, the text after a tag) and these answer
+/// as `strip` would, so the tree is the one built from `strip`'s output
+/// (`tests/tokenizer_parity.rs` compares them).
+pub(crate) struct Cuts<'d> {
+    noscript: Noscript,
+    depth: &'d mut Depth,
+    max_depth: usize,
+    /// As [`Writer::collapse`].
+    collapse: bool,
+    /// Markup before this is read as the page has it: the contents of an
+    /// element `strip` steps over (`<title>`, JSON-LD), and, once `strip`
+    /// would have stopped at something unterminated, the rest of the page.
+    verbatim_until: usize,
+}
+
+/// What comes after a start tag that is passed on.
+pub(crate) enum AfterStartTag {
+    /// Markup: text whose opening whitespace may collapse
+    /// ([`Cuts::collapsed_whitespace`]), tags.
+    Markup,
+    /// Contents read as the page has them (raw text `strip` steps over,
+    /// or the rest of the page).
+    Contents,
+    /// The contents of an element whose contents are cut: the tokenizer goes
+    /// on at its end tag, here.
+    SkipTo(usize),
+}
+
+impl<'d> Cuts<'d> {
+    pub(crate) fn new(noscript: Noscript, depth: &'d mut Depth, max_depth: usize) -> Self {
+        Cuts {
+            noscript,
+            depth,
+            max_depth,
+            collapse: true,
+            verbatim_until: 0,
+        }
+    }
+
+    /// Whether markup at `lt` is cut as `strip` cuts it.
+    pub(crate) fn apply_at(&self, lt: usize) -> bool {
+        lt >= self.verbatim_until
+    }
+
+    /// Whether `strip` reads markup inside the tag `lt..tag_end` that the
+    /// tokenizer does not: a `<` in the rest of the end tag of an element it
+    /// stepped over (`</svg\n</span>` is one end tag, but `strip` goes on
+    /// reading after `</svg`).
+    pub(crate) fn reads_markup_inside(&self, bytes: &[u8], lt: usize, tag_end: usize) -> bool {
+        lt < self.verbatim_until
+            && self.verbatim_until < tag_end
+            && memchr(b'<', &bytes[self.verbatim_until..tag_end]).is_some()
+    }
+
+    /// Whether the page nests deeper than allowed (so far).
+    pub(crate) fn too_deep(&self) -> bool {
+        self.depth.deepest() > self.max_depth
+    }
+
+    /// A `<!--` at `lt`: where the text goes on after the comment; `None` if
+    /// it is unterminated, and then nothing more is cut.
+    pub(crate) fn comment(&mut self, bytes: &[u8], lt: usize) -> Option<usize> {
+        let end = comment_end(bytes, lt + 2);
+        if end.is_none() {
+            self.verbatim_until = usize::MAX;
+        }
+        end
+    }
+
+    /// Whether the start tag `bytes[lt..tag_end]` named `name` (lowercase) is
+    /// dropped whole: a markup template's `<script>`, whose contents are
+    /// parsed as markup.
+    pub(crate) fn drops_start_tag(&self, bytes: &[u8], lt: usize, tag_end: usize, name: &[u8]) -> bool {
+        name == b"script" && is_markup_template(&bytes[lt..tag_end], &bytes[tag_end..])
+    }
+
+    /// After the start tag `bytes[lt..tag_end]` named `name` (lowercase) was
+    /// passed on.
+    pub(crate) fn after_start_tag(&mut self, bytes: &[u8], lt: usize, tag_end: usize, name: &[u8]) -> AfterStartTag {
+        if name == b"plaintext" {
+            self.verbatim_until = usize::MAX;
+            return AfterStartTag::Contents;
+        }
+        if name == b"pre" || name == b"listing" {
+            self.collapse = false;
+        }
+        let Some(kind) = raw_text(name, self.noscript) else {
+            self.depth.start_tag(name);
+            return AfterStartTag::Markup;
+        };
+        let Some(close) = closing_tag(bytes, tag_end, name) else {
+            self.verbatim_until = usize::MAX;
+            return AfterStartTag::Contents;
+        };
+        // `strip` goes on after `</name`, reading the rest of that tag as text.
+        self.verbatim_until = close + 2 + name.len();
+        if kind == RawText::Cut && !is_json_ld(&bytes[lt..tag_end]) {
+            AfterStartTag::SkipTo(close)
+        } else {
+            AfterStartTag::Contents
+        }
+    }
+
+    /// After an end tag named `name` (lowercase).
+    pub(crate) fn after_end_tag(&mut self, name: &[u8]) {
+        self.depth.end_tag(name);
+    }
+
+    /// The whitespace that opens the text at `from`, just after a tag, when
+    /// `strip` writes it as one space: where it ends.
+    pub(crate) fn collapsed_whitespace(&self, bytes: &[u8], from: usize) -> Option<usize> {
+        if !self.collapse {
+            return None;
+        }
+        if !bytes.get(from)?.is_ascii_whitespace() {
+            return None;
+        }
+        let run = bytes[from..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+        (&bytes[from..from + run] != b" ").then_some(from + run)
+    }
+}
+
 /// Where the tag name starting at `from` ends.
 fn tag_name_end(bytes: &[u8], from: usize) -> usize {
     bytes[from..]
@@ -297,7 +443,8 @@ pub(crate) fn strip<'a>(html: &'a str, noscript: Noscript, depth: &mut Depth) ->
                     Keep::Nothing => {}
                 }
             }
-            w.out.push_str(if self_closing { "/>" } else { ">" });
+            // The space keeps a `/` out of an unquoted value before it.
+            w.out.push_str(if self_closing { " />" } else { ">" });
         }
         if lower == b"plaintext" {
             break;
@@ -479,7 +626,7 @@ mod tests {
         );
         assert_eq!(
             strip(r#"<img src="a.png" alt='x > y'/><a data-x=1 HREF="/b" onclick="f('>')">b</a>"#),
-            r#"<img/><a HREF>b</a>"#
+            r#"<img /><a HREF>b</a>"#
         );
         // A link to an anchor on the page keeps its target.
         assert_eq!(

@@ -16,13 +16,14 @@
 //! parse is stopped ([`Sink::stop`]).
 
 use crate::budget::{Exceeded, Meter};
-use crate::tokenizer::Forward;
+use crate::raw_text::Cuts;
+use crate::tokenizer::{Ended, Forward};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink};
 use html5ever::{Attribute, QualName, TokenizerResult};
 use std::borrow::Cow;
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 use std::time::Instant;
 
 /// No node.
@@ -355,10 +356,11 @@ impl Sink<'_> {
 struct Stopped;
 
 /// What feeds html5ever's tree builder: our tokenizer ([`crate::tokenizer`]),
-/// or html5ever's own, which it is checked against.
-#[derive(Clone, Copy)]
-pub(crate) enum Tokenizing {
+/// cutting what [`crate::raw_text::strip`] cuts or not, or html5ever's own,
+/// which ours is checked against.
+pub(crate) enum Tokenizing<'c> {
     Ours,
+    OursCutting(Cuts<'c>),
     Html5ever,
 }
 
@@ -366,24 +368,25 @@ pub(crate) enum Tokenizing {
 /// `deadline` (within [`crate::budget`]'s clock interval).
 pub(crate) fn parse(html: &str, max_nodes: usize, deadline: Option<Instant>) -> Result<Tree, Exceeded> {
     match build(html, max_nodes, deadline, Tokenizing::Ours) {
-        (tree, None) => Ok(tree),
-        (_, Some(exceeded)) => Err(exceeded),
+        (tree, None, _) => Ok(tree),
+        (_, Some(exceeded), _) => Err(exceeded),
     }
 }
 
 /// [`parse`], saying how many nodes were built even when it was stopped.
 pub(crate) fn parse_counting(html: &str, max_nodes: usize, deadline: Option<Instant>) -> (usize, Option<Exceeded>) {
-    let (tree, exceeded) = build(html, max_nodes, deadline, Tokenizing::Ours);
+    let (tree, exceeded, _) = build(html, max_nodes, deadline, Tokenizing::Ours);
     (tree.nodes.len(), exceeded)
 }
 
-/// The tree html5ever built, and why it was stopped if it was.
+/// The tree html5ever built, why it was stopped if it was, and how our
+/// tokenizer ended.
 pub(crate) fn build(
     html: &str,
     max_nodes: usize,
     deadline: Option<Instant>,
     tokenizing: Tokenizing,
-) -> (Tree, Option<Exceeded>) {
+) -> (Tree, Option<Exceeded>, Ended) {
     // Room for what most pages hold (a node per 16 bytes, an element per 32, after `raw_text`
     // took out scripts and attributes): a vector that doubles copies all it holds.
     let mut nodes = Vec::with_capacity((html.len() / 16 + 16).min(max_nodes));
@@ -414,10 +417,21 @@ pub(crate) fn build(
         },
     );
     let stopped = || tree_builder.sink.meter.exceeded().is_some();
+    let ended = Cell::new(Ended::Done);
+    let tokenize = |cuts| {
+        let spare_attrs = &tree_builder.sink.spare_attrs;
+        ended.set(crate::tokenizer::tokenize(
+            html,
+            &tree_builder,
+            &input,
+            &stopped,
+            spare_attrs,
+            cuts,
+        ));
+    };
     let run = || match tokenizing {
-        Tokenizing::Ours => {
-            crate::tokenizer::tokenize(html, &tree_builder, &input, &stopped, &tree_builder.sink.spare_attrs)
-        }
+        Tokenizing::Ours => tokenize(None),
+        Tokenizing::OursCutting(cuts) => tokenize(Some(cuts)),
         Tokenizing::Html5ever => {
             let tokenizer = Tokenizer::new(Forward(&tree_builder), TokenizerOpts::default());
             input.push_back(StrTendril::from_slice(html));
@@ -437,7 +451,7 @@ pub(crate) fn build(
     run();
     let sink = tree_builder.sink;
     let exceeded = sink.meter.exceeded();
-    (sink.tree.into_inner(), exceeded)
+    (sink.tree.into_inner(), exceeded, ended.get())
 }
 
 impl TreeSink for Sink<'_> {

@@ -19,11 +19,16 @@
 //! html5ever's own tokenizer, with the rest of the page from the start of that
 //! token, started in the state ours had reached ([`Tokens::hand_over`]). Both
 //! feed the same tree builder, so the tree is the one html5ever builds either
-//! way. Parse errors are not reported (the tree builder only counts them), and
+//! way. Given [`Cuts`], it also cuts what [`crate::raw_text::strip`] would
+//! (scripts' contents, comments, unread attributes), asking at each comment
+//! and tag; a page it would have to hand over is then parsed again from
+//! `strip`'s copy ([`Ended::NeedsStrippedCopy`]), since html5ever's tokenizer
+//! does not cut. Parse errors are not reported (the tree builder only counts them), and
 //! a comment's text is passed as the page has it (the tree keeps no comment
 //! text). `tests/tokenizer_parity.rs` compares the trees on every page of the
 //! evaluation sets and on damaged ones.
 
+use crate::raw_text::{self, AfterStartTag, Cuts, Keep};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::{self, RawKind};
 use html5ever::tokenizer::{
@@ -44,19 +49,41 @@ enum Mode {
 /// Why the fast path stops: html5ever's tokenizer takes the page from here.
 struct HandOver(usize);
 
+/// How tokenizing a page ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ended {
+    /// At the end of the page, or where the sink's budget stopped it.
+    Done,
+    /// Cutting: the page nests deeper than allowed ([`Cuts::too_deep`]).
+    TooDeep,
+    /// Cutting: html5ever's tokenizer would have to take over, and it reads
+    /// the page as it is, without the cuts. The page must be parsed again
+    /// from [`crate::raw_text::strip`]'s copy.
+    NeedsStrippedCopy,
+}
+
 /// Tokenizes `html` into `sink`, then ends it. `stopped` says the sink's
 /// budget is spent (where panics abort and the sink cannot unwind); `queue`
 /// is what html5ever's tokenizer reads if it takes over, the queue the sink
 /// empties to stop it.
 /// `spare_attrs` holds emptied attribute vectors to fill rather than allocate.
+/// With `cuts`, what [`crate::raw_text::strip`] cuts is cut on the way.
 pub(crate) fn tokenize<S: TokenSink>(
     html: &str,
     sink: &S,
     queue: &BufferQueue,
     stopped: &dyn Fn() -> bool,
     spare_attrs: &RefCell<Vec<Vec<Attribute>>>,
-) {
-    let page = StrTendril::from_slice(&normalize_newlines(html));
+    cuts: Option<Cuts<'_>>,
+) -> Ended {
+    let (page, cr_before_markup) = normalize_newlines(html);
+    if cuts.is_some() && cr_before_markup {
+        // `strip` cuts before newlines are normalized: a comment cut from
+        // between a CR and a LF leaves one line break where the page read
+        // here has two.
+        return Ended::NeedsStrippedCopy;
+    }
+    let page = StrTendril::from_slice(&page);
     let mut tokens = Tokens {
         page: &page,
         bytes: page.as_bytes(),
@@ -67,24 +94,32 @@ pub(crate) fn tokenize<S: TokenSink>(
         bom_may_follow: true,
         stopped,
         spare_attrs,
+        cuts,
     };
     match tokens.run() {
+        Ok(()) if tokens.too_deep() => Ended::TooDeep,
         Ok(()) => {
             if !stopped() {
                 tokens.emit(Token::EOFToken);
                 sink.end();
             }
+            Ended::Done
         }
-        Err(HandOver(at)) => tokens.hand_over(at, queue),
+        Err(HandOver(_)) if tokens.cuts.is_some() => Ended::NeedsStrippedCopy,
+        Err(HandOver(at)) => {
+            tokens.hand_over(at, queue);
+            Ended::Done
+        }
     }
 }
 
 /// The page as the tokenizer reads it: CR LF and lone CRs become LF
-/// (§13.2.3.5).
-fn normalize_newlines(html: &str) -> std::borrow::Cow<'_, str> {
+/// (§13.2.3.5); and whether a CR came just before a `<`.
+fn normalize_newlines(html: &str) -> (std::borrow::Cow<'_, str>, bool) {
     let Some(first) = memchr(b'\r', html.as_bytes()) else {
-        return html.into();
+        return (html.into(), false);
     };
+    let mut cr_before_markup = false;
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     let mut cr = first;
@@ -92,14 +127,17 @@ fn normalize_newlines(html: &str) -> std::borrow::Cow<'_, str> {
         out.push_str(&rest[..cr]);
         out.push('\n');
         rest = &rest[cr + 1..];
-        rest = rest.strip_prefix('\n').unwrap_or(rest);
+        match rest.strip_prefix('\n') {
+            Some(after_lf) => rest = after_lf,
+            None => cr_before_markup |= rest.starts_with('<'),
+        }
         match memchr(b'\r', rest.as_bytes()) {
             Some(next) => cr = next,
             None => break,
         }
     }
     out.push_str(rest);
-    out.into()
+    (out.into(), cr_before_markup)
 }
 
 /// Text waiting to be passed on as one token: a run of the page, or, once a
@@ -108,6 +146,8 @@ enum Text {
     None,
     /// `start..end` of the page.
     Page(usize, usize),
+    /// One space: what `strip` writes for the whitespace after a tag.
+    Space,
     Owned(String),
 }
 
@@ -125,6 +165,7 @@ struct Tokens<'a, S> {
     bom_may_follow: bool,
     stopped: &'a dyn Fn() -> bool,
     spare_attrs: &'a RefCell<Vec<Vec<Attribute>>>,
+    cuts: Option<Cuts<'a>>,
 }
 
 /// `\t`, `\n`, `\x0C` and space: what separates attributes (CR is gone).
@@ -133,14 +174,14 @@ fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0C' | b' ')
 }
 
-impl<S: TokenSink> Tokens<'_, S> {
+impl<'a, S: TokenSink> Tokens<'a, S> {
     fn run(&mut self) -> Result<(), HandOver> {
         let mut pos = 0;
         loop {
             if std::mem::take(&mut self.bom_may_follow) && self.bytes[pos..].starts_with("\u{feff}".as_bytes()) {
                 pos += 3;
             }
-            if (self.stopped)() {
+            if (self.stopped)() || self.too_deep() {
                 return Ok(());
             }
             pos = match self.mode {
@@ -153,6 +194,17 @@ impl<S: TokenSink> Tokens<'_, S> {
                 return Ok(());
             }
         }
+    }
+
+    fn too_deep(&self) -> bool {
+        self.cuts.as_ref().is_some_and(Cuts::too_deep)
+    }
+
+    /// The cuts, if markup at `lt` in the data state is cut.
+    fn cutting(&mut self, lt: usize) -> Option<&mut Cuts<'a>> {
+        self.cuts
+            .as_mut()
+            .filter(|cuts| self.mode == Mode::Data && cuts.apply_at(lt))
     }
 
     /// Gives the page from `at` (the start of a token) to html5ever's
@@ -196,6 +248,12 @@ impl<S: TokenSink> Tokens<'_, S> {
                 owned.push_str(&self.page[start..end]);
                 self.text = Text::Owned(owned);
             }
+            Text::Space => {
+                let mut owned = String::with_capacity(1 + end - start + 16);
+                owned.push(' ');
+                owned.push_str(&self.page[start..end]);
+                self.text = Text::Owned(owned);
+            }
             Text::Owned(owned) => owned.push_str(&self.page[start..end]),
         }
     }
@@ -208,6 +266,7 @@ impl<S: TokenSink> Tokens<'_, S> {
                 owned.push_str(&self.page[start..end]);
                 owned
             }
+            Text::Space => String::from(" "),
             Text::Owned(owned) => owned,
         };
         let mut owned = owned;
@@ -231,6 +290,8 @@ impl<S: TokenSink> Tokens<'_, S> {
         let tendril = match std::mem::replace(&mut self.text, Text::None) {
             Text::None => return,
             Text::Page(start, end) => self.page_tendril(start, end),
+            // Short enough to sit inside the tendril: no allocation.
+            Text::Space => StrTendril::from_slice(" "),
             Text::Owned(owned) => StrTendril::from(owned),
         };
         self.emit(Token::CharacterTokens(tendril));
@@ -360,6 +421,11 @@ impl<S: TokenSink> Tokens<'_, S> {
     /// data state goes on.
     fn markup(&mut self, lt: usize) -> Result<Option<usize>, HandOver> {
         let bytes = self.bytes;
+        if bytes[lt + 1..].starts_with(b"!--") {
+            if let Some(end) = self.cutting(lt).and_then(|cuts| cuts.comment(bytes, lt)) {
+                return Ok(Some(end));
+            }
+        }
         let Some(&next) = bytes.get(lt + 1) else {
             return Err(HandOver(lt));
         };
@@ -412,6 +478,7 @@ impl<S: TokenSink> Tokens<'_, S> {
     fn tag_rest(&mut self, lt: usize, kind: TagKind, name: LocalName, mut pos: usize) -> Result<usize, HandOver> {
         let bytes = self.bytes;
         let at = |i: usize| bytes.get(i).copied().ok_or(HandOver(lt));
+        let cutting = self.cutting(lt).is_some();
         let mut attrs: Vec<Attribute> = Vec::new();
         let mut self_closing = false;
         let mut duplicates = false;
@@ -453,44 +520,92 @@ impl<S: TokenSink> Tokens<'_, S> {
                 upper |= b.is_ascii_uppercase();
                 pos += 1;
             }
-            let attr_name = atom(&self.page[name_start..pos], upper);
+            let name_end = pos;
             // After the attribute name.
             while is_space(at(pos)?) {
                 pos += 1;
             }
-            let value = if at(pos)? == b'=' {
+            let has_value = at(pos)? == b'=';
+            if has_value {
                 pos += 1;
                 while is_space(at(pos)?) {
                     pos += 1;
                 }
+            }
+            // What `strip` keeps of the attribute, decided on its name, or on
+            // its source (an unterminated one is read on, to be handed over).
+            if cutting && kind == TagKind::StartTag {
+                let by_name = raw_text::keep_by_name(name.as_bytes(), &bytes[name_start..name_end]);
+                let source_end = match (by_name, has_value) {
+                    (Some(Keep::All), _) => None,
+                    (_, true) => self.value_source_end(pos),
+                    (_, false) => Some(name_end),
+                };
+                if let Some(end) = source_end {
+                    let keep = by_name.unwrap_or_else(|| {
+                        raw_text::keep(name.as_bytes(), &bytes[name_start..end], name_end - name_start)
+                    });
+                    if keep != Keep::All {
+                        // Nothing to decode.
+                        if keep == Keep::Name {
+                            self.push_attribute(
+                                &mut attrs,
+                                &mut duplicates,
+                                name_start,
+                                name_end,
+                                upper,
+                                StrTendril::new(),
+                            );
+                        }
+                        pos = pos.max(end);
+                        continue;
+                    }
+                }
+            }
+            let mut value = StrTendril::new();
+            if has_value {
                 match at(pos)? {
                     quote @ (b'"' | b'\'') => {
-                        let (value, end) = self.attribute_value(lt, pos + 1, Some(quote))?;
+                        let end;
+                        (value, end) = self.attribute_value(lt, pos + 1, Some(quote))?;
                         pos = end + 1;
-                        value
                     }
-                    b'>' => StrTendril::new(),
+                    b'>' => {}
                     _ => {
-                        let (value, end) = self.attribute_value(lt, pos, None)?;
+                        let end;
+                        (value, end) = self.attribute_value(lt, pos, None)?;
                         pos = end;
-                        value
                     }
                 }
-            } else {
-                StrTendril::new()
-            };
-            if attrs.iter().any(|attr| attr.name.local == attr_name) {
-                duplicates = true;
-            } else {
-                if attrs.capacity() == 0 {
-                    // Taken only now: end tags, which seldom have attributes,
-                    // are dropped by the tree builder with theirs.
-                    attrs = self.spare_attrs.borrow_mut().pop().unwrap_or_default();
+            }
+            self.push_attribute(&mut attrs, &mut duplicates, name_start, name_end, upper, value);
+        }
+        let tag_end = pos + 1;
+        if self
+            .cuts
+            .as_ref()
+            .is_some_and(|cuts| cuts.reads_markup_inside(bytes, lt, tag_end))
+        {
+            return Err(HandOver(lt));
+        }
+        // Where the text goes on, and the whitespace `strip` writes as one
+        // space there; decided before the tag moves into its token.
+        let mut next = tag_end;
+        let mut collapsed = None;
+        if let Some(cuts) = self.cuts.as_mut().filter(|_| cutting) {
+            let after = if kind == TagKind::StartTag {
+                if cuts.drops_start_tag(bytes, lt, tag_end, name.as_bytes()) {
+                    return Ok(tag_end);
                 }
-                attrs.push(Attribute {
-                    name: QualName::new(None, ns!(), attr_name),
-                    value,
-                });
+                cuts.after_start_tag(bytes, lt, tag_end, name.as_bytes())
+            } else {
+                cuts.after_end_tag(name.as_bytes());
+                AfterStartTag::Markup
+            };
+            match after {
+                AfterStartTag::Markup => collapsed = cuts.collapsed_whitespace(bytes, tag_end),
+                AfterStartTag::Contents => {}
+                AfterStartTag::SkipTo(close) => next = close,
             }
         }
         if kind == TagKind::StartTag {
@@ -512,7 +627,55 @@ impl<S: TokenSink> Tokens<'_, S> {
                 Mode::Data
             }
         };
-        Ok(pos + 1)
+        if let Some(end) = collapsed {
+            if bytes[end - 1] == b' ' {
+                // The space that ends the run starts the text.
+                next = end - 1;
+            } else {
+                self.text = Text::Space;
+                next = end;
+            }
+        }
+        Ok(next)
+    }
+
+    /// Adds the attribute named `page[name_start..name_end]` (with ASCII
+    /// capitals if `upper`) to `attrs`, unless one of that name is there.
+    fn push_attribute(
+        &self,
+        attrs: &mut Vec<Attribute>,
+        duplicates: &mut bool,
+        name_start: usize,
+        name_end: usize,
+        upper: bool,
+        value: StrTendril,
+    ) {
+        let name = atom(&self.page[name_start..name_end], upper);
+        if attrs.iter().any(|attr| attr.name.local == name) {
+            *duplicates = true;
+            return;
+        }
+        if attrs.capacity() == 0 {
+            // Taken only now: end tags, which seldom have attributes,
+            // are dropped by the tree builder with theirs.
+            *attrs = self.spare_attrs.borrow_mut().pop().unwrap_or_default();
+        }
+        attrs.push(Attribute {
+            name: QualName::new(None, ns!(), name),
+            value,
+        });
+    }
+
+    /// Where the source of an attribute value whose first byte is at `pos`
+    /// ends (after its closing quote), as `strip` reads it; `None` if it
+    /// runs to the end of the page.
+    fn value_source_end(&self, pos: usize) -> Option<usize> {
+        let bytes = self.bytes;
+        match *bytes.get(pos)? {
+            quote @ (b'"' | b'\'') => Some(pos + 1 + memchr(quote, &bytes[pos + 1..])? + 1),
+            b'>' => Some(pos),
+            _ => Some(pos + bytes[pos..].iter().position(|&b| is_space(b) || b == b'>')?),
+        }
     }
 
     /// An attribute value from `start`: up to its closing `quote`, or if
@@ -575,6 +738,7 @@ impl<S: TokenSink> Tokens<'_, S> {
         }
         if rest[..7].eq_ignore_ascii_case(b"doctype") {
             let doctype = self.doctype(lt + 9).ok_or(HandOver(lt))?;
+            self.check_cut_alike(lt, doctype.1)?;
             self.flush_text();
             self.emit(Token::DoctypeToken(doctype.0));
             return Ok(doctype.1);
@@ -591,9 +755,20 @@ impl<S: TokenSink> Tokens<'_, S> {
         if memchr(0, &self.bytes[start..end]).is_some() {
             return Err(HandOver(lt));
         }
+        self.check_cut_alike(lt, end)?;
         self.flush_text();
         self.emit(Token::CommentToken(StrTendril::from_slice(&self.page[start..end])));
         Ok(end + 1)
+    }
+
+    /// When cutting: `strip` reads on at every `<`, so one inside a doctype or
+    /// a bogus comment (`lt..end`) is markup to it and not to the tokenizer;
+    /// such a page is left to `strip`'s copy.
+    fn check_cut_alike(&mut self, lt: usize, end: usize) -> Result<(), HandOver> {
+        if self.cutting(lt).is_some() && memchr(b'<', &self.bytes[lt + 1..end]).is_some() {
+            return Err(HandOver(lt));
+        }
+        Ok(())
     }
 
     /// The usual doctypes after `<!DOCTYPE` (at `pos`): a name, then nothing,

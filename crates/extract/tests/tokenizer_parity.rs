@@ -7,11 +7,18 @@ use std::path::Path;
 
 /// Compares the two trees of `html`, raw and as extraction parses it.
 fn assert_same_tree(html: &str, what: &str) {
-    for (view, (ours, theirs)) in ["raw", "stripped", "stripped, <noscript> kept"]
-        .iter()
-        .zip(tamis_extract::tokenizer_parity_outlines(html))
-    {
+    let views = [
+        "raw",
+        "stripped",
+        "stripped, <noscript> kept",
+        "cut while tokenizing / stripped",
+        "cut while tokenizing / stripped, <noscript> kept",
+    ];
+    for (view, (ours, theirs)) in views.iter().zip(tamis_extract::tokenizer_parity_outlines(html)) {
         if ours != theirs {
+            if let Ok(dir) = std::env::var("TAMIS_PARITY_DUMP") {
+                std::fs::write(format!("{dir}/{}.html", what.replace(['/', ' '], "_")), html).unwrap();
+            }
             let line = ours.lines().zip(theirs.lines()).position(|(a, b)| a != b);
             let at = line.unwrap_or(ours.lines().count().min(theirs.lines().count()));
             let show = |outline: &str| {
