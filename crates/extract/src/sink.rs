@@ -387,16 +387,21 @@ pub(crate) fn build(
     deadline: Option<Instant>,
     tokenizing: Tokenizing,
 ) -> (Tree, Option<Exceeded>, Ended) {
-    // Room for what most pages hold (a node per 16 bytes, an element per 32, after `raw_text`
-    // took out scripts and attributes): a vector that doubles copies all it holds.
-    let mut nodes = Vec::with_capacity((html.len() / 16 + 16).min(max_nodes));
+    // Room for what most pages hold (a node per 16 bytes, an element per 32, once scripts and
+    // attributes are cut, about half of a page's bytes): a vector that doubles copies all it
+    // holds.
+    let parsed = match tokenizing {
+        Tokenizing::OursCutting(_) => html.len() / 2,
+        Tokenizing::Ours | Tokenizing::Html5ever => html.len(),
+    };
+    let mut nodes = Vec::with_capacity((parsed / 16 + 16).min(max_nodes));
     nodes.push(TreeNode::new(Data::Document));
     let input = BufferQueue::default();
     let sink = Sink {
         tree: RefCell::new(Tree {
             nodes,
-            elements: Vec::with_capacity((html.len() / 32 + 16).min(max_nodes)),
-            text: String::with_capacity(html.len() / 4),
+            elements: Vec::with_capacity((parsed / 32 + 16).min(max_nodes)),
+            text: String::with_capacity(parsed / 4),
             moved: Vec::new(),
             attributes: Vec::new(),
             abandoned: 0,

@@ -7,8 +7,8 @@
 //! instructions than the tree builder and all of extraction's own work
 //! together. This one reads bytes from one buffer. Runs of text and attribute
 //! values are found with `memchr` and handed to the tree builder as
-//! sub-tendrils of the page, without a copy; names of one case become atoms
-//! straight from the page.
+//! sub-tendrils of a copy of the part of the page around them ([`Window`]),
+//! without a copy each; names of one case become atoms straight from the page.
 //!
 //! It follows html5ever 0.40's tokenizer (`tokenizer/mod.rs`, after WHATWG
 //! HTML §13.2.5) state for state where pages spend their bytes: text and
@@ -83,10 +83,13 @@ pub(crate) fn tokenize<S: TokenSink>(
         // here has two.
         return Ended::NeedsStrippedCopy;
     }
-    let page = StrTendril::from_slice(&page);
     let mut tokens = Tokens {
         page: &page,
         bytes: page.as_bytes(),
+        window: RefCell::new(Window {
+            copy: StrTendril::new(),
+            start: 0,
+        }),
         sink,
         mode: Mode::Data,
         last_start_tag: None,
@@ -151,9 +154,27 @@ enum Text {
     Owned(String),
 }
 
+/// The part of the page that text and attribute value tokens are cut from:
+/// copied a window at a time where a token needs it, so that what is skipped
+/// (scripts, unread attributes) is mostly never copied, and no copy of the
+/// whole page is made.
+struct Window {
+    copy: StrTendril,
+    /// Where `copy` starts in the page.
+    start: usize,
+}
+
+/// Bytes copied into a [`Window`] at least.
+const WINDOW_BYTES: usize = 16 << 10;
+
+/// Longest text a tendril holds inside itself, without a buffer
+/// (`tendril::MAX_INLINE_LEN`).
+const INLINE_BYTES: usize = 8;
+
 struct Tokens<'a, S> {
-    page: &'a StrTendril,
+    page: &'a str,
     bytes: &'a [u8],
+    window: RefCell<Window>,
     sink: &'a S,
     mode: Mode,
     /// For the "appropriate end tag" of raw text.
@@ -274,16 +295,31 @@ impl<'a, S: TokenSink> Tokens<'a, S> {
         self.text = Text::Owned(owned);
     }
 
-    /// `page[start..end]` as a tendril sharing the page's buffer.
+    /// `page[start..end]` as a tendril: in a [`Window`]'s buffer, shared.
     fn page_tendril(&self, start: usize, end: usize) -> StrTendril {
         // Slicing the `str` checks the bounds and that both ends are
         // character boundaries in a few instructions; `subtendril` decodes
         // the UTF-8 around each end (1 % of the FineWeb chain's instructions).
-        let _ = &self.page[start..end];
-        let end = u32::try_from(end).expect("a tendril is shorter than 4 GiB");
-        // SAFETY: `start..end` lies within the page, on character boundaries
-        // (checked just above), so the sub-tendril is valid UTF-8.
-        unsafe { self.page.unsafe_subtendril(start as u32, end - start as u32) }
+        let text = &self.page[start..end];
+        if text.len() <= INLINE_BYTES {
+            return StrTendril::from_slice(text);
+        }
+        let mut window = self.window.borrow_mut();
+        if start < window.start || end > window.start + window.copy.len() {
+            let mut window_end = (start + WINDOW_BYTES).max(end).min(self.page.len());
+            while !self.page.is_char_boundary(window_end) {
+                window_end += 1;
+            }
+            *window = Window {
+                copy: StrTendril::from_slice(&self.page[start..window_end]),
+                start,
+            };
+        }
+        let offset = u32::try_from(start - window.start).expect("a window is shorter than 4 GiB");
+        let len = u32::try_from(text.len()).expect("a window is shorter than 4 GiB");
+        // SAFETY: `start..end` lies within the window, on character boundaries
+        // of the page (checked above), which are the window's.
+        unsafe { window.copy.unsafe_subtendril(offset, len) }
     }
 
     fn flush_text(&mut self) {
