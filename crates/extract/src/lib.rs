@@ -359,7 +359,7 @@ fn parse(
         dom::View::Rendered => raw_text::Noscript::Cut,
         dom::View::Noscript | dom::View::Revealed | dom::View::Whole => raw_text::Noscript::Parse,
     };
-    let tree = build_cut(html, noscript, options.max_depth, deadline)?;
+    let (tree, _) = build_cut(html, noscript, options.max_depth, deadline)?;
     let limits = dom::Limits {
         max_depth: options.max_depth,
         deadline,
@@ -376,7 +376,7 @@ fn build_cut(
     noscript: raw_text::Noscript,
     max_depth: usize,
     deadline: Option<Instant>,
-) -> Result<sink::Tree, ExtractError> {
+) -> Result<(sink::Tree, CutRoute), ExtractError> {
     let budget = node_budget(html.len());
     let mut depth = depth::Depth::default();
     let cuts = raw_text::Cuts::new(noscript, &mut depth, max_depth);
@@ -384,16 +384,35 @@ fn build_cut(
     match sink::build(html, budget, deadline, cutting) {
         (_, _, tokenizer::Ended::TooDeep) => Err(ExtractError::TooDeep),
         (_, Some(exceeded), _) => Err(exceeded.into()),
-        (tree, None, tokenizer::Ended::Done) => Ok(tree),
+        (tree, None, tokenizer::Ended::Done) => Ok((tree, CutRoute::WhileTokenizing)),
         (_, None, tokenizer::Ended::NeedsStrippedCopy) => {
             let mut depth = depth::Depth::default();
             let html = raw_text::strip(html, noscript, &mut depth);
             if depth.deepest() > max_depth {
                 return Err(ExtractError::TooDeep);
             }
-            Ok(sink::parse(&html, budget, deadline)?)
+            Ok((sink::parse(&html, budget, deadline)?, CutRoute::FromStrippedCopy))
         }
     }
+}
+
+/// How a page's tree was built without what [`raw_text::strip`] cuts.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CutRoute {
+    /// Cut while our tokenizer read the page.
+    WhileTokenizing,
+    /// From `strip`'s copy.
+    FromStrippedCopy,
+}
+
+/// How extraction builds the tree of `html` (`None` if it fails to), for
+/// tests: the fast route must stay the usual one.
+#[doc(hidden)]
+pub fn debug_cut_route(html: &str) -> Option<CutRoute> {
+    let options = Options::default();
+    let built = build_cut(html, raw_text::Noscript::Cut, options.max_depth, None);
+    built.ok().map(|(_, route)| route)
 }
 
 /// The tree of `html` as html5ever's tree builder builds it from our
@@ -412,7 +431,7 @@ pub fn tokenizer_parity_outlines(html: &str) -> [(String, String); 5] {
     });
     let cutting = |noscript, stripped: &str| {
         let outline = match build_cut(html, noscript, usize::MAX, None) {
-            Ok(tree) => tree.outline(),
+            Ok((tree, _)) => tree.outline(),
             Err(error) => error.to_string(),
         };
         (

@@ -255,8 +255,8 @@ pub(crate) struct Cuts<'d> {
     verbatim_until: usize,
 }
 
-/// What comes after a start tag that is passed on.
-pub(crate) enum AfterStartTag {
+/// What comes after a tag that is passed on.
+pub(crate) enum AfterTag {
     /// Markup: text whose opening whitespace may collapse
     /// ([`Cuts::collapsed_whitespace`]), tags.
     Markup,
@@ -318,28 +318,28 @@ impl<'d> Cuts<'d> {
 
     /// After the start tag `bytes[lt..tag_end]` named `name` (lowercase) was
     /// passed on.
-    pub(crate) fn after_start_tag(&mut self, bytes: &[u8], lt: usize, tag_end: usize, name: &[u8]) -> AfterStartTag {
+    pub(crate) fn after_start_tag(&mut self, bytes: &[u8], lt: usize, tag_end: usize, name: &[u8]) -> AfterTag {
         if name == b"plaintext" {
             self.verbatim_until = usize::MAX;
-            return AfterStartTag::Contents;
+            return AfterTag::Contents;
         }
         if name == b"pre" || name == b"listing" {
             self.collapse = false;
         }
         let Some(kind) = raw_text(name, self.noscript) else {
             self.depth.start_tag(name);
-            return AfterStartTag::Markup;
+            return AfterTag::Markup;
         };
         let Some(close) = closing_tag(bytes, tag_end, name) else {
             self.verbatim_until = usize::MAX;
-            return AfterStartTag::Contents;
+            return AfterTag::Contents;
         };
         // `strip` goes on after `</name`, reading the rest of that tag as text.
         self.verbatim_until = close + 2 + name.len();
         if kind == RawText::Cut && !is_json_ld(&bytes[lt..tag_end]) {
-            AfterStartTag::SkipTo(close)
+            AfterTag::SkipTo(close)
         } else {
-            AfterStartTag::Contents
+            AfterTag::Contents
         }
     }
 
@@ -357,8 +357,8 @@ impl<'d> Cuts<'d> {
         if !bytes.get(from)?.is_ascii_whitespace() {
             return None;
         }
-        let run = bytes[from..].iter().take_while(|b| b.is_ascii_whitespace()).count();
-        (&bytes[from..from + run] != b" ").then_some(from + run)
+        let run = 1 + bytes[from + 1..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+        (run > 1 || bytes[from] != b' ').then_some(from + run)
     }
 }
 

@@ -28,7 +28,7 @@
 //! text). `tests/tokenizer_parity.rs` compares the trees on every page of the
 //! evaluation sets and on damaged ones.
 
-use crate::raw_text::{self, AfterStartTag, Cuts, Keep};
+use crate::raw_text::{self, AfterTag, Cuts, Keep};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::{self, RawKind};
 use html5ever::tokenizer::{
@@ -457,7 +457,7 @@ impl<'a, S: TokenSink> Tokens<'a, S> {
     /// data state goes on.
     fn markup(&mut self, lt: usize) -> Result<Option<usize>, HandOver> {
         let bytes = self.bytes;
-        if bytes[lt + 1..].starts_with(b"!--") {
+        if bytes.get(lt + 1) == Some(&b'!') && bytes[lt + 2..].starts_with(b"--") {
             if let Some(end) = self.cutting(lt).and_then(|cuts| cuts.comment(bytes, lt)) {
                 return Ok(Some(end));
             }
@@ -636,12 +636,12 @@ impl<'a, S: TokenSink> Tokens<'a, S> {
                 cuts.after_start_tag(bytes, lt, tag_end, name.as_bytes())
             } else {
                 cuts.after_end_tag(name.as_bytes());
-                AfterStartTag::Markup
+                AfterTag::Markup
             };
             match after {
-                AfterStartTag::Markup => collapsed = cuts.collapsed_whitespace(bytes, tag_end),
-                AfterStartTag::Contents => {}
-                AfterStartTag::SkipTo(close) => next = close,
+                AfterTag::Markup => collapsed = cuts.collapsed_whitespace(bytes, tag_end),
+                AfterTag::Contents => {}
+                AfterTag::SkipTo(close) => next = close,
             }
         }
         if kind == TagKind::StartTag {

@@ -114,6 +114,18 @@ const CASES: &[&str] = &[
     "<head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"></head>\u{feff}x",
     "",
     " \n\t",
+    // What is cut while tokenizing, and the pages left to `strip`'s copy.
+    "<p>a\r<!-- c -->\nb</p>\r<!-- x -->\r\n<p>\r\n\tc</p>",
+    "<div>\n\t<svg><path d=x/></svg\n\t</div>\n\t<p>after</p>",
+    "<!DOCTYPE html PUBLIC \"-//W3O//DT<!--D\"><p>x</p><img alt=y src=z>",
+    "<?x <script>y</script> ?><p>z</p><!x <b> >",
+    "<link rel=\u{201d}shortcut icon\u{201d} href=\u{201d}/favicon.ico\u{201d} /><a href=x/ data-y=1>k</a>",
+    "<script type=\"text/template\">\n<p>post</p></script>\n<script type=application/ld+json>{\"a\":\"</p>\"}</script>",
+    "<noscript><div class=n><p>inside</p></noscript>\n <p style=\"display: none\" onclick=x>hidden</p>",
+    "<a href=#top HREF=/x href=y>1</a><p style=color:red style='display:none'>2</p><p data-x=\"&amp;\" class='&amp;'>3</p>",
+    "<pre>\n  kept\n</pre>\n   <p>\n  after pre</p><title>\n t <!-- c --> </title>\n<textarea> <b>\n</textarea>",
+    "<div>\n\n<span>a</span>\n \t<span>b</span> <span>c</span></div>",
+    "<style>p{}</style  ><script>x</script  x=\"<b>\"><p>after</p>",
 ];
 
 #[test]
@@ -256,6 +268,31 @@ fn damaged_example_pages_build_the_same_tree() {
             );
         }
     }
+}
+
+#[test]
+fn pages_are_cut_while_tokenizing_unless_they_cannot_be() {
+    use tamis_extract::{debug_cut_route, CutRoute};
+    for (n, page) in example_pages().iter().enumerate() {
+        assert_eq!(
+            debug_cut_route(page),
+            Some(CutRoute::WhileTokenizing),
+            "example page {n}"
+        );
+    }
+    // A CR just before a `<`, a `<` inside a doctype, a NUL in a kept attribute.
+    for page in [
+        "<p>a\r<!-- c -->\nb</p>",
+        "<!DOCTYPE html PUBLIC \"<\"><p>x</p>",
+        "<p class=\"a\0\">x</p>",
+    ] {
+        assert_eq!(debug_cut_route(page), Some(CutRoute::FromStrippedCopy), "{page:?}");
+    }
+    // A NUL in an attribute that is cut never reaches the tokenizer's fallback.
+    assert_eq!(
+        debug_cut_route("<p data-x=\"a\0\">x</p>"),
+        Some(CutRoute::WhileTokenizing)
+    );
 }
 
 #[test]
