@@ -368,9 +368,10 @@ fn parse(
 }
 
 /// The tree of `html` without what [`raw_text::strip`] cuts: cut while
-/// tokenizing, or, for the pages html5ever's tokenizer must take over, from
-/// `strip`'s copy. Fails if the page nests deeper than `max_depth` (by
-/// [`depth::Depth`]'s estimate) or is over its budgets.
+/// tokenizing, or, for the pages the tokenizer cannot cut as `strip` does
+/// ([`tokenizer::Ended::NeedsStrippedCopy`]), from `strip`'s copy. Fails if
+/// the page nests deeper than `max_depth` (by [`depth::Depth`]'s estimate) or
+/// is over its budgets.
 fn build_cut(
     html: &str,
     noscript: raw_text::Noscript,
