@@ -22,7 +22,7 @@
 //! tokenizer splits them (§13.2.5.32–39) and the kept ones copied verbatim.
 //! Anything unterminated is left as it is for the parser. The whitespace that
 //! opens the text after a tag (indentation, mostly) becomes one space until a
-//! `<pre>` or `<listing>` opens (see [`Writer::collapse_whitespace`]). The
+//! `<pre>` or `<listing>` opens (see [`Cuts::collapsed_whitespace`]). The
 //! tags read on the way are counted for the depth estimate ([`Depth`]).
 //!
 //! Extraction makes these cuts while our tokenizer reads the page ([`Cuts`]:
@@ -82,7 +82,10 @@ pub(crate) enum Keep {
 /// the name decides it (`None`: the value decides).
 pub(crate) fn keep_by_name(element: &[u8], name: &[u8]) -> Option<Keep> {
     let mut buffer = [0; LONGEST_NAME_ASKED];
-    let name = lowercase(name, &mut buffer);
+    keep_by_lowercase_name(element, lowercase(name, &mut buffer))
+}
+
+fn keep_by_lowercase_name(element: &[u8], name: &[u8]) -> Option<Keep> {
     if !is_kept_attribute(element, name) {
         Some(Keep::Nothing)
     } else if (name == b"href" && element != b"link") || name == b"style" {
@@ -95,11 +98,11 @@ pub(crate) fn keep_by_name(element: &[u8], name: &[u8]) -> Option<Keep> {
 /// What to keep of attribute `attribute` (its source text, `name[=value]`)
 /// of element `element` (lowercase), the name of the attribute ending at `name_end`.
 pub(crate) fn keep(element: &[u8], attribute: &[u8], name_end: usize) -> Keep {
-    if let Some(keep) = keep_by_name(element, &attribute[..name_end]) {
-        return keep;
-    }
     let mut buffer = [0; LONGEST_NAME_ASKED];
     let name = lowercase(&attribute[..name_end], &mut buffer);
+    if let Some(keep) = keep_by_lowercase_name(element, name) {
+        return keep;
+    }
     let value = || {
         let value = attribute[name_end..]
             .trim_ascii()
@@ -199,9 +202,6 @@ struct Writer<'a> {
     html: &'a str,
     out: String,
     copied: usize,
-    /// Whether whitespace after tags is still collapsed: not once a `<pre>`
-    /// or `<listing>` has opened, where it is kept as written.
-    collapse: bool,
 }
 
 impl Writer<'_> {
@@ -215,23 +215,13 @@ impl Writer<'_> {
     }
 
     /// Writes the whitespace that starts the text at `from` (just after a
-    /// tag) as one space; gives where the whitespace ends.
-    ///
-    /// Indentation between tags is a large share of a page's text, and the
-    /// tokenizer emits a leading newline as a token of its own. Outside
-    /// `<pre>` and `<listing>` (whose first newline the tree builder drops
-    /// and whose whitespace the text keeps), the tree builder and the blocks
-    /// only ask whether text is whitespace, never which or how much.
-    fn collapse_whitespace(&mut self, from: usize) -> usize {
-        let bytes = self.html.as_bytes();
-        let mut end = from;
-        while end < bytes.len() && bytes[end].is_ascii_whitespace() {
-            end += 1;
-        }
-        if self.collapse && end > from && &bytes[from..end] != b" " {
-            self.skip(from, end);
-            self.out.push(' ');
-        }
+    /// tag) as one space, if `cuts` say so; gives where the text goes on.
+    fn collapse_whitespace(&mut self, cuts: &Cuts, from: usize) -> usize {
+        let Some(end) = cuts.collapsed_whitespace(self.html.as_bytes(), from) else {
+            return from;
+        };
+        self.skip(from, end);
+        self.out.push(' ');
         end
     }
 }
@@ -247,7 +237,8 @@ pub(crate) struct Cuts<'d> {
     noscript: Noscript,
     depth: &'d mut Depth,
     max_depth: usize,
-    /// As [`Writer::collapse`].
+    /// Whether whitespace after tags is still collapsed: not once a `<pre>`
+    /// or `<listing>` has opened, where it is kept as written.
     collapse: bool,
     /// Markup before this is read as the page has it: the contents of an
     /// element `strip` steps over (`<title>`, JSON-LD), and, once `strip`
@@ -349,7 +340,13 @@ impl<'d> Cuts<'d> {
     }
 
     /// The whitespace that opens the text at `from`, just after a tag, when
-    /// `strip` writes it as one space: where it ends.
+    /// it is written as one space: where it ends.
+    ///
+    /// Indentation between tags is a large share of a page's text, and the
+    /// tokenizer emits a leading newline as a token of its own. Outside
+    /// `<pre>` and `<listing>` (whose first newline the tree builder drops
+    /// and whose whitespace the text keeps), the tree builder and the blocks
+    /// only ask whether text is whitespace, never which or how much.
     pub(crate) fn collapsed_whitespace(&self, bytes: &[u8], from: usize) -> Option<usize> {
         if !self.collapse {
             return None;
@@ -374,11 +371,12 @@ fn tag_name_end(bytes: &[u8], from: usize) -> usize {
 /// attributes (borrowed when there is nothing to cut).
 pub(crate) fn strip<'a>(html: &'a str, noscript: Noscript, depth: &mut Depth) -> Cow<'a, str> {
     let bytes = html.as_bytes();
+    // The same decisions as the tokenizer's, asked at the same places.
+    let mut cuts = Cuts::new(noscript, depth, usize::MAX);
     let mut w = Writer {
         html,
         out: String::new(),
         copied: 0,
-        collapse: true,
     };
     // The attributes of the current start tag: (start, name end, end, what to keep).
     let mut kept: Vec<(usize, usize, usize, Keep)> = Vec::new();
@@ -388,7 +386,7 @@ pub(crate) fn strip<'a>(html: &'a str, noscript: Noscript, depth: &mut Depth) ->
         let lt = i + offset;
         i = lt + 1;
         if bytes[i..].starts_with(b"!--") {
-            match comment_end(bytes, lt + 2) {
+            match cuts.comment(bytes, lt) {
                 Some(end) => {
                     w.skip(lt, end);
                     i = end;
@@ -403,16 +401,15 @@ pub(crate) fn strip<'a>(html: &'a str, noscript: Noscript, depth: &mut Depth) ->
             let Some((tag_end, _)) = attributes(bytes, name_end, |_, _, _| {}) else {
                 break;
             };
-            depth.end_tag(lowercase(&bytes[i + 1..name_end], &mut name_buffer));
-            i = w.collapse_whitespace(tag_end);
+            cuts.after_end_tag(lowercase(&bytes[i + 1..name_end], &mut name_buffer));
+            i = w.collapse_whitespace(&cuts, tag_end);
             continue;
         }
         if !bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
         let name_end = tag_name_end(bytes, i);
-        let name = &bytes[i..name_end];
-        let lower = lowercase(name, &mut name_buffer);
+        let lower = lowercase(&bytes[i..name_end], &mut name_buffer);
         kept.clear();
         let Some((tag_end, self_closing)) = attributes(bytes, name_end, |start, attribute_name_end, end| {
             let keep = keep(lower, &bytes[start..end], attribute_name_end - start);
@@ -420,14 +417,13 @@ pub(crate) fn strip<'a>(html: &'a str, noscript: Noscript, depth: &mut Depth) ->
         }) else {
             break;
         };
-        let rewrite = kept.iter().any(|&(.., keep)| keep != Keep::All);
-        if lower == b"script" && is_markup_template(&bytes[lt..tag_end], &bytes[tag_end..]) {
+        if cuts.drops_start_tag(bytes, lt, tag_end, lower) {
             // The stray `</script>` that follows is ignored by the parser.
             w.skip(lt, tag_end);
             i = tag_end;
             continue;
         }
-        if rewrite {
+        if kept.iter().any(|&(.., keep)| keep != Keep::All) {
             w.skip(lt, tag_end);
             w.out.push_str(&html[lt..name_end]);
             for &(start, attribute_name_end, end, keep) in &kept {
@@ -446,24 +442,16 @@ pub(crate) fn strip<'a>(html: &'a str, noscript: Noscript, depth: &mut Depth) ->
             // The space keeps a `/` out of an unquoted value before it.
             w.out.push_str(if self_closing { " />" } else { ">" });
         }
-        if lower == b"plaintext" {
-            break;
-        }
-        if lower == b"pre" || lower == b"listing" {
-            w.collapse = false;
-        }
-        let Some(kind) = raw_text(lower, noscript) else {
-            depth.start_tag(lower);
-            i = w.collapse_whitespace(tag_end);
-            continue;
+        i = match cuts.after_start_tag(bytes, lt, tag_end, lower) {
+            AfterTag::Markup => w.collapse_whitespace(&cuts, tag_end),
+            AfterTag::SkipTo(close) => {
+                w.skip(tag_end, close);
+                cuts.verbatim_until
+            }
+            // Unterminated (or `<plaintext>`): the rest is left as it is.
+            AfterTag::Contents if cuts.verbatim_until == usize::MAX => break,
+            AfterTag::Contents => cuts.verbatim_until,
         };
-        let Some(close) = closing_tag(bytes, tag_end, name) else {
-            break;
-        };
-        if kind == RawText::Cut && !is_json_ld(&bytes[lt..tag_end]) {
-            w.skip(tag_end, close);
-        }
-        i = close + 2 + name.len();
     }
     if w.copied == 0 {
         return Cow::Borrowed(html);
