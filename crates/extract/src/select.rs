@@ -701,38 +701,52 @@ fn groups(
 ) -> std::collections::HashMap<(u32, u32), Group, foldhash::fast::RandomState> {
     let nodes = &dom.nodes;
     let count = nodes.len();
-    let mut chars = vec![0u32; count];
-    let mut links = vec![0u32; count];
-    let mut link_lists = vec![0u32; count];
-    let mut lines = vec![0u32; count];
+    let mut held = vec![Held::default(); count];
     for block in blocks {
-        chars[block.owner as usize] += block.chars;
-        links[block.owner as usize] += block.link_chars;
-        link_lists[block.owner as usize] += is_link_list(block) as u32;
-        lines[block.owner as usize] += (block.chars > 0) as u32;
+        let owner = &mut held[block.owner as usize];
+        owner.chars += block.chars;
+        owner.links += block.link_chars;
+        owner.link_lists += is_link_list(block) as u32;
+        owner.lines += (block.chars > 0) as u32;
     }
-    accumulate(dom, &mut chars);
-    accumulate(dom, &mut links);
-    accumulate(dom, &mut link_lists);
-    accumulate(dom, &mut lines);
+    accumulate(dom, &mut held);
     let mut groups: std::collections::HashMap<(u32, u32), Group, foldhash::fast::RandomState> = Default::default();
     for index in 1..count {
         let Some(element) = &nodes[index].element else { continue };
         if !is_item_tag(element.tag) || chrome[index] != NONE {
             continue;
         }
+        let Held { chars, links, link_lists, lines } = held[index];
         let group = groups.entry((nodes[index].parent, element.shape)).or_default();
         group.items += 1;
-        group.chars += chars[index];
-        group.own += chars[index] - links[index];
-        group.largest = group.largest.max(chars[index]);
-        if link_lists[index] > 0 && chars[index] > links[index] {
+        group.chars += chars;
+        group.own += chars - links;
+        group.largest = group.largest.max(chars);
+        if link_lists > 0 && chars > links {
             group.mixed += 1;
-        } else if link_lists[index] > 0 && lines[index] >= CARD_LINES {
+        } else if link_lists > 0 && lines >= CARD_LINES {
             group.cards += 1;
         }
     }
     groups
+}
+
+/// What a subtree's blocks hold, for [`groups`]: added up in one pass.
+#[derive(Clone, Copy, Default)]
+struct Held {
+    chars: u32,
+    links: u32,
+    link_lists: u32,
+    lines: u32,
+}
+
+impl std::ops::AddAssign for Held {
+    fn add_assign(&mut self, other: Held) {
+        self.chars += other.chars;
+        self.links += other.links;
+        self.link_lists += other.link_lists;
+        self.lines += other.lines;
+    }
 }
 
 /// Whether an element declared or named as an article, with

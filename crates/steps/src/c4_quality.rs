@@ -29,7 +29,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use tamis_api::{Counters, Document, Reason, Scale, Step, Verdict};
-use tamis_text::pystr::{char_len, lower, split_whitespace, strip};
+use tamis_text::pystr::{char_len, count_words, lower, split_whitespace, strip};
 use tamis_text::{Part, Token, Tokenized, WordTokenizer};
 
 const NAME: &str = "c4_quality";
@@ -171,7 +171,7 @@ impl C4Quality {
         for line in lines {
             let line = strip(line);
             counters.add("line-total", 1);
-            let n_words = split_whitespace(line).count() as i64;
+            let n_words = count_words(line) as i64;
             if c.max_word_length != -1 && has_longer_word(line, c.max_word_length) {
                 counters.add("line-filter-too_long_word", 1);
                 continue;

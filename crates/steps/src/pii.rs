@@ -197,10 +197,21 @@ struct Detector {
     only_public: bool,
 }
 
+/// Whether `text` holds one of `needs`: with `memchr` for the one or two bytes the
+/// usual detectors need.
+fn holds_any(text: &[u8], needs: &[u8]) -> bool {
+    match *needs {
+        [a] => memchr::memchr(a, text).is_some(),
+        [a, b] => memchr::memchr2(a, b, text).is_some(),
+        [a, b, c] => memchr::memchr3(a, b, c, text).is_some(),
+        _ => text.iter().any(|b| needs.contains(b)),
+    }
+}
+
 impl Detector {
     /// The byte range to redact of each accepted match, in order.
     fn spans(&self, text: &str) -> Vec<(usize, usize)> {
-        if !text.bytes().any(|b| self.needs.contains(&b)) {
+        if !holds_any(text.as_bytes(), self.needs) {
             return Vec::new();
         }
         let mut spans = Vec::new();

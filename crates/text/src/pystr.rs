@@ -31,6 +31,12 @@ pub fn is_space(c: char) -> bool {
     )
 }
 
+/// [`is_space`] for an ASCII byte.
+#[inline]
+pub fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b'\x1C'..=b'\x1F' | b' ')
+}
+
 /// Python's `str.isalpha()` for one character: general category Lu, Ll, Lt, Lm or Lo.
 pub fn is_alpha(c: char) -> bool {
     if c.is_ascii() {
@@ -84,31 +90,41 @@ pub fn split_whitespace(s: &str) -> impl Iterator<Item = &str> {
     s.split(is_space).filter(|w| !w.is_empty())
 }
 
-/// Python's line boundaries for `str.splitlines()`.
-fn is_line_break(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r' | '\x0B' | '\x0C' | '\x1C' | '\x1D' | '\x1E' | '\u{85}' | '\u{2028}' | '\u{2029}'
-    )
+/// `len(s.split())`, a byte at a time when `s` is ASCII (most lines are).
+pub fn count_words(s: &str) -> usize {
+    if !s.is_ascii() {
+        return split_whitespace(s).count();
+    }
+    let (mut words, mut after_space) = (0, true);
+    for &b in s.as_bytes() {
+        let space = is_ascii_space(b);
+        words += usize::from(after_space & !space);
+        after_space = space;
+    }
+    words
 }
 
 /// `s.splitlines()` (without `keepends`): `\r\n` is one break; no final empty line.
 pub fn splitlines(s: &str) -> Vec<&str> {
     let mut lines = Vec::new();
-    let mut start = 0;
-    let mut iter = s.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if is_line_break(c) {
-            lines.push(&s[start..i]);
-            let mut next = i + c.len_utf8();
-            if c == '\r' {
-                if let Some(&(_, '\n')) = iter.peek() {
-                    iter.next();
-                    next += 1;
-                }
+    let bytes = s.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    // A byte at a time: every break is ASCII or starts with 0xC2 (U+0085) or 0xE2
+    // (U+2028, U+2029), which are never inside another character.
+    while let Some(&b) = bytes.get(i) {
+        let width = match b {
+            b'\n' | b'\x0B' | b'\x0C' | b'\x1C' | b'\x1D' | b'\x1E' => 1,
+            b'\r' => 1 + usize::from(bytes.get(i + 1) == Some(&b'\n')),
+            0xC2 if bytes.get(i + 1) == Some(&0x85) => 2,
+            0xE2 if matches!(bytes.get(i + 1..i + 3), Some([0x80, 0xA8 | 0xA9])) => 3,
+            _ => {
+                i += 1;
+                continue;
             }
-            start = next;
-        }
+        };
+        lines.push(&s[start..i]);
+        i += width;
+        start = i;
     }
     if start < s.len() {
         lines.push(&s[start..]);
@@ -138,6 +154,8 @@ mod tests {
         assert_eq!(splitlines("a\n\nb"), vec!["a", "", "b"]);
         assert_eq!(splitlines(""), Vec::<&str>::new());
         assert_eq!(splitlines("\n"), vec![""]);
+        assert_eq!(splitlines("a\r\rb\u{85}c\u{2029}\u{2028}d\x1ee\u{2027}"), vec!["a", "", "b", "c", "", "d", "e\u{2027}"]);
+        assert_eq!(splitlines("\u{c5}\u{2085}\u{2027}"), vec!["\u{c5}\u{2085}\u{2027}"]);
     }
 
     #[test]
@@ -146,10 +164,16 @@ mod tests {
         assert!(!is_punct("$"));
         assert!(!is_punct("a."));
         assert!(is_space('\x1f') && is_space('\u{3000}') && !is_space('\u{200b}'));
+        for b in 0..128u8 {
+            assert_eq!(is_ascii_space(b), is_space(char::from(b)), "{b}");
+        }
         assert_eq!(
             split_whitespace(" a\u{a0}b  c ").collect::<Vec<_>>(),
             vec!["a", "b", "c"]
         );
         assert_eq!(char_len("héllo"), 5);
+        for text in ["", " ", "a", " a b\x1fc\x0b d ", "a\u{a0}b  c", "\t\n"] {
+            assert_eq!(count_words(text), split_whitespace(text).count(), "{text:?}");
+        }
     }
 }

@@ -15,7 +15,7 @@
 //! letters only take a fast path (no affix can match them), checked against the full path
 //! by a test.
 
-use crate::pystr::{is_alpha, is_space};
+use crate::pystr::{is_alpha, is_ascii_space, is_space};
 use crate::rules::Rules;
 use foldhash::HashMap;
 
@@ -160,18 +160,27 @@ impl Engine {
     }
 
     fn tokenize_into(&self, text: &str, with_specials: bool, out: &mut Vec<Token>) {
-        let mut chars = text.char_indices();
-        let Some((_, first)) = chars.next() else { return };
+        let Some(first) = text.chars().next() else { return };
+        let bytes = text.as_bytes();
         let mut in_ws = is_space(first);
         let mut start = 0;
-        for (i, c) in text.char_indices() {
-            if is_space(c) != in_ws {
+        let mut i = 0;
+        // A byte at a time where the text is ASCII, a character at a time elsewhere.
+        while let Some(&b) = bytes.get(i) {
+            let (space, width) = if b.is_ascii() {
+                (is_ascii_space(b), 1)
+            } else {
+                let c = text[i..].chars().next().expect("a character starts here");
+                (is_space(c), c.len_utf8())
+            };
+            if space != in_ws {
                 if start < i {
                     self.tokenize_run(text, start, i, in_ws, with_specials, out);
                 }
-                start = if c == ' ' { i + 1 } else { i };
+                start = if b == b' ' { i + 1 } else { i };
                 in_ws = !in_ws;
             }
+            i += width;
         }
         if start < text.len() {
             self.tokenize_run(text, start, text.len(), in_ws, with_specials, out);
@@ -191,7 +200,7 @@ impl Engine {
         if specials && self.push_special(run, start, out) {
             return;
         }
-        if run.chars().all(is_alpha) {
+        if run.bytes().all(|b| b.is_ascii_alphabetic()) || (!run.is_ascii() && run.chars().all(is_alpha)) {
             out.push(Token {
                 start,
                 end,
