@@ -16,6 +16,8 @@ medians, pages kept by each, each tool's per-step shares (datatrove's per-block 
 stats.json), and the core-hours for a 3-billion-page dump at each tool's rate.
 
 Usage: bench/.venv/bin/python bench/chain_bench.py [--pages 5000] [--runs 3] [--tamis target/release/tamis]
+       bench/.venv/bin/python bench/chain_bench.py --training-warc   # the pages after the 5,000, for
+                                                                       # scripts/build-pgo
 """
 
 from __future__ import annotations
@@ -45,12 +47,22 @@ datatrove_blocks.set_work(WORK)
 
 def chain_warc(pages: int) -> str:
     """bench/work/chain-PAGES.warc.gz with `pages` pages, built once per page count."""
-    path = os.path.join(HERE, "work", f"chain-{pages}.warc.gz")
+    return built_warc(f"chain-{pages}.warc.gz", pages, skip=0)
+
+
+def training_warc(pages: int) -> str:
+    """bench/work/training-after-PAGES.warc.gz: the evaluation pages after the chain's first `pages`,
+    none of which the chain reads, to train a profile-guided build on (scripts/build-pgo)."""
+    return built_warc(f"training-after-{pages}.warc.gz", 10**9, skip=pages)
+
+
+def built_warc(name: str, pages: int, skip: int) -> str:
+    path = os.path.join(HERE, "work", name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     if not os.path.exists(path):
         make_inputs.RNG = random.Random(20240601)
         plain = path[: -len(".gz")]
-        info = make_inputs.make_warc(pages, path + ".tmp", plain)
+        info = make_inputs.make_warc(pages, path + ".tmp", plain, skip)
         os.remove(plain)
         os.rename(path + ".tmp", path)
         print(f"built {path}: {info}", flush=True)
@@ -129,7 +141,12 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tamis", default=os.path.join(ROOT, "target", "release", "tamis"))
+    parser.add_argument("--training-warc", action="store_true",
+                        help="only build the WARC of the pages the chain does not read, and print its path")
     args = parser.parse_args()
+    if args.training_warc:
+        print(training_warc(args.pages))
+        return
     os.makedirs(WORK, exist_ok=True)
     warc = chain_warc(args.pages)
     print(f"input: {warc} ({os.path.getsize(warc) / 1e6:.1f} MB, {args.pages} pages); {os.cpu_count()} cores")

@@ -49,7 +49,7 @@ def rid():
     return f"<urn:uuid:{uuid.UUID(int=RNG.getrandbits(128), version=4)}>"
 
 
-def pages(max_pages):
+def pages(max_pages, skip=0):
     files = glob.glob(f"{DATA}/*/html/*.html.gz")
     files.sort(key=lambda p: hashlib.sha1(os.path.relpath(p, DATA).encode()).hexdigest())
     meta = {}
@@ -58,7 +58,7 @@ def pages(max_pages):
         for line in open(m, encoding="utf-8"):
             r = json.loads(line)
             meta[(ds, r["id"])] = r
-    for p in files[:max_pages]:
+    for p in files[skip:skip + max_pages]:
         ds, name = p.split("/")[-3], os.path.basename(p)[: -len(".html.gz")]
         m = meta.get((ds, name), {})
         url = (m.get("url") or "").strip().replace(" ", "%20")
@@ -67,7 +67,7 @@ def pages(max_pages):
         yield url, m.get("declared_charset"), gzip.open(p).read()
 
 
-def make_warc(max_pages, out_gz, out_plain):
+def make_warc(max_pages, out_gz, out_plain, skip=0):
     n_rec = n_resp = html_bytes = 0
     with open(out_gz, "wb") as fz, open(out_plain, "wb") as fp:
         def emit(rec):
@@ -81,7 +81,7 @@ def make_warc(max_pages, out_gz, out_plain):
                 b"format: WARC File Format 1.1\r\nsoftware: tamis bench/make_inputs.py\r\n")
         emit(record("warcinfo", [("WARC-Date", T0.isoformat() + "Z"), ("WARC-Filename", "bench.warc.gz"),
                                  ("WARC-Record-ID", info_id), ("Content-Type", "application/warc-fields")], info))
-        for i, (url, charset, html) in enumerate(pages(max_pages)):
+        for i, (url, charset, html) in enumerate(pages(max_pages, skip)):
             date = (T0 + dt.timedelta(seconds=7 * i)).isoformat() + "Z"
             u = urlsplit(url)
             host, path = u.netloc, (u.path or "/") + (f"?{u.query}" if u.query else "")
