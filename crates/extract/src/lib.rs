@@ -207,7 +207,9 @@ pub fn extract(html: &str, options: &Options) -> Result<Extraction, ExtractError
     }
     // Composed as trafilatura's output is (NFC): the same words, the same
     // code points, whatever the page's editor produced.
-    if !text.is_ascii() && unicode_normalization::is_nfc_quick(text.chars()) != unicode_normalization::IsNormalized::Yes {
+    let composed = text.is_ascii()
+        || unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes;
+    if !composed {
         text = unicode_normalization::UnicodeNormalization::nfc(text.as_str()).collect();
     }
     Ok(Extraction {

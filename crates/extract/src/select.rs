@@ -716,7 +716,12 @@ fn groups(
         if !is_item_tag(element.tag) || chrome[index] != NONE {
             continue;
         }
-        let Held { chars, links, link_lists, lines } = held[index];
+        let Held {
+            chars,
+            links,
+            link_lists,
+            lines,
+        } = held[index];
         let group = groups.entry((nodes[index].parent, element.shape)).or_default();
         group.items += 1;
         group.chars += chars;

@@ -154,7 +154,10 @@ mod tests {
         assert_eq!(splitlines("a\n\nb"), vec!["a", "", "b"]);
         assert_eq!(splitlines(""), Vec::<&str>::new());
         assert_eq!(splitlines("\n"), vec![""]);
-        assert_eq!(splitlines("a\r\rb\u{85}c\u{2029}\u{2028}d\x1ee\u{2027}"), vec!["a", "", "b", "c", "", "d", "e\u{2027}"]);
+        assert_eq!(
+            splitlines("a\r\rb\u{85}c\u{2029}\u{2028}d\x1ee\u{2027}"),
+            vec!["a", "", "b", "c", "", "d", "e\u{2027}"]
+        );
         assert_eq!(splitlines("\u{c5}\u{2085}\u{2027}"), vec!["\u{c5}\u{2085}\u{2027}"]);
     }
 
