@@ -200,7 +200,12 @@ impl Engine {
         if specials && self.push_special(run, start, out) {
             return;
         }
-        if run.bytes().all(|b| b.is_ascii_alphabetic()) || (!run.is_ascii() && run.chars().all(is_alpha)) {
+        let letters_only = if run.is_ascii() {
+            run.bytes().all(|b| b.is_ascii_alphabetic())
+        } else {
+            run.chars().all(is_alpha)
+        };
+        if letters_only {
             out.push(Token {
                 start,
                 end,
